@@ -1,0 +1,172 @@
+// Package config reads the app's settings from the environment, once, into a validated Config.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Environments the app knows.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// MinSecretBytes is the least entropy SECRET_KEY must carry.
+const MinSecretBytes = 32
+
+// Config holds every setting. Build it with Load; the zero value is not usable.
+type Config struct {
+	DatabaseURL string
+	Addr        string
+	BaseURL     *url.URL
+	Env         string
+	Secret      []byte
+	// SecretGenerated is true when SECRET_KEY was unset in development and a random key was
+	// made for this run; the caller prints it once so the developer can keep it.
+	SecretGenerated bool
+	SMTPURL         *url.URL // nil: no SMTP (mail goes to the development mailbox)
+	LogLevel        slog.Level
+	RetentionMonths int
+}
+
+// Production reports whether the app runs in production mode.
+func (c Config) Production() bool { return c.Env == Production }
+
+// Load reads the environment through getenv and validates it. The error names the first
+// variable that is wrong, in one line, so the app can refuse to start with a clear reason.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL: getenv("DATABASE_URL"),
+		Addr:        or(getenv("ADDR"), "127.0.0.1:8080"),
+		Env:         or(getenv("APP_ENV"), Development),
+	}
+	if c.Env != Development && c.Env != Production {
+		return c, fmt.Errorf("APP_ENV must be %q or %q, not %q", Development, Production, c.Env)
+	}
+	if c.DatabaseURL == "" {
+		return c, errors.New("DATABASE_URL is not set (make run sets up a local database for you)")
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("ADDR must be host:port, e.g. 127.0.0.1:8080: %w", err)
+	}
+	var err error
+	if c.BaseURL, err = loadBaseURL(getenv("BASE_URL"), c); err != nil {
+		return c, err
+	}
+	if c.Secret, c.SecretGenerated, err = loadSecret(getenv("SECRET_KEY"), c.Production()); err != nil {
+		return c, err
+	}
+	if c.SMTPURL, err = loadSMTP(getenv("SMTP_URL")); err != nil {
+		return c, err
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error: %w", err)
+	}
+	if c.RetentionMonths, err = positiveInt(getenv("RETENTION_MONTHS"), 12); err != nil {
+		return c, fmt.Errorf("RETENTION_MONTHS: %w", err)
+	}
+	return c, nil
+}
+
+func loadBaseURL(raw string, c Config) (*url.URL, error) {
+	if raw == "" {
+		if c.Production() {
+			return nil, errors.New("BASE_URL is required in production (e.g. https://selvhjelpshuset.no)")
+		}
+		raw = "http://" + c.Addr
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("BASE_URL must be an absolute http(s) URL, not %q", raw)
+	}
+	if c.Production() && u.Scheme != "https" {
+		return nil, errors.New("BASE_URL must use https in production")
+	}
+	return u, nil
+}
+
+// loadSecret decodes SECRET_KEY (standard or URL-safe base64). In development a missing key
+// is generated; in production it must be present and strong.
+func loadSecret(raw string, production bool) ([]byte, bool, error) {
+	if raw == "" {
+		if production {
+			return nil, false, errors.New("SECRET_KEY is required in production: generate one with `openssl rand -base64 32`")
+		}
+		key := make([]byte, MinSecretBytes)
+		if _, err := rand.Read(key); err != nil {
+			return nil, false, fmt.Errorf("generate SECRET_KEY: %w", err)
+		}
+		return key, true, nil
+	}
+	key, err := decodeBase64(raw)
+	if err != nil {
+		return nil, false, errors.New("SECRET_KEY must be base64 (e.g. from `openssl rand -base64 32`)")
+	}
+	if len(key) < MinSecretBytes {
+		return nil, false, fmt.Errorf("SECRET_KEY is too weak: %d bytes, need at least %d random bytes", len(key), MinSecretBytes)
+	}
+	if weak(key) {
+		return nil, false, errors.New("SECRET_KEY is too weak: it repeats a short pattern; use `openssl rand -base64 32`")
+	}
+	return key, false, nil
+}
+
+// weak catches keys that are long but not random, such as 32 zero bytes or "abcabc…": a key
+// with fewer than 8 distinct byte values cannot come from a random source.
+func weak(key []byte) bool {
+	seen := map[byte]bool{}
+	for _, b := range key {
+		seen[b] = true
+	}
+	return len(seen) < 8
+}
+
+// EncodeSecret renders a key the way SECRET_KEY expects it.
+func EncodeSecret(key []byte) string { return base64.StdEncoding.EncodeToString(key) }
+
+func decodeBase64(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, nil
+		}
+	}
+	return nil, errors.New("not base64")
+}
+
+func loadSMTP(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "smtp" && u.Scheme != "smtps") {
+		return nil, errors.New("SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465")
+	}
+	return u, nil
+}
+
+func positiveInt(raw string, def int) (int, error) {
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("must be a whole number above 0, not %q", raw)
+	}
+	return n, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

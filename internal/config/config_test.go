@@ -1,0 +1,84 @@
+package config
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+var strongKey = base64.StdEncoding.EncodeToString([]byte("0123456789abcdefghijklmnopqrstuvwxyzABCD"))
+
+func TestLoadDefaultsInDevelopment(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.Env != Development || c.BaseURL.String() != "http://127.0.0.1:8080" {
+		t.Errorf("defaults: addr %q env %q base %q", c.Addr, c.Env, c.BaseURL)
+	}
+	if !c.SecretGenerated || len(c.Secret) != MinSecretBytes {
+		t.Errorf("development without SECRET_KEY must generate one: generated=%v len=%d", c.SecretGenerated, len(c.Secret))
+	}
+	if c.SMTPURL != nil || c.RetentionMonths != 12 || c.LogLevel.String() != "INFO" {
+		t.Errorf("smtp %v retention %d level %v", c.SMTPURL, c.RetentionMonths, c.LogLevel)
+	}
+}
+
+func TestLoadProduction(t *testing.T) {
+	ok := map[string]string{
+		"DATABASE_URL": "postgres://x/y", "APP_ENV": "production", "BASE_URL": "https://selvhjelp.example/",
+		"SECRET_KEY": strongKey, "SMTP_URL": "smtp://u:p@mail.example:587", "LOG_LEVEL": "debug",
+	}
+	c, err := Load(env(ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Production() || c.SecretGenerated || c.BaseURL.String() != "https://selvhjelp.example" || c.SMTPURL.Host != "mail.example:587" {
+		t.Errorf("production config: %+v", c)
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	prod := func(change map[string]string) map[string]string {
+		m := map[string]string{"DATABASE_URL": "postgres://x/y", "APP_ENV": "production",
+			"BASE_URL": "https://selvhjelp.example", "SECRET_KEY": strongKey}
+		for k, v := range change {
+			m[k] = v
+		}
+		return m
+	}
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"no database", map[string]string{}, "DATABASE_URL"},
+		{"unknown env", map[string]string{"DATABASE_URL": "x", "APP_ENV": "staging"}, "APP_ENV"},
+		{"bad addr", map[string]string{"DATABASE_URL": "x", "ADDR": "8080"}, "ADDR"},
+		{"secret missing in production", prod(map[string]string{"SECRET_KEY": ""}), "SECRET_KEY is required"},
+		{"secret short", prod(map[string]string{"SECRET_KEY": base64.StdEncoding.EncodeToString([]byte("short"))}), "too weak"},
+		{"secret repetitive", prod(map[string]string{"SECRET_KEY": base64.StdEncoding.EncodeToString(make([]byte, 48))}), "too weak"},
+		{"secret not base64", prod(map[string]string{"SECRET_KEY": "not base64 at all!"}), "base64"},
+		{"http base url in production", prod(map[string]string{"BASE_URL": "http://selvhjelp.example"}), "https"},
+		{"base url missing in production", prod(map[string]string{"BASE_URL": ""}), "BASE_URL is required"},
+		{"relative base url", map[string]string{"DATABASE_URL": "x", "BASE_URL": "/app"}, "BASE_URL"},
+		{"smtp scheme", map[string]string{"DATABASE_URL": "x", "SMTP_URL": "http://mail"}, "SMTP_URL"},
+		{"log level", map[string]string{"DATABASE_URL": "x", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{"retention", map[string]string{"DATABASE_URL": "x", "RETENTION_MONTHS": "0"}, "RETENTION_MONTHS"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(env(tc.env))
+			if err == nil {
+				t.Fatalf("Load accepted %v", tc.env)
+			}
+			if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q should be one line mentioning %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,144 @@
+// Package i18n is the message catalogue: every user-facing string, in Norwegian bokmål first
+// and English second, looked up by id. The language of a request travels in its context.
+//
+// Messages live in nb.json and en.json, embedded in the binary. Plain messages are resolved
+// from a map; messages with {{.Placeholders}} or plural forms go through go-i18n, which knows
+// the CLDR plural rules of both languages.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Lang is a supported language code.
+type Lang string
+
+// The supported languages. Norwegian bokmål is the default.
+const (
+	NB Lang = "nb"
+	EN Lang = "en"
+)
+
+// Langs lists the supported languages in the order they are offered.
+var Langs = []Lang{NB, EN}
+
+// Parse returns the language for a code, and false when it is not supported.
+func Parse(code string) (Lang, bool) {
+	switch strings.ToLower(strings.TrimSpace(code)) {
+	case "nb", "no", "nn", "nb-no", "no-nb":
+		return NB, true
+	case "en", "en-gb", "en-us":
+		return EN, true
+	}
+	return NB, false
+}
+
+//go:embed nb.json en.json
+var files embed.FS
+
+type catalogue struct {
+	bundle *goi18n.Bundle
+	plain  map[Lang]map[string]string
+	local  map[Lang]*goi18n.Localizer
+	ids    map[Lang][]string
+}
+
+var load = sync.OnceValues(func() (*catalogue, error) {
+	c := &catalogue{
+		bundle: goi18n.NewBundle(language.Norwegian),
+		plain:  map[Lang]map[string]string{},
+		local:  map[Lang]*goi18n.Localizer{},
+		ids:    map[Lang][]string{},
+	}
+	for _, l := range Langs {
+		mf, err := c.bundle.LoadMessageFileFS(files, string(l)+".json")
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", l, err)
+		}
+		c.plain[l] = map[string]string{}
+		for _, m := range mf.Messages {
+			c.ids[l] = append(c.ids[l], m.ID)
+			if m.One == "" && !strings.Contains(m.Other, "{{") {
+				c.plain[l][m.ID] = m.Other
+			}
+		}
+		sort.Strings(c.ids[l])
+		c.local[l] = goi18n.NewLocalizer(c.bundle, string(l))
+	}
+	return c, nil
+})
+
+// Check loads the catalogue and reports a broken message file; call it at start-up.
+func Check() error {
+	_, err := load()
+	return err
+}
+
+// IDs returns every message id of a language, sorted (for the completeness test).
+func IDs(l Lang) []string {
+	c, err := load()
+	if err != nil {
+		return nil
+	}
+	return c.ids[l]
+}
+
+type ctxKey struct{}
+
+// WithLang returns a context that carries the language l.
+func WithLang(ctx context.Context, l Lang) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// LangOf returns the language carried by ctx, or Norwegian.
+func LangOf(ctx context.Context) Lang {
+	if l, ok := ctx.Value(ctxKey{}).(Lang); ok {
+		return l
+	}
+	return NB
+}
+
+// T translates id into the language of ctx. kv are placeholder name/value pairs, as in slog:
+// T(ctx, "groups.places", "Count", 3). A "Count" pair also selects the plural form. An
+// unknown id returns the id itself, which the catalogue tests catch.
+func T(ctx context.Context, id string, kv ...any) string {
+	return Translate(LangOf(ctx), id, kv...)
+}
+
+// Translate is T for an explicit language.
+func Translate(l Lang, id string, kv ...any) string {
+	c, err := load()
+	if err != nil {
+		return id
+	}
+	if len(kv) == 0 {
+		if s, ok := c.plain[l][id]; ok {
+			return s
+		}
+	}
+	cfg := &goi18n.LocalizeConfig{MessageID: id}
+	if len(kv) > 0 {
+		data := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			data[k] = kv[i+1]
+			if k == "Count" {
+				cfg.PluralCount = kv[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := c.local[l].Localize(cfg)
+	if err != nil {
+		return id
+	}
+	return s
+}
