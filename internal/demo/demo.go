@@ -1,0 +1,137 @@
+// Package demo fills a database with fictional but realistic data so the app feels real at
+// first start. Every run is idempotent: rows are matched on their natural keys and never
+// duplicated. No real person appears here.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Result counts what a run added.
+type Result struct {
+	Rooms  int
+	Themes int
+}
+
+// String renders the counts for the command line.
+func (r Result) String() string {
+	return fmt.Sprintf("%d room(s) and %d theme(s) added", r.Rooms, r.Themes)
+}
+
+// Empty reports whether the database holds none of the data the demo adds, so that make run
+// seeds a new database but leaves one alone that someone has worked in.
+func Empty(ctx context.Context, db *pgxpool.Pool) (bool, error) {
+	var empty bool
+	err := db.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM rooms) AND NOT EXISTS (SELECT 1 FROM themes)`).Scan(&empty)
+	if err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
+	return empty, nil
+}
+
+// Seed adds the demo data that is missing, in one transaction.
+func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
+	var res Result
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var err error
+		if res.Rooms, err = seedRooms(ctx, tx); err != nil {
+			return err
+		}
+		res.Themes, err = seedThemes(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("demo: %w", err)
+	}
+	return res, nil
+}
+
+type room struct {
+	name                             string
+	capacity                         int
+	stepFree, loop, hybrid, bookable bool
+}
+
+// rooms are the meeting rooms on the 6th floor of Kirkeveien 61, with made-up names.
+var rooms = []room{
+	{"Bjørkerommet", 14, true, true, true, true},
+	{"Furustua", 10, true, false, false, true},
+	{"Lindehjørnet", 6, true, true, false, true},
+	{"Ospesalen", 24, true, true, true, true},
+	{"Stillerommet", 3, true, false, false, false},
+}
+
+func seedRooms(ctx context.Context, tx pgx.Tx) (int, error) {
+	added := 0
+	for _, r := range rooms {
+		tag, err := tx.Exec(ctx, `INSERT INTO rooms (name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable)
+			VALUES ($1, 6, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`,
+			r.name, r.capacity, r.stepFree, r.loop, r.hybrid, r.bookable)
+		if err != nil {
+			return added, fmt.Errorf("room %s: %w", r.name, err)
+		}
+		added += int(tag.RowsAffected())
+	}
+	return added, nil
+}
+
+type theme struct {
+	slug, nb, en, descNB, descEN string
+}
+
+// themes are the themes self-help groups in Oslo commonly gather around.
+var themes = []theme{
+	{"angst", "Angst og uro", "Anxiety and worry",
+		"For deg som kjenner på angst, panikk eller uro i hverdagen.",
+		"For you who live with anxiety, panic or unease in everyday life."},
+	{"depresjon", "Depresjon og tungsinn", "Depression and low mood",
+		"For deg som har det tungt over tid, eller har vært deprimert.",
+		"For you who have felt low for a long time, or have been depressed."},
+	{"ensomhet", "Ensomhet", "Loneliness",
+		"For deg som savner noen å snakke med og være sammen med.",
+		"For you who miss someone to talk to and spend time with."},
+	{"sorg", "Sorg og tap", "Grief and loss",
+		"For deg som har mistet noen som sto deg nær.",
+		"For you who have lost someone close to you."},
+	{"parorende", "Pårørende", "Family and carers",
+		"For deg som står nær noen som er syk, har en avhengighet eller sliter psykisk.",
+		"For you who are close to someone who is ill, has an addiction or struggles with mental health."},
+	{"rus-og-avhengighet", "Rus og avhengighet", "Alcohol, drugs and addiction",
+		"For deg som vil leve uten rus eller annen avhengighet, blant annet tolvtrinnsmøter.",
+		"For you who want to live free of alcohol, drugs or other addictions, including twelve-step meetings."},
+	{"utbrenthet", "Stress og utbrenthet", "Stress and burnout",
+		"For deg som er utslitt, sykmeldt eller på vei tilbake til jobb eller studier.",
+		"For you who are worn out, on sick leave or on your way back to work or studies."},
+	{"spiseforstyrrelser", "Spiseforstyrrelser", "Eating disorders",
+		"For deg som strever med mat, kropp og vekt.",
+		"For you who struggle with food, body and weight."},
+	{"kronisk-sykdom", "Kronisk sykdom og smerte", "Chronic illness and pain",
+		"For deg som lever med en langvarig sykdom eller smerter.",
+		"For you who live with a long-term illness or pain."},
+	{"traumer", "Traumer og vonde erfaringer", "Trauma and painful experiences",
+		"For deg som bærer på vonde opplevelser, for eksempel vold eller overgrep.",
+		"For you who carry painful experiences, such as violence or abuse."},
+	{"samlivsbrudd", "Samlivsbrudd", "Separation and divorce",
+		"For deg som har gått gjennom et brudd eller en skilsmisse.",
+		"For you who have been through a break-up or a divorce."},
+	{"ny-i-norge", "Ny i Norge", "New in Norway",
+		"For deg som er ny i Norge og vil bli kjent med andre i samme situasjon.",
+		"For you who are new in Norway and want to meet others in the same situation."},
+}
+
+func seedThemes(ctx context.Context, tx pgx.Tx) (int, error) {
+	added := 0
+	for _, t := range themes {
+		tag, err := tx.Exec(ctx, `INSERT INTO themes (slug, name_nb, name_en, description_nb, description_en)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING`, t.slug, t.nb, t.en, t.descNB, t.descEN)
+		if err != nil {
+			return added, fmt.Errorf("theme %s: %w", t.slug, err)
+		}
+		added += int(tag.RowsAffected())
+	}
+	return added, nil
+}

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// serverError is where every unexpected error ends: it is logged once, with the request id,
+// and the visitor gets a friendly page. When the database is unreachable the answer is 503,
+// so a restart of PostgreSQL shows the "short break" page rather than an error.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	id := middleware.GetReqID(r.Context())
+	switch {
+	case postgres.IsUnavailable(err):
+		s.log.Warn("database unavailable", "id", id, "error", err)
+		w.Header().Set("Retry-After", "30")
+		s.renderError(w, r, http.StatusServiceUnavailable)
+	default:
+		s.log.Error("server error", "id", id, "method", r.Method, "error", err)
+		s.renderError(w, r, http.StatusInternalServerError)
+	}
+}
+
+// renderError renders the friendly page for status. It does not touch the session, so it
+// works while the database is down.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
+	key := "errors." + strconv.Itoa(status)
+	title := i18n.T(r.Context(), key+".title")
+	if title == key+".title" {
+		key = "errors.500"
+		title = i18n.T(r.Context(), key+".title")
+	}
+	p := s.basePage(r, title)
+	p.NoIndex = true
+	s.renderPage(w, r, status, p, pages.ErrorPage(key+".title", key+".text"))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound)
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusMethodNotAllowed)
+}
+
+func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
+	s.serverError(w, r, err)
+}
+
+// parseForm parses the request body and answers a too large (413) or malformed (400) body
+// itself; handlers return when it reports false.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	err := r.ParseForm()
+	if err == nil {
+		return true
+	}
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		s.renderError(w, r, http.StatusRequestEntityTooLarge)
+		return false
+	}
+	s.renderError(w, r, http.StatusBadRequest)
+	return false
+}

@@ -1,0 +1,35 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title.short"), pages.Home())
+}
+
+func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "privacy.title"), pages.Privacy())
+}
+
+// setLanguage stores the visitor's language choice in a cookie and sends them back to the
+// page they were on.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	l, _ := i18n.Parse(r.PostFormValue("lang"))
+	http.SetCookie(w, &http.Cookie{
+		Name:     langCookie,
+		Value:    string(l),
+		Path:     "/",
+		MaxAge:   365 * 24 * 3600,
+		HttpOnly: true,
+		Secure:   s.cfg.Production(),
+		SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}

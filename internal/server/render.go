@@ -1,0 +1,74 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/a-h/templ"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/web/components"
+)
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// stylesheets are the CSS files every page loads, in cascade order.
+var stylesheets = []string{
+	"vendor/designsystemet/theme.css",
+	"vendor/designsystemet/designsystemet.css",
+	"css/fonts.css",
+	"css/app.css",
+}
+
+// navigation lists the main menu: catalogue id of the label and the path.
+var navigation = []struct{ label, href string }{
+	{"nav.home", "/"},
+	{"nav.privacy", "/personvern"},
+}
+
+// layout builds the data the layout needs for one request.
+func (s *Server) layout(r *http.Request, title string) components.Page {
+	ctx := r.Context()
+	p := s.basePage(r, title)
+	for _, n := range navigation {
+		p.Nav = append(p.Nav, components.NavItem{Href: n.href, Label: i18n.T(ctx, n.label), Current: n.href == r.URL.Path})
+	}
+	if s.sessions.Exists(ctx, "flash") {
+		p.Flash = s.sessions.PopString(ctx, "flash")
+	}
+	return p
+}
+
+// basePage is the part of the layout data that needs neither the session nor the database,
+// so error pages can use it while the database is down.
+func (s *Server) basePage(r *http.Request, title string) components.Page {
+	p := components.Page{Title: title, Path: r.URL.Path, Icon: s.assets.URL("img/favicon.svg")}
+	for _, css := range stylesheets {
+		p.Stylesheets = append(p.Stylesheets, s.assets.URL(css))
+	}
+	return p
+}
+
+// render writes body inside the layout with status. The page is rendered into a buffer first,
+// so a failure halfway gives the error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, title string, body templ.Component) {
+	s.renderPage(w, r, status, s.layout(r, title), body)
+}
+
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, p components.Page, body templ.Component) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := components.Layout(p, body).Render(r.Context(), buf); err != nil {
+		s.log.Error("render", "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}

@@ -1,0 +1,99 @@
+// Package server is the only package that knows HTTP: routing, middleware, sessions, and
+// rendering of the pages in web/. Handlers are short scripts that parse, call a feature
+// package, and render or redirect.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/web"
+)
+
+// Server holds the app's dependencies and its router. Build it with New.
+type Server struct {
+	cfg      config.Config
+	db       *pgxpool.Pool
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	store    *pgxstore.PostgresStore
+	assets   *web.Assets
+	handler  http.Handler
+}
+
+// New wires a Server. It does not touch the network; Close stops its background work.
+func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger) (*Server, error) {
+	assets, err := web.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets}
+	s.store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
+	s.sessions = newSessions(cfg, s.store)
+	s.sessions.ErrorFunc = s.sessionError
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops the session cleanup goroutine.
+func (s *Server) Close() { s.store.StopCleanup() }
+
+// newSessions configures scs for staff and partner logins. Participants never log in; for
+// them the session holds at most a flash message. Defaults of scs are not production-safe, so
+// every cookie attribute is set here.
+func newSessions(cfg config.Config, store scs.Store) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Cookie.Name = "session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Path = "/"
+	sm.Cookie.Persist = false
+	if cfg.Production() {
+		// __Host- binds the cookie to this exact host over https, with no Domain attribute.
+		sm.Cookie.Name = "__Host-session"
+		sm.Cookie.Secure = true
+	}
+	return sm
+}
+
+// Serve runs srv on ln until ctx ends, then shuts down gracefully: in-flight requests get up
+// to grace to finish.
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// NewHTTPServer returns an http.Server with timeouts that protect against slow clients.
+func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
