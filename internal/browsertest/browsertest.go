@@ -1,0 +1,235 @@
+// Package browsertest drives pages of the real server in headless Chromium and fails a test
+// on anything a visitor would be hurt by: an axe-core WCAG 2.0/2.1 A or AA violation, a
+// message in the browser console (a CSP violation, a failed request, a script error), or a
+// page that scrolls sideways on a 320 px wide phone (WCAG 1.4.10 reflow).
+//
+// Chromium comes from the machine (Debian's chromium, or CHROMIUM_PATH); make test installs
+// it when it is missing. Without it the tests fail with a message saying how to get it: they
+// never skip.
+package browsertest
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+//go:embed axe/axe.min.js
+var axeSource string
+
+// Browser is one headless Chromium shared by the pages a test visits.
+type Browser struct {
+	ctx context.Context
+}
+
+// New starts Chromium for t and stops it when t ends.
+func New(t testing.TB) *Browser {
+	t.Helper()
+	path, err := chromiumPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // the tests run as root in CI
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		t.Fatalf("browsertest: start Chromium (%s): %v", path, err)
+	}
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	return &Browser{ctx: ctx}
+}
+
+func chromiumPath() (string, error) {
+	for _, name := range []string{os.Getenv("CHROMIUM_PATH"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("browsertest: no Chromium found; install it with 'sudo apt-get install chromium' " +
+		"(make test does this when it may) or set CHROMIUM_PATH")
+}
+
+// Page is what a visit saw, for further assertions by the test.
+type Page struct {
+	URL   string
+	Title string
+	Lang  string
+	Text  string // the visible text of the body
+}
+
+// Width of the narrowest phone the pages must fit without sideways scrolling.
+const phoneWidth = 320
+
+// Option changes what Visit expects.
+type Option func(*visit)
+
+type visit struct {
+	status int // expected HTTP status of the page itself when it is not 200
+}
+
+// Status says the page answers with code on purpose (a 404 page, say), so the browser's
+// console line about that status for the page itself is expected.
+func Status(code int) Option { return func(v *visit) { v.status = code } }
+
+// Visit opens url in a new tab, waits for it to load, and fails t on accessibility
+// violations, console messages and sideways scrolling at phone width. Set
+// BROWSERTEST_SCREENSHOTS to a directory to keep a full-page PNG of every visit.
+func (b *Browser) Visit(t testing.TB, url string, opts ...Option) Page {
+	t.Helper()
+	var v visit
+	for _, o := range opts {
+		o(&v)
+	}
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTimeout()
+
+	messages := chromedp.Console(ctx)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("browsertest: open %s: %v", url, err)
+	}
+	p := Page{URL: url}
+	var err error
+	if p.Title, err = chromedp.Run(ctx, chromedp.Title()); err != nil {
+		t.Fatalf("browsertest: %s: title: %v", url, err)
+	}
+	if p.Lang, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); err != nil {
+		t.Fatalf("browsertest: %s: lang: %v", url, err)
+	}
+	if p.Text, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
+		t.Fatalf("browsertest: %s: text: %v", url, err)
+	}
+	b.axe(ctx, t, url)
+	b.screenshot(ctx, t, url, "desktop")
+	b.reflow(ctx, t, url)
+	b.screenshot(ctx, t, url, "phone")
+	consoleMessages(ctx, t, url, v, messages)
+	return p
+}
+
+type axeResult struct {
+	Violations []struct {
+		ID          string `json:"id"`
+		Impact      string `json:"impact"`
+		Description string `json:"description"`
+		HelpURL     string `json:"helpUrl"`
+		Nodes       []struct {
+			Target []any  `json:"target"`
+			HTML   string `json:"html"`
+		} `json:"nodes"`
+	} `json:"violations"`
+}
+
+// axe runs axe-core in the page. Scripts evaluated through the DevTools protocol are not
+// subject to the page's CSP, so the strict policy stays as it is in production.
+func (b *Browser) axe(ctx context.Context, t testing.TB, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+		t.Fatalf("browsertest: %s: load axe-core: %v", url, err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](
+		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("browsertest: %s: run axe-core: %v", url, err)
+	}
+	var res axeResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatalf("browsertest: %s: axe result: %v", url, err)
+	}
+	for _, v := range res.Violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprintf("%v %s", n.Target, n.HTML))
+		}
+		t.Errorf("%s: accessibility (%s, %s): %s (%s)\n\t%s", url, v.ID, v.Impact, v.Description, v.HelpURL,
+			strings.Join(where, "\n\t"))
+	}
+}
+
+// reflow narrows the viewport to a small phone and fails when the page is wider than it.
+func (b *Browser) reflow(ctx context.Context, t testing.TB, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 640)); err != nil {
+		t.Fatalf("browsertest: %s: phone viewport: %v", url, err)
+	}
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatalf("browsertest: %s: width: %v", url, err)
+	}
+	if width > phoneWidth {
+		t.Errorf("%s: the page is %d px wide on a %d px phone: it scrolls sideways (WCAG 1.4.10)", url, width, phoneWidth)
+	}
+}
+
+// consoleEnd marks the end of a visit in the console stream: messages arrive in order, so
+// every message the page caused has been read once the marker is.
+const consoleEnd = "browsertest: end of visit"
+
+func consoleMessages(ctx context.Context, t testing.TB, url string, v visit, messages iter.Seq2[chromedp.ConsoleMessage, error]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`console.debug(`+jsString(consoleEnd)+`)`)); err != nil {
+		t.Fatalf("browsertest: %s: console marker: %v", url, err)
+	}
+	for m, err := range messages {
+		if err != nil {
+			t.Fatalf("browsertest: %s: console: %v", url, err)
+		}
+		if m.Text == consoleEnd {
+			return
+		}
+		if v.status != 0 && m.URL == url && strings.Contains(m.Text, fmt.Sprintf("status of %d", v.status)) {
+			continue // the page's own, expected status
+		}
+		t.Errorf("%s: browser console %s: %s (%s:%d)", url, m.Type, m.Text, m.URL, m.Line+1)
+	}
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func (b *Browser) screenshot(ctx context.Context, t testing.TB, url, variant string) {
+	dir := os.Getenv("BROWSERTEST_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("browsertest: %s: screenshot: %v", url, err)
+		return
+	}
+	name := strings.Trim(strings.NewReplacer("http://", "", "https://", "", "/", "_", ":", "_", "?", "_").Replace(url), "_")
+	if err := os.WriteFile(filepath.Join(dir, name+"-"+variant+".png"), png, 0o644); err != nil {
+		t.Errorf("browsertest: save screenshot: %v", err)
+	}
+}

@@ -1,0 +1,103 @@
+package browsertest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// recorder is a testing.TB that keeps the errors instead of failing, so the harness itself can
+// be shown to catch what it claims to catch. Fatal calls still fail the real test.
+type recorder struct {
+	testing.TB
+	mu     sync.Mutex
+	errors []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) all() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.Join(r.errors, "\n")
+}
+
+const csp = "default-src 'self'; img-src 'self' data:"
+
+func page(body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", csp)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/favicon.ico" {
+			w.Header().Set("Content-Type", "image/svg+xml")
+			fmt.Fprint(w, `<svg xmlns="http://www.w3.org/2000/svg"/>`)
+			return
+		}
+		fmt.Fprintf(w, `<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Test</title></head>
+<body><main><h1>Test</h1>%s</main></body></html>`, body)
+	}
+}
+
+func TestTheHarnessCatchesWhatItClaims(t *testing.T) {
+	b := New(t)
+	cases := []struct {
+		name, body, want string
+	}{
+		{"clean page", `<p>Hei</p>`, ""},
+		{"image without text", `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`, "accessibility (image-alt"},
+		{"unlabelled field", `<form><input type="text" name="x"></form>`, "accessibility (label"},
+		{"inline script under CSP", `<script>document.title = "x"</script>`, "browser console"},
+		{"page wider than a phone", `<div class="x"></div><svg width="600" height="10"></svg>`, "scrolls sideways"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := httptest.NewServer(page(tc.body))
+			defer ts.Close()
+			rec := &recorder{TB: t}
+			got := b.Visit(rec, ts.URL+"/")
+			if got.Title != "Test" || got.Lang != "nb" || !strings.Contains(got.Text, "Test") {
+				t.Errorf("page read as %+v", got)
+			}
+			errs := rec.all()
+			if tc.want == "" && errs != "" {
+				t.Errorf("a clean page was refused:\n%s", errs)
+			}
+			if tc.want != "" && !strings.Contains(errs, tc.want) {
+				t.Errorf("want an error with %q, got:\n%s", tc.want, errs)
+			}
+		})
+	}
+}
+
+func TestExpectedStatusIsNotAConsoleError(t *testing.T) {
+	b := New(t)
+	h := page(`<p>Finnes ikke</p>`)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/favicon.ico" {
+			w.Header().Set("Content-Security-Policy", csp)
+			w.WriteHeader(http.StatusNotFound)
+		}
+		h(w, r)
+	}))
+	defer ts.Close()
+	rec := &recorder{TB: t}
+	b.Visit(rec, ts.URL+"/borte")
+	if !strings.Contains(rec.all(), "status of 404") {
+		t.Errorf("an unexpected 404 must be reported, got:\n%s", rec.all())
+	}
+	rec = &recorder{TB: t}
+	b.Visit(rec, ts.URL+"/borte", Status(http.StatusNotFound))
+	if rec.all() != "" {
+		t.Errorf("an expected 404 was reported:\n%s", rec.all())
+	}
+}
