@@ -1,0 +1,48 @@
+# Selvhjelpshuset — `make` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BIN      := bin/selvhjelpshus
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+GOVULNDB ?= $(abspath ../shared/govulndb/osv)
+# A local database when none is configured: the machine's PostgreSQL on 127.0.0.1:5432, or a
+# project-private cluster under .data/ (see internal/postgres/localdb).
+LOCALDB   = go run ./cmd/selvhjelpshus localdb
+
+.PHONY: help run test lint generate build docker tools
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: build ## Start the app on http://127.0.0.1:8080 with a local database and demo data
+	@set -e; mkdir -p .data; \
+	if [ -z "$$SECRET_KEY" ] && [ ! -s .data/secret-key ]; then head -c 32 /dev/urandom | base64 > .data/secret-key; fi; \
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret-key)}"; \
+	export DATABASE_URL="$${DATABASE_URL:-$$($(BIN) localdb --name selvhjelpshus)}"; \
+	$(BIN) seed --demo --if-empty; \
+	exec $(BIN) serve
+
+test: generate ## Run every test (unit, database, HTTP and browser) against a real PostgreSQL
+	@.ci/ensure-chromium
+	@set -e; export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$($(LOCALDB) --name selvhjelpshus_test)}"; \
+	go test -count=1 ./...
+
+lint: ## gofmt, go vet, staticcheck, stale templ code, govulncheck
+	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	go tool staticcheck ./...
+	@go tool templ generate >/dev/null 2>&1; \
+	if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
+		echo "generated templ code is stale: run 'make generate' and commit"; git status --short -- '*_templ.go'; exit 1; fi
+	@if [ -d "$(GOVULNDB)" ]; then go tool govulncheck -db file://$(GOVULNDB) ./...; \
+	else echo "govulncheck: no offline database at $(GOVULNDB), skipped"; fi
+
+generate: ## Generate Go code from the templ files
+	@go tool templ generate >/dev/null 2>&1 || go tool templ generate
+
+build: generate ## Build the binary into bin/
+	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/selvhjelpshus
+
+docker: ## Build the container image selvhjelpshus:$(VERSION)
+	docker build --build-arg VERSION=$(VERSION) -t selvhjelpshus:$(VERSION) .

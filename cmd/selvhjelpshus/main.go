@@ -1,0 +1,29 @@
+// Command selvhjelpshus is the Selvhjelpshuset web app and its maintenance commands.
+//
+//	selvhjelpshus [serve]             run the web app (migrates the database first)
+//	selvhjelpshus migrate up|down|status
+//	selvhjelpshus seed --demo         add demo data (idempotent)
+//	selvhjelpshus localdb [--name N]  print a URL to a local database, setting one up if needed
+//	selvhjelpshus healthcheck         exit 0 when the instance on ADDR is ready (for containers)
+//	selvhjelpshus version
+//
+// Settings come from the environment; see README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "selvhjelpshus:", err)
+		os.Exit(1)
+	}
+}
