@@ -17,6 +17,8 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.accessLog)
 	r.Use(s.recoverPanic)
 	r.Use(s.securityHeaders)
+	// Before routing, so a cross-site POST to any path, known or not, is refused alike.
+	r.Use(s.crossOriginProtection)
 	r.Use(s.language)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
 		"application/javascript", "application/json", "image/svg+xml", "text/calendar", "text/csv"))
@@ -32,7 +34,6 @@ func (s *Server) routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Timeout(30 * time.Second))
 		r.Use(s.limitBody(1 << 20))
-		r.Use(s.crossOriginProtection)
 		r.Use(s.sessions.LoadAndSave)
 
 		r.Get("/", s.home)

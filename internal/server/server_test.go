@@ -168,10 +168,12 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 			}
 		})
 	}
-	// Unknown routes are refused too, before routing.
-	res, _ := postForm(t, ts.URL+"/admin/anything", form, "Origin", "https://evil.example")
-	if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
-		t.Errorf("cross-origin POST to an unknown path = %d", res.StatusCode)
+	// Every path is protected, known or not, before routing.
+	for _, path := range []string{"/admin/anything", "/healthz", "/static/x.css"} {
+		res, _ := postForm(t, ts.URL+path, form, "Origin", "https://evil.example")
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-origin POST to %s = %d, want 403", path, res.StatusCode)
+		}
 	}
 }
 
