@@ -1,7 +1,8 @@
 // Package i18n is the message catalogue: every user-facing string, in Norwegian bokmål first
 // and English second, looked up by id. The language of a request travels in its context.
 //
-// Messages live in nb.json and en.json, embedded in the binary. Plain messages are resolved
+// Messages live in nb.json and en.json, and in one pair of files per feature area named
+// <area>.nb.json and <area>.en.json (mail.nb.json …), all embedded in the binary. Plain messages are resolved
 // from a map; messages with {{.Placeholders}} or plural forms go through go-i18n, which knows
 // the CLDR plural rules of both languages.
 package i18n
@@ -10,6 +11,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,8 +44,23 @@ func Parse(code string) (Lang, bool) {
 	return NB, false
 }
 
-//go:embed nb.json en.json
+//go:embed *.json
 var files embed.FS
+
+// filesOf lists the message files of one language: nb.json and every <area>.nb.json.
+func filesOf(l Lang) ([]string, error) {
+	names, err := fs.Glob(files, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range names {
+		if n == string(l)+".json" || strings.HasSuffix(n, "."+string(l)+".json") {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
 
 type catalogue struct {
 	bundle *goi18n.Bundle
@@ -59,15 +77,24 @@ var load = sync.OnceValues(func() (*catalogue, error) {
 		ids:    map[Lang][]string{},
 	}
 	for _, l := range Langs {
-		mf, err := c.bundle.LoadMessageFileFS(files, string(l)+".json")
+		names, err := filesOf(l)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", l, err)
 		}
 		c.plain[l] = map[string]string{}
-		for _, m := range mf.Messages {
-			c.ids[l] = append(c.ids[l], m.ID)
-			if m.One == "" && !strings.Contains(m.Other, "{{") {
-				c.plain[l][m.ID] = m.Other
+		for _, name := range names {
+			mf, err := c.bundle.LoadMessageFileFS(files, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for _, m := range mf.Messages {
+				if slices.Contains(c.ids[l], m.ID) {
+					return nil, fmt.Errorf("i18n: %s: message %q is defined twice", name, m.ID)
+				}
+				c.ids[l] = append(c.ids[l], m.ID)
+				if m.One == "" && !strings.Contains(m.Other, "{{") {
+					c.plain[l][m.ID] = m.Other
+				}
 			}
 		}
 		sort.Strings(c.ids[l])
