@@ -1,0 +1,92 @@
+// Package validate collects what is wrong with a form, field by field, as message ids of the
+// catalogue. The page shows them in a summary at the top, linking to each field, and next to
+// the field itself.
+package validate
+
+import (
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// FieldError is one problem with one field. Msg is a catalogue id; Args are its
+// placeholder name/value pairs, as for i18n.T.
+type FieldError struct {
+	Field string
+	Msg   string
+	Args  []any
+}
+
+// Errors are the problems of a form, in the order the fields appear. The zero value is an
+// empty, usable set.
+type Errors []FieldError
+
+// Add records a problem with field; only the first problem of a field is kept, so the
+// visitor sees one clear message at a time.
+func (e *Errors) Add(field, msg string, args ...any) {
+	if e.Has(field) {
+		return
+	}
+	*e = append(*e, FieldError{Field: field, Msg: msg, Args: args})
+}
+
+// Has reports whether field has a problem.
+func (e Errors) Has(field string) bool {
+	_, ok := e.Get(field)
+	return ok
+}
+
+// Get returns the problem of field.
+func (e Errors) Get(field string) (FieldError, bool) {
+	for _, f := range e {
+		if f.Field == field {
+			return f, true
+		}
+	}
+	return FieldError{}, false
+}
+
+// OK reports whether there is no problem.
+func (e Errors) OK() bool { return len(e) == 0 }
+
+// Error lets Errors travel as an error from a store to a handler.
+func (e Errors) Error() string {
+	parts := make([]string, len(e))
+	for i, f := range e {
+		parts[i] = f.Field + ": " + f.Msg
+	}
+	return "invalid: " + strings.Join(parts, ", ")
+}
+
+// Required adds msg when value is blank.
+func (e *Errors) Required(field, value, msg string) bool {
+	if strings.TrimSpace(value) == "" {
+		e.Add(field, msg)
+		return false
+	}
+	return true
+}
+
+// MaxLength adds msg when value has more than n characters.
+func (e *Errors) MaxLength(field, value string, n int, msg string) bool {
+	if utf8.RuneCountInString(value) > n {
+		e.Add(field, msg, "Max", n)
+		return false
+	}
+	return true
+}
+
+// Email reports whether s looks like a single e-mail address a person would type:
+// local@domain with a dot in the domain and no display name.
+func Email(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>\"(),;:\\[]") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}

@@ -1,0 +1,59 @@
+package validate
+
+import "testing"
+
+func TestErrorsKeepTheFirstProblemOfAField(t *testing.T) {
+	var e Errors
+	if !e.OK() {
+		t.Fatal("zero Errors is not OK")
+	}
+	e.Add("email", "first")
+	e.Add("email", "second")
+	e.Add("name", "x")
+	if len(e) != 2 || e[0].Msg != "first" || e[1].Field != "name" {
+		t.Errorf("errors = %+v", e)
+	}
+	if e.OK() || !e.Has("name") || e.Has("phone") {
+		t.Error("Has/OK wrong")
+	}
+}
+
+func TestRequiredAndMaxLength(t *testing.T) {
+	var e Errors
+	if e.Required("a", "  ", "req") || !e.Required("b", "x", "req") {
+		t.Error("Required wrong")
+	}
+	if e.MaxLength("c", "æøå", 2, "long") || !e.MaxLength("d", "æøå", 3, "long") {
+		t.Error("MaxLength counts bytes, not characters")
+	}
+	if got, _ := e.Get("c"); got.Args[1] != 2 {
+		t.Errorf("args = %v", got.Args)
+	}
+}
+
+func TestEmail(t *testing.T) {
+	good := []string{"ola@example.no", "kari.nordmann+grupper@post.example.com", "å@ø.no"}
+	bad := []string{"", "ola", "ola@", "@example.no", "ola@example", "Ola <ola@example.no>", "ola@example.no, kari@example.no",
+		"ola @example.no", "ola@.no", "ola@no."}
+	for _, s := range good {
+		if !Email(s) {
+			t.Errorf("Email(%q) = false", s)
+		}
+	}
+	for _, s := range bad {
+		if Email(s) {
+			t.Errorf("Email(%q) = true", s)
+		}
+	}
+}
+
+func FuzzEmail(f *testing.F) {
+	for _, s := range []string{"ola@example.no", "a@b.c", "<x@y.z>", "\"a b\"@c.d", "a@b@c.d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if Email(s) && (len(s) > 254 || len(s) < 5) {
+			t.Errorf("Email(%q) accepted an impossible length", s)
+		}
+	})
+}
