@@ -1,0 +1,246 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image/png"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+)
+
+// Issuer is the name authenticator apps show next to the account.
+const Issuer = "Selvhjelpshuset"
+
+// RecoveryCodeCount is how many one-time recovery codes a user gets.
+const RecoveryCodeCount = 10
+
+// ErrBadCode is the answer to a wrong, expired or already used code.
+var ErrBadCode = errors.New("auth: wrong or used code")
+
+// Sealer encrypts secrets at rest with AES-256-GCM under a key derived from SECRET_KEY.
+type Sealer struct{ aead cipher.AEAD }
+
+// NewSealer derives the key for purpose from the app secret.
+func NewSealer(secret []byte, purpose string) (*Sealer, error) {
+	key, err := hkdf.Key(sha256.New, secret, nil, "selvhjelpshus "+purpose, 32)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Sealer{aead: aead}, nil
+}
+
+// Seal returns nonce ‖ ciphertext.
+func (s *Sealer) Seal(plain []byte) []byte {
+	nonce := make([]byte, s.aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	return s.aead.Seal(nonce, nonce, plain, nil)
+}
+
+// Open reverses Seal.
+func (s *Sealer) Open(sealed []byte) ([]byte, error) {
+	n := s.aead.NonceSize()
+	if len(sealed) < n {
+		return nil, errors.New("auth: sealed value too short")
+	}
+	return s.aead.Open(nil, sealed[:n], sealed[n:], nil)
+}
+
+// Enrolment is a new, not yet confirmed TOTP secret for a user.
+type Enrolment struct {
+	Secret string // base32, for typing into an app by hand
+	QRCode string // data: URL of a PNG QR code of the otpauth:// URL
+}
+
+// StartTwoFactor makes a new secret for the user and stores it sealed, not yet enabled.
+func (s *Store) StartTwoFactor(ctx context.Context, seal *Sealer, u User) (Enrolment, error) {
+	if u.TwoFactor() {
+		return Enrolment{}, fmt.Errorf("auth: two-factor already enabled: %w", postgres.ErrConflict)
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: Issuer, AccountName: u.Email})
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("auth: totp: %w", err)
+	}
+	if err := s.exec(ctx, "start two-factor", `UPDATE users SET totp_secret = $2 WHERE id = $1`,
+		u.ID, seal.Seal([]byte(key.Secret()))); err != nil {
+		return Enrolment{}, err
+	}
+	return enrolment(key)
+}
+
+// CurrentEnrolment gives back the pending secret (after a wrong confirmation code, say),
+// so the QR code the user already scanned keeps working.
+func (s *Store) CurrentEnrolment(ctx context.Context, seal *Sealer, u User) (Enrolment, bool, error) {
+	secret, err := s.secret(ctx, seal, u.ID)
+	if err != nil || secret == "" || u.TwoFactor() {
+		return Enrolment{}, false, err
+	}
+	v := url.Values{"secret": {secret}, "issuer": {Issuer}, "algorithm": {"SHA1"}, "digits": {"6"}, "period": {"30"}}
+	key, err := otp.NewKeyFromURL("otpauth://totp/" + url.PathEscape(Issuer+":"+u.Email) + "?" + v.Encode())
+	if err != nil {
+		return Enrolment{}, false, fmt.Errorf("auth: totp: %w", err)
+	}
+	e, err := enrolment(key)
+	return e, err == nil, err
+}
+
+// enrolment renders the key as a QR code an authenticator app can scan.
+func enrolment(key *otp.Key) (Enrolment, error) {
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("auth: totp: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return Enrolment{}, fmt.Errorf("auth: totp: %w", err)
+	}
+	return Enrolment{Secret: key.Secret(), QRCode: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+}
+
+func (s *Store) secret(ctx context.Context, seal *Sealer, userID int64) (string, error) {
+	var sealed []byte
+	if err := s.db.QueryRow(ctx, `SELECT totp_secret FROM users WHERE id = $1`, userID).Scan(&sealed); err != nil {
+		return "", fmt.Errorf("auth: totp: %w", postgres.MapError(err))
+	}
+	if sealed == nil {
+		return "", nil
+	}
+	plain, err := seal.Open(sealed)
+	if err != nil {
+		return "", fmt.Errorf("auth: totp: %w", err)
+	}
+	return string(plain), nil
+}
+
+// ConfirmTwoFactor enables two-factor login when code matches the pending secret, and
+// returns fresh recovery codes to show once.
+func (s *Store) ConfirmTwoFactor(ctx context.Context, seal *Sealer, userID int64, code string, now time.Time) ([]string, error) {
+	if err := s.checkCode(ctx, seal, userID, code, now); err != nil {
+		return nil, err
+	}
+	if err := s.exec(ctx, "enable two-factor", `UPDATE users SET totp_enabled_at = now(), updated_at = now() WHERE id = $1`, userID); err != nil {
+		return nil, err
+	}
+	return s.newRecoveryCodes(ctx, userID)
+}
+
+// VerifyTwoFactor checks a login code, or a recovery code, and reports which was used.
+func (s *Store) VerifyTwoFactor(ctx context.Context, seal *Sealer, userID int64, code string, now time.Time) (recovery bool, err error) {
+	code = strings.ToLower(strings.Join(strings.Fields(code), ""))
+	if len(code) == 9 && code[4] == '-' {
+		return true, s.useRecoveryCode(ctx, userID, code)
+	}
+	return false, s.checkCode(ctx, seal, userID, code, now)
+}
+
+// checkCode accepts a 6-digit code of the current 30-second step or one step either side, and
+// only for a step later than the last one used, so a code seen over a shoulder is worthless
+// once it has been used.
+func (s *Store) checkCode(ctx context.Context, seal *Sealer, userID int64, code string, now time.Time) error {
+	secret, err := s.secret(ctx, seal, userID)
+	if err != nil {
+		return err
+	}
+	if secret == "" || len(code) != 6 {
+		return ErrBadCode
+	}
+	opts := totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	step := now.Unix() / 30
+	for _, st := range []int64{step - 1, step, step + 1} {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(st*30, 0), opts)
+		if err != nil || subtle.ConstantTimeCompare([]byte(want), []byte(code)) != 1 {
+			continue
+		}
+		tag, err := s.db.Exec(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, userID, st)
+		if err != nil {
+			return fmt.Errorf("auth: totp: %w", err)
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
+		}
+	}
+	return ErrBadCode
+}
+
+var recoveryEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func (s *Store) newRecoveryCodes(ctx context.Context, userID int64) ([]string, error) {
+	if _, err := s.db.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+		return nil, fmt.Errorf("auth: recovery codes: %w", err)
+	}
+	codes := make([]string, RecoveryCodeCount)
+	for i := range codes {
+		b := make([]byte, 5)
+		_, _ = rand.Read(b)
+		c := strings.ToLower(recoveryEncoding.EncodeToString(b)) // 8 characters
+		codes[i] = c[:4] + "-" + c[4:]
+		if _, err := s.db.Exec(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`,
+			userID, HashToken(codes[i])); err != nil {
+			return nil, fmt.Errorf("auth: recovery codes: %w", err)
+		}
+	}
+	return codes, nil
+}
+
+func (s *Store) useRecoveryCode(ctx context.Context, userID int64, code string) error {
+	tag, err := s.db.Exec(ctx, `UPDATE recovery_codes SET used_at = now()
+		WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`, userID, HashToken(code))
+	if err != nil {
+		return fmt.Errorf("auth: recovery code: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrBadCode
+	}
+	return nil
+}
+
+// ResetTwoFactor removes the user's second factor and recovery codes (an admin does this for
+// someone who lost their phone) and ends their sessions.
+func (s *Store) ResetTwoFactor(ctx context.Context, userID int64) error {
+	if _, err := s.db.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("auth: reset two-factor: %w", err)
+	}
+	return s.exec(ctx, "reset two-factor", `UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL,
+		session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1`, userID)
+}
+
+// RequireTwoFactor reports whether admins require two-factor login of all staff.
+func (s *Store) RequireTwoFactor(ctx context.Context) (bool, error) {
+	var on bool
+	if err := s.db.QueryRow(ctx, `SELECT require_two_factor FROM settings`).Scan(&on); err != nil {
+		return false, fmt.Errorf("auth: settings: %w", err)
+	}
+	return on, nil
+}
+
+// SetRequireTwoFactor changes that setting.
+func (s *Store) SetRequireTwoFactor(ctx context.Context, on bool) error {
+	_, err := s.db.Exec(ctx, `UPDATE settings SET require_two_factor = $1`, on)
+	if err != nil {
+		return fmt.Errorf("auth: settings: %w", err)
+	}
+	return nil
+}
