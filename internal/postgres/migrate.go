@@ -7,9 +7,12 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/linkoslo/selvhjelpshuset/migrations"
 )
@@ -18,50 +21,82 @@ import (
 // ("selvhjelpshus" in ASCII, truncated to fit a bigint).
 const migrationLockID int64 = 0x73656c7668_6a656c
 
-// Migrator applies the embedded migrations. Several instances may start at once: each takes
-// the same session-level advisory lock before looking at the version table, so exactly one
-// applies a migration and the others find it done.
+// Migrator applies the embedded goose migrations and then River's own (the job queue behind
+// the mail outbox). Several instances may start at once: Up and Down hold one session-level
+// advisory lock around both, so exactly one instance applies a migration and the others
+// find it done.
 type Migrator struct {
+	pool     *pgxpool.Pool
 	db       *sql.DB
 	provider *goose.Provider
+	river    *rivermigrate.Migrator[pgx.Tx]
 }
 
 // NewMigrator builds a Migrator on pool. logOut receives one line per applied migration.
 func NewMigrator(pool *pgxpool.Pool, logOut io.Writer) (*Migrator, error) {
+	log := slog.New(slog.NewTextHandler(logOut, nil))
 	db := stdlib.OpenDBFromPool(pool)
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS,
-		goose.WithSessionLocker(advisoryLocker{}),
-		goose.WithSlog(slog.New(slog.NewTextHandler(logOut, nil))),
-	)
+	// No goose session locker: goose's lock would cover goose alone, and a second lock on the
+	// same key from another session of this process would wait for ever. locked covers both.
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSlog(log))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &Migrator{db: db, provider: p}, nil
+	r, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: log})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: river: %w", err)
+	}
+	return &Migrator{pool: pool, db: db, provider: p, river: r}, nil
 }
 
 // Close releases the migrator's database handle (the pool stays open).
 func (m *Migrator) Close() error { return m.db.Close() }
 
-// Up applies every pending migration and returns how many it applied.
+// Up applies every pending goose migration, then every pending River migration, and returns
+// how many it applied of both together.
 func (m *Migrator) Up(ctx context.Context) (int, error) {
-	res, err := m.provider.Up(ctx)
-	if err != nil {
-		return len(res), fmt.Errorf("migrate up: %w", err)
-	}
-	return len(res), nil
+	n := 0
+	err := m.locked(ctx, func() error {
+		res, err := m.provider.Up(ctx)
+		n += len(res)
+		if err != nil {
+			return fmt.Errorf("migrate up: %w", err)
+		}
+		rr, err := m.river.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err != nil {
+			return fmt.Errorf("migrate up: river: %w", err)
+		}
+		n += len(rr.Versions)
+		return nil
+	})
+	return n, err
 }
 
-// Down rolls back the most recent migration.
+// Down rolls back the most recent goose migration. Rolling back the first one also removes
+// River's tables, which the first Up added, so that a full rollback leaves an empty database.
 func (m *Migrator) Down(ctx context.Context) error {
-	if _, err := m.provider.Down(ctx); err != nil {
-		return fmt.Errorf("migrate down: %w", err)
-	}
-	return nil
+	return m.locked(ctx, func() error {
+		if _, err := m.provider.Down(ctx); err != nil {
+			return fmt.Errorf("migrate down: %w", err)
+		}
+		v, err := m.provider.GetDBVersion(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate down: %w", err)
+		}
+		if v > 0 {
+			return nil
+		}
+		if _, err := m.river.Migrate(ctx, rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1}); err != nil {
+			return fmt.Errorf("migrate down: river: %w", err)
+		}
+		return nil
+	})
 }
 
-// Status writes one line per migration: its version, file, and when it was applied (or
-// "pending").
+// Status writes one line per goose migration: its version, file, and when it was applied (or
+// "pending"); then one line with River's schema version.
 func (m *Migrator) Status(ctx context.Context, w io.Writer) error {
 	list, err := m.provider.Status(ctx)
 	if err != nil {
@@ -74,19 +109,32 @@ func (m *Migrator) Status(ctx context.Context, w io.Writer) error {
 		}
 		fmt.Fprintf(w, "%05d  %-40s %s\n", s.Source.Version, s.Source.Path, applied)
 	}
+	have, err := m.river.ExistingVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate status: river: %w", err)
+	}
+	all := m.river.AllVersions()
+	state := "pending"
+	if len(have) > 0 {
+		state = fmt.Sprintf("applied up to version %d", have[len(have)-1].Version)
+	}
+	fmt.Fprintf(w, "river  %-40s %s (latest %d)\n", "job queue (rivermigrate)", state, all[len(all)-1].Version)
 	return nil
 }
 
-// advisoryLocker waits on pg_advisory_lock instead of polling a try-lock, so a second
-// instance starts the moment the first has finished migrating.
-type advisoryLocker struct{}
-
-func (advisoryLocker) SessionLock(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockID)
-	return err
-}
-
-func (advisoryLocker) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", migrationLockID)
-	return err
+// locked runs fn while holding the migration lock. The lock lives on a connection of its
+// own, outside the pool, which is closed at the end: ending the session releases the lock
+// even when the context was cancelled, so it can never leak into a pooled connection.
+// pg_advisory_lock waits instead of polling, so a second instance continues the moment the
+// first has finished.
+func (m *Migrator) locked(ctx context.Context, fn func() error) error {
+	conn, err := pgx.ConnectConfig(ctx, m.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrationLockID); err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	return fn()
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/migrations"
 )
 
 func TestMapError(t *testing.T) {
@@ -65,7 +68,8 @@ func TestOpenGivesUpAfterWait(t *testing.T) {
 	}
 }
 
-// Migrations go up, all the way down, and up again: every Down section works.
+// Migrations go up, all the way down, and up again: every Down section works, and rolling
+// back the first goose migration also removes River's schema, so nothing is left.
 func TestMigrationsUpDownUp(t *testing.T) {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, pgtest.NewEmptyURL(t))
@@ -79,20 +83,91 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	}
 	defer m.Close()
 	n, err := m.Up(ctx)
-	if err != nil || n == 0 {
-		t.Fatalf("up: %d, %v", n, err)
+	files, _ := fs.Glob(migrations.FS, "*.sql")
+	if err != nil || n <= len(files) {
+		t.Fatalf("up: %d, %v; want the %d goose migrations and River's", n, err, len(files))
 	}
-	for i := 0; i < n; i++ {
+	if got := count(t, pool, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('river_job', 'outbox')`); got != 2 {
+		t.Fatalf("after up: %d of river_job and outbox exist", got)
+	}
+	for i := range files {
 		if err := m.Down(ctx); err != nil {
 			t.Fatalf("down %d: %v", i, err)
 		}
+		// River goes with the first migration only: the app's own downs leave it alone.
+		if left := count(t, pool, `SELECT count(*) FROM pg_tables WHERE tablename = 'river_job'`); (left == 1) != (i < len(files)-1) {
+			t.Fatalf("after down %d of %d: river_job tables = %d", i+1, len(files), left)
+		}
 	}
-	var tables int
-	pool.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version'`).Scan(&tables)
-	if tables != 0 {
+	if tables := count(t, pool, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version'`); tables != 0 {
 		t.Errorf("%d tables left after all downs", tables)
 	}
-	if again, err := m.Up(ctx); err != nil || again != n {
-		t.Errorf("up again: %d, %v", again, err)
+	if types := count(t, pool, `SELECT count(*) FROM pg_type WHERE typname = 'river_job_state'`); types != 0 {
+		t.Errorf("River's enum type is left after all downs")
 	}
+	if again, err := m.Up(ctx); err != nil || again != n {
+		t.Errorf("up again: %d, %v; want %d", again, err, n)
+	}
+}
+
+// Several instances starting at once on a new database: one applies the migrations under the
+// lock, the others wait and find nothing left to do.
+func TestConcurrentUpMigratesOnce(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.NewEmptyURL(t)
+	const instances = 8
+	pools := make([]*pgxpool.Pool, instances)
+	for i := range pools {
+		p, err := pgxpool.New(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		pools[i] = p
+	}
+	applied := make([]int, instances)
+	errs := make([]error, instances)
+	var ready, done sync.WaitGroup
+	ready.Add(instances)
+	start := make(chan struct{})
+	for i := range instances {
+		done.Go(func() {
+			m, err := postgres.NewMigrator(pools[i], io.Discard)
+			ready.Done()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer m.Close()
+			<-start // all at once, to make the race as likely as it can be
+			applied[i], errs[i] = m.Up(ctx)
+		})
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+	busy := 0
+	for i := range instances {
+		if errs[i] != nil {
+			t.Errorf("instance %d: %v", i, errs[i])
+		}
+		if applied[i] > 0 {
+			busy++
+		}
+	}
+	if busy != 1 {
+		t.Errorf("applied per instance = %v; want exactly one instance to migrate", applied)
+	}
+	if v := count(t, pools[0], `SELECT count(*) - count(DISTINCT version) FROM river_migration`); v != 0 {
+		t.Errorf("a River migration was recorded twice")
+	}
+}
+
+func count(t *testing.T, db *pgxpool.Pool, sql string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
 }

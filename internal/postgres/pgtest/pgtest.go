@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,6 +26,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/localdb"
@@ -179,11 +182,18 @@ func adminExec(ctx context.Context, sql string) error {
 	return err
 }
 
-// migrationsHash names the template after the migration files, so a changed or added
-// migration gets a new template instead of a stale one.
+// migrationsHash names the template after the migration files and River's migrations, so a
+// changed or added migration, or a River upgrade, gets a new template instead of a stale one.
 func migrationsHash() (string, error) {
 	h := sha256.New()
-	err := fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	river, err := rivermigrate.New(riverpgxv5.New(nil), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return "", fmt.Errorf("hash migrations: %w", err)
+	}
+	for _, v := range river.AllVersions() {
+		h.Write([]byte(v.SQLUp))
+	}
+	err = fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

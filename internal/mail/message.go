@@ -1,0 +1,107 @@
+// Package mail sends e-mail through an outbox: a message is rendered and stored in the outbox
+// table, together with a River job that sends it, in the same transaction as the change it
+// tells about. A worker sends it through SMTP (or, in development, the dev mailbox), retries
+// while the server is away, and never sends a message twice once the server has taken it.
+//
+// Privacy: a subject or body must never name a participant's theme or group topic (angst,
+// sorg, rus …), nor anything else that tells about someone's health. Mail passes through
+// servers and inboxes we do not control and is read over shoulders; a builder writes what the
+// reader needs to act, and the web page behind the link shows the rest after login.
+package mail
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+// Kind names what a message is about. It is stored with the message, for the dev mailbox and
+// for counting; it never reaches the recipient.
+type Kind string
+
+// The kinds of mail the app sends.
+const (
+	KindInvitation    Kind = "invitation"
+	KindPasswordReset Kind = "password_reset"
+)
+
+// Message is one e-mail before rendering: the view model both bodies are made from. Build it
+// with a builder (Invitation, PasswordReset), then set To before Outbox.Enqueue.
+type Message struct {
+	To         string    // the recipient's address, without a display name
+	Lang       i18n.Lang // the language the message is written in
+	Kind       Kind
+	Subject    string
+	Greeting   string
+	Paragraphs []string // before the action
+	Action     Action   // the one thing the reader should do; zero when there is none
+	Notes      []string // after the action: how long a link works, what to do if unexpected
+	Closing    string   // may span lines
+}
+
+// Action is the button of a message: a label and an absolute https (or, in development, http)
+// URL.
+type Action struct {
+	Label string
+	URL   string
+}
+
+// Invitation tells a new staff member or partner that they have an account, and gives the
+// link where they choose a password. name is the person's own name; link expires at expires.
+func Invitation(lang i18n.Lang, name, link string, expires time.Time) Message {
+	return Message{
+		Lang:     lang,
+		Kind:     KindInvitation,
+		Subject:  i18n.Translate(lang, "mail.invitation.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", name),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.invitation.access"),
+			i18n.Translate(lang, "mail.invitation.password"),
+		},
+		Action: Action{Label: i18n.Translate(lang, "mail.invitation.action"), URL: link},
+		Notes: []string{
+			i18n.Translate(lang, "mail.invitation.expires", "Expires", FormatTime(lang, expires)),
+			i18n.Translate(lang, "mail.invitation.unexpected"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+}
+
+// PasswordReset gives the link where a user who forgot their password chooses a new one; the
+// link expires at expires.
+func PasswordReset(lang i18n.Lang, link string, expires time.Time) Message {
+	return Message{
+		Lang:     lang,
+		Kind:     KindPasswordReset,
+		Subject:  i18n.Translate(lang, "mail.reset.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting"),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.reset.asked"),
+		},
+		Action: Action{Label: i18n.Translate(lang, "mail.reset.action"), URL: link},
+		Notes: []string{
+			i18n.Translate(lang, "mail.reset.expires", "Expires", FormatTime(lang, expires)),
+			i18n.Translate(lang, "mail.reset.unexpected"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+}
+
+// FormatTime writes t as a reader expects it in a letter, in Oslo time: "torsdag 26. november
+// 2026 kl. 14.30" or "Thursday 26 November 2026 at 14:30 (Norwegian time)".
+func FormatTime(lang i18n.Lang, t time.Time) string {
+	t = t.In(tz.Oslo)
+	return i18n.Translate(lang, "mail.datetime",
+		"Weekday", i18n.Translate(lang, fmt.Sprintf("mail.weekday.%d", t.Weekday())),
+		"Day", t.Day(),
+		"Month", i18n.Translate(lang, fmt.Sprintf("mail.month.%d", t.Month())),
+		"Year", t.Year(),
+		"Hour", fmt.Sprintf("%02d", t.Hour()),
+		"Minute", fmt.Sprintf("%02d", t.Minute()))
+}
+
+// lines splits a text that may span lines, such as a closing, for the HTML body.
+func lines(s string) []string { return strings.Split(s, "\n") }

@@ -1,0 +1,130 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	netmail "net/mail"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+)
+
+// Outbox puts messages in the outbox table and queues the job that sends each one.
+type Outbox struct {
+	client *river.Client[pgx.Tx]
+}
+
+// NewOutbox returns an Outbox that queues its jobs through client. The client need not be
+// started: inserting works without it, and any started instance sends.
+func NewOutbox(client *river.Client[pgx.Tx]) *Outbox {
+	return &Outbox{client: client}
+}
+
+// Enqueue renders m, stores it and queues its sending, all on tx: the mail exists if and only
+// if the change it tells about commits. It returns the outbox id. A missing or malformed
+// recipient, language or subject gives an error wrapping postgres.ErrInvalid.
+func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
+	r, err := Render(m)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `
+		INSERT INTO outbox (kind, to_addr, lang, subject, text_body, html_body)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING id`, m.Kind, m.To, m.Lang, r.Subject, r.Text, r.HTML).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("mail: enqueue: %w", postgres.MapError(err))
+	}
+	if _, err := o.client.InsertTx(ctx, tx, SendArgs{OutboxID: id}, nil); err != nil {
+		return 0, fmt.Errorf("mail: enqueue job: %w", err)
+	}
+	return id, nil
+}
+
+// check refuses a message that cannot be sent, before anything is written.
+func (m Message) check() error {
+	a, err := netmail.ParseAddress(m.To)
+	switch {
+	case err != nil || a.Name != "" || a.Address != m.To:
+		return fmt.Errorf("mail: %w: recipient %q is not a plain e-mail address", postgres.ErrInvalid, m.To)
+	case m.Lang != i18n.NB && m.Lang != i18n.EN:
+		return fmt.Errorf("mail: %w: language %q", postgres.ErrInvalid, m.Lang)
+	case m.Kind == "" || m.Subject == "":
+		return fmt.Errorf("mail: %w: a message needs a kind and a subject", postgres.ErrInvalid)
+	}
+	return nil
+}
+
+// Mail is a message as stored in the outbox, sent or waiting.
+type Mail struct {
+	ID        int64      `db:"id"`
+	Kind      Kind       `db:"kind"`
+	To        string     `db:"to_addr"`
+	Lang      i18n.Lang  `db:"lang"`
+	Subject   string     `db:"subject"`
+	TextBody  string     `db:"text_body"`
+	HTMLBody  string     `db:"html_body"`
+	CreatedAt time.Time  `db:"created_at"`
+	SentAt    *time.Time `db:"sent_at"`   // nil while waiting
+	Transport string     `db:"transport"` // "smtp" or "devmailbox" once sent, else ""
+	Attempts  int        `db:"attempts"`
+	LastError string     `db:"last_error"` // of the latest failed attempt; "" after success
+}
+
+// Sent reports whether the message has been handed over.
+func (m Mail) Sent() bool { return m.SentAt != nil }
+
+// MaxPerPage caps List's page size.
+const MaxPerPage = 100
+
+// List returns one page of the outbox, newest first, and how many messages there are in all.
+// page counts from 1; perPage is capped at MaxPerPage. The bodies are left empty: a list shows
+// who got what and when, and Get gives the rest.
+func List(ctx context.Context, db postgres.DBTX, page, perPage int) ([]Mail, int, error) {
+	page, perPage = max(page, 1), min(max(perPage, 1), MaxPerPage)
+	var total int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM outbox`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("mail: list: %w", err)
+	}
+	rows, err := db.Query(ctx, `
+		SELECT id, kind, to_addr, lang, subject, '' AS text_body, '' AS html_body, created_at,
+		       sent_at, coalesce(transport, '') AS transport, attempts,
+		       coalesce(last_error, '') AS last_error
+		FROM outbox
+		ORDER BY created_at DESC, id DESC
+		LIMIT $1 OFFSET $2`, perPage, (page-1)*perPage)
+	if err != nil {
+		return nil, 0, fmt.Errorf("mail: list: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Mail])
+	if err != nil {
+		return nil, 0, fmt.Errorf("mail: list: %w", err)
+	}
+	return list, total, nil
+}
+
+// Get returns one message with its bodies, or an error wrapping postgres.ErrNotFound.
+func Get(ctx context.Context, db postgres.DBTX, id int64) (Mail, error) {
+	rows, err := db.Query(ctx, selectMail+` WHERE id = $1`, id)
+	if err != nil {
+		return Mail{}, fmt.Errorf("mail: get %d: %w", id, err)
+	}
+	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Mail])
+	if err != nil {
+		return Mail{}, fmt.Errorf("mail: get %d: %w", id, postgres.MapError(err))
+	}
+	return m, nil
+}
+
+const selectMail = `
+	SELECT id, kind, to_addr, lang, subject, text_body, html_body, created_at, sent_at,
+	       coalesce(transport, '') AS transport, attempts, coalesce(last_error, '') AS last_error
+	FROM outbox`

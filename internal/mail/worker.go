@@ -1,0 +1,154 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+)
+
+// Queue is the River queue mail jobs run in, so other jobs never hold mail up.
+const Queue = "mail"
+
+// Sender hands one message to a mail transport.
+type Sender interface {
+	// Send delivers m with the Message-ID header messageID (without angle brackets). It
+	// returns nil only once the transport has taken the message, and gives up as soon as ctx
+	// ends.
+	Send(ctx context.Context, m Mail, messageID string) error
+	// Transport names the transport in the outbox: "smtp" or "devmailbox".
+	Transport() string
+}
+
+// MessageID is the Message-ID of outbox message id: the same on every attempt, so a receiver
+// that got a message twice (the server took it but the answer was lost) can drop the copy.
+// domain is the host of BASE_URL.
+func MessageID(id int64, domain string) string {
+	return fmt.Sprintf("outbox.%d@%s", id, domain)
+}
+
+// SendArgs are the arguments of the job that sends one outbox message.
+type SendArgs struct {
+	OutboxID int64 `json:"outbox_id"`
+}
+
+// Kind names the job for River.
+func (SendArgs) Kind() string { return "mail_send" }
+
+// InsertOpts puts the job in the mail queue.
+func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: Queue} }
+
+// SendWorker sends outbox messages. It never sends a message twice: it locks the row while it
+// sends, skips a row already marked sent, and marks it sent in the same transaction right
+// after the transport has taken it.
+type SendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	db     *pgxpool.Pool
+	sender Sender
+	domain string
+	log    *slog.Logger
+}
+
+// errBusy means another worker holds the row: an earlier attempt that was thought stuck, still
+// sending.
+var errBusy = errors.New("mail: message is being sent by another worker")
+
+// Work sends one message. A failed attempt is counted in the row and returned, so River
+// retries it with its backoff.
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	// The database work goes on when the job's context ends: once the transport has the
+	// message, marking it sent must not be cut short by a stopping app.
+	dbCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	tx, err := w.db.Begin(dbCtx)
+	if err != nil {
+		return fmt.Errorf("mail: send %d: %w", job.Args.OutboxID, err)
+	}
+	defer tx.Rollback(dbCtx)
+	m, err := lockMail(dbCtx, tx, job.Args.OutboxID)
+	switch {
+	case errors.Is(err, errBusy):
+		return river.JobSnooze(time.Minute)
+	case errors.Is(err, postgres.ErrNotFound):
+		return river.JobCancel(err) // deleted: there is nothing left to send
+	case err != nil:
+		return err
+	case m.Sent():
+		return nil
+	}
+	sendErr := w.sender.Send(ctx, m, MessageID(m.ID, w.domain))
+	if sendErr != nil {
+		w.log.Warn("mail: sending failed; will retry", "outbox_id", m.ID, "attempt", job.Attempt, "error", sendErr)
+		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+			m.ID, sendErr.Error())
+	} else {
+		_, err = tx.Exec(dbCtx, `
+			UPDATE outbox SET sent_at = now(), transport = $2, attempts = attempts + 1, last_error = NULL
+			WHERE id = $1`, m.ID, w.sender.Transport())
+	}
+	if err == nil {
+		err = tx.Commit(dbCtx)
+	}
+	if err != nil {
+		return errors.Join(sendErr, fmt.Errorf("mail: record attempt for %d: %w", m.ID, err))
+	}
+	return sendErr
+}
+
+// lockMail reads an outbox row and locks it for the rest of tx, or returns errBusy at once
+// when another transaction holds it.
+func lockMail(ctx context.Context, tx pgx.Tx, id int64) (Mail, error) {
+	rows, err := tx.Query(ctx, selectMail+` WHERE id = $1 FOR UPDATE NOWAIT`, id)
+	if err != nil {
+		return Mail{}, fmt.Errorf("mail: send %d: %w", id, err)
+	}
+	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Mail])
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+		return Mail{}, errBusy
+	}
+	if err != nil {
+		return Mail{}, fmt.Errorf("mail: send %d: %w", id, postgres.MapError(err))
+	}
+	return m, nil
+}
+
+// PurgeArgs are the arguments of the daily job that deletes old sent mail.
+type PurgeArgs struct{}
+
+// Kind names the job for River.
+func (PurgeArgs) Kind() string { return "mail_purge" }
+
+// InsertOpts puts the job in the mail queue.
+func (PurgeArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: Queue} }
+
+// PurgeWorker deletes sent mail older than the retention period. The outbox holds addresses
+// and one-time links; nobody needs them once the mail has gone out and the links have
+// expired. Unsent mail stays, whatever its age, so that nothing is lost unseen.
+type PurgeWorker struct {
+	river.WorkerDefaults[PurgeArgs]
+	db        *pgxpool.Pool
+	retention time.Duration
+	log       *slog.Logger
+}
+
+// Work deletes the old sent mail.
+func (w *PurgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
+	tag, err := w.db.Exec(ctx, `DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)`,
+		w.retention.Seconds())
+	if err != nil {
+		return fmt.Errorf("mail: purge: %w", err)
+	}
+	if n := tag.RowsAffected(); n > 0 {
+		w.log.Info("mail: purged sent mail", "count", n)
+	}
+	return nil
+}
