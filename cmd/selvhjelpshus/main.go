@@ -3,6 +3,7 @@
 //	selvhjelpshus [serve]             run the web app (migrates the database first)
 //	selvhjelpshus migrate up|down|status
 //	selvhjelpshus seed --demo         add demo data (idempotent)
+//	selvhjelpshus user create --email E --name N --role R [--org O] [--password-stdin]
 //	selvhjelpshus localdb [--name N]  print a URL to a local database, setting one up if needed
 //	selvhjelpshus healthcheck         exit 0 when the instance on ADDR is ready (for containers)
 //	selvhjelpshus version
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "selvhjelpshus:", err)

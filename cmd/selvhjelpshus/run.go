@@ -14,11 +14,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/localdb"
 	"github.com/linkoslo/selvhjelpshuset/internal/server"
@@ -27,11 +30,11 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | localdb [--name N] | healthcheck | version]`
+const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | user create … | localdb [--name N] | healthcheck | version]`
 
 // run is the whole program; main only gives it the process's context, arguments, environment
 // and output, so tests can start it the same way.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -43,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return migrate(ctx, args, getenv, stdout)
 	case "seed":
 		return seed(ctx, args, getenv, stdout)
+	case "user":
+		return userCmd(ctx, args, getenv, stdin, stdout)
 	case "localdb":
 		return localDB(ctx, args, stdout)
 	case "healthcheck":
@@ -77,7 +82,12 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	if err := migrateUp(ctx, pool, log); err != nil {
 		return err
 	}
-	srv, err := server.New(cfg, pool, log)
+	mailer, err := newMailer(ctx, cfg, pool, log)
+	if err != nil {
+		return err
+	}
+	defer stopMailer(mailer, log)
+	srv, err := server.New(cfg, pool, log, mail.NewOutbox(mailer))
 	if err != nil {
 		return err
 	}
@@ -93,6 +103,40 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	}
 	log.Info("stopped")
 	return err
+}
+
+// newMailer starts the worker that delivers the outbox: through SMTP_URL, or in development
+// without it into the dev mailbox. Production refuses to start without SMTP, since invitations
+// and participants' links would silently go nowhere.
+func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
+	var sender mail.Sender = mail.NewDevSender(log)
+	switch {
+	case cfg.SMTPURL != nil:
+		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})
+		if err != nil {
+			return nil, err
+		}
+		sender = smtp
+	case cfg.Production():
+		return nil, errors.New("SMTP_URL is required in production (e.g. smtp://user:password@smtp.example.no:587)")
+	}
+	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("mail worker: %w", err)
+	}
+	return client, nil
+}
+
+// stopMailer lets a message being sent finish, for at most a while.
+func stopMailer(c *river.Client[pgx.Tx], log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := c.Stop(ctx); err != nil {
+		log.Warn("mail worker did not stop cleanly", "error", err)
+	}
 }
 
 func migrateUp(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
@@ -154,7 +198,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	defer pool.Close()
-	if err := migrateUp(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if err := migrateUp(ctx, pool, discardLogger()); err != nil {
 		return err
 	}
 	if *ifEmpty {
@@ -234,3 +278,5 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -60,7 +60,7 @@ func start(t *testing.T, dbURL string, extra ...string) *app {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &app{out: newOutput(), done: make(chan error, 1), stop: cancel}
-	go func() { a.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, a.out) }()
+	go func() { a.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, a.out) }()
 	select {
 	case a.url = <-a.out.listening:
 	case err := <-a.done:
@@ -161,28 +161,28 @@ func TestMigrateStatusAndVersion(t *testing.T) {
 	db := pgtest.NewEmptyURL(t)
 	getenv := func(k string) string { return map[string]string{"DATABASE_URL": db}[k] }
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"migrate", "status"}, getenv, &out); err != nil {
+	if err := run(context.Background(), []string{"migrate", "status"}, getenv, nil, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "00001_foundation.sql") || !strings.Contains(out.String(), "pending") {
 		t.Errorf("status before up:\n%s", out.String())
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"migrate", "up"}, getenv, &out); err != nil {
+	if err := run(context.Background(), []string{"migrate", "up"}, getenv, nil, &out); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"migrate", "status"}, getenv, &out); err != nil {
+	if err := run(context.Background(), []string{"migrate", "status"}, getenv, nil, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`00001_foundation\.sql\s+applied \d{4}-`).MatchString(out.String()) {
 		t.Errorf("status after up:\n%s", out.String())
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"version"}, getenv, &out); err != nil || !strings.HasPrefix(out.String(), "selvhjelpshus ") {
+	if err := run(context.Background(), []string{"version"}, getenv, nil, &out); err != nil || !strings.HasPrefix(out.String(), "selvhjelpshus ") {
 		t.Errorf("version: %q %v", out.String(), err)
 	}
-	if err := run(context.Background(), []string{"frobnicate"}, getenv, &out); err == nil {
+	if err := run(context.Background(), []string{"frobnicate"}, getenv, nil, &out); err == nil {
 		t.Error("an unknown command must fail")
 	}
 }
@@ -200,7 +200,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		return
 	}
 	for i := 0; i < 2; i++ {
-		if err := run(context.Background(), []string{"seed", "--demo"}, getenv, io.Discard); err != nil {
+		if err := run(context.Background(), []string{"seed", "--demo"}, getenv, nil, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -208,7 +208,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if r < 4 || th < 10 {
 		t.Fatalf("demo data: %d rooms, %d themes", r, th)
 	}
-	if err := run(context.Background(), []string{"seed", "--demo"}, getenv, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"seed", "--demo"}, getenv, nil, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if r2, th2 := counts(); r2 != r || th2 != th {
@@ -219,12 +219,12 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 func TestProductionRefusesWeakConfig(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": "postgres://127.0.0.1:1/x", "APP_ENV": "production",
 		"BASE_URL": "http://selvhjelp.example", "SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6"}
-	err := run(context.Background(), nil, func(k string) string { return env[k] }, io.Discard)
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, nil, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "https") {
 		t.Errorf("http BASE_URL in production: %v", err)
 	}
 	env["BASE_URL"], env["SECRET_KEY"] = "https://selvhjelp.example", ""
-	err = run(context.Background(), nil, func(k string) string { return env[k] }, io.Discard)
+	err = run(context.Background(), nil, func(k string) string { return env[k] }, nil, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Errorf("missing secret in production: %v", err)
 	}

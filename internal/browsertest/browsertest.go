@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -103,21 +104,98 @@ func Status(code int) Option { return func(v *visit) { v.status = code } }
 // BROWSERTEST_SCREENSHOTS to a directory to keep a full-page PNG of every visit.
 func (b *Browser) Visit(t testing.TB, url string, opts ...Option) Page {
 	t.Helper()
+	tab := b.NewTab(t)
+	defer tab.Close()
+	return tab.Go(t, url, opts...)
+}
+
+// Tab is one browser tab, for a test that walks through several pages: a login, a form.
+// Tabs of one Browser share cookies.
+type Tab struct {
+	ctx    context.Context
+	cancel func()
+}
+
+// NewTab opens a tab; close it with Close (or leave it to the end of the test).
+func (b *Browser) NewTab(t testing.TB) *Tab {
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	tab := &Tab{ctx: ctx, cancel: cancel}
+	t.Cleanup(tab.Close)
+	return tab
+}
+
+// Close closes the tab.
+func (tab *Tab) Close() { tab.cancel() }
+
+// Go opens url in the tab and checks the page as Visit does.
+func (tab *Tab) Go(t testing.TB, url string, opts ...Option) Page {
+	t.Helper()
+	messages := chromedp.Console(tab.ctx)
+	if err := tab.do(chromedp.Navigate(url)); err != nil {
+		t.Fatalf("browsertest: open %s: %v", url, err)
+	}
+	return tab.check(t, messages, opts)
+}
+
+// Fill types value into the field with the id.
+func (tab *Tab) Fill(t testing.TB, id, value string) {
+	t.Helper()
+	clear := chromedp.Evaluate[chromedp.Void](`document.getElementById(` + jsString(id) + `).value = ""`)
+	if err := tab.do(clear, chromedp.SendKeys(chromedp.ID(id), value)); err != nil {
+		t.Fatalf("browsertest: fill #%s: %v", id, err)
+	}
+}
+
+// Click clicks the element that css selects, waits for the page it leads to, and checks
+// that page as Visit does.
+func (tab *Tab) Click(t testing.TB, css string, opts ...Option) Page {
+	t.Helper()
+	messages := chromedp.Console(tab.ctx)
+	ctx, cancel := context.WithTimeout(tab.ctx, 60*time.Second)
+	defer cancel()
+	// Subscribe before the click, so the load of the next page cannot be missed.
+	loads := chromedp.Events(ctx, page.LoadEventFired)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css))); err != nil {
+		t.Fatalf("browsertest: click %s: %v", css, err)
+	}
+	for _, err := range loads {
+		if err != nil {
+			t.Fatalf("browsertest: after clicking %s: no page loaded: %v", css, err)
+		}
+		break
+	}
+	return tab.check(t, messages, opts)
+}
+
+// Text returns the text of the first element css selects.
+func (tab *Tab) Text(t testing.TB, css string) string {
+	t.Helper()
+	s, err := chromedp.Run(tab.ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(css)+`).textContent`))
+	if err != nil {
+		t.Fatalf("browsertest: text of %s: %v", css, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (tab *Tab) do(steps ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(tab.ctx, 60*time.Second)
+	defer cancel()
+	return chromedp.Do(ctx, steps...)
+}
+
+// check reads the loaded page and runs every check on it.
+func (tab *Tab) check(t testing.TB, messages iter.Seq2[chromedp.ConsoleMessage, error], opts []Option) Page {
+	t.Helper()
 	var v visit
 	for _, o := range opts {
 		o(&v)
 	}
-	ctx, cancel := chromedp.NewContext(b.ctx)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelTimeout()
-
-	messages := chromedp.Console(ctx)
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("browsertest: open %s: %v", url, err)
+	ctx := tab.ctx
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("browsertest: location: %v", err)
 	}
 	p := Page{URL: url}
-	var err error
 	if p.Title, err = chromedp.Run(ctx, chromedp.Title()); err != nil {
 		t.Fatalf("browsertest: %s: title: %v", url, err)
 	}
@@ -127,10 +205,13 @@ func (b *Browser) Visit(t testing.TB, url string, opts ...Option) Page {
 	if p.Text, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
 		t.Fatalf("browsertest: %s: text: %v", url, err)
 	}
-	b.axe(ctx, t, url)
-	b.screenshot(ctx, t, url, "desktop")
-	b.reflow(ctx, t, url)
-	b.screenshot(ctx, t, url, "phone")
+	axe(ctx, t, url)
+	screenshot(ctx, t, url, "desktop")
+	reflow(ctx, t, url)
+	screenshot(ctx, t, url, "phone")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("browsertest: %s: desktop viewport: %v", url, err)
+	}
 	consoleMessages(ctx, t, url, v, messages)
 	return p
 }
@@ -150,7 +231,7 @@ type axeResult struct {
 
 // axe runs axe-core in the page. Scripts evaluated through the DevTools protocol are not
 // subject to the page's CSP, so the strict policy stays as it is in production.
-func (b *Browser) axe(ctx context.Context, t testing.TB, url string) {
+func axe(ctx context.Context, t testing.TB, url string) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
 		t.Fatalf("browsertest: %s: load axe-core: %v", url, err)
@@ -176,7 +257,7 @@ func (b *Browser) axe(ctx context.Context, t testing.TB, url string) {
 }
 
 // reflow narrows the viewport to a small phone and fails when the page is wider than it.
-func (b *Browser) reflow(ctx context.Context, t testing.TB, url string) {
+func reflow(ctx context.Context, t testing.TB, url string) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 640)); err != nil {
 		t.Fatalf("browsertest: %s: phone viewport: %v", url, err)
@@ -218,7 +299,7 @@ func jsString(s string) string {
 	return string(b)
 }
 
-func (b *Browser) screenshot(ctx context.Context, t testing.TB, url, variant string) {
+func screenshot(ctx context.Context, t testing.TB, url, variant string) {
 	dir := os.Getenv("BROWSERTEST_SCREENSHOTS")
 	if dir == "" {
 		return

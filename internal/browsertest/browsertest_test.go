@@ -33,7 +33,7 @@ func (r *recorder) all() string {
 
 const csp = "default-src 'self'; img-src 'self' data:"
 
-func page(body string) http.HandlerFunc {
+func testPage(body string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -61,7 +61,7 @@ func TestTheHarnessCatchesWhatItClaims(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := httptest.NewServer(page(tc.body))
+			ts := httptest.NewServer(testPage(tc.body))
 			defer ts.Close()
 			rec := &recorder{TB: t}
 			got := b.Visit(rec, ts.URL+"/")
@@ -81,7 +81,7 @@ func TestTheHarnessCatchesWhatItClaims(t *testing.T) {
 
 func TestExpectedStatusIsNotAConsoleError(t *testing.T) {
 	b := New(t)
-	h := page(`<p>Finnes ikke</p>`)
+	h := testPage(`<p>Finnes ikke</p>`)
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/favicon.ico" {
 			w.Header().Set("Content-Security-Policy", csp)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -33,6 +34,7 @@ type Config struct {
 	// made for this run; the caller prints it once so the developer can keep it.
 	SecretGenerated bool
 	SMTPURL         *url.URL // nil: no SMTP (mail goes to the development mailbox)
+	MailFrom        string   // sender of e-mail, "Name <address>"; "" means the mail package's default
 	LogLevel        slog.Level
 	RetentionMonths int
 }
@@ -66,6 +68,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.SMTPURL, err = loadSMTP(getenv("SMTP_URL")); err != nil {
 		return c, err
+	}
+	if c.MailFrom = strings.TrimSpace(getenv("MAIL_FROM")); c.MailFrom != "" {
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			return c, fmt.Errorf("MAIL_FROM must be an address such as \"Selvhjelpshuset <post@example.no>\": %w", err)
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error: %w", err)

@@ -9,18 +9,30 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 )
 
 // Result counts what a run added.
 type Result struct {
 	Rooms  int
 	Themes int
+	Orgs   int
+	Users  int
 }
 
 // String renders the counts for the command line.
 func (r Result) String() string {
-	return fmt.Sprintf("%d room(s) and %d theme(s) added", r.Rooms, r.Themes)
+	return fmt.Sprintf("%d room(s), %d theme(s), %d organisation(s) and %d user(s) added", r.Rooms, r.Themes, r.Orgs, r.Users)
 }
+
+// DemoPassword is the password of every demo user. It exists only in databases seeded with
+// demo data, which production never is.
+const DemoPassword = "demo-selvhjelp-kirkeveien"
+
+// AdminEmail is the demo administrator's login.
+const AdminEmail = "admin@demo.selvhjelpshuset.test"
 
 // Empty reports whether the database holds none of the data the demo adds, so that make run
 // seeds a new database but leaves one alone that someone has worked in.
@@ -41,7 +53,13 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 		if res.Rooms, err = seedRooms(ctx, tx); err != nil {
 			return err
 		}
-		res.Themes, err = seedThemes(ctx, tx)
+		if res.Themes, err = seedThemes(ctx, tx); err != nil {
+			return err
+		}
+		if res.Orgs, err = seedOrgs(ctx, tx); err != nil {
+			return err
+		}
+		res.Users, err = seedUsers(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -130,6 +148,65 @@ func seedThemes(ctx context.Context, tx pgx.Tx) (int, error) {
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING`, t.slug, t.nb, t.en, t.descNB, t.descEN)
 		if err != nil {
 			return added, fmt.Errorf("theme %s: %w", t.slug, err)
+		}
+		added += int(tag.RowsAffected())
+	}
+	return added, nil
+}
+
+type org struct {
+	name string
+	kind orgs.Kind
+}
+
+// networkOrgs are members of the Oslo self-help network (public information).
+var networkOrgs = []org{
+	{"Angstringen", orgs.Voluntary},
+	{"Fontenehuset Oslo Øst", orgs.NonProfit},
+	{"Spiseforstyrrelsesforeningen", orgs.Voluntary},
+	{"Landsforeningen for posttraumatisk stresslidelse (PTSD Norge)", orgs.Voluntary},
+	{"Oslo Røde Kors", orgs.Voluntary},
+	{"Mestring, aktivitet og samspill (MAS)", orgs.NonProfit},
+}
+
+func seedOrgs(ctx context.Context, tx pgx.Tx) (int, error) {
+	added := 0
+	for _, o := range networkOrgs {
+		tag, err := tx.Exec(ctx, `INSERT INTO orgs (name, kind) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, o.name, o.kind)
+		if err != nil {
+			return added, fmt.Errorf("org %s: %w", o.name, err)
+		}
+		added += int(tag.RowsAffected())
+	}
+	return added, nil
+}
+
+type demoUser struct {
+	email, name string
+	role        auth.Role
+	org         string
+}
+
+// demoUsers are fictional people; the domain .test never receives mail.
+var demoUsers = []demoUser{
+	{AdminEmail, "Ada Administrator", auth.Admin, ""},
+	{"stine@demo.selvhjelpshuset.test", "Stine Ansatt", auth.Staff, ""},
+	{"per@angstringen.demo.test", "Per Partner", auth.Partner, "Angstringen"},
+	{"mona@fontenehuset.demo.test", "Mona Medlem", auth.Partner, "Fontenehuset Oslo Øst"},
+}
+
+func seedUsers(ctx context.Context, tx pgx.Tx) (int, error) {
+	hash, err := auth.HashPassword(DemoPassword)
+	if err != nil {
+		return 0, err
+	}
+	added := 0
+	for _, u := range demoUsers {
+		tag, err := tx.Exec(ctx, `INSERT INTO users (email, name, role, org_id, password_hash)
+			VALUES ($1, $2, $3, (SELECT id FROM orgs WHERE name = NULLIF($4, '')), $5) ON CONFLICT (email) DO NOTHING`,
+			u.email, u.name, u.role, u.org, hash)
+		if err != nil {
+			return added, fmt.Errorf("user %s: %w", u.email, err)
 		}
 		added += int(tag.RowsAffected())
 	}

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
 )
@@ -36,4 +39,89 @@ func TestPagesInTheBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loginIn logs the tab in through the real form.
+func loginIn(t *testing.T, tab *browsertest.Tab, base, email string) browsertest.Page {
+	t.Helper()
+	tab.Go(t, base+"/logg-inn")
+	tab.Fill(t, "felt-email", email)
+	tab.Fill(t, "felt-password", testPassword)
+	return tab.Click(t, "main form button[type=submit]")
+}
+
+// Must show: two-factor enrolment and login with a code work in a real browser, and the
+// login, two-factor and error states pass axe-core.
+func TestTwoFactorInTheBrowser(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	now := time.Now()
+	app.srv.now = func() time.Time { return now }
+	b := browsertest.New(t)
+	tab := b.NewTab(t)
+
+	tab.Go(t, app.URL+"/logg-inn")
+	got := tab.Click(t, "main form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Noe må rettes") || !strings.Contains(got.Text, "Skriv inn e-postadressen.") {
+		t.Fatalf("empty login form: %s", got.Text)
+	}
+	if got := loginIn(t, tab, app.URL, p.staff.Email); !strings.HasSuffix(got.URL, "/admin") {
+		t.Fatalf("after login: %s", got.URL)
+	}
+	tab.Go(t, app.URL+"/konto/tofaktor")
+	secret := tab.Text(t, ".secret code")
+	tab.Fill(t, "felt-code", code(t, secret, now))
+	got = tab.Click(t, "main form button[type=submit]")
+	if !strings.Contains(got.Text, "Reservekodene dine") {
+		t.Fatalf("after confirming: %s", got.Text)
+	}
+	got = tab.Click(t, ".site-header form[action='/logg-ut'] button")
+	if !strings.Contains(got.Text, "Du er logget ut.") {
+		t.Fatalf("after logout: %s", got.Text)
+	}
+
+	now = now.Add(time.Minute)
+	if got := loginIn(t, tab, app.URL, p.staff.Email); !strings.HasSuffix(got.URL, "/logg-inn/kode") {
+		t.Fatalf("password step led to %s", got.URL)
+	}
+	tab.Fill(t, "felt-code", "000000")
+	tab.Click(t, "main form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	tab.Fill(t, "felt-code", code(t, secret, now))
+	if got := tab.Click(t, "main form button[type=submit]"); !strings.HasSuffix(got.URL, "/admin") {
+		t.Fatalf("code step led to %s: %s", got.URL, got.Text)
+	}
+}
+
+// Every page of accounts and administration, as the role that sees it, passes the checks.
+func TestAccountPagesInTheBrowser(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	target := "/admin/brukere/" + strconv.FormatInt(p.target.ID, 10)
+
+	admin := browsertest.New(t).NewTab(t)
+	loginIn(t, admin, app.URL, p.admin.Email)
+	for _, path := range []string{"/admin", "/admin/brukere", "/admin/brukere?q=beta&rolle=partner", target,
+		"/admin/invitasjon", "/admin/logg", "/admin/innstillinger", "/konto"} {
+		admin.Go(t, app.URL+path)
+	}
+	admin.Go(t, app.URL+"/admin/invitasjon")
+	admin.Fill(t, "felt-email", "ikke en adresse")
+	got := admin.Click(t, "main form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Skriv inn navnet.") {
+		t.Errorf("invitation errors: %s", got.Text)
+	}
+	admin.Go(t, app.URL+"/admin/logg?fra=igår", browsertest.Status(http.StatusUnprocessableEntity))
+	admin.Go(t, app.URL+target)
+	admin.Click(t, "form[action$='/invitasjon'] button")
+	link := app.lastLink(t, p.target.Email)
+
+	anon := browsertest.New(t).NewTab(t)
+	anon.Go(t, app.URL+"/glemt-passord")
+	anon.Go(t, app.URL+link)
+	anon.Go(t, app.URL+"/invitasjon/ukjent", browsertest.Status(http.StatusNotFound))
+
+	partner := browsertest.New(t).NewTab(t)
+	loginIn(t, partner, app.URL, p.partnerA.Email)
+	partner.Go(t, app.URL+"/partner")
+	partner.Go(t, app.URL+"/admin", browsertest.Status(http.StatusForbidden))
 }

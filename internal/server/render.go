@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/web/components"
 )
@@ -22,21 +23,35 @@ var stylesheets = []string{
 	"css/app.css",
 }
 
+type navLink struct{ label, href string }
+
 // navigation lists the main menu: catalogue id of the label and the path.
-var navigation = []struct{ label, href string }{
+var navigation = []navLink{
 	{"nav.home", "/"},
 	{"nav.privacy", "/personvern"},
+}
+
+// roleNavigation adds the pages of each role to the menu.
+var roleNavigation = map[auth.Role][]navLink{
+	auth.Staff:   {{"nav.admin", "/admin"}},
+	auth.Admin:   {{"nav.admin", "/admin"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
+	auth.Partner: {{"nav.partner", "/partner"}},
 }
 
 // layout builds the data the layout needs for one request.
 func (s *Server) layout(r *http.Request, title string) components.Page {
 	ctx := r.Context()
 	p := s.basePage(r, title)
-	for _, n := range navigation {
+	links := navigation
+	if u := currentUser(r); u != nil {
+		links = append(links[:len(links):len(links)], roleNavigation[u.Role]...)
+		p.UserName = u.Name
+	}
+	for _, n := range links {
 		p.Nav = append(p.Nav, components.NavItem{Href: n.href, Label: i18n.T(ctx, n.label), Current: n.href == r.URL.Path})
 	}
-	if s.sessions.Exists(ctx, "flash") {
-		p.Flash = s.sessions.PopString(ctx, "flash")
+	if s.sessions.Exists(ctx, sessFlash) {
+		p.Flash = i18n.T(ctx, s.sessions.PopString(ctx, sessFlash))
 	}
 	return p
 }

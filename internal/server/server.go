@@ -14,7 +14,9 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/web"
 )
 
@@ -26,16 +28,24 @@ type Server struct {
 	sessions *scs.SessionManager
 	store    *pgxstore.PostgresStore
 	assets   *web.Assets
+	seal     *auth.Sealer // two-factor secrets at rest
+	outbox   *mail.Outbox
+	now      func() time.Time
 	handler  http.Handler
 }
 
 // New wires a Server. It does not touch the network; Close stops its background work.
-func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger) (*Server, error) {
+// outbox queues e-mail in the transaction of the change it belongs to.
+func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Outbox) (*Server, error) {
 	assets, err := web.NewAssets()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, log: log, assets: assets}
+	seal, err := auth.NewSealer(cfg.Secret, "totp")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, outbox: outbox, now: time.Now}
 	s.store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
 	s.sessions = newSessions(cfg, s.store)
 	s.sessions.ErrorFunc = s.sessionError

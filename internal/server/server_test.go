@@ -16,24 +16,10 @@ import (
 )
 
 // newTestServer starts the real router on a fresh database. logs collects the app's log.
-func newTestServer(t *testing.T, env map[string]string) (*httptest.Server, *bytes.Buffer) {
+func newTestServer(t *testing.T, env map[string]string) (*httptest.Server, *syncBuffer) {
 	t.Helper()
-	base := map[string]string{"DATABASE_URL": "postgres://unused", "APP_ENV": "development"}
-	for k, v := range env {
-		base[k] = v
-	}
-	cfg, err := config.Load(func(k string) string { return base[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &bytes.Buffer{}
-	srv, err := New(cfg, pgtest.New(t), slog.New(slog.NewTextHandler(logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	return ts, logs
+	a := newTestApp(t, env)
+	return a.Server, a.logs
 }
 
 // noRedirect is a client that shows redirects instead of following them.
@@ -291,7 +277,8 @@ func TestSafeNext(t *testing.T) {
 func TestPanicGivesFriendlyPage(t *testing.T) {
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "x"}[k] })
 	logs := &bytes.Buffer{}
-	srv, err := New(cfg, pgtest.New(t), slog.New(slog.NewTextHandler(logs, nil)))
+	db := pgtest.New(t)
+	srv, err := New(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), testOutbox(t, db))
 	if err != nil {
 		t.Fatal(err)
 	}

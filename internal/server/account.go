@@ -1,0 +1,75 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "account.title"), pages.Account(*currentUser(r)))
+}
+
+// twoFactorSetupPage starts enrolment, or shows the pending secret again so a QR code already
+// scanned keeps working.
+func (s *Server) twoFactorSetupPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := *currentUser(r)
+	if u.TwoFactor() {
+		s.flash(r, "twofactor.already")
+		http.Redirect(w, r, "/konto", http.StatusSeeOther)
+		return
+	}
+	users := auth.NewStore(s.db)
+	e, ok, err := users.CurrentEnrolment(ctx, s.seal, u)
+	if err == nil && !ok {
+		e, err = users.StartTwoFactor(ctx, s.seal, u)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "twofactor.title"), pages.TwoFactorSetup(e, nil))
+}
+
+// twoFactorSetup confirms the code, turns two-factor login on and shows the recovery codes
+// once. The response is not cached, and the codes are nowhere else in clear text.
+func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	u := *currentUser(r)
+	var codes []string
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		if codes, err = auth.NewStore(tx).ConfirmTwoFactor(ctx, s.seal, u.ID, r.PostFormValue("code"), s.now()); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.TwoFactorEnabled, Entity: "user", EntityID: u.ID})
+	})
+	if errors.Is(err, auth.ErrBadCode) {
+		e, _, err := auth.NewStore(s.db).CurrentEnrolment(ctx, s.seal, u)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		var errs validate.Errors
+		errs.Add("code", "twofactor.wrong")
+		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "twofactor.title"), pages.TwoFactorSetup(e, errs))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "recovery.title"), pages.RecoveryCodes(codes, landing(u)))
+}

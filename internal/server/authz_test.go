@@ -1,0 +1,174 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// outcome is what a visitor gets from a route.
+type outcome string
+
+const (
+	allowed   outcome = "allowed"   // the handler answered: 2xx, 3xx elsewhere than the login page, 422
+	toLogin   outcome = "login"     // redirected to the login page
+	forbidden outcome = "forbidden" // 403
+	missing   outcome = "404"       // 404 (an unknown token, say)
+)
+
+// The visitors of the matrix, in the order of each row.
+var visitors = []string{"anonymous", "partner A", "partner B", "staff", "admin"}
+
+func row(o ...outcome) []outcome { return o }
+
+var (
+	everyone  = row(allowed, allowed, allowed, allowed, allowed)
+	loggedIn  = row(toLogin, allowed, allowed, allowed, allowed)
+	staffOnly = row(toLogin, forbidden, forbidden, allowed, allowed)
+	adminOnly = row(toLogin, forbidden, forbidden, forbidden, allowed)
+	partners  = row(toLogin, allowed, allowed, forbidden, forbidden)
+)
+
+// matrix says what every route gives every visitor. Every route of the router must be here:
+// TestAuthorisationMatrix fails on a route without an entry, so a new route cannot forget
+// its guard.
+var matrix = map[string][]outcome{
+	"GET /":                      everyone,
+	"GET /healthz":               everyone,
+	"GET /readyz":                everyone,
+	"GET /static/*":              row(missing, missing, missing, missing, missing), // only hashed names exist
+	"GET /personvern":            everyone,
+	"POST /sprak":                everyone,
+	"GET /logg-inn":              everyone,
+	"POST /logg-inn":             everyone,
+	"GET /logg-inn/kode":         row(toLogin, toLogin, toLogin, toLogin, toLogin), // no login half-way
+	"POST /logg-inn/kode":        row(toLogin, toLogin, toLogin, toLogin, toLogin),
+	"POST /logg-ut":              everyone,
+	"GET /glemt-passord":         everyone,
+	"POST /glemt-passord":        everyone,
+	"GET /nytt-passord/{token}":  row(missing, missing, missing, missing, missing), // unknown token
+	"POST /nytt-passord/{token}": row(missing, missing, missing, missing, missing),
+	"GET /invitasjon/{token}":    row(missing, missing, missing, missing, missing),
+	"POST /invitasjon/{token}":   row(missing, missing, missing, missing, missing),
+	"GET /dev/mailbox":           everyone, // development only: not registered in production
+	"GET /dev/mailbox/{id}":      row(missing, missing, missing, missing, missing),
+	"GET /dev/mailbox/{id}/html": row(missing, missing, missing, missing, missing),
+
+	"GET /konto":           loggedIn,
+	"GET /konto/tofaktor":  loggedIn,
+	"POST /konto/tofaktor": loggedIn,
+
+	"GET /admin/":                         staffOnly,
+	"GET /admin/invitasjon":               staffOnly,
+	"POST /admin/invitasjon":              staffOnly,
+	"GET /admin/brukere":                  adminOnly,
+	"GET /admin/brukere/{id}":             adminOnly,
+	"POST /admin/brukere/{id}/rolle":      adminOnly,
+	"POST /admin/brukere/{id}/deaktiver":  adminOnly,
+	"POST /admin/brukere/{id}/aktiver":    adminOnly,
+	"POST /admin/brukere/{id}/tofaktor":   adminOnly,
+	"POST /admin/brukere/{id}/invitasjon": adminOnly,
+	"GET /admin/innstillinger":            adminOnly,
+	"POST /admin/innstillinger":           adminOnly,
+	"GET /admin/logg":                     adminOnly,
+
+	"GET /partner/": partners,
+}
+
+// routesOf lists every "METHOD pattern" of a router.
+func routesOf(r chi.Routes) []string {
+	var out []string
+	_ = chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, method+" "+route)
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// notInMatrix returns the routes of r that the matrix has no entry for.
+func notInMatrix(r chi.Routes, m map[string][]outcome) []string {
+	var out []string
+	for _, route := range routesOf(r) {
+		if _, ok := m[route]; !ok {
+			out = append(out, route)
+		}
+	}
+	return out
+}
+
+// The check itself: a router with one route too many is caught.
+func TestMatrixCatchesANewRoute(t *testing.T) {
+	r := chi.NewRouter()
+	r.Get("/", func(http.ResponseWriter, *http.Request) {})
+	r.Route("/admin", func(r chi.Router) {
+		r.Get("/", func(http.ResponseWriter, *http.Request) {})
+		r.Post("/ny-ting", func(http.ResponseWriter, *http.Request) {})
+	})
+	got := notInMatrix(r, map[string][]outcome{"GET /": everyone, "GET /admin/": staffOnly})
+	if !slices.Equal(got, []string{"POST /admin/ny-ting"}) {
+		t.Errorf("notInMatrix = %v, want the new route", got)
+	}
+}
+
+func TestAuthorisationMatrix(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	router, ok := app.srv.Handler().(chi.Routes)
+	if !ok {
+		t.Fatal("the handler is not a chi router")
+	}
+	if gaps := notInMatrix(router, matrix); len(gaps) > 0 {
+		t.Fatalf("routes without an entry in the authorisation matrix: %v", gaps)
+	}
+	clients := []*client{app.client(t), app.client(t).login(p.partnerA.Email), app.client(t).login(p.partnerB.Email),
+		app.client(t).login(p.staff.Email), app.client(t).login(p.admin.Email)}
+	routes := routesOf(router)
+	// Logging out ends the session the other rows need, so it goes last.
+	slices.SortStableFunc(routes, func(a, b string) int {
+		return boolInt(a == "POST /logg-ut") - boolInt(b == "POST /logg-ut")
+	})
+	for _, route := range routes {
+		method, pattern, _ := strings.Cut(route, " ")
+		path := strings.NewReplacer("{id}", strconv.FormatInt(p.target.ID, 10), "{token}", "ukjent-lenke", "*", "ukjent.css").Replace(pattern)
+		for i, c := range clients {
+			var res *http.Response
+			if method == http.MethodGet {
+				res, _ = c.get(path)
+			} else {
+				res, _ = c.post(path, url.Values{})
+			}
+			if got := outcomeOf(res); got != matrix[route][i] {
+				t.Errorf("%s %s as %s: %s (%d %s), want %s", method, path, visitors[i], got, res.StatusCode,
+					res.Header.Get("Location"), matrix[route][i])
+			}
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func outcomeOf(res *http.Response) outcome {
+	switch {
+	case res.StatusCode == http.StatusForbidden:
+		return forbidden
+	case res.StatusCode == http.StatusNotFound:
+		return missing
+	case res.StatusCode >= 300 && res.StatusCode < 400 && strings.HasPrefix(res.Header.Get("Location"), "/logg-inn"):
+		return toLogin
+	case res.StatusCode < 500:
+		return allowed
+	}
+	return outcome("server error " + strconv.Itoa(res.StatusCode))
+}

@@ -1,0 +1,127 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+)
+
+// queueMail puts an invitation for to in the outbox, as a handler would, and returns its id.
+func queueMail(t *testing.T, a *testApp, to, name string) int64 {
+	t.Helper()
+	var id int64
+	err := pgx.BeginFunc(context.Background(), a.db, func(tx pgx.Tx) (err error) {
+		m := mail.Invitation(i18n.NB, name, "http://selvhjelp.test/invitasjon/abc123?a=1&b=2", time.Now().Add(72*time.Hour))
+		m.To = to
+		id, err = a.srv.outbox.Enqueue(context.Background(), tx, m)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// A developer finds the mail the app made, opens it, and can click its link; the HTML body
+// opens on its own, sandboxed.
+func TestDevMailbox(t *testing.T) {
+	a := newTestApp(t, nil)
+	c := a.client(t)
+	if res, body := c.get("/dev/mailbox"); res.StatusCode != http.StatusOK || !strings.Contains(body, "ikke laget noen e-post") {
+		t.Errorf("empty mailbox = %d\n%s", res.StatusCode, body)
+	}
+	id := queueMail(t, a, "kari@example.org", "<b>Kari</b>")
+	path := fmt.Sprintf("/dev/mailbox/%d", id)
+
+	res, body := c.get("/dev/mailbox")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "kari@example.org") ||
+		!strings.Contains(body, `href="`+path+`"`) || !strings.Contains(body, "Du har fått tilgang til Selvhjelpshuset") {
+		t.Errorf("mailbox = %d\n%s", res.StatusCode, body)
+	}
+
+	res, body = c.get(path)
+	for _, want := range []string{
+		"kari@example.org", "Invitasjon", "Venter",
+		`<a class="ds-link" href="http://selvhjelp.test/invitasjon/abc123?a=1&amp;b=2">`,
+		"Hei, &lt;b&gt;Kari&lt;/b&gt;!", // the text body, escaped on the page
+		`href="` + path + `/html"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("message page lacks %q", want)
+		}
+	}
+	if res.StatusCode != http.StatusOK || strings.Contains(body, "<b>Kari</b>") {
+		t.Errorf("message page = %d, or shows markup from the mail:\n%s", res.StatusCode, body)
+	}
+
+	res, body = c.get(path + "/html")
+	csp := res.Header.Get("Content-Security-Policy")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") ||
+		!strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.HasPrefix(body, "<!doctype html>") {
+		t.Errorf("HTML body = %d, CSP %q\n%s", res.StatusCode, csp, body)
+	}
+
+	for _, p := range []string{fmt.Sprintf("/dev/mailbox/%d", id+1000), "/dev/mailbox/abc", fmt.Sprintf("/dev/mailbox/%d/html", id+1000)} {
+		if res, _ := c.get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", p, res.StatusCode)
+		}
+	}
+}
+
+// The mailbox is paginated, newest first.
+func TestDevMailboxPages(t *testing.T) {
+	a := newTestApp(t, nil)
+	c := a.client(t)
+	for i := range perPage + 2 {
+		queueMail(t, a, fmt.Sprintf("person%02d@example.org", i), "P")
+	}
+	_, first := c.get("/dev/mailbox")
+	_, second := c.get("/dev/mailbox?side=2")
+	newest, oldest := fmt.Sprintf("person%02d@", perPage+1), "person00@"
+	if !strings.Contains(first, newest) || strings.Contains(first, oldest) || !strings.Contains(first, `href="/dev/mailbox?side=2"`) {
+		t.Errorf("page 1 does not start with the newest and link to page 2")
+	}
+	if !strings.Contains(second, oldest) || strings.Contains(second, newest) || strings.Count(second, "@example.org") != 2 {
+		t.Errorf("page 2 does not hold the two oldest")
+	}
+}
+
+// Production has no dev mailbox.
+func TestNoDevMailboxInProduction(t *testing.T) {
+	key := make([]byte, config.MinSecretBytes)
+	rand.Read(key)
+	a := newTestApp(t, map[string]string{"APP_ENV": "production", "BASE_URL": "https://selvhjelp.test", "SECRET_KEY": config.EncodeSecret(key)})
+	id := queueMail(t, a, "kari@example.org", "Kari")
+	for _, p := range []string{"/dev/mailbox", fmt.Sprintf("/dev/mailbox/%d", id), fmt.Sprintf("/dev/mailbox/%d/html", id)} {
+		if res, _ := a.client(t).get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("production GET %s = %d, want 404", p, res.StatusCode)
+		}
+	}
+}
+
+// The mailbox pages pass axe-core with no console message and no sideways scrolling. (The
+// HTML body itself is checked in internal/mail: in its sandbox no script runs, axe included.)
+func TestDevMailboxInTheBrowser(t *testing.T) {
+	a := newTestApp(t, nil)
+	id := queueMail(t, a, "kari@example.org", "Kari")
+	b := browsertest.New(t)
+	for _, p := range []string{"/dev/mailbox", fmt.Sprintf("/dev/mailbox/%d", id)} {
+		t.Run(p, func(t *testing.T) {
+			got := b.Visit(t, a.URL+p)
+			if got.Lang != "nb" || !strings.Contains(got.Text, "Du har fått tilgang") {
+				t.Errorf("lang %q, text:\n%s", got.Lang, got.Text)
+			}
+		})
+	}
+}

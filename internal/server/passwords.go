@@ -1,0 +1,152 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+func (s *Server) forgotPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "forgot.title"), pages.ForgotPassword("", nil, false))
+}
+
+// forgot sends a reset link when the address belongs to an active account, and answers the
+// same either way, so the page tells no one which addresses have accounts.
+func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	var errs validate.Errors
+	if errs.Required("email", email, "form.email.required") && !validate.Email(email) {
+		errs.Add("email", "form.email.invalid")
+	}
+	if !errs.OK() {
+		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "forgot.title"), pages.ForgotPassword(email, errs, false))
+		return
+	}
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		users := auth.NewStore(tx)
+		u, err := users.GetByEmail(ctx, email)
+		if errors.Is(err, postgres.ErrNotFound) || err == nil && (u.Disabled || !u.Active()) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		token, expires, err := users.IssueLink(ctx, u.ID, auth.Reset, auth.ResetTTL)
+		if err != nil {
+			return err
+		}
+		a := actor(r)
+		a.ID, a.Label = u.ID, u.Email
+		if err := audit.Record(ctx, tx, a, audit.Entry{Action: audit.PasswordResetAsked, Entity: "user", EntityID: u.ID}); err != nil {
+			return err
+		}
+		msg := mail.PasswordReset(i18n.LangOf(ctx), s.absURL("/nytt-passord/"+token), expires)
+		msg.To = u.Email
+		_, err = s.outbox.Enqueue(ctx, tx, msg)
+		return err
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "forgot.title"), pages.ForgotPassword("", nil, true))
+}
+
+// linkPurpose maps the two kinds of one-time link pages to their purpose and path.
+func linkPurpose(r *http.Request) (auth.Purpose, string) {
+	if strings.HasPrefix(r.URL.Path, "/invitasjon/") {
+		return auth.Invitation, "/invitasjon/"
+	}
+	return auth.Reset, "/nytt-passord/"
+}
+
+// setPasswordPage shows the form behind an invitation or reset link, or a kind page saying
+// the link no longer works.
+func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) {
+	purpose, prefix := linkPurpose(r)
+	token := r.PathValue("token")
+	u, err := auth.NewStore(s.db).CheckLink(r.Context(), token, purpose)
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "link.expired.title"), pages.LinkExpired())
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderSetPassword(w, r, http.StatusOK, pages.SetPasswordForm{Invitation: purpose == auth.Invitation,
+		Name: u.Name, Email: u.Email, Action: prefix + token})
+}
+
+func (s *Server) renderSetPassword(w http.ResponseWriter, r *http.Request, status int, f pages.SetPasswordForm) {
+	title := i18n.T(r.Context(), "setpw.reset.title")
+	if f.Invitation {
+		title = i18n.T(r.Context(), "setpw.invitation.short")
+	}
+	s.render(w, r, status, title, pages.SetPassword(f))
+}
+
+// setPassword uses the link, sets the password and logs the user in, in one transaction:
+// of two tabs racing with one link, exactly one succeeds.
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	purpose, prefix := linkPurpose(r)
+	token := r.PathValue("token")
+	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
+	f := pages.SetPasswordForm{Invitation: purpose == auth.Invitation, Action: prefix + token}
+	if p := auth.CheckPassword(password); p != "" {
+		f.Errors.Add("password", p, "Min", auth.MinPasswordLength)
+	} else if confirm != password {
+		f.Errors.Add("confirm", "setpw.mismatch")
+	}
+	var u auth.User
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		users := auth.NewStore(tx)
+		check, err := users.CheckLink(ctx, token, purpose)
+		if err != nil || !f.Errors.OK() {
+			f.Name, f.Email = check.Name, check.Email
+			return err
+		}
+		if _, err := users.UseLink(ctx, token, purpose); err != nil {
+			return err
+		}
+		if u, err = users.SetPassword(ctx, check.ID, password); err != nil {
+			return err
+		}
+		a := actor(r)
+		a.ID, a.Label = u.ID, u.Email
+		return audit.Record(ctx, tx, a, audit.Entry{Action: audit.PasswordSet, Entity: "user", EntityID: u.ID,
+			Details: map[string]any{"via": string(purpose)}})
+	})
+	switch {
+	case errors.Is(err, postgres.ErrNotFound):
+		s.render(w, r, http.StatusNotFound, i18n.T(ctx, "link.expired.title"), pages.LinkExpired())
+	case err != nil:
+		s.serverError(w, r, err)
+	case !f.Errors.OK():
+		s.renderSetPassword(w, r, http.StatusUnprocessableEntity, f)
+	case u.TwoFactor():
+		s.flash(r, "setpw.done")
+		http.Redirect(w, r, "/logg-inn", http.StatusSeeOther)
+	default:
+		s.flash(r, "setpw.done")
+		s.completeLogin(w, r, u, "", false)
+	}
+}
