@@ -201,17 +201,22 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if err := migrateUp(ctx, pool, discardLogger()); err != nil {
 		return err
 	}
+	empty := true
 	if *ifEmpty {
-		empty, err := demo.Empty(ctx, pool)
-		if err != nil || !empty {
+		if empty, err = demo.Empty(ctx, pool); err != nil {
 			return err
 		}
 	}
-	res, err := demo.Seed(ctx, pool)
-	if err != nil {
-		return err
+	if empty {
+		res, err := demo.Seed(ctx, pool)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo data: %s\n", res)
 	}
-	fmt.Fprintf(stdout, "demo data: %s\n", res)
+	if ok, err := demo.HasAdmin(ctx, pool); err == nil && ok {
+		fmt.Fprintf(stdout, "demo login: %s / %s\n", demo.AdminEmail, demo.DemoPassword)
+	}
 	return nil
 }
 

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
@@ -227,5 +230,55 @@ func TestProductionRefusesWeakConfig(t *testing.T) {
 	err = run(context.Background(), nil, func(k string) string { return env[k] }, nil, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Errorf("missing secret in production: %v", err)
+	}
+}
+
+func TestUserCreate(t *testing.T) {
+	db := pgtest.NewEmptyURL(t)
+	getenv := func(k string) string { return map[string]string{"DATABASE_URL": db}[k] }
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"user", "create", "--email", "Sjef@Example.no", "--name", "Sjefen", "--role", "admin", "--password-stdin"},
+		getenv, strings.NewReader("en-lang-og-god-setning\n"), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "password") {
+		t.Errorf("a password from stdin must not be printed: %q", out.String())
+	}
+	out.Reset()
+	err = run(context.Background(), []string{"user", "create", "--email", "ny@example.no", "--name", "Ny", "--role", "staff"}, getenv, nil, &out)
+	m := regexp.MustCompile(`password \(shown once\): (\S+)`).FindStringSubmatch(out.String())
+	if err != nil || m == nil || len(m[1]) < 20 {
+		t.Fatalf("generated password: %v %q", err, out.String())
+	}
+	pool, err := pgxpool.New(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	users := auth.NewStore(pool)
+	for email, pw := range map[string]string{"sjef@example.no": "en-lang-og-god-setning", "ny@example.no": m[1]} {
+		if _, err := users.Authenticate(context.Background(), email, pw); err != nil {
+			t.Errorf("login %s: %v", email, err)
+		}
+	}
+	var audited int
+	pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'user.created' AND actor_label = 'cli'`).Scan(&audited)
+	if audited != 2 {
+		t.Errorf("%d audit entries for two users", audited)
+	}
+	cases := map[string][]string{
+		"role":    {"--email", "a@example.no", "--name", "A", "--role", "sjef"},
+		"exists":  {"--email", "SJEF@example.no", "--name", "A", "--role", "staff"},
+		"partner": {"--email", "p@example.no", "--name", "P", "--role", "partner", "--org", "Ukjent forening"},
+	}
+	for name, args := range cases {
+		if err := run(context.Background(), append([]string{"user", "create"}, args...), getenv, nil, io.Discard); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if err := run(context.Background(), []string{"user", "create", "--email", "b@example.no", "--name", "B", "--role", "staff", "--password-stdin"},
+		getenv, strings.NewReader("kort\n"), io.Discard); err == nil || !strings.Contains(err.Error(), "12") {
+		t.Errorf("short password: %v", err)
 	}
 }

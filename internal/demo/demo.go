@@ -45,6 +45,13 @@ func Empty(ctx context.Context, db *pgxpool.Pool) (bool, error) {
 	return empty, nil
 }
 
+// HasAdmin reports whether the demo administrator exists, so make run can print its login.
+func HasAdmin(ctx context.Context, db *pgxpool.Pool) (bool, error) {
+	var ok bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1 AND NOT disabled)`, AdminEmail).Scan(&ok)
+	return ok, err
+}
+
 // Seed adds the demo data that is missing, in one transaction.
 func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 	var res Result
