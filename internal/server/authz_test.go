@@ -33,6 +33,8 @@ var (
 	staffOnly = row(toLogin, forbidden, forbidden, allowed, allowed)
 	adminOnly = row(toLogin, forbidden, forbidden, forbidden, allowed)
 	partners  = row(toLogin, allowed, allowed, forbidden, forbidden)
+	// staffMissing: staff pages of one row, asked for with an id that does not exist.
+	staffMissing = row(toLogin, forbidden, forbidden, missing, missing)
 )
 
 // matrix says what every route gives every visitor. Every route of the router must be here:
@@ -59,6 +61,42 @@ var matrix = map[string][]outcome{
 	"GET /dev/mailbox":           everyone, // development only: not registered in production
 	"GET /dev/mailbox/{id}":      row(missing, missing, missing, missing, missing),
 	"GET /dev/mailbox/{id}/html": row(missing, missing, missing, missing, missing),
+
+	"GET /grupper":                            everyone,
+	"GET /grupper/{slug}":                     row(missing, missing, missing, missing, missing), // no such group
+	"GET /tema":                               everyone,
+	"GET /tema/{slug}":                        row(missing, missing, missing, missing, missing),
+	"GET /api/grupper.json":                   everyone,
+	"GET /grupper/{slug}/meld-pa":             row(missing, missing, missing, missing, missing),
+	"POST /grupper/{slug}/meld-pa":            row(missing, missing, missing, missing, missing),
+	"GET /tema/{slug}/interesse":              row(missing, missing, missing, missing, missing),
+	"POST /tema/{slug}/interesse":             row(missing, missing, missing, missing, missing),
+	"GET /takk":                               everyone,
+	"GET /mine":                               everyone,
+	"POST /mine":                              everyone,
+	"GET /mine/{token}":                       row(missing, missing, missing, missing, missing), // unknown link
+	"POST /mine/{token}/pamelding/{id}":       row(missing, missing, missing, missing, missing),
+	"POST /mine/{token}/pamelding/{id}/trekk": row(missing, missing, missing, missing, missing),
+	"GET /mine/{token}/data.json":             row(missing, missing, missing, missing, missing),
+	"GET /mine/{token}/slett":                 row(missing, missing, missing, missing, missing),
+	"POST /mine/{token}/slett":                row(missing, missing, missing, missing, missing),
+
+	"GET /admin/tema":                      staffOnly,
+	"GET /admin/tema/ny":                   staffOnly,
+	"POST /admin/tema/ny":                  staffOnly,
+	"GET /admin/tema/{id}":                 staffMissing,
+	"POST /admin/tema/{id}":                staffMissing,
+	"GET /admin/grupper":                   staffOnly,
+	"GET /admin/grupper/ny":                staffOnly,
+	"POST /admin/grupper/ny":               staffOnly,
+	"GET /admin/grupper/{id}":              staffMissing,
+	"POST /admin/grupper/{id}":             staffMissing,
+	"POST /admin/grupper/{id}/status":      staffMissing,
+	"POST /admin/grupper/{id}/publisering": staffMissing,
+	"GET /admin/venteliste":                staffOnly,
+	"GET /admin/deltakere/{id}":            staffMissing,
+	"POST /admin/deltakere/{id}/plasser":   staffMissing,
+	"POST /admin/medlemskap/{id}/slutt":    staffMissing,
 
 	"GET /konto":           loggedIn,
 	"GET /konto/tofaktor":  loggedIn,
@@ -136,7 +174,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 	})
 	for _, route := range routes {
 		method, pattern, _ := strings.Cut(route, " ")
-		path := strings.NewReplacer("{id}", strconv.FormatInt(p.target.ID, 10), "{token}", "ukjent-lenke", "*", "ukjent.css").Replace(pattern)
+		id := strconv.FormatInt(p.target.ID, 10)
+		if !strings.Contains(pattern, "/brukere/") {
+			id = "999999" // themes, groups, participants: an id that does not exist
+		}
+		path := strings.NewReplacer("{id}", id, "{token}", "ukjent-lenke", "{slug}", "finnes-ikke", "*", "ukjent.css").Replace(pattern)
 		for i, c := range clients {
 			var res *http.Response
 			if method == http.MethodGet {

@@ -55,6 +55,32 @@ func (s *Server) routes() http.Handler {
 		r.Post("/nytt-passord/{token}", s.setPassword)
 		r.Get("/invitasjon/{token}", s.setPasswordPage)
 		r.Post("/invitasjon/{token}", s.setPassword)
+
+		// The catalogue and the open data feed.
+		r.Get("/grupper", s.catalogue)
+		r.Get("/grupper/{slug}", s.group)
+		r.Get("/tema", s.themesPage)
+		r.Get("/tema/{slug}", s.theme)
+		r.Get("/api/grupper.json", s.groupsJSON)
+
+		// Sign-up without an account, rate limited per client IP; the private link is the key
+		// to "My sign-ups".
+		r.Group(func(r chi.Router) {
+			r.Use(s.signupRateLimit)
+			r.Get("/grupper/{slug}/meld-pa", s.signupGroupPage)
+			r.Post("/grupper/{slug}/meld-pa", s.signupGroup)
+			r.Get("/tema/{slug}/interesse", s.signupThemePage)
+			r.Post("/tema/{slug}/interesse", s.signupTheme)
+			r.Get("/takk", s.signupThanks)
+			r.Get("/mine", s.myLinkPage)
+			r.Post("/mine", s.myLinkRequest)
+			r.Get("/mine/{token}", s.mySignups)
+			r.Post("/mine/{token}/pamelding/{id}", s.myUpdateSignup)
+			r.Post("/mine/{token}/pamelding/{id}/trekk", s.myWithdraw)
+			r.Get("/mine/{token}/data.json", s.myData)
+			r.Get("/mine/{token}/slett", s.myDeletePage)
+			r.Post("/mine/{token}/slett", s.myDelete)
+		})
 		if !s.cfg.Production() {
 			r.Get("/dev/mailbox", s.devMailbox)
 			r.Get("/dev/mailbox/{id}", s.devMailboxMessage)
@@ -75,6 +101,26 @@ func (s *Server) routes() http.Handler {
 			r.Get("/", s.adminHome)
 			r.Get("/invitasjon", s.invitePage)
 			r.Post("/invitasjon", s.invite)
+
+			// Themes and groups.
+			r.Get("/tema", s.adminThemes)
+			r.Get("/tema/ny", s.newThemePage)
+			r.Post("/tema/ny", s.createTheme)
+			r.Get("/tema/{id}", s.editThemePage)
+			r.Post("/tema/{id}", s.updateTheme)
+			r.Get("/grupper", s.adminGroups)
+			r.Get("/grupper/ny", s.newGroupPage)
+			r.Post("/grupper/ny", s.createGroup)
+			r.Get("/grupper/{id}", s.editGroupPage)
+			r.Post("/grupper/{id}", s.updateGroup)
+			r.Post("/grupper/{id}/status", s.setGroupStatus)
+			r.Post("/grupper/{id}/publisering", s.setGroupPublished)
+
+			// Waiting list and participants (every view of a participant is audited).
+			r.Get("/venteliste", s.waitingList)
+			r.Get("/deltakere/{id}", s.participant)
+			r.Post("/deltakere/{id}/plasser", s.placeParticipant)
+			r.Post("/medlemskap/{id}/slutt", s.markLeft)
 
 			// Admins only: users, settings and the audit log.
 			r.Group(func(r chi.Router) {
