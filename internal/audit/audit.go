@@ -35,13 +35,15 @@ const (
 	UserCreated        = "user.created"
 	SettingsChanged    = "settings.changed"
 	PersonalDataViewed = "personal.viewed"
+	ParticipantPlaced  = "participant.placed"
+	ParticipantLeft    = "participant.left"
 	CredentialsShown   = "licence.credentials.shown"
 )
 
 // Actions lists every action, for the filter of the log page.
 var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled, TwoFactorReset,
 	RecoveryCodeUsed, PasswordSet, PasswordResetAsked, UserInvited, UserRoleChanged, UserDisabled,
-	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, CredentialsShown}
+	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

@@ -18,6 +18,8 @@ func builders() map[string]func(i18n.Lang) Message {
 	return map[string]func(i18n.Lang) Message{
 		"invitation": func(l i18n.Lang) Message { return Invitation(l, "Kari Nordmann", link, expires) },
 		"reset":      func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
+		"signup":     func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
+		"mylink":     func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
 	}
 }
 

@@ -67,10 +67,10 @@ func (s *Server) routes() http.Handler {
 		// to "My sign-ups".
 		r.Group(func(r chi.Router) {
 			r.Use(s.signupRateLimit)
-			r.Get("/grupper/{slug}/meld-pa", s.signupGroupPage)
-			r.Post("/grupper/{slug}/meld-pa", s.signupGroup)
-			r.Get("/tema/{slug}/interesse", s.signupThemePage)
-			r.Post("/tema/{slug}/interesse", s.signupTheme)
+			r.Get("/grupper/{slug}/meld-pa", s.signupPage)
+			r.Post("/grupper/{slug}/meld-pa", s.signup)
+			r.Get("/tema/{slug}/interesse", s.signupPage)
+			r.Post("/tema/{slug}/interesse", s.signup)
 			r.Get("/takk", s.signupThanks)
 			r.Get("/mine", s.myLinkPage)
 			r.Post("/mine", s.myLinkRequest)

@@ -1,29 +1,180 @@
 package server
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
 
-// Sign-up pages: the form for a group or a theme, the private "My sign-ups" pages, and the
-// staff's waiting list and participant pages. (Being built: these answer 501 until then.)
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+	"github.com/jackc/pgx/v5"
 
-func (s *Server) signupGroupPage(w http.ResponseWriter, r *http.Request) { s.notYet(w, r) }
-func (s *Server) signupGroup(w http.ResponseWriter, r *http.Request)     { s.notYet(w, r) }
-func (s *Server) signupThemePage(w http.ResponseWriter, r *http.Request) { s.notYet(w, r) }
-func (s *Server) signupTheme(w http.ResponseWriter, r *http.Request)     { s.notYet(w, r) }
-func (s *Server) signupThanks(w http.ResponseWriter, r *http.Request)    { s.notYet(w, r) }
-func (s *Server) myLinkPage(w http.ResponseWriter, r *http.Request)      { s.notYet(w, r) }
-func (s *Server) myLinkRequest(w http.ResponseWriter, r *http.Request)   { s.notYet(w, r) }
-func (s *Server) mySignups(w http.ResponseWriter, r *http.Request)       { s.notYet(w, r) }
-func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request)  { s.notYet(w, r) }
-func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request)      { s.notYet(w, r) }
-func (s *Server) myData(w http.ResponseWriter, r *http.Request)          { s.notYet(w, r) }
-func (s *Server) myDeletePage(w http.ResponseWriter, r *http.Request)    { s.notYet(w, r) }
-func (s *Server) myDelete(w http.ResponseWriter, r *http.Request)        { s.notYet(w, r) }
-func (s *Server) waitingList(w http.ResponseWriter, r *http.Request)     { s.notYet(w, r) }
-func (s *Server) participant(w http.ResponseWriter, r *http.Request)     { s.notYet(w, r) }
-func (s *Server) placeParticipant(w http.ResponseWriter, r *http.Request) {
-	s.notYet(w, r)
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// signupRateLimit lets one client IP send at most 20 sign-up forms or link requests in ten
+// minutes; reading pages is not limited. (The count is per app instance.)
+func (s *Server) signupRateLimit(next http.Handler) http.Handler {
+	limited := httprate.Limit(20, 10*time.Minute,
+		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return middleware.GetClientIP(r.Context()), nil }),
+		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) { s.renderError(w, r, http.StatusTooManyRequests) }),
+	)(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		limited.ServeHTTP(w, r)
+	})
 }
-func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) { s.notYet(w, r) }
 
-// signupRateLimit limits sign-up pages per client IP. (Being built.)
-func (s *Server) signupRateLimit(next http.Handler) http.Handler { return next }
+// signupTarget finds the published group or theme named in the URL; it answers 404 itself.
+func (s *Server) signupTarget(w http.ResponseWriter, r *http.Request) (pages.SignupPage, signups.Target, bool) {
+	ctx := r.Context()
+	store := groups.NewStore(s.db)
+	slug := r.PathValue("slug")
+	var p pages.SignupPage
+	var t signups.Target
+	var err error
+	if strings.HasPrefix(r.URL.Path, "/grupper/") {
+		var g groups.Group
+		if g, err = store.PublishedGroup(ctx, slug); err == nil {
+			p.GroupName, p.Action, t.GroupID = g.Name, "/grupper/"+g.Slug+"/meld-pa", g.ID
+			if len(g.Themes) > 0 {
+				t.ThemeID = g.Themes[0].ID
+			}
+		}
+	} else {
+		var th groups.Theme
+		if th, err = store.PublishedTheme(ctx, slug); err == nil {
+			p.ThemeName, p.Action, t.ThemeID = th.Name(i18n.LangOf(ctx)), "/tema/"+th.Slug+"/interesse", th.ID
+		}
+	}
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return p, t, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return p, t, false
+	}
+	return p, t, true
+}
+
+func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) {
+	p, _, ok := s.signupTarget(w, r)
+	if !ok {
+		return
+	}
+	p.Form.Formats = signups.Formats
+	p.Form.Languages = []string{string(i18n.LangOf(r.Context()))}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "signup.title"), pages.Signup(p))
+}
+
+// parseSignup reads the form as typed.
+func parseSignup(r *http.Request) signups.Form {
+	f := r.PostForm
+	return signups.Form{FirstName: f.Get("first_name"), Email: f.Get("email"), Phone: f.Get("phone"), Contact: f.Get("contact"),
+		AgeBand: f.Get("age_band"), Source: f.Get("source"), Note: f.Get("note"), Adult: f.Get("adult") == "on",
+		Consent: f.Get("consent") == "on", Prefs: parsePrefs(r)}
+}
+
+func parsePrefs(r *http.Request) signups.Prefs {
+	return signups.Prefs{Formats: r.PostForm["formats"], Availability: r.PostForm["availability"], Languages: r.PostForm["languages"]}
+}
+
+// signup stores a sign-up and sends the private link, in one transaction. A filled honeypot
+// gets the thank-you page and nothing is stored. A second sign-up for the same thing sends
+// no second e-mail.
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
+	p, t, ok := s.signupTarget(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	if r.PostFormValue("nettsted") != "" {
+		http.Redirect(w, r, "/takk", http.StatusSeeOther)
+		return
+	}
+	p.Form = parseSignup(r)
+	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
+		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "signup.title"), pages.Signup(p))
+		return
+	}
+	lang := i18n.LangOf(ctx)
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		store := signups.NewStore(tx)
+		res, err := store.SignUp(ctx, p.Form, t, string(lang))
+		if err != nil || !res.Created || p.Form.Email == "" {
+			return err
+		}
+		return s.mailLink(r, tx, res.ParticipantID, p.Form.FirstName, p.Form.Email, mail.SignupConfirmation)
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/takk", http.StatusSeeOther)
+}
+
+// mailLink issues a private link and queues the message build makes of it.
+func (s *Server) mailLink(r *http.Request, tx pgx.Tx, participantID int64, name, to string,
+	build func(i18n.Lang, string, string, time.Time) mail.Message) error {
+	ctx := r.Context()
+	token, expires, err := signups.NewStore(tx).IssueLink(ctx, participantID)
+	if err != nil {
+		return err
+	}
+	msg := build(i18n.LangOf(ctx), name, s.absURL("/mine/"+token), expires)
+	msg.To = to
+	_, err = s.outbox.Enqueue(ctx, tx, msg)
+	return err
+}
+
+func (s *Server) signupThanks(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "thanks.title"), pages.SignupThanks())
+}
+
+func (s *Server) myLinkPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "mine.request.title"), pages.MyLinkRequest("", nil, false))
+}
+
+// myLinkRequest sends a new private link when the address is known, and says the same
+// either way.
+func (s *Server) myLinkRequest(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	var errs validate.Errors
+	if errs.Required("email", email, "form.email.required") && !validate.Email(email) {
+		errs.Add("email", "form.email.invalid")
+	}
+	if !errs.OK() {
+		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "mine.request.title"), pages.MyLinkRequest(email, errs, false))
+		return
+	}
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		p, err := signups.NewStore(tx).ByEmail(ctx, email)
+		if errors.Is(err, postgres.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return s.mailLink(r, tx, p.ID, p.FirstName, email, mail.MyLink)
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "mine.request.title"), pages.MyLinkRequest("", nil, true))
+}

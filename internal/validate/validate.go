@@ -90,3 +90,10 @@ func Email(s string) bool {
 	domain := s[at+1:]
 	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
+
+// Merge appends other's problems, keeping the first per field.
+func (e *Errors) Merge(other Errors) {
+	for _, f := range other {
+		e.Add(f.Field, f.Msg, f.Args...)
+	}
+}

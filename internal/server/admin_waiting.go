@@ -1,0 +1,163 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// waitingList shows every queue, or the people of one (?tema=ID or ?gruppe=ID).
+func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	store := signups.NewStore(s.db)
+	var t signups.Target
+	t.GroupID, _ = strconv.ParseInt(r.URL.Query().Get("gruppe"), 10, 64)
+	t.ThemeID, _ = strconv.ParseInt(r.URL.Query().Get("tema"), 10, 64)
+	if t.GroupID == 0 && t.ThemeID == 0 {
+		queues, err := store.Queues(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, i18n.T(ctx, "waiting.title"), pages.WaitingOverview(queues))
+		return
+	}
+	waiters, total, err := store.Waiters(ctx, t, perPage, offset(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	name, err := store.TargetName(ctx, t)
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	title := i18n.T(ctx, "waiting.theme", "Name", name)
+	if t.GroupID != 0 {
+		title = i18n.T(ctx, "waiting.group", "Name", name)
+	}
+	s.render(w, r, http.StatusOK, title, pages.WaitingList(title, waiters, pager(r, total)))
+}
+
+// participant shows one participant to staff; the view is recorded in the audit log in the
+// same transaction as the reads.
+func (s *Server) participant(w http.ResponseWriter, r *http.Request) {
+	s.renderParticipant(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderParticipant(w http.ResponseWriter, r *http.Request, status int, errs validate.Errors) {
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	p := pages.ParticipantPage{Errors: errs}
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		store := signups.NewStore(tx)
+		var err error
+		if p.Participant, err = store.Participant(ctx, id); err != nil {
+			return err
+		}
+		if p.Signups, err = store.Signups(ctx, id); err != nil {
+			return err
+		}
+		if p.Memberships, err = store.Memberships(ctx, id); err != nil {
+			return err
+		}
+		if p.Groups, err = groups.NewStore(tx).Options(ctx); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.PersonalDataViewed, Entity: "participant", EntityID: id})
+	})
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	page := s.layout(r, p.Participant.FirstName)
+	page.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	s.renderPage(w, r, status, page, pages.Participant(p))
+}
+
+// placeParticipant makes the participant a member of the chosen group.
+func (s *Server) placeParticipant(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	groupID, _ := strconv.ParseInt(r.PostFormValue("group"), 10, 64)
+	var errs validate.Errors
+	if groupID == 0 {
+		errs.Add("group", "participant.place.required")
+		s.renderParticipant(w, r, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if err := signups.NewStore(tx).Place(ctx, id, groupID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantPlaced, Entity: "participant", EntityID: id,
+			Details: map[string]any{"group_id": groupID}})
+	})
+	switch {
+	case errors.Is(err, signups.ErrFull):
+		errs.Add("group", "participant.place.full")
+	case errors.Is(err, postgres.ErrConflict):
+		errs.Add("group", "participant.place.already")
+	case errors.Is(err, postgres.ErrNotFound), errors.Is(err, postgres.ErrInvalid):
+		s.notFound(w, r)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if !errs.OK() {
+		s.renderParticipant(w, r, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	s.flash(r, "participant.placed")
+	http.Redirect(w, r, "/admin/deltakere/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// markLeft ends a membership.
+func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var participantID int64
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		if participantID, err = signups.NewStore(tx).MarkLeft(ctx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantLeft, Entity: "participant", EntityID: participantID})
+	})
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "participant.leftDone")
+	http.Redirect(w, r, "/admin/deltakere/"+strconv.FormatInt(participantID, 10), http.StatusSeeOther)
+}

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// The private pages of a participant. The token in the URL is the only key: pages behind it
+// are never cached and never indexed, and the access log records the route pattern only.
+
+// byLink finds the participant of the link in the URL; an unknown or expired link gets a
+// kind 404 page offering a new link.
+func (s *Server) byLink(w http.ResponseWriter, r *http.Request) (signups.Participant, bool) {
+	w.Header().Set("Cache-Control", "no-store")
+	p, err := signups.NewStore(s.db).ByLink(r.Context(), r.PathValue("token"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "mine.expired.title"), pages.MyLinkExpired())
+		return p, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return p, false
+	}
+	return p, true
+}
+
+func (s *Server) mySignups(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.byLink(w, r)
+	if !ok {
+		return
+	}
+	page := pages.MyPage{Token: r.PathValue("token"), Participant: p}
+	page.Editing, _ = strconv.ParseInt(r.URL.Query().Get("endre"), 10, 64)
+	s.renderMine(w, r, http.StatusOK, page)
+}
+
+func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, status int, page pages.MyPage) {
+	list, err := signups.NewStore(s.db).Signups(r.Context(), page.Participant.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	page.Signups = list
+	for _, su := range list {
+		if su.ID == page.Editing && page.Errors.OK() {
+			page.Prefs = signups.Prefs{Formats: su.Formats, Availability: su.Availability, Languages: su.Languages}
+		}
+	}
+	p := s.layout(r, i18n.T(r.Context(), "mine.title"))
+	p.NoIndex = true
+	s.renderPage(w, r, status, p, pages.MySignups(page))
+}
+
+// signupID reads the sign-up id of the URL; the store only ever touches the participant's own.
+func signupID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.byLink(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	prefs := parsePrefs(r)
+	if errs := prefs.Validate(); !errs.OK() {
+		s.renderMine(w, r, http.StatusUnprocessableEntity, pages.MyPage{Token: r.PathValue("token"), Participant: p,
+			Editing: signupID(r), Prefs: prefs, Errors: errs})
+		return
+	}
+	s.myChange(w, r, signups.NewStore(s.db).UpdatePrefs(r.Context(), p.ID, signupID(r), prefs), "mine.saved")
+}
+
+func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.byLink(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+		return signups.NewStore(tx).Withdraw(r.Context(), p.ID, signupID(r))
+	})
+	s.myChange(w, r, err, "mine.withdrawn")
+}
+
+func (s *Server) myChange(w http.ResponseWriter, r *http.Request, err error, flash string) {
+	switch {
+	case errors.Is(err, postgres.ErrNotFound):
+		s.notFound(w, r)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.flash(r, flash)
+		http.Redirect(w, r, "/mine/"+r.PathValue("token"), http.StatusSeeOther)
+	}
+}
+
+// myData downloads everything stored about the person as JSON.
+func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.byLink(w, r)
+	if !ok {
+		return
+	}
+	x, err := signups.NewStore(s.db).ExportData(r.Context(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="mine-opplysninger.json"`)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(x)
+}
+
+func (s *Server) myDeletePage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.byLink(w, r); ok {
+		s.render(w, r, http.StatusOK, i18n.T(r.Context(), "mine.delete.title"), pages.MyDeleteConfirm(r.PathValue("token")))
+	}
+}
+
+// myDelete removes the person and everything about them, for real.
+func (s *Server) myDelete(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.byLink(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error { return signups.NewStore(tx).Delete(r.Context(), p.ID) })
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "mine.deleted.title"), pages.MyDeleted())
+}
+
+

@@ -1,0 +1,227 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// catalogueFixture adds a published theme and group to the app's database.
+func (a *testApp) catalogueFixture(t *testing.T) (themeID, groupID int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := a.db.QueryRow(ctx, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('sorg', 'Sorg og tap', 'Grief') RETURNING id`).Scan(&themeID); err != nil {
+		t.Fatal(err)
+	}
+	err := a.db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, capacity, published)
+		VALUES ('sorggruppe-tirsdag', 'Sorggruppe tirsdag', 'selfhelp', 'house', 2, '18:00', '19:30', 8, true) RETURNING id`).Scan(&groupID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.Exec(ctx, `INSERT INTO group_themes VALUES ($1, $2)`, groupID, themeID); err != nil {
+		t.Fatal(err)
+	}
+	return themeID, groupID
+}
+
+func goodSignup(email string) url.Values {
+	return url.Values{"first_name": {"Kari"}, "email": {email}, "formats": {"house", "digital"},
+		"availability": {"2-evening"}, "languages": {"nb"}, "adult": {"on"}, "consent": {"on"}}
+}
+
+func (a *testApp) count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := a.db.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Must show: bad input gets 422 with messages at the fields, keeps what was typed, stores
+// nothing, and every payload comes back escaped.
+func TestSignupRefusesBadInputAndKeepsIt(t *testing.T) {
+	app := newTestApp(t, nil)
+	app.catalogueFixture(t)
+	c := app.client(t)
+	if res, body := c.get("/grupper/sorggruppe-tirsdag/meld-pa"); res.StatusCode != http.StatusOK || !strings.Contains(body, "Sorggruppe tirsdag") {
+		t.Fatalf("form = %d", res.StatusCode)
+	}
+	xss := `<script>alert("x")</script>`
+	form := url.Values{"first_name": {strings.Repeat("å", 10000)}, "email": {xss}, "phone": {xss}, "note": {xss},
+		"age_band": {xss}, "source": {xss}, "formats": {xss}, "availability": {xss}, "languages": {xss}}
+	res, body := c.post("/grupper/sorggruppe-tirsdag/meld-pa", form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad sign-up = %d", res.StatusCode)
+	}
+	if strings.Contains(body, "<script>alert") {
+		t.Error("a payload came back unescaped")
+	}
+	if !strings.Contains(body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") {
+		t.Error("the typed note is not kept (escaped)")
+	}
+	for _, field := range []string{"first_name", "email", "phone", "formats", "adult", "consent"} {
+		if !strings.Contains(body, `href="#felt-`+field+`"`) || !strings.Contains(body, `id="felt-`+field+`-feil"`) {
+			t.Errorf("no error at %s", field)
+		}
+	}
+	if n := app.count(t, `SELECT (SELECT count(*) FROM participants) + (SELECT count(*) FROM outbox)`); n != 0 {
+		t.Errorf("%d rows stored from a refused form", n)
+	}
+	res, body = c.post("/grupper/sorggruppe-tirsdag/meld-pa", url.Values{"first_name": {"Kari"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv inn e-postadressen eller telefonnummeret") {
+		t.Errorf("no contact = %d", res.StatusCode)
+	}
+}
+
+// Must show: twenty sign-ups with the same e-mail for the same group, sent at once, leave
+// one sign-up and one e-mail.
+func TestConcurrentSignupsLeaveOneSignupAndOneMail(t *testing.T) {
+	app := newTestApp(t, nil)
+	app.catalogueFixture(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Go(func() {
+			res, _ := app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", goodSignup("samme@example.no"))
+			if res.StatusCode != http.StatusSeeOther {
+				t.Errorf("sign-up = %d", res.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	if n := app.count(t, `SELECT count(*) FROM signups`); n != 1 {
+		t.Errorf("%d sign-ups", n)
+	}
+	if n := app.count(t, `SELECT count(*) FROM outbox WHERE to_addr = 'samme@example.no'`); n != 1 {
+		t.Errorf("%d e-mails", n)
+	}
+	var subject, text string
+	app.db.QueryRow(context.Background(), `SELECT subject, text_body FROM outbox`).Scan(&subject, &text)
+	if strings.Contains(subject+text, "Sorg") || strings.Contains(subject+text, "sorg") {
+		t.Error("the e-mail names the group or theme")
+	}
+	if res, _ := app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", goodSignup("ny@example.no")); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the 21st form from one IP in ten minutes = %d, want 429", res.StatusCode)
+	}
+}
+
+func TestHoneypotStoresNothing(t *testing.T) {
+	app := newTestApp(t, nil)
+	app.catalogueFixture(t)
+	f := goodSignup("bot@example.no")
+	f.Set("nettsted", "http://spam.example")
+	res, _ := app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", f)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/takk" {
+		t.Errorf("honeypot = %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if n := app.count(t, `SELECT count(*) FROM participants`); n != 0 {
+		t.Errorf("a bot's sign-up was stored")
+	}
+}
+
+func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
+	app := newTestApp(t, nil)
+	themeID, _ := app.catalogueFixture(t)
+	c := app.client(t)
+	if res, _ := c.post("/tema/sorg/interesse", goodSignup("kari@example.no")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("interest = %d", res.StatusCode)
+	}
+	c.post("/grupper/sorggruppe-tirsdag/meld-pa", goodSignup("kari@example.no"))
+	link := app.lastLink(t, "kari@example.no")
+	res, body := c.get(link)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Ønsker en gruppe om Sorg og tap") || !strings.Contains(body, "Sorggruppe tirsdag") {
+		t.Fatalf("my page = %d", res.StatusCode)
+	}
+	if res.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, `name="robots" content="noindex"`) {
+		t.Error("the private page must not be cached or indexed")
+	}
+	var interest int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM signups WHERE theme_id = $1 AND group_id IS NULL`, themeID).Scan(&interest)
+	path := link + "/pamelding/" + strconv.FormatInt(interest, 10)
+	if res, _ := c.post(path, url.Values{"formats": {"nothing"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("no format = %d", res.StatusCode)
+	}
+	if res, _ := c.post(path, url.Values{"formats": {"digital"}, "availability": {"5-morning"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("change = %d", res.StatusCode)
+	}
+	res, body = c.get(link + "/data.json")
+	var x struct {
+		Participant struct{ Email string } `json:"participant"`
+		Signups     []struct {
+			Formats []string `json:"formats"`
+		} `json:"signups"`
+	}
+	if err := json.Unmarshal([]byte(body), &x); err != nil || x.Participant.Email != "kari@example.no" || len(x.Signups) != 2 {
+		t.Fatalf("export: %v %s", err, body)
+	}
+	if res, _ := c.post(path+"/trekk", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("withdraw = %d", res.StatusCode)
+	}
+	if res, _ := c.post(link+"/slett", nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("delete = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM participants WHERE email = 'kari@example.no'`); n != 0 {
+		t.Error("the participant is still there")
+	}
+	if res, _ := c.get(link); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the link after deletion = %d", res.StatusCode)
+	}
+}
+
+func TestNewLinkAnswersTheSame(t *testing.T) {
+	app := newTestApp(t, nil)
+	app.catalogueFixture(t)
+	app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", goodSignup("kari@example.no"))
+	_, known := app.client(t).post("/mine", url.Values{"email": {"kari@example.no"}})
+	_, unknown := app.client(t).post("/mine", url.Values{"email": {"ukjent@example.no"}})
+	if known != unknown {
+		t.Error("the answer differs for a known and an unknown address")
+	}
+	if n := app.count(t, `SELECT count(*) FROM outbox`); n != 2 {
+		t.Errorf("%d mails, want the confirmation and one new link", n)
+	}
+}
+
+func TestStaffWaitingListAndPlacement(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	themeID, groupID := app.catalogueFixture(t)
+	app.client(t).post("/tema/sorg/interesse", goodSignup("venter@example.no"))
+	staff := app.client(t).login(p.staff.Email)
+	_, body := staff.get("/admin/venteliste")
+	if !strings.Contains(body, "Tema: Sorg og tap") || strings.Contains(body, "venter@example.no") {
+		t.Fatal("the overview lists the theme and no personal data")
+	}
+	_, body = staff.get("/admin/venteliste?tema=" + strconv.FormatInt(themeID, 10))
+	var pid int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM participants`).Scan(&pid)
+	if !strings.Contains(body, "/admin/deltakere/"+strconv.FormatInt(pid, 10)) {
+		t.Fatal("the theme's list does not link the participant")
+	}
+	ppath := "/admin/deltakere/" + strconv.FormatInt(pid, 10)
+	if res, body := staff.get(ppath); res.StatusCode != http.StatusOK || !strings.Contains(body, "venter@example.no") {
+		t.Fatalf("participant page = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action = 'personal.viewed' AND entity_id = $1`, strconv.FormatInt(pid, 10)); n != 1 {
+		t.Errorf("%d audit entries for one view", n)
+	}
+	if res, _ := staff.post(ppath+"/plasser", url.Values{"group": {strconv.FormatInt(groupID, 10)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("place = %d", res.StatusCode)
+	}
+	if res, _ := staff.post(ppath+"/plasser", url.Values{"group": {strconv.FormatInt(groupID, 10)}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("placing twice = %d", res.StatusCode)
+	}
+	var mid int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM memberships`).Scan(&mid)
+	if res, _ := staff.post("/admin/medlemskap/"+strconv.FormatInt(mid, 10)+"/slutt", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("mark left = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM signups WHERE status = 'left'`); n != 1 {
+		t.Error("the sign-up did not become left")
+	}
+}

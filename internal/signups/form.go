@@ -1,0 +1,166 @@
+// Package signups holds participants and their sign-ups: the wish to join a group, or
+// interest in a theme (the waiting list), and the person's own control of their data through
+// a private link. That someone wants a group on a theme is health data: ask for the least,
+// show it to few, and delete it when it is no longer needed.
+package signups
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+)
+
+// ConsentVersion names the consent text the person agreed to; it is stored with the sign-up.
+// Change it (and the text in the catalogue, signup.consent.text) together.
+const ConsentVersion = "2026-11-1"
+
+// Choices offered on the form. Values are stored; labels live in the catalogue.
+var (
+	Formats   = []string{"house", "digital", "hybrid"}
+	DayParts  = []string{"morning", "afternoon", "evening"}
+	Languages = []string{"nb", "en"}
+	AgeBands  = []string{"18-29", "30-44", "45-59", "60-74", "75+"}
+	Sources   = []string{"friend", "health", "nav", "web", "social", "org", "other"}
+)
+
+// Prefs are what a person prefers; they can change them later through the private link.
+type Prefs struct {
+	Formats      []string // of Formats
+	Availability []string // "1-evening": ISO weekday and part of day
+	Languages    []string // of Languages
+}
+
+// Form is a sign-up as typed.
+type Form struct {
+	FirstName string
+	Email     string
+	Phone     string
+	Contact   string // email or sms
+	AgeBand   string
+	Source    string
+	Note      string
+	Adult     bool
+	Consent   bool
+	Prefs
+}
+
+// Limits of the free-text fields.
+const (
+	MaxName = 60
+	MaxNote = 500
+)
+
+// Validate trims the fields, normalises the phone number and checks everything; messages
+// are catalogue ids, next to the field they belong to.
+func (f *Form) Validate() validate.Errors {
+	var e validate.Errors
+	f.FirstName, f.Email, f.Note = strings.TrimSpace(f.FirstName), strings.TrimSpace(f.Email), strings.TrimSpace(f.Note)
+	if e.Required("first_name", f.FirstName, "signup.name.required") {
+		e.MaxLength("first_name", f.FirstName, MaxName, "form.tooLong")
+	}
+	if f.Email == "" && strings.TrimSpace(f.Phone) == "" {
+		e.Add("email", "signup.contact.required")
+	}
+	if f.Email != "" && !validate.Email(f.Email) {
+		e.Add("email", "form.email.invalid")
+	}
+	if strings.TrimSpace(f.Phone) != "" {
+		if p, ok := NormalisePhone(f.Phone); ok {
+			f.Phone = p
+		} else {
+			e.Add("phone", "signup.phone.invalid")
+		}
+	} else {
+		f.Phone = ""
+	}
+	if f.Contact != "sms" || f.Phone == "" {
+		f.Contact = "email"
+	}
+	if f.Email == "" && f.Phone != "" {
+		f.Contact = "sms"
+	}
+	if f.AgeBand != "" && !slices.Contains(AgeBands, f.AgeBand) {
+		e.Add("age_band", "signup.ageband.invalid")
+	}
+	if f.Source != "" && !slices.Contains(Sources, f.Source) {
+		f.Source = "other"
+	}
+	e.MaxLength("note", f.Note, MaxNote, "form.tooLong")
+	e.Merge(f.Prefs.validate())
+	if !f.Adult {
+		e.Add("adult", "signup.adult.required")
+	}
+	if !f.Consent {
+		e.Add("consent", "signup.consent.required")
+	}
+	return e
+}
+
+// validate keeps only known choices and asks for at least one format.
+func (p *Prefs) validate() validate.Errors {
+	var e validate.Errors
+	p.Formats = known(p.Formats, Formats)
+	p.Languages = known(p.Languages, Languages)
+	var avail []string
+	for _, a := range p.Availability {
+		day, part, ok := strings.Cut(a, "-")
+		if ok && len(day) == 1 && day[0] >= '1' && day[0] <= '7' && slices.Contains(DayParts, part) && !slices.Contains(avail, a) {
+			avail = append(avail, a)
+		}
+	}
+	p.Availability = avail
+	if len(p.Formats) == 0 {
+		e.Add("formats", "signup.formats.required")
+	}
+	if len(p.Languages) == 0 {
+		p.Languages = []string{"nb"}
+	}
+	return e
+}
+
+// Validate checks preferences changed on the private page.
+func (p *Prefs) Validate() validate.Errors { return p.validate() }
+
+func known(in, allowed []string) []string {
+	var out []string
+	for _, v := range in {
+		if slices.Contains(allowed, v) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// NormalisePhone accepts a Norwegian number of 8 digits (with or without +47 or 0047, with
+// spaces) or an international number with +, and returns it as +<digits>.
+func NormalisePhone(s string) (string, bool) {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		switch {
+		case unicode.IsDigit(r) && r < 128:
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		default:
+			return "", false
+		}
+	}
+	p := b.String()
+	if strings.HasPrefix(p, "00") {
+		p = "+" + p[2:]
+	}
+	switch {
+	case len(p) == 8 && p[0] != '+':
+		return "+47" + p, true
+	case strings.HasPrefix(p, "+") && len(p) >= 9 && len(p) <= 16:
+		return p, true
+	}
+	return "", false
+}
+
+// Availability builds the value of one weekday and part of the day.
+func Availability(weekday int, part string) string { return fmt.Sprintf("%d-%s", weekday, part) }

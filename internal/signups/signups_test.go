@@ -1,0 +1,260 @@
+package signups_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+)
+
+func fixture(t *testing.T) (*pgxpool.Pool, signups.Target) {
+	t.Helper()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	var target signups.Target
+	err := db.QueryRow(ctx, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('angst', 'Angst', 'Anxiety') RETURNING id`).Scan(&target.ThemeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, capacity, published)
+		VALUES ('tirsdag', 'Tirsdagsgruppa', 'selfhelp', 'house', 2, '18:00', '19:30', 2, true) RETURNING id`).Scan(&target.GroupID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO group_themes VALUES ($1, $2)`, target.GroupID, target.ThemeID); err != nil {
+		t.Fatal(err)
+	}
+	return db, target
+}
+
+func form(email string) signups.Form {
+	f := signups.Form{FirstName: "Kari", Email: email, Adult: true, Consent: true,
+		Prefs: signups.Prefs{Formats: []string{"house"}, Availability: []string{"2-evening"}}}
+	if errs := f.Validate(); !errs.OK() {
+		panic(errs)
+	}
+	return f
+}
+
+func TestValidate(t *testing.T) {
+	long := strings.Repeat("a", 10000)
+	cases := []struct {
+		name  string
+		edit  func(*signups.Form)
+		field string
+	}{
+		{"no name", func(f *signups.Form) { f.FirstName = " " }, "first_name"},
+		{"long name", func(f *signups.Form) { f.FirstName = long }, "first_name"},
+		{"no contact", func(f *signups.Form) { f.Email, f.Phone = "", "" }, "email"},
+		{"bad e-mail", func(f *signups.Form) { f.Email = "<script>alert(1)</script>" }, "email"},
+		{"bad phone", func(f *signups.Form) { f.Phone = "ring meg" }, "phone"},
+		{"short phone", func(f *signups.Form) { f.Phone = "1234" }, "phone"},
+		{"long note", func(f *signups.Form) { f.Note = long }, "note"},
+		{"no format", func(f *signups.Form) { f.Formats = []string{"<script>"} }, "formats"},
+		{"under 18", func(f *signups.Form) { f.Adult = false }, "adult"},
+		{"no consent", func(f *signups.Form) { f.Consent = false }, "consent"},
+		{"age band", func(f *signups.Form) { f.AgeBand = "12" }, "age_band"},
+	}
+	for _, c := range cases {
+		f := signups.Form{FirstName: "Kari", Email: "kari@example.no", Adult: true, Consent: true,
+			Prefs: signups.Prefs{Formats: []string{"digital"}}}
+		c.edit(&f)
+		if errs := f.Validate(); !errs.Has(c.field) {
+			t.Errorf("%s: errors %v, want one on %s", c.name, errs, c.field)
+		}
+	}
+	f := signups.Form{FirstName: " Kari ", Phone: "912 34 567", Adult: true, Consent: true,
+		Prefs: signups.Prefs{Formats: []string{"digital", "digital", "x"}, Availability: []string{"1-evening", "8-evening", "2-night", "1-evening"}}}
+	if errs := f.Validate(); !errs.OK() {
+		t.Fatalf("valid form refused: %v", errs)
+	}
+	if f.FirstName != "Kari" || f.Phone != "+4791234567" || f.Contact != "sms" || len(f.Formats) != 1 || len(f.Availability) != 1 || f.Languages[0] != "nb" {
+		t.Errorf("normalised form: %+v", f)
+	}
+}
+
+func TestNormalisePhone(t *testing.T) {
+	good := map[string]string{"91234567": "+4791234567", "+47 912 34 567": "+4791234567", "0047 91234567": "+4791234567",
+		"+46 70 123 45 67": "+46701234567"}
+	for in, want := range good {
+		if got, ok := signups.NormalisePhone(in); !ok || got != want {
+			t.Errorf("NormalisePhone(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "1234567", "abc", "+4", "9123456７", "91+234567"} {
+		if got, ok := signups.NormalisePhone(in); ok {
+			t.Errorf("NormalisePhone(%q) = %q, accepted", in, got)
+		}
+	}
+}
+
+func FuzzNormalisePhone(f *testing.F) {
+	for _, s := range []string{"91234567", "+47 912 34 567", "0047", "++1", "(22) 33 44 55"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := signups.NormalisePhone(s)
+		if ok && (!strings.HasPrefix(p, "+") || len(p) < 9 || len(p) > 16 || strings.ContainsAny(p[1:], "+ ")) {
+			t.Errorf("NormalisePhone(%q) = %q", s, p)
+		}
+	})
+}
+
+// Twenty sign-ups with one address for one group, at once: one person, one sign-up, and
+// exactly one call is told it created something (so exactly one e-mail is sent).
+func TestConcurrentSignupsMakeOne(t *testing.T) {
+	db, target := fixture(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	created := 0
+	for i := 0; i < 20; i++ {
+		wg.Go(func() {
+			tx, err := db.Begin(context.Background())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer tx.Rollback(context.Background())
+			res, err := signups.NewStore(tx).SignUp(context.Background(), form("Kari@Example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if err := tx.Commit(context.Background()); err != nil {
+				t.Error(err)
+				return
+			}
+			if res.Created {
+				mu.Lock()
+				created++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	var people, rows int
+	db.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM participants), (SELECT count(*) FROM signups)`).Scan(&people, &rows)
+	if people != 1 || rows != 1 || created != 1 {
+		t.Errorf("%d participants, %d sign-ups, %d created; want 1, 1, 1", people, rows, created)
+	}
+}
+
+func TestSecondSignupKeepsWhatWasTyped(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db)
+	first, _ := s.SignUp(ctx, form("ola@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")
+	other := form("OLA@example.no")
+	other.FirstName = "Inntrenger"
+	second, err := s.SignUp(ctx, other, signups.Target{GroupID: target.GroupID}, "nb")
+	if err != nil || second.ParticipantID != first.ParticipantID || !second.Created {
+		t.Fatalf("second sign-up for another thing: %+v %v", second, err)
+	}
+	p, _ := s.Participant(ctx, first.ParticipantID)
+	if p.FirstName != "Kari" {
+		t.Errorf("a second sign-up overwrote the name: %q", p.FirstName)
+	}
+}
+
+func TestLinkExportWithdrawAndDelete(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db)
+	res, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+	token, _, err := s.IssueLink(ctx, res.ParticipantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.ByLink(ctx, token)
+	if err != nil || p.ID != res.ParticipantID {
+		t.Fatalf("by link: %v", err)
+	}
+	if _, err := s.ByLink(ctx, token+"x"); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("wrong token: %v", err)
+	}
+	other, _ := s.SignUp(ctx, form("per@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+	if err := s.UpdatePrefs(ctx, other.ParticipantID, res.SignupID, signups.Prefs{Formats: []string{"digital"}}); !errors.Is(err, postgres.ErrNotFound) {
+		t.Error("a participant changed someone else's sign-up")
+	}
+	if err := s.UpdatePrefs(ctx, res.ParticipantID, res.SignupID, signups.Prefs{Formats: []string{"digital"}, Languages: []string{"en"}}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := s.ExportData(ctx, res.ParticipantID)
+	if err != nil || len(x.Signups) != 1 || x.Signups[0].Formats[0] != "digital" || len(x.Links) != 1 || *x.Participant.Email != "kari@example.no" {
+		t.Fatalf("export: %+v %v", x, err)
+	}
+	if err := s.Withdraw(ctx, res.ParticipantID, res.SignupID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Withdraw(ctx, res.ParticipantID, res.SignupID); !errors.Is(err, postgres.ErrNotFound) {
+		t.Error("withdrawing twice")
+	}
+	if err := s.Delete(ctx, res.ParticipantID); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	db.QueryRow(ctx, `SELECT (SELECT count(*) FROM participants WHERE email = 'kari@example.no')
+		+ (SELECT count(*) FROM signups WHERE participant_id = $1) + (SELECT count(*) FROM participant_links WHERE participant_id = $1)`,
+		res.ParticipantID).Scan(&left)
+	if left != 0 {
+		t.Errorf("%d rows left after delete", left)
+	}
+	var signupsCounted, deleted int
+	db.QueryRow(ctx, `SELECT coalesce(sum(count) FILTER (WHERE metric = 'signups'), 0), coalesce(sum(count) FILTER (WHERE metric = 'deleted_by_request'), 0) FROM yearly_counts`).Scan(&signupsCounted, &deleted)
+	if signupsCounted != 2 || deleted != 1 {
+		t.Errorf("yearly counts: %d sign-ups, %d deleted", signupsCounted, deleted)
+	}
+}
+
+func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db)
+	var ids []int64
+	for _, e := range []string{"a@example.no", "b@example.no", "c@example.no"} {
+		r, _ := s.SignUp(ctx, form(e), signups.Target{ThemeID: target.ThemeID}, "nb")
+		ids = append(ids, r.ParticipantID)
+	}
+	if err := s.Place(ctx, ids[0], target.GroupID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Place(ctx, ids[0], target.GroupID); !errors.Is(err, postgres.ErrConflict) {
+		t.Errorf("placing twice: %v", err)
+	}
+	if err := s.Place(ctx, ids[1], target.GroupID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Place(ctx, ids[2], target.GroupID); !errors.Is(err, signups.ErrFull) {
+		t.Errorf("third in a group of two: %v", err)
+	}
+	list, _ := s.Signups(ctx, ids[0])
+	if list[0].Status != signups.Member {
+		t.Errorf("the theme sign-up became %q", list[0].Status)
+	}
+	ms, _ := s.Memberships(ctx, ids[1])
+	if _, err := s.MarkLeft(ctx, ms[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	// Make the leaver's data old, then purge.
+	db.Exec(ctx, `UPDATE signups SET status_changed_at = now() - interval '13 months' WHERE participant_id = $1`, ids[1])
+	db.Exec(ctx, `UPDATE participants SET created_at = now() - interval '14 months'`)
+	n, err := s.Purge(ctx, 12)
+	if err != nil || n != 1 {
+		t.Fatalf("purge removed %d people (%v), want 1", n, err)
+	}
+	if _, err := s.Participant(ctx, ids[1]); !errors.Is(err, postgres.ErrNotFound) {
+		t.Error("the leaver is still there")
+	}
+	for _, id := range []int64{ids[0], ids[2]} {
+		if _, err := s.Participant(ctx, id); err != nil {
+			t.Errorf("purge removed an active participant: %v", err)
+		}
+	}
+}

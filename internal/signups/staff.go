@@ -1,0 +1,158 @@
+package signups
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+)
+
+// Queue is one line of the waiting list overview: a theme interest or a group, how many
+// wait, and since when the longest has waited.
+type Queue struct {
+	ThemeID      *int64
+	GroupID      *int64
+	Name         string
+	Waiting      int
+	LongestSince time.Time
+}
+
+// Queues lists every theme and group with people waiting, longest waiting first.
+func (s *Store) Queues(ctx context.Context) ([]Queue, error) {
+	rows, err := s.db.Query(ctx, `SELECT NULL::bigint, s.group_id, g.name, count(*)::int, min(s.waiting_since)
+			FROM signups s JOIN groups g ON g.id = s.group_id WHERE s.status = 'waiting' GROUP BY s.group_id, g.name
+		UNION ALL
+		SELECT s.theme_id, NULL::bigint, t.name_nb, count(*)::int, min(s.waiting_since)
+			FROM signups s JOIN themes t ON t.id = s.theme_id WHERE s.status = 'waiting' AND s.group_id IS NULL
+			GROUP BY s.theme_id, t.name_nb
+		ORDER BY 5 LIMIT 500`)
+	if err != nil {
+		return nil, fmt.Errorf("signups: queues: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Queue])
+	if err != nil {
+		return nil, fmt.Errorf("signups: queues: %w", err)
+	}
+	return list, nil
+}
+
+// Waiter is one waiting sign-up as staff see it in a list: first name only.
+type Waiter struct {
+	SignupID      int64
+	ParticipantID int64
+	FirstName     string
+	AgeBand       string
+	Formats       []string
+	Availability  []string
+	WaitingSince  time.Time
+}
+
+// Waiters lists one page of the people waiting for target, longest waiting first.
+func (s *Store) Waiters(ctx context.Context, t Target, limit, offset int) ([]Waiter, int, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.id, p.id, p.first_name, p.age_band, s.formats, s.availability, s.waiting_since,
+			count(*) OVER ()
+		FROM signups s JOIN participants p ON p.id = s.participant_id
+		WHERE s.status = 'waiting' AND (($1 <> 0 AND s.group_id = $1) OR ($1 = 0 AND s.group_id IS NULL AND s.theme_id = $2))
+		ORDER BY s.waiting_since, s.id LIMIT $3 OFFSET $4`, t.GroupID, t.ThemeID, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("signups: waiters: %w", err)
+	}
+	total := 0
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Waiter, error) {
+		var w Waiter
+		err := r.Scan(&w.SignupID, &w.ParticipantID, &w.FirstName, &w.AgeBand, &w.Formats, &w.Availability, &w.WaitingSince, &total)
+		return w, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("signups: waiters: %w", err)
+	}
+	return list, total, nil
+}
+
+// Membership is a person's place in a group.
+type Membership struct {
+	ID        int64
+	GroupID   int64
+	GroupName string
+	JoinedAt  time.Time
+	LeftAt    *time.Time
+}
+
+// Memberships lists the participant's memberships.
+func (s *Store) Memberships(ctx context.Context, participantID int64) ([]Membership, error) {
+	rows, err := s.db.Query(ctx, `SELECT m.id, m.group_id, g.name, m.joined_at, m.left_at
+		FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.participant_id = $1 ORDER BY m.joined_at DESC LIMIT 100`, participantID)
+	if err != nil {
+		return nil, fmt.Errorf("signups: memberships: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Membership])
+	if err != nil {
+		return nil, fmt.Errorf("signups: memberships: %w", err)
+	}
+	return list, nil
+}
+
+// ErrFull means the group has no place left.
+var ErrFull = fmt.Errorf("signups: the group is full: %w", postgres.ErrConflict)
+
+// Place makes the participant a member of the group, by hand. The group row is locked so
+// two staff members placing the last place at once cannot overbook it. The participant's
+// waiting sign-up for the group, or for one of its themes, becomes the membership's.
+func (s *Store) Place(ctx context.Context, participantID, groupID int64) error {
+	var capacity, members int
+	err := s.db.QueryRow(ctx, `SELECT g.capacity, (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)
+		FROM groups g WHERE g.id = $1 FOR UPDATE`, groupID).Scan(&capacity, &members)
+	if err != nil {
+		return fmt.Errorf("signups: place: %w", postgres.MapError(err))
+	}
+	if members >= capacity {
+		return ErrFull
+	}
+	var signupID *int64
+	err = s.db.QueryRow(ctx, `UPDATE signups SET status = 'member', status_changed_at = now()
+		WHERE id = (SELECT s.id FROM signups s WHERE s.participant_id = $1 AND s.status IN ('waiting', 'offered')
+			AND (s.group_id = $2 OR (s.group_id IS NULL AND s.theme_id IN (SELECT theme_id FROM group_themes WHERE group_id = $2)))
+			ORDER BY s.group_id NULLS LAST, s.waiting_since LIMIT 1)
+		RETURNING id`, participantID, groupID).Scan(&signupID)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("signups: place: %w", postgres.MapError(err))
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO memberships (group_id, participant_id, signup_id) VALUES ($1, $2, $3)`,
+		groupID, participantID, signupID)
+	if err != nil {
+		return fmt.Errorf("signups: place: %w", postgres.MapError(err))
+	}
+	return s.count(ctx, "placed", "")
+}
+
+// MarkLeft ends a membership and its sign-up, and returns the participant it belonged to.
+func (s *Store) MarkLeft(ctx context.Context, membershipID int64) (int64, error) {
+	var participantID int64
+	var signupID *int64
+	err := s.db.QueryRow(ctx, `UPDATE memberships SET left_at = now() WHERE id = $1 AND left_at IS NULL
+		RETURNING participant_id, signup_id`, membershipID).Scan(&participantID, &signupID)
+	if err != nil {
+		return 0, fmt.Errorf("signups: left: %w", postgres.MapError(err))
+	}
+	if signupID != nil {
+		if _, err := s.db.Exec(ctx, `UPDATE signups SET status = 'left', status_changed_at = now() WHERE id = $1`, *signupID); err != nil {
+			return 0, fmt.Errorf("signups: left: %w", err)
+		}
+	}
+	return participantID, nil
+}
+
+// TargetName is the name of the group, or else the theme, of t.
+func (s *Store) TargetName(ctx context.Context, t Target) (string, error) {
+	var name string
+	err := s.db.QueryRow(ctx, `SELECT name FROM groups WHERE id = $1 UNION ALL
+		SELECT name_nb FROM themes WHERE $1 = 0 AND id = $2`, t.GroupID, t.ThemeID).Scan(&name)
+	if err != nil {
+		return "", fmt.Errorf("signups: target: %w", postgres.MapError(err))
+	}
+	return name, nil
+}
