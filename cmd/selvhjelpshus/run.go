@@ -25,6 +25,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/localdb"
 	"github.com/linkoslo/selvhjelpshuset/internal/server"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -120,7 +121,10 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 	case cfg.Production():
 		return nil, errors.New("SMTP_URL is required in production (e.g. smtp://user:password@smtp.example.no:587)")
 	}
-	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log})
+	retention := &signups.RetentionWorker{DB: pool, Months: cfg.RetentionMonths, Log: log}
+	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
+		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, retention) },
+		Periodic: []*river.PeriodicJob{signups.RetentionJob()}})
 	if err != nil {
 		return nil, err
 	}

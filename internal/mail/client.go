@@ -45,6 +45,10 @@ type Config struct {
 	RetryPolicy river.ClientRetryPolicy
 	// Retention is how long sent mail is kept before it is deleted; 0 means DefaultRetention.
 	Retention time.Duration
+	// Register adds the workers of other features to the same client (one River client
+	// serves the whole app), and Periodic their periodic jobs.
+	Register func(*river.Workers) error
+	Periodic []*river.PeriodicJob
 }
 
 // NewClient builds the River client that inserts and works the mail jobs on pool. Insert
@@ -65,19 +69,27 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	if err := river.AddWorkerSafely(workers, purge); err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
+	if cfg.Register != nil {
+		if err := cfg.Register(workers); err != nil {
+			return nil, fmt.Errorf("mail: %w", err)
+		}
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Logger:               cfg.Logger,
-		Queues:               map[string]river.QueueConfig{Queue: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)}},
+		Logger: cfg.Logger,
+		Queues: map[string]river.QueueConfig{
+			Queue:              {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)},
+			river.QueueDefault: {MaxWorkers: 1}, // other features' jobs: retention, reminders
+		},
 		Workers:              workers,
 		JobTimeout:           min(maxSendTime, rescueAfter),
 		RescueStuckJobsAfter: rescueAfter,
 		RetryPolicy:          cfg.RetryPolicy,
 		SoftStopTimeout:      stopGrace,
-		PeriodicJobs: []*river.PeriodicJob{
+		PeriodicJobs: append([]*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return PurgeArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "mail_purge", RunOnStart: true}),
-		},
+		}, cfg.Periodic...),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mail: river client: %w", err)

@@ -140,5 +140,3 @@ func (s *Server) myDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "mine.deleted.title"), pages.MyDeleted())
 }
-
-

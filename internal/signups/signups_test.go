@@ -3,6 +3,8 @@ package signups_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -256,5 +258,22 @@ func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 		if _, err := s.Participant(ctx, id); err != nil {
 			t.Errorf("purge removed an active participant: %v", err)
 		}
+	}
+}
+
+func TestRetentionWorkerPurges(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db)
+	r, _ := s.SignUp(ctx, form("gammel@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+	s.Withdraw(ctx, r.ParticipantID, r.SignupID)
+	db.Exec(ctx, `UPDATE signups SET status_changed_at = now() - interval '2 years'`)
+	db.Exec(ctx, `UPDATE participants SET created_at = now() - interval '2 years'`)
+	w := &signups.RetentionWorker{DB: db, Months: 12, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := w.Work(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Participant(ctx, r.ParticipantID); !errors.Is(err, postgres.ErrNotFound) {
+		t.Error("the worker left an old withdrawn participant")
 	}
 }

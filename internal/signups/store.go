@@ -60,7 +60,9 @@ type Signup struct {
 }
 
 // Active reports whether the sign-up still waits or holds a place.
-func (s Signup) Active() bool { return s.Status == Waiting || s.Status == Offered || s.Status == Member }
+func (s Signup) Active() bool {
+	return s.Status == Waiting || s.Status == Offered || s.Status == Member
+}
 
 // Target is what a person signs up for: a group, or interest in a theme.
 type Target struct {

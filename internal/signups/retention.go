@@ -1,0 +1,44 @@
+package signups
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+)
+
+// RetentionArgs is the daily job that deletes what is no longer needed.
+type RetentionArgs struct{}
+
+// Kind names the job for River.
+func (RetentionArgs) Kind() string { return "signups_retention" }
+
+// RetentionWorker deletes sign-ups withdrawn or left more than Months ago, and participants
+// with nothing left (Store.Purge). Several instances may run it: deleting twice is harmless.
+type RetentionWorker struct {
+	river.WorkerDefaults[RetentionArgs]
+	DB     *pgxpool.Pool
+	Months int
+	Log    *slog.Logger
+}
+
+// Work runs one purge.
+func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
+	n, err := NewStore(w.DB).Purge(ctx, w.Months)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.Log.Info("retention: participants deleted", "count", n, "months", w.Months)
+	}
+	return nil
+}
+
+// RetentionJob runs the worker once a day, and at start.
+func RetentionJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "signups_retention", RunOnStart: true})
+}
