@@ -167,6 +167,26 @@ func (tab *Tab) Click(t testing.TB, css string, opts ...Option) Page {
 	return tab.check(t, messages, opts)
 }
 
+// Press clicks the element that css selects where no new page follows: a check box, say.
+func (tab *Tab) Press(t testing.TB, css string) {
+	t.Helper()
+	if err := tab.do(chromedp.Click(chromedp.CSS(css))); err != nil {
+		t.Fatalf("browsertest: press %s: %v", css, err)
+	}
+}
+
+// Eval runs a JavaScript expression in the page, awaiting a promise, and returns its text.
+func (tab *Tab) Eval(t testing.TB, expr string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, 60*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("browsertest: eval %s: %v", expr, err)
+	}
+	return s
+}
+
 // Text returns the text of the first element css selects.
 func (tab *Tab) Text(t testing.TB, css string) string {
 	t.Helper()

@@ -128,3 +128,12 @@ const selectMail = `
 	SELECT id, kind, to_addr, lang, subject, text_body, html_body, created_at, sent_at,
 	       coalesce(transport, '') AS transport, attempts, coalesce(last_error, '') AS last_error
 	FROM outbox`
+
+// Forget deletes every message to addr, sent or not: a person who deletes their data leaves
+// no mail behind. A job whose message is gone is cancelled when it runs.
+func Forget(ctx context.Context, db postgres.DBTX, addr string) error {
+	if _, err := db.Exec(ctx, `DELETE FROM outbox WHERE lower(to_addr) = lower($1)`, addr); err != nil {
+		return fmt.Errorf("mail: forget: %w", err)
+	}
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -179,3 +180,5 @@ func testOutbox(t *testing.T, db *pgxpool.Pool) *mail.Outbox {
 	}
 	return mail.NewOutbox(c)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

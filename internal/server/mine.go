@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -133,7 +134,13 @@ func (s *Server) myDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error { return signups.NewStore(tx).Delete(r.Context(), p.ID) })
+	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+		email, err := signups.NewStore(tx).Delete(r.Context(), p.ID)
+		if err != nil || email == "" {
+			return err
+		}
+		return mail.Forget(r.Context(), tx, email)
+	})
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -165,8 +165,9 @@ func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
 	if res, _ := c.post(link+"/slett", nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("delete = %d", res.StatusCode)
 	}
-	if n := app.count(t, `SELECT count(*) FROM participants WHERE email = 'kari@example.no'`); n != 0 {
-		t.Error("the participant is still there")
+	if n := app.count(t, `SELECT (SELECT count(*) FROM participants WHERE email = 'kari@example.no')
+		+ (SELECT count(*) FROM outbox WHERE to_addr = 'kari@example.no')`); n != 0 {
+		t.Error("the participant or mail to them is still there")
 	}
 	if res, _ := c.get(link); res.StatusCode != http.StatusNotFound {
 		t.Errorf("the link after deletion = %d", res.StatusCode)

@@ -198,8 +198,8 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 	if err := s.Withdraw(ctx, res.ParticipantID, res.SignupID); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("withdrawing twice")
 	}
-	if err := s.Delete(ctx, res.ParticipantID); err != nil {
-		t.Fatal(err)
+	if email, err := s.Delete(ctx, res.ParticipantID); err != nil || email != "kari@example.no" {
+		t.Fatalf("delete: %q %v", email, err)
 	}
 	var left int
 	db.QueryRow(ctx, `SELECT (SELECT count(*) FROM participants WHERE email = 'kari@example.no')

@@ -242,13 +242,18 @@ func affected(n int64, err error, what string) error {
 }
 
 // Delete removes the participant and everything about them for real: sign-ups, memberships
-// and links go with the row. Only an anonymous yearly count remains.
-func (s *Store) Delete(ctx context.Context, participantID int64) error {
-	tag, err := s.db.Exec(ctx, `DELETE FROM participants WHERE id = $1`, participantID)
-	if err := affected(tag.RowsAffected(), err, "delete"); err != nil {
-		return err
+// and links go with the row. Only an anonymous yearly count remains. It returns the e-mail
+// address the person had ("" for none), so the caller can remove mail to it as well.
+func (s *Store) Delete(ctx context.Context, participantID int64) (string, error) {
+	var email *string
+	err := s.db.QueryRow(ctx, `DELETE FROM participants WHERE id = $1 RETURNING email::text`, participantID).Scan(&email)
+	if err != nil {
+		return "", fmt.Errorf("signups: delete: %w", postgres.MapError(err))
 	}
-	return s.count(ctx, "deleted_by_request", "")
+	if email == nil {
+		return "", s.count(ctx, "deleted_by_request", "")
+	}
+	return *email, s.count(ctx, "deleted_by_request", "")
 }
 
 // Export is everything stored about a participant, for the download on the private page.

@@ -1,0 +1,85 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+)
+
+// Must show: a participant signs up in a real browser, opens the link from the development
+// mailbox, changes a preference, downloads the JSON and deletes everything; afterwards the
+// database holds no row with the address. Every page on the way passes axe-core, the
+// console check and the 320 px check, the form also in its error state.
+func TestSignupJourneyInTheBrowser(t *testing.T) {
+	app := newTestApp(t, nil)
+	app.catalogueFixture(t)
+	base, _ := url.Parse(app.URL)
+	app.srv.cfg.BaseURL = base // links in mail lead back to this test server
+	const email = "nettleser@example.no"
+	tab := browsertest.New(t).NewTab(t)
+
+	tab.Go(t, app.URL+"/grupper/sorggruppe-tirsdag/meld-pa")
+	tab.Fill(t, "felt-email", "<script>alert(1)</script>")
+	got := tab.Click(t, "form.signup button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Noe må rettes") || !strings.Contains(got.Text, "Skriv inn fornavnet") {
+		t.Fatalf("error state: %s", got.Text)
+	}
+	tab.Fill(t, "felt-first_name", "Kari")
+	tab.Fill(t, "felt-email", email)
+	tab.Press(t, "#felt-availability-2-evening")
+	tab.Press(t, "#felt-adult")
+	tab.Press(t, "#felt-consent")
+	if got := tab.Click(t, "form.signup button[type=submit]"); !strings.HasSuffix(got.URL, "/takk") {
+		t.Fatalf("after sign-up: %s\n%s", got.URL, got.Text)
+	}
+
+	tab.Go(t, app.URL+"/dev/mailbox")
+	tab.Click(t, "main table a")
+	if got := tab.Click(t, ".mail-links a"); !strings.Contains(got.URL, "/mine/") || !strings.Contains(got.Text, "Sorggruppe tirsdag") {
+		t.Fatalf("the link from the mailbox led to %s", got.URL)
+	}
+	mine := tab.Eval(t, `location.pathname`)
+	tab.Click(t, "a[href*='?endre=']")
+	tab.Press(t, "#felt-availability-5-morning")
+	if got := tab.Click(t, "main form button[type=submit]"); !strings.Contains(got.Text, "Endringene er lagret.") {
+		t.Fatalf("after changing: %s", got.Text)
+	}
+	data := tab.Eval(t, `fetch(`+"`"+mine+`/data.json`+"`"+`).then(r => r.text())`)
+	if !strings.Contains(data, email) || !strings.Contains(data, `"5-morning"`) {
+		t.Fatalf("downloaded data: %s", data)
+	}
+	tab.Click(t, "a[href$='/slett']")
+	if got := tab.Click(t, "main form button[type=submit]"); !strings.Contains(got.Text, "Alt om deg er slettet") {
+		t.Fatalf("after deleting: %s", got.Text)
+	}
+	n := app.count(t, `SELECT (SELECT count(*) FROM participants WHERE email = $1) + (SELECT count(*) FROM outbox WHERE to_addr = $1)
+		+ (SELECT count(*) FROM audit_log WHERE details::text ILIKE '%' || $1 || '%')`, email)
+	if n != 0 {
+		t.Errorf("%d rows still hold the address", n)
+	}
+	tab.Go(t, app.URL+mine, browsertest.Status(http.StatusNotFound))
+	tab.Go(t, app.URL+"/mine")
+	tab.Go(t, app.URL+"/tema/sorg/interesse")
+}
+
+// The staff's waiting list and participant pages pass the same checks.
+func TestWaitingPagesInTheBrowser(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	themeID, _ := app.catalogueFixture(t)
+	app.client(t).post("/tema/sorg/interesse", goodSignup("venter@example.no"))
+	var pid int64
+	app.db.QueryRow(t.Context(), `SELECT id FROM participants`).Scan(&pid)
+	tab := browsertest.New(t).NewTab(t)
+	loginIn(t, tab, app.URL, p.staff.Email)
+	tab.Go(t, app.URL+"/admin/venteliste")
+	tab.Go(t, app.URL+"/admin/venteliste?tema="+itoa(themeID))
+	tab.Go(t, app.URL+"/admin/deltakere/"+itoa(pid))
+	got := tab.Click(t, "form[action$='/plasser'] button", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Velg en gruppe.") {
+		t.Errorf("placing without a group: %s", got.Text)
+	}
+}
