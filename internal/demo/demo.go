@@ -16,15 +16,18 @@ import (
 
 // Result counts what a run added.
 type Result struct {
-	Rooms  int
-	Themes int
-	Orgs   int
-	Users  int
+	Rooms        int
+	Themes       int
+	Orgs         int
+	Groups       int
+	Users        int
+	Participants int
 }
 
 // String renders the counts for the command line.
 func (r Result) String() string {
-	return fmt.Sprintf("%d room(s), %d theme(s), %d organisation(s) and %d user(s) added", r.Rooms, r.Themes, r.Orgs, r.Users)
+	return fmt.Sprintf("%d room(s), %d theme(s), %d organisation(s), %d group(s), %d user(s) and %d waiting participant(s) added",
+		r.Rooms, r.Themes, r.Orgs, r.Groups, r.Users, r.Participants)
 }
 
 // DemoPassword is the password of every demo user. It exists only in databases seeded with
@@ -64,6 +67,12 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 			return err
 		}
 		if res.Orgs, err = seedOrgs(ctx, tx); err != nil {
+			return err
+		}
+		if res.Groups, err = seedGroups(ctx, tx); err != nil {
+			return err
+		}
+		if res.Participants, err = seedParticipants(ctx, tx); err != nil {
 			return err
 		}
 		res.Users, err = seedUsers(ctx, tx)

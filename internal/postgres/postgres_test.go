@@ -3,8 +3,10 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -170,4 +172,13 @@ func count(t *testing.T, db *pgxpool.Pool, sql string) int {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return n
+}
+
+func TestDroppedConnectionIsUnavailable(t *testing.T) {
+	for _, err := range []error{io.ErrUnexpectedEOF, fmt.Errorf("groups: themes: %w", io.ErrUnexpectedEOF),
+		&net.OpError{Op: "read", Err: errors.New("connection reset by peer")}} {
+		if !postgres.IsUnavailable(err) {
+			t.Errorf("IsUnavailable(%v) = false", err)
+		}
+	}
 }

@@ -1,32 +1,150 @@
 package server
 
-import "net/http"
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
 
-// Catalogue pages: the public catalogue, group and theme pages, the open data feed, and the
-// staff pages for themes and groups. (Being built: these answer 501 until then.)
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
 
-func (s *Server) notYet(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, http.StatusNotImplemented)
+// Catalogue pages: the public catalogue, group and theme pages, and the open data feed. The
+// staff's pages for themes and groups are in admin_groups.go.
+
+// catalogue lists published groups, filtered by the GET parameters tema, format, dag, tid and
+// ledig, so that any result page can be shared as a link.
+func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	store := groups.NewStore(s.db)
+	c := pages.Catalogue{Query: pages.CatalogueQueryOf(r.URL.Query())}
+	themes, err := store.PublishedThemes(ctx, i18n.LangOf(ctx))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	list, total, err := store.List(ctx, c.Query.Filter(), perPage, offset(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	c.Themes, c.Groups, c.Pager = themes, list, pager(r, total)
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "catalogue.title"), pages.CataloguePage(c))
 }
 
-func (s *Server) catalogue(w http.ResponseWriter, r *http.Request)     { s.notYet(w, r) }
-func (s *Server) group(w http.ResponseWriter, r *http.Request)         { s.notYet(w, r) }
-func (s *Server) themesPage(w http.ResponseWriter, r *http.Request)    { s.notYet(w, r) }
-func (s *Server) theme(w http.ResponseWriter, r *http.Request)         { s.notYet(w, r) }
-func (s *Server) groupsJSON(w http.ResponseWriter, r *http.Request)    { s.notYet(w, r) }
-func (s *Server) adminThemes(w http.ResponseWriter, r *http.Request)   { s.notYet(w, r) }
-func (s *Server) newThemePage(w http.ResponseWriter, r *http.Request)  { s.notYet(w, r) }
-func (s *Server) createTheme(w http.ResponseWriter, r *http.Request)   { s.notYet(w, r) }
-func (s *Server) editThemePage(w http.ResponseWriter, r *http.Request) { s.notYet(w, r) }
-func (s *Server) updateTheme(w http.ResponseWriter, r *http.Request)   { s.notYet(w, r) }
-func (s *Server) adminGroups(w http.ResponseWriter, r *http.Request)   { s.notYet(w, r) }
-func (s *Server) newGroupPage(w http.ResponseWriter, r *http.Request)  { s.notYet(w, r) }
-func (s *Server) createGroup(w http.ResponseWriter, r *http.Request)   { s.notYet(w, r) }
-func (s *Server) editGroupPage(w http.ResponseWriter, r *http.Request) { s.notYet(w, r) }
-func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request)   { s.notYet(w, r) }
-func (s *Server) setGroupStatus(w http.ResponseWriter, r *http.Request) {
-	s.notYet(w, r)
+// group shows one published group; an unknown or hidden one is not found.
+func (s *Server) group(w http.ResponseWriter, r *http.Request) {
+	g, err := groups.NewStore(s.db).PublishedGroup(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, g.Name, pages.GroupPage(g))
 }
-func (s *Server) setGroupPublished(w http.ResponseWriter, r *http.Request) {
-	s.notYet(w, r)
+
+func (s *Server) themesPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	list, err := groups.NewStore(s.db).PublishedThemes(ctx, i18n.LangOf(ctx))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "catalogue.themes.title"), pages.ThemesPage(list))
+}
+
+// theme shows a published theme with a page of its groups.
+func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	store := groups.NewStore(s.db)
+	t, err := store.PublishedTheme(ctx, r.PathValue("slug"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	list, total, err := store.List(ctx, groups.Filter{Theme: t.Slug}, perPage, offset(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := pages.ThemeView{Theme: t, Groups: list, Pager: pager(r, total)}
+	s.render(w, r, http.StatusOK, t.Name(i18n.LangOf(ctx)), pages.ThemePage(v))
+}
+
+// feedGroup is a group in the open data feed. It holds what the public pages show, and
+// nothing about the people in a group: not even how many they are.
+type feedGroup struct {
+	Slug            string      `json:"slug"`
+	Name            string      `json:"name"`
+	Kind            string      `json:"kind"`
+	Format          string      `json:"format"`
+	Platform        string      `json:"platform,omitempty"`
+	Venue           string      `json:"venue,omitempty"` // a partner's venue only
+	Weekday         int         `json:"weekday"`         // ISO: 1 is Monday
+	Start           string      `json:"start"`           // local time in Europe/Oslo
+	End             string      `json:"end"`
+	Frequency       string      `json:"frequency"`
+	Language        string      `json:"language"`
+	Status          string      `json:"status"`
+	Open            bool        `json:"open"`
+	PlacesAvailable bool        `json:"placesAvailable"`
+	Themes          []feedTheme `json:"themes"`
+	Organiser       string      `json:"organiser"`
+	URL             string      `json:"url"`
+}
+
+type feedTheme struct {
+	Slug string            `json:"slug"`
+	Name map[string]string `json:"name"` // by language code
+}
+
+type feed struct {
+	TimeZone string      `json:"timeZone"`
+	Groups   []feedGroup `json:"groups"`
+}
+
+// groupsJSON is the open data feed of every published group, for other services to show the
+// catalogue. Anyone may read it from anywhere, and caches may keep it for five minutes.
+func (s *Server) groupsJSON(w http.ResponseWriter, r *http.Request) {
+	list, err := groups.NewStore(s.db).Feed(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := feed{TimeZone: "Europe/Oslo", Groups: make([]feedGroup, 0, len(list))}
+	for _, g := range list {
+		f := feedGroup{Slug: g.Slug, Name: g.Name, Kind: g.Kind, Format: g.Format, Platform: g.Platform, Weekday: g.Weekday,
+			Start: groups.FormatClock(g.StartsAt), End: groups.FormatClock(g.EndsAt), Frequency: g.Frequency,
+			Language: g.Language, Status: g.Status, Open: g.Open, PlacesAvailable: g.TakesMembers(),
+			Themes: make([]feedTheme, 0, len(g.Themes)), Organiser: pages.Organiser(i18n.WithLang(r.Context(), i18n.NB), g),
+			URL: s.absURL("/grupper/" + g.Slug)}
+		if g.Format == groups.FormatPartner {
+			f.Venue = g.Venue
+		}
+		for _, t := range g.Themes {
+			f.Themes = append(f.Themes, feedTheme{Slug: t.Slug, Name: map[string]string{"nb": t.NameNB, "en": t.NameEN}})
+		}
+		out.Groups = append(out.Groups, f)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 )
 
 // healthz answers 200 as long as the process serves HTTP; a supervisor restarts it otherwise.
@@ -21,7 +23,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.db.Ping(ctx); err != nil {
+	err := s.db.Ping(ctx)
+	if err != nil && postgres.IsUnavailable(err) && ctx.Err() == nil {
+		// After a database restart the idle connections in the pool are all dead; drop them
+		// so this answer is about the database, not about one stale connection.
+		s.db.Reset()
+		err = s.db.Ping(ctx)
+	}
+	if err != nil {
 		s.log.Warn("readyz: database unavailable", "error", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unavailable\n"))

@@ -3,12 +3,20 @@ package server
 import (
 	"net/http"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
+// home leads into the catalogue by theme, so it lists the published themes.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "home.title.short"), pages.Home())
+	ctx := r.Context()
+	themes, err := groups.NewStore(s.db).PublishedThemes(ctx, i18n.LangOf(ctx))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "home.title.short"), pages.Home(themes))
 }
 
 func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {

@@ -28,13 +28,17 @@ type navLink struct{ label, href string }
 // navigation lists the main menu: catalogue id of the label and the path.
 var navigation = []navLink{
 	{"nav.home", "/"},
+	{"nav.catalogue", "/grupper"},
+	{"nav.topics", "/tema"},
 	{"nav.privacy", "/personvern"},
 }
 
 // roleNavigation adds the pages of each role to the menu.
 var roleNavigation = map[auth.Role][]navLink{
-	auth.Staff:   {{"nav.admin", "/admin"}},
-	auth.Admin:   {{"nav.admin", "/admin"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
+	auth.Staff: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
+		{"nav.waiting", "/admin/venteliste"}},
+	auth.Admin: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
+		{"nav.waiting", "/admin/venteliste"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
 	auth.Partner: {{"nav.partner", "/partner"}},
 }
 
@@ -59,7 +63,7 @@ func (s *Server) layout(r *http.Request, title string) components.Page {
 // basePage is the part of the layout data that needs neither the session nor the database,
 // so error pages can use it while the database is down.
 func (s *Server) basePage(r *http.Request, title string) components.Page {
-	p := components.Page{Title: title, Path: r.URL.Path, Icon: s.assets.URL("img/favicon.svg")}
+	p := components.Page{Title: title, Path: r.URL.RequestURI(), Icon: s.assets.URL("img/favicon.svg")}
 	for _, css := range stylesheets {
 		p.Stylesheets = append(p.Stylesheets, s.assets.URL(css))
 	}

@@ -150,6 +150,9 @@ func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
 		t.Errorf("change = %d", res.StatusCode)
 	}
 	res, body = c.get(link + "/data.json")
+	if res.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Errorf("export Content-Type = %q", res.Header.Get("Content-Type"))
+	}
 	var x struct {
 		Participant struct{ Email string } `json:"participant"`
 		Signups     []struct {

@@ -22,8 +22,10 @@ import (
 // signupRateLimit lets one client IP send at most 20 sign-up forms or link requests in ten
 // minutes; reading pages is not limited. (The count is per app instance.)
 func (s *Server) signupRateLimit(next http.Handler) http.Handler {
-	limited := httprate.Limit(20, 10*time.Minute,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return middleware.GetClientIP(r.Context()), nil }),
+	limited := httprate.LimitBy(20, 10*time.Minute,
+		func(r *http.Request) (string, error) {
+			return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context())), nil
+		},
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) { s.renderError(w, r, http.StatusTooManyRequests) }),
 	)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

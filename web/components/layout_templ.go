@@ -14,7 +14,7 @@ import "github.com/linkoslo/selvhjelpshuset/internal/i18n"
 // render.go.
 type Page struct {
 	Title       string   // the page's own title, already translated
-	Path        string   // the current path, to come back to after switching language
+	Path        string   // the current path and query, to come back to after switching language
 	Stylesheets []string // hashed URLs of the stylesheets
 	Icon        string   // hashed URL of the favicon
 	Nav         []NavItem

@@ -1,0 +1,61 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/demo"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+)
+
+// The demo catalogue shows every side of the catalogue, and a second run adds nothing.
+func TestSeedGroups(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	first, err := demo.Seed(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := demo.Seed(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Groups < 15 || again.Groups != 0 {
+		t.Errorf("groups added: %d, then %d; want at least 15, then 0", first.Groups, again.Groups)
+	}
+	list, err := groups.NewStore(db).Feed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, g := range list {
+		seen["kind "+g.Kind]++
+		seen["format "+g.Format]++
+		seen[g.Availability()]++
+		if g.TwelveStep {
+			seen["twelve-step"]++
+		}
+		if g.Language != "nb" {
+			seen["not nb"]++
+		}
+		if g.OrgID == nil {
+			seen["LINK Oslo"]++
+		}
+		if len(g.Themes) == 0 {
+			t.Errorf("%s has no theme", g.Name)
+		}
+		if g.Format == groups.FormatPartner && (g.Venue == "" || g.OrgName == "") {
+			t.Errorf("%s meets at a partner without a venue or organiser", g.Name)
+		}
+	}
+	for _, k := range []string{"kind selfhelp", "kind conversation", "kind coffee", "format house", "format digital",
+		"format hybrid", "format partner", groups.Places, groups.Full, groups.NotTaking, "LINK Oslo"} {
+		if seen[k] == 0 {
+			t.Errorf("no published demo group with %s", k)
+		}
+	}
+	if len(list) < 15 || seen["twelve-step"] < 3 || seen["not nb"] < 2 {
+		t.Errorf("%d published groups, %d twelve-step, %d not in Norwegian", len(list), seen["twelve-step"], seen["not nb"])
+	}
+}

@@ -1,0 +1,59 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// firstNames are common given names; with the .test addresses below they are nobody.
+var firstNames = []string{"Anne", "Ole", "Ingrid", "Lars", "Kari", "Per", "Sofie", "Jonas", "Marte", "Emil",
+	"Hanne", "Tor", "Nora", "Ali", "Fatima", "Sven", "Lise", "Erik", "Maja", "Jan", "Amina", "Kristian", "Ida", "Omar"}
+
+var (
+	demoFormats = [][]string{{"house"}, {"digital"}, {"house", "digital"}, {"house", "hybrid"}, {"digital", "hybrid", "house"}}
+	demoParts   = []string{"morning", "afternoon", "evening"}
+	demoAges    = []string{"", "18-29", "30-44", "45-59", "60-74", "75+"}
+	demoSources = []string{"", "friend", "health", "nav", "web", "social", "org"}
+)
+
+// seedParticipants adds sixty waiting participants spread over the themes, with availability,
+// age bands and waiting times from a few days to half a year. Idempotent by e-mail.
+func seedParticipants(ctx context.Context, tx pgx.Tx) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT id FROM themes ORDER BY id`)
+	if err != nil {
+		return 0, err
+	}
+	themes, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(themes) == 0 {
+		return 0, err
+	}
+	added := 0
+	for i := 0; i < 60; i++ {
+		name := firstNames[i%len(firstNames)]
+		email := fmt.Sprintf("%s.%d@deltaker.demo.test", strings.ToLower(name), i+1)
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO participants (first_name, email, age_band, created_at)
+			VALUES ($1, $2, $3, now() - make_interval(days => $4)) ON CONFLICT (email) WHERE email IS NOT NULL DO NOTHING RETURNING id`,
+			name, email, demoAges[i%len(demoAges)], 3+i*3).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return added, fmt.Errorf("participant %d: %w", i, err)
+		}
+		avail := []string{fmt.Sprintf("%d-%s", i%5+1, demoParts[i%3]), fmt.Sprintf("%d-evening", (i+2)%7+1)}
+		_, err = tx.Exec(ctx, `INSERT INTO signups (participant_id, theme_id, formats, availability, languages, source,
+				consent_version, waiting_since, created_at)
+			VALUES ($1, $2, $3, $4, '{nb}', $5, '2026-11-1', now() - make_interval(days => $6), now() - make_interval(days => $6))`,
+			id, themes[i%len(themes)], demoFormats[i%len(demoFormats)], avail, demoSources[i%len(demoSources)], 3+i*3)
+		if err != nil {
+			return added, fmt.Errorf("sign-up %d: %w", i, err)
+		}
+		added++
+	}
+	return added, nil
+}
