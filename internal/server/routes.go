@@ -116,6 +116,21 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/status", s.setGroupStatus)
 			r.Post("/grupper/{id}/publisering", s.setGroupPublished)
 
+			// Rooms, bookings and keys.
+			r.Get("/rom", s.roomList)
+			r.Get("/rom/{id}", s.roomWeek)
+			r.Get("/bookinger/ny", s.newBookingPage)
+			r.Post("/bookinger/ny", s.createBooking)
+			r.Get("/bookinger/{id}", s.bookingPage)
+			r.Post("/bookinger/{id}/avlys", s.cancelOccurrence)
+			r.Get("/nokler", s.keyList)
+			r.Get("/nokler/ny", s.newKeyPage)
+			r.Post("/nokler/ny", s.createKey)
+			r.Get("/nokler/revisjon", s.keyAudit)
+			r.Get("/nokler/{id}", s.keyPage)
+			r.Post("/nokler/{id}/utlan", s.handOutKey)
+			r.Post("/nokler/{id}/retur", s.returnKey)
+
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)
 			r.Get("/deltakere/{id}", s.participant)
