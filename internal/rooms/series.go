@@ -1,0 +1,106 @@
+package rooms
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+)
+
+// Frequencies of a booking.
+const (
+	Once     = "once"
+	Weekly   = "weekly"
+	Biweekly = "biweekly"
+)
+
+// MaxOccurrences bounds one series (a season is about 40 weeks).
+const MaxOccurrences = 120
+
+// Series says when a booking meets: from a first local date, at a local start and end time,
+// once, every week or every second week, until a last date or a number of times.
+type Series struct {
+	First     time.Time     // the first date (its clock is ignored)
+	Start     time.Duration // local time of day
+	End       time.Duration
+	Frequency string
+	Until     time.Time // last date, inclusive; zero: use Count
+	Count     int
+}
+
+// Slot is one meeting: a half-open interval [Start, End).
+type Slot struct {
+	Start, End time.Time
+}
+
+// Validate checks the series; messages are catalogue ids.
+func (s Series) Validate() validate.Errors {
+	var e validate.Errors
+	if s.First.IsZero() {
+		e.Add("date", "rooms.date.required")
+	}
+	if s.End <= s.Start {
+		e.Add("end", "rooms.end.afterStart")
+	}
+	switch s.Frequency {
+	case Once:
+	case Weekly, Biweekly:
+		if s.Until.IsZero() && s.Count <= 0 {
+			e.Add("until", "rooms.until.required")
+		}
+		if !s.Until.IsZero() && !s.First.IsZero() && s.Until.Before(s.First) {
+			e.Add("until", "rooms.until.afterFirst")
+		}
+	default:
+		e.Add("frequency", "rooms.frequency.required")
+	}
+	if e.OK() && len(s.Slots()) > MaxOccurrences {
+		e.Add("until", "rooms.until.tooMany", "Max", MaxOccurrences)
+	}
+	return e
+}
+
+// Slots expands the series. Each meeting is built from its local date and clock time in
+// Europe/Oslo, so an 18:00 meeting stays at 18:00 across the changes of summer time.
+func (s Series) Slots() []Slot {
+	y, m, d := s.First.Date()
+	step := 7
+	if s.Frequency == Biweekly {
+		step = 14
+	}
+	var out []Slot
+	for i := 0; i <= MaxOccurrences; i++ {
+		day := time.Date(y, m, d+i*step, 0, 0, 0, 0, tz.Oslo)
+		if s.Frequency == Once && i > 0 || s.Count > 0 && i >= s.Count ||
+			s.Count == 0 && !s.Until.IsZero() && day.After(dateOnly(s.Until)) {
+			break
+		}
+		out = append(out, Slot{Start: at(day, s.Start), End: at(day, s.End)})
+	}
+	return out
+}
+
+func at(day time.Time, clock time.Duration) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d, int(clock/time.Hour), int(clock%time.Hour/time.Minute), 0, 0, tz.Oslo)
+}
+
+func dateOnly(t time.Time) time.Time {
+	y, m, d := t.In(tz.Oslo).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, tz.Oslo)
+}
+
+// ParseClock reads "18:00" or "18.00" as a time of day.
+func ParseClock(s string) (time.Duration, error) {
+	var h, m int
+	if _, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil {
+		if _, err := fmt.Sscanf(s, "%d.%d", &h, &m); err != nil {
+			return 0, fmt.Errorf("rooms: %q is not a time of day", s)
+		}
+	}
+	if h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, fmt.Errorf("rooms: %q is not a time of day", s)
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, nil
+}

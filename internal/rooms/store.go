@@ -1,0 +1,313 @@
+package rooms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+// Room is a meeting room.
+type Room struct {
+	ID          int64
+	Name        string
+	Floor       int
+	Capacity    int
+	StepFree    bool
+	HearingLoop bool
+	Hybrid      bool
+	Bookable    bool
+}
+
+// Store reads rooms and books them.
+type Store struct{ db *pgxpool.Pool }
+
+// NewStore returns a Store. Booking owns its transaction, so it needs the pool.
+func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+
+// Rooms lists the rooms by name (the house has a handful).
+func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable
+		FROM rooms ORDER BY name COLLATE "nb-NO-x-icu" LIMIT 100`)
+	if err != nil {
+		return nil, fmt.Errorf("rooms: list: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Room])
+	if err != nil {
+		return nil, fmt.Errorf("rooms: list: %w", err)
+	}
+	return list, nil
+}
+
+// Room returns the room with id.
+func (s *Store) Room(ctx context.Context, id int64) (Room, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable
+		FROM rooms WHERE id = $1`, id)
+	if err != nil {
+		return Room{}, fmt.Errorf("rooms: get: %w", err)
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Room])
+	if err != nil {
+		return r, fmt.Errorf("rooms: get: %w", postgres.MapError(err))
+	}
+	return r, nil
+}
+
+// Booking is what a booking is for, before its meetings.
+type Booking struct {
+	ID             int64
+	RoomID         int64
+	Title          string
+	Holder         string // group, org or internal
+	GroupID        int64
+	OrgID          int64
+	Frequency      string
+	Standing       bool
+	OverrideReason string
+	CreatedBy      int64
+}
+
+// Conflict is a meeting that cannot be booked, and why: another booking in the room, or the
+// house being closed.
+type Conflict struct {
+	Slot
+	Title   string // the booking in the way; empty when the house is closed
+	Closed  string // catalogue id of the reason the house is closed, or ""
+	Holiday string
+}
+
+// ErrConflicts carries the meetings that collide; the handler shows them.
+type ErrConflicts struct{ Conflicts []Conflict }
+
+func (e *ErrConflicts) Error() string { return fmt.Sprintf("rooms: %d meetings collide", len(e.Conflicts)) }
+
+// Unwrap makes errors.Is(err, postgres.ErrConflict) true.
+func (e *ErrConflicts) Unwrap() error { return postgres.ErrConflict }
+
+// Result is a saved booking: its id, and the meetings skipped because they collided.
+type Result struct {
+	BookingID int64
+	Booked    int
+	Skipped   []Conflict
+}
+
+// Book saves b with the meetings of slots. Meetings that collide with another booking, or
+// fall outside the opening hours or on a closure, are refused with ErrConflicts listing them,
+// unless skip is set: then the free ones are booked and the others listed as skipped. Closed
+// hours are allowed when b has an override reason.
+//
+// Inserts into one room are serialised with a transaction-level advisory lock on the room:
+// many requests for one slot then queue instead of deadlocking inside the exclusion
+// constraint. The constraint stays the guarantee; a violation it still reports (a booking
+// made by another path) is answered as a conflict, never as a failure.
+func (s *Store) Book(ctx context.Context, b Booking, slots []Slot, skip bool) (Result, error) {
+	var res Result
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7302, $1::int)`, b.RoomID); err != nil {
+			return err
+		}
+		conflicts, err := conflicts(ctx, tx, b.RoomID, slots, b.OverrideReason != "")
+		if err != nil {
+			return err
+		}
+		if len(conflicts) > 0 && !skip || len(conflicts) == len(slots) {
+			return &ErrConflicts{Conflicts: conflicts}
+		}
+		res.Skipped = conflicts
+		return insert(ctx, tx, b, free(slots, conflicts), &res)
+	})
+	var ce *ErrConflicts
+	switch {
+	case errors.As(err, &ce):
+		return res, err
+	case errors.Is(postgres.MapError(err), postgres.ErrConflict):
+		// Another path booked the slot between check and insert: show what is there now.
+		c, cerr := conflicts(ctx, s.db, b.RoomID, slots, true)
+		if cerr != nil {
+			return res, cerr
+		}
+		return res, &ErrConflicts{Conflicts: c}
+	case err != nil:
+		return res, fmt.Errorf("rooms: book: %w", err)
+	}
+	return res, nil
+}
+
+func insert(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, res *Result) error {
+	var group, org, by *int64
+	if b.GroupID != 0 {
+		group = &b.GroupID
+	}
+	if b.OrgID != 0 {
+		org = &b.OrgID
+	}
+	if b.CreatedBy != 0 {
+		by = &b.CreatedBy
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO bookings (room_id, title, holder, group_id, org_id, frequency, standing, override_reason, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		b.RoomID, b.Title, b.Holder, group, org, b.Frequency, b.Standing, b.OverrideReason, by).Scan(&res.BookingID)
+	if err != nil {
+		return err
+	}
+	ranges := make([]pgtype.Range[pgtype.Timestamptz], len(slots))
+	for i, sl := range slots {
+		ranges[i] = tstzrange(sl)
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO booking_occurrences (booking_id, room_id, during)
+		SELECT $1, $2, r FROM unnest($3::tstzrange[]) AS r`, res.BookingID, b.RoomID, ranges)
+	res.Booked = int(tag.RowsAffected())
+	return err
+}
+
+func tstzrange(sl Slot) pgtype.Range[pgtype.Timestamptz] {
+	return pgtype.Range[pgtype.Timestamptz]{
+		Lower: pgtype.Timestamptz{Time: sl.Start, Valid: true}, Upper: pgtype.Timestamptz{Time: sl.End, Valid: true},
+		LowerType: pgtype.Inclusive, UpperType: pgtype.Exclusive, Valid: true,
+	}
+}
+
+// free returns the slots that are not in conflicts.
+func free(slots []Slot, conflicts []Conflict) []Slot {
+	var out []Slot
+	for _, sl := range slots {
+		taken := false
+		for _, c := range conflicts {
+			if c.Start.Equal(sl.Start) {
+				taken = true
+				break
+			}
+		}
+		if !taken {
+			out = append(out, sl)
+		}
+	}
+	return out
+}
+
+// conflicts lists, per slot, the first reason it cannot be booked: the house closed (unless
+// overridden) or another meeting in the room. One query for all the slots.
+func conflicts(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, override bool) ([]Conflict, error) {
+	ranges := make([]pgtype.Range[pgtype.Timestamptz], len(slots))
+	for i, sl := range slots {
+		ranges[i] = tstzrange(sl)
+	}
+	rows, err := db.Query(ctx, `SELECT lower(s.r), b.title FROM unnest($2::tstzrange[]) AS s(r)
+		JOIN booking_occurrences o ON o.room_id = $1 AND o.cancelled_at IS NULL AND o.during && s.r
+		JOIN bookings b ON b.id = o.booking_id ORDER BY lower(s.r)`, roomID, ranges)
+	if err != nil {
+		return nil, fmt.Errorf("rooms: conflicts: %w", err)
+	}
+	taken := map[time.Time]string{}
+	err = forEach(rows, func(start time.Time, title string) { taken[start.UTC()] = title })
+	if err != nil {
+		return nil, err
+	}
+	hours, closures, err := houseRules(ctx, db, slots)
+	if err != nil {
+		return nil, err
+	}
+	var out []Conflict
+	for _, sl := range slots {
+		c := Conflict{Slot: sl}
+		if title, ok := taken[sl.Start.UTC()]; ok {
+			c.Title = title
+		} else if !override {
+			c.Closed, c.Holiday = closedReason(sl, hours, closures)
+		}
+		if c.Title != "" || c.Closed != "" {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func forEach(rows pgx.Rows, f func(time.Time, string)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var t time.Time
+		var s string
+		if err := rows.Scan(&t, &s); err != nil {
+			return fmt.Errorf("rooms: %w", err)
+		}
+		f(t, s)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("rooms: %w", err)
+	}
+	return nil
+}
+
+type hours struct{ opens, closes time.Duration }
+
+type closure struct {
+	first, last time.Time
+	reason      string
+}
+
+// houseRules loads the opening hours and the closures that touch the slots' dates.
+func houseRules(ctx context.Context, db postgres.DBTX, slots []Slot) (map[int]hours, []closure, error) {
+	open := map[int]hours{}
+	rows, err := db.Query(ctx, `SELECT weekday, extract(epoch FROM opens)::int, extract(epoch FROM closes)::int FROM opening_hours`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rooms: hours: %w", err)
+	}
+	for rows.Next() {
+		var d, o, c int
+		if err := rows.Scan(&d, &o, &c); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("rooms: hours: %w", err)
+		}
+		open[d] = hours{time.Duration(o) * time.Second, time.Duration(c) * time.Second}
+	}
+	rows.Close()
+	if len(slots) == 0 {
+		return open, nil, nil
+	}
+	rows, err = db.Query(ctx, `SELECT first_day, last_day, reason FROM closures WHERE last_day >= $1 AND first_day <= $2`,
+		dateOnly(slots[0].Start), dateOnly(slots[len(slots)-1].Start))
+	if err != nil {
+		return nil, nil, fmt.Errorf("rooms: closures: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (closure, error) {
+		var c closure
+		return c, r.Scan(&c.first, &c.last, &c.reason)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("rooms: closures: %w", err)
+	}
+	return open, list, nil
+}
+
+// closedReason says why the house is closed for sl: a holiday, a closure, or outside hours.
+func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holiday string) {
+	local := sl.Start.In(tz.Oslo)
+	if h, ok := HolidayOn(local); ok {
+		return "rooms.closed.holiday", h.Name
+	}
+	day := dateOnly(local)
+	for _, c := range closures {
+		first := time.Date(c.first.Year(), c.first.Month(), c.first.Day(), 0, 0, 0, 0, tz.Oslo)
+		last := time.Date(c.last.Year(), c.last.Month(), c.last.Day(), 0, 0, 0, 0, tz.Oslo)
+		if !day.Before(first) && !day.After(last) {
+			return "rooms.closed.closure", c.reason
+		}
+	}
+	wd := int(local.Weekday())
+	if wd == 0 {
+		wd = 7
+	}
+	h, ok := open[wd]
+	start, end := local.Sub(day), sl.End.In(tz.Oslo).Sub(day)
+	if !ok || start < h.opens || end > h.closes {
+		return "rooms.closed.hours", ""
+	}
+	return "", ""
+}

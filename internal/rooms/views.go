@@ -1,0 +1,85 @@
+package rooms
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+)
+
+// Occurrence is one meeting of a booking.
+type Occurrence struct {
+	ID        int64
+	BookingID int64
+	Title     string
+	Start     time.Time
+	End       time.Time
+	Cancelled bool
+}
+
+// Between lists the room's meetings that start in [from, to), cancelled ones included.
+func (s *Store) Between(ctx context.Context, roomID int64, from, to time.Time) ([]Occurrence, error) {
+	rows, err := s.db.Query(ctx, `SELECT o.id, o.booking_id, b.title, lower(o.during), upper(o.during), o.cancelled_at IS NOT NULL
+		FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
+		WHERE o.room_id = $1 AND o.during && tstzrange($2, $3) ORDER BY lower(o.during) LIMIT 500`, roomID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("rooms: week: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Occurrence])
+	if err != nil {
+		return nil, fmt.Errorf("rooms: week: %w", err)
+	}
+	return list, nil
+}
+
+// BookingView is a booking with its room and meetings.
+type BookingView struct {
+	Booking
+	RoomName    string
+	Occurrences []Occurrence
+}
+
+// Get returns the booking with id and its meetings (a season has at most MaxOccurrences).
+func (s *Store) Get(ctx context.Context, id int64) (BookingView, error) {
+	var v BookingView
+	var group, org *int64
+	err := s.db.QueryRow(ctx, `SELECT b.id, b.room_id, r.name, b.title, b.holder, b.group_id, b.org_id, b.frequency, b.standing,
+			b.override_reason FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE b.id = $1`, id).Scan(
+		&v.ID, &v.RoomID, &v.RoomName, &v.Title, &v.Holder, &group, &org, &v.Frequency, &v.Standing, &v.OverrideReason)
+	if err != nil {
+		return v, fmt.Errorf("rooms: booking: %w", postgres.MapError(err))
+	}
+	if group != nil {
+		v.GroupID = *group
+	}
+	if org != nil {
+		v.OrgID = *org
+	}
+	rows, err := s.db.Query(ctx, `SELECT o.id, o.booking_id, $2::text, lower(o.during), upper(o.during), o.cancelled_at IS NOT NULL
+		FROM booking_occurrences o WHERE o.booking_id = $1 ORDER BY lower(o.during) LIMIT 500`, id, v.Title)
+	if err != nil {
+		return v, fmt.Errorf("rooms: booking: %w", err)
+	}
+	if v.Occurrences, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Occurrence]); err != nil {
+		return v, fmt.Errorf("rooms: booking: %w", err)
+	}
+	return v, nil
+}
+
+// Cancel cancels one meeting of the booking, or with rest every meeting from it on.
+func (s *Store) Cancel(ctx context.Context, bookingID, occurrenceID int64, rest bool, reason string) (int, error) {
+	tag, err := s.db.Exec(ctx, `UPDATE booking_occurrences o SET cancelled_at = now(), cancel_reason = $4
+		FROM booking_occurrences one
+		WHERE one.id = $2 AND one.booking_id = $1 AND o.booking_id = $1 AND o.cancelled_at IS NULL
+		  AND (o.id = one.id OR ($3 AND lower(o.during) >= lower(one.during)))`, bookingID, occurrenceID, rest, reason)
+	if err != nil {
+		return 0, fmt.Errorf("rooms: cancel: %w", postgres.MapError(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return 0, fmt.Errorf("rooms: cancel: %w", postgres.ErrNotFound)
+	}
+	return int(tag.RowsAffected()), nil
+}
