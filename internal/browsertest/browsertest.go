@@ -167,6 +167,15 @@ func (tab *Tab) Click(t testing.TB, css string, opts ...Option) Page {
 	return tab.check(t, messages, opts)
 }
 
+// SetValue sets the value of the field with the id as a script would, for inputs whose
+// typing depends on the browser's locale (date and time pickers).
+func (tab *Tab) SetValue(t testing.TB, id, value string) {
+	t.Helper()
+	if err := tab.do(chromedp.Evaluate[chromedp.Void](`document.getElementById(` + jsString(id) + `).value = ` + jsString(value))); err != nil {
+		t.Fatalf("browsertest: set #%s: %v", id, err)
+	}
+}
+
 // Press clicks the element that css selects where no new page follows: a check box, say.
 func (tab *Tab) Press(t testing.TB, css string) {
 	t.Helper()

@@ -86,7 +86,9 @@ type Conflict struct {
 // ErrConflicts carries the meetings that collide; the handler shows them.
 type ErrConflicts struct{ Conflicts []Conflict }
 
-func (e *ErrConflicts) Error() string { return fmt.Sprintf("rooms: %d meetings collide", len(e.Conflicts)) }
+func (e *ErrConflicts) Error() string {
+	return fmt.Sprintf("rooms: %d meetings collide", len(e.Conflicts))
+}
 
 // Unwrap makes errors.Is(err, postgres.ErrConflict) true.
 func (e *ErrConflicts) Unwrap() error { return postgres.ErrConflict }

@@ -1,20 +1,218 @@
 package server
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-// Rooms and bookings. (Being built: these answer 501 until then.)
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
 
-func (s *Server) roomsNotYet(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, http.StatusNotImplemented)
+func (s *Server) roomList(w http.ResponseWriter, r *http.Request) {
+	list, err := rooms.NewStore(s.db).Rooms(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "rooms.title"), pages.RoomList(list))
 }
 
-func (s *Server) roomList(w http.ResponseWriter, r *http.Request) { s.roomsNotYet(w, r) }
-func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) { s.roomsNotYet(w, r) }
+// roomWeek shows a room's week (?uke=yyyy-mm-dd, any day of it; this week by default).
+func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	store := rooms.NewStore(s.db)
+	room, err := store.Room(ctx, id)
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	day, err := time.ParseInLocation(time.DateOnly, r.URL.Query().Get("uke"), tz.Oslo)
+	if err != nil {
+		day = s.now().In(tz.Oslo)
+	}
+	y, m, d := day.Date()
+	offset := (int(day.Weekday()) + 6) % 7
+	monday := time.Date(y, m, d-offset, 0, 0, 0, 0, tz.Oslo)
+	list, err := store.Between(ctx, id, monday, monday.AddDate(0, 0, 7))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, room.Name, pages.Week(pages.WeekPage{Room: room, Monday: monday, Occurrences: list}))
+}
+
 func (s *Server) newBookingPage(w http.ResponseWriter, r *http.Request) {
-	s.roomsNotYet(w, r)
+	f := pages.BookingForm{Holder: "group", Frequency: rooms.Weekly, Start: "18:00", End: "19:30"}
+	f.RoomID, _ = strconv.ParseInt(r.URL.Query().Get("rom"), 10, 64)
+	s.renderBookingForm(w, r, http.StatusOK, f)
 }
-func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) { s.roomsNotYet(w, r) }
-func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request)   { s.roomsNotYet(w, r) }
+
+func (s *Server) renderBookingForm(w http.ResponseWriter, r *http.Request, status int, f pages.BookingForm) {
+	ctx := r.Context()
+	var err error
+	if f.Rooms, err = rooms.NewStore(s.db).Rooms(ctx); err == nil {
+		if f.Groups, err = groups.NewStore(s.db).Options(ctx); err == nil {
+			f.Orgs, err = orgs.NewStore(s.db).Options(ctx)
+		}
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, i18n.T(ctx, "booking.new"), pages.NewBooking(f))
+}
+
+// parseBooking reads the form into the booking, its series and the problems found.
+func parseBooking(r *http.Request) (pages.BookingForm, rooms.Booking, rooms.Series) {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := pages.BookingForm{Title: v("title"), Holder: v("holder"), Date: v("date"), Start: v("start"), End: v("end"),
+		Frequency: v("frequency"), Until: v("until"), Count: v("count"), Override: v("override")}
+	f.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
+	f.GroupID, _ = strconv.ParseInt(v("group"), 10, 64)
+	f.OrgID, _ = strconv.ParseInt(v("org"), 10, 64)
+	b := rooms.Booking{RoomID: f.RoomID, Title: f.Title, Holder: f.Holder, Frequency: f.Frequency, OverrideReason: f.Override}
+	if f.Holder == "group" {
+		b.GroupID = f.GroupID
+	}
+	if f.Holder == "org" {
+		b.OrgID = f.OrgID
+	}
+	b.Standing = f.Holder == "group" && f.Frequency != rooms.Once
+	var sr rooms.Series
+	var err error
+	sr.Frequency = f.Frequency
+	if f.Errors.Required("title", f.Title, "booking.title.required") {
+		f.Errors.MaxLength("title", f.Title, 120, "form.tooLong")
+	}
+	if f.RoomID == 0 {
+		f.Errors.Add("room", "booking.room.required")
+	}
+	switch {
+	case f.Holder == "group" && f.GroupID == 0:
+		f.Errors.Add("group", "booking.group.required")
+	case f.Holder == "org" && f.OrgID == 0:
+		f.Errors.Add("org", "booking.org.required")
+	case f.Holder != "group" && f.Holder != "org" && f.Holder != "internal":
+		f.Errors.Add("holder", "booking.holder.required")
+	}
+	if sr.First, err = time.ParseInLocation(time.DateOnly, f.Date, tz.Oslo); err != nil {
+		f.Errors.Add("date", "rooms.date.required")
+	}
+	if sr.Start, err = rooms.ParseClock(f.Start); err != nil {
+		f.Errors.Add("start", "booking.time.invalid")
+	}
+	if sr.End, err = rooms.ParseClock(f.End); err != nil {
+		f.Errors.Add("end", "booking.time.invalid")
+	}
+	if f.Until != "" {
+		if sr.Until, err = time.ParseInLocation(time.DateOnly, f.Until, tz.Oslo); err != nil {
+			f.Errors.Add("until", "form.date.invalid")
+		}
+	}
+	if f.Count != "" {
+		if sr.Count, err = strconv.Atoi(f.Count); err != nil || sr.Count < 1 {
+			f.Errors.Add("count", "booking.count.invalid")
+		}
+	}
+	if f.Errors.OK() {
+		f.Errors.Merge(sr.Validate())
+	}
+	return f, b, sr
+}
+
+// createBooking books, or shows exactly which meetings collide with what and offers to book
+// the free ones (skip=1). A collision that appears between the preview and the save is
+// caught by the database and shown the same way.
+func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	f, b, sr := parseBooking(r)
+	if !f.Errors.OK() {
+		s.renderBookingForm(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	b.CreatedBy = currentUser(r).ID
+	res, err := rooms.NewStore(s.db).Book(r.Context(), b, sr.Slots(), r.PostFormValue("skip") == "1")
+	var ce *rooms.ErrConflicts
+	switch {
+	case errors.As(err, &ce):
+		f.Conflicts = ce.Conflicts
+		s.renderBookingForm(w, r, http.StatusConflict, f)
+		return
+	case errors.Is(err, postgres.ErrInvalid):
+		f.Errors.Add("room", "booking.room.required")
+		s.renderBookingForm(w, r, http.StatusUnprocessableEntity, f)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "booking.saved")
+	target := "/admin/bookinger/" + strconv.FormatInt(res.BookingID, 10)
+	if len(res.Skipped) > 0 {
+		var days []string
+		for _, c := range res.Skipped {
+			days = append(days, c.Start.UTC().Format(time.RFC3339))
+		}
+		target += "?hoppet=" + strings.Join(days, ",")
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// bookingPage shows a booking; ?hoppet= lists the meetings skipped when it was made.
+func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	v, err := rooms.NewStore(s.db).Get(r.Context(), id)
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var skipped []rooms.Conflict
+	length := time.Hour
+	if len(v.Occurrences) > 0 {
+		length = v.Occurrences[0].End.Sub(v.Occurrences[0].Start)
+	}
+	for _, d := range strings.Split(r.URL.Query().Get("hoppet"), ",") {
+		if t, err := time.Parse(time.RFC3339, d); err == nil {
+			skipped = append(skipped, rooms.Conflict{Slot: rooms.Slot{Start: t, End: t.Add(length)}, Closed: "booking.skipped.one"})
+		}
+	}
+	s.render(w, r, http.StatusOK, v.Title, pages.BookingPage(v, skipped))
+}
+
 func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
-	s.roomsNotYet(w, r)
+	if !s.parseForm(w, r) {
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	occ, _ := strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
+	_, err := rooms.NewStore(s.db).Cancel(r.Context(), id, occ, r.PostFormValue("rest") == "1", r.PostFormValue("reason"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "booking.cancelledDone")
+	http.Redirect(w, r, "/admin/bookinger/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }

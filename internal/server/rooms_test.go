@@ -1,0 +1,134 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+)
+
+func (a *testApp) room(t *testing.T, name string) int64 {
+	t.Helper()
+	var id int64
+	if err := a.db.QueryRow(context.Background(), `INSERT INTO rooms (name, capacity) VALUES ($1, 12) RETURNING id`, name).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func bookingForm(room int64, date, freq, count string) url.Values {
+	return url.Values{"room": {strconv.FormatInt(room, 10)}, "title": {"Sorggruppe"}, "holder": {"internal"},
+		"date": {date}, "start": {"18:00"}, "end": {"19:30"}, "frequency": {freq}, "count": {count}}
+}
+
+// Must show: 200 concurrent attempts over HTTP to book overlapping times in one room leave
+// exactly one booking; the others get the conflict page, none a 500, and none waits for
+// deadlock detection (each answers well under the 1 s deadlock_timeout).
+func TestConcurrentBookingsOverHTTP(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	id := app.room(t, "Bjørk")
+	staff := app.client(t).login(p.staff.Email)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var slowest time.Duration
+	for i := 0; i < 200; i++ {
+		wg.Go(func() {
+			f := bookingForm(id, "2026-09-01", "once", "")
+			f.Set("start", []string{"18:00", "18:30", "19:00"}[i%3])
+			f.Set("end", "20:00")
+			began := time.Now()
+			res, _ := staff.post("/admin/bookinger/ny", f)
+			took := time.Since(began)
+			mu.Lock()
+			defer mu.Unlock()
+			statuses[res.StatusCode]++
+			slowest = max(slowest, took)
+		})
+	}
+	wg.Wait()
+	if statuses[http.StatusSeeOther] != 1 || statuses[http.StatusConflict] != 199 {
+		t.Errorf("statuses %v: want one 303 and 199 conflict pages", statuses)
+	}
+	if n := app.count(t, `SELECT count(*) FROM booking_occurrences`); n != 1 {
+		t.Errorf("%d meetings stored", n)
+	}
+	if n := app.count(t, `SELECT count(*) FROM bookings`); n != 1 {
+		t.Errorf("%d bookings stored", n)
+	}
+	t.Logf("slowest of 200 answers: %v", slowest)
+}
+
+// Must show: 2 of 10 weekly dates collide; the form lists them, and booking the free ones
+// creates 8 and lists the 2 skipped.
+func TestBookingFormListsConflictsAndBooksTheRest(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	id := app.room(t, "Lind")
+	staff := app.client(t).login(p.staff.Email)
+	for _, d := range []string{"2026-09-15", "2026-10-13"} {
+		f := bookingForm(id, d, "once", "")
+		f.Set("title", "AA-møte")
+		if res, _ := staff.post("/admin/bookinger/ny", f); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("one-off = %d", res.StatusCode)
+		}
+	}
+	res, body := staff.post("/admin/bookinger/ny", bookingForm(id, "2026-09-01", "weekly", "10"))
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "2 møter kan ikke bookes") ||
+		!strings.Contains(body, "15.09.2026") || !strings.Contains(body, "13.10.2026") || !strings.Contains(body, "AA-møte") {
+		t.Fatalf("conflict page = %d", res.StatusCode)
+	}
+	f := bookingForm(id, "2026-09-01", "weekly", "10")
+	f.Set("skip", "1")
+	res, _ = staff.post("/admin/bookinger/ny", f)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("book the rest = %d", res.StatusCode)
+	}
+	_, body = staff.get(res.Header.Get("Location"))
+	if !strings.Contains(body, "2 møter ble hoppet over") || strings.Count(body, "Avlys resten") != 8 {
+		t.Errorf("booking page does not list 8 meetings and 2 skipped")
+	}
+	if n := app.count(t, `SELECT count(*) FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id WHERE b.title = 'Sorggruppe'`); n != 8 {
+		t.Errorf("%d meetings booked", n)
+	}
+	res, body = staff.post("/admin/bookinger/ny", url.Values{"room": {"x"}, "title": {"<script>"}, "start": {"kveld"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(body, "<script>") || !strings.Contains(body, `href="#felt-date"`) {
+		t.Errorf("bad form = %d", res.StatusCode)
+	}
+}
+
+func TestRoomPagesInTheBrowser(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	id := app.room(t, "Ospesalen")
+	staff := app.client(t).login(p.staff.Email)
+	res, _ := staff.post("/admin/bookinger/ny", bookingForm(id, "2026-11-24", "weekly", "4"))
+	booking := res.Header.Get("Location")
+	tab := browsertest.New(t).NewTab(t)
+	loginIn(t, tab, app.URL, p.staff.Email)
+	tab.Go(t, app.URL+"/admin/rom")
+	got := tab.Go(t, app.URL+"/admin/rom/"+strconv.FormatInt(id, 10)+"?uke=2026-11-25")
+	if !strings.Contains(got.Text, "18:00–19:30 Sorggruppe") || !strings.Contains(got.Text, "Uke 48") {
+		t.Errorf("week grid: %s", got.Text)
+	}
+	tab.Go(t, app.URL+booking)
+	tab.Go(t, app.URL+"/admin/bookinger/ny?rom="+strconv.FormatInt(id, 10))
+	tab.Fill(t, "felt-title", "Kollisjon")
+	tab.SetValue(t, "felt-date", "2026-11-24")
+	tab.SetValue(t, "felt-holder", "internal")
+	tab.Fill(t, "felt-count", "2")
+	got = tab.Click(t, "main form button[type=submit]", browsertest.Status(http.StatusConflict))
+	if !strings.Contains(got.Text, "kan ikke bookes") {
+		t.Errorf("conflict state: %s", got.Text)
+	}
+	tab.Go(t, app.URL+"/admin/bookinger/ny")
+	tab.Fill(t, "felt-title", "")
+	tab.Click(t, "main form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+}
