@@ -95,6 +95,9 @@ var matrix = map[string][]outcome{
 	"POST /admin/grupper/{id}/publisering": staffMissing,
 	"GET /admin/rom":                       staffOnly,
 	"GET /admin/rom/{id}":                  staffMissing,
+	"POST /admin/rom/{id}/kalender":        staffMissing,
+	"POST /admin/grupper/{id}/kalender":    staffMissing,
+	"GET /kalender/{token}":                row(missing, missing, missing, missing, missing), // unknown token
 	"GET /admin/bookinger/ny":              staffOnly,
 	"POST /admin/bookinger/ny":             staffOnly,
 	"GET /admin/bookinger/{id}":            staffMissing,

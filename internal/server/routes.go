@@ -9,6 +9,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 )
 
 // routes is the one place where every route and its guard are declared, so that who may do
@@ -62,6 +63,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/tema", s.themesPage)
 		r.Get("/tema/{slug}", s.theme)
 		r.Get("/api/grupper.json", s.groupsJSON)
+		r.Get("/kalender/{token}", s.calendarFeed) // the secret token is the key
 
 		// Sign-up without an account, rate limited per client IP; the private link is the key
 		// to "My sign-ups".
@@ -119,6 +121,8 @@ func (s *Server) routes() http.Handler {
 			// Rooms, bookings and keys.
 			r.Get("/rom", s.roomList)
 			r.Get("/rom/{id}", s.roomWeek)
+			r.Post("/rom/{id}/kalender", s.rotateFeed(rooms.FeedRoom))
+			r.Post("/grupper/{id}/kalender", s.rotateFeed(rooms.FeedGroup))
 			r.Get("/bookinger/ny", s.newBookingPage)
 			r.Post("/bookinger/ny", s.createBooking)
 			r.Get("/bookinger/{id}", s.bookingPage)

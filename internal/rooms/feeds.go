@@ -1,0 +1,114 @@
+package rooms
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+)
+
+// Feed kinds.
+const (
+	FeedRoom  = "room"
+	FeedGroup = "group"
+)
+
+func feedHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// RotateFeed makes a new secret feed link for a room or a group and ends the old one, in one
+// transaction. It returns the token, shown once.
+func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (string, error) {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE calendar_feeds SET revoked_at = now() WHERE kind = $1 AND target_id = $2 AND revoked_at IS NULL`,
+			kind, targetID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO calendar_feeds (kind, target_id, token_hash) VALUES ($1, $2, $3)`, kind, targetID, feedHash(token))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("rooms: feed: %w", postgres.MapError(err))
+	}
+	return token, nil
+}
+
+// FeedTarget returns what an active feed token shows.
+func (s *Store) FeedTarget(ctx context.Context, token string) (kind string, id int64, err error) {
+	err = s.db.QueryRow(ctx, `SELECT kind, target_id FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL`,
+		feedHash(token)).Scan(&kind, &id)
+	if err != nil {
+		return "", 0, fmt.Errorf("rooms: feed: %w", postgres.MapError(err))
+	}
+	return kind, id, nil
+}
+
+// FeedEvent is one meeting in a feed.
+type FeedEvent struct {
+	ID        int64
+	Title     string
+	Room      string
+	Start     time.Time
+	End       time.Time
+	Cancelled bool
+}
+
+// FeedEvents lists the meetings of a room or a group from 60 days ago to a year ahead.
+func (s *Store) FeedEvents(ctx context.Context, kind string, id int64, now time.Time) ([]FeedEvent, error) {
+	where := "o.room_id = $1"
+	if kind == FeedGroup {
+		where = "b.group_id = $1"
+	}
+	rows, err := s.db.Query(ctx, `SELECT o.id, b.title, r.name, lower(o.during), upper(o.during), o.cancelled_at IS NOT NULL
+		FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id JOIN rooms r ON r.id = o.room_id
+		WHERE `+where+` AND o.during && tstzrange($2, $3) ORDER BY lower(o.during) LIMIT 2000`,
+		id, now.AddDate(0, 0, -60), now.AddDate(1, 0, 0))
+	if err != nil {
+		return nil, fmt.Errorf("rooms: feed: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[FeedEvent])
+	if err != nil {
+		return nil, fmt.Errorf("rooms: feed: %w", err)
+	}
+	return list, nil
+}
+
+// WriteICal writes events as an RFC 5545 calendar. Times are in UTC, which every calendar
+// shows in its own zone; cancelled meetings stay in the feed with STATUS:CANCELLED so phones
+// remove them.
+func WriteICal(w io.Writer, name, host string, events []FeedEvent, now time.Time) error {
+	cal := ics.NewCalendar()
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//LINK Oslo//Selvhjelpshuset//NB")
+	cal.SetName(name)
+	cal.SetXWRCalName(name)
+	cal.SetRefreshInterval("PT1H")
+	for _, e := range events {
+		ev := cal.AddEvent("booking-" + strconv.FormatInt(e.ID, 10) + "@" + host)
+		ev.SetDtStampTime(now)
+		ev.SetStartAt(e.Start)
+		ev.SetEndAt(e.End)
+		ev.SetSummary(e.Title)
+		ev.SetLocation("Kirkeveien 61, " + e.Room)
+		if e.Cancelled {
+			ev.SetStatus(ics.ObjectStatusCancelled)
+		} else {
+			ev.SetStatus(ics.ObjectStatusConfirmed)
+		}
+	}
+	return cal.SerializeTo(w)
+}

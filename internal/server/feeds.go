@@ -1,0 +1,70 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// calendarFeed serves the iCal feed behind a secret token (/kalender/{token}.ics).
+func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := strings.TrimSuffix(r.PathValue("token"), ".ics")
+	store := rooms.NewStore(s.db)
+	kind, id, err := store.FeedTarget(ctx, token)
+	if errors.Is(err, postgres.ErrNotFound) {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	events, err := store.FeedEvents(ctx, kind, id, s.now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	if err := rooms.WriteICal(w, i18n.T(ctx, "feed.name"), s.cfg.BaseURL.Hostname(), events, s.now()); err != nil {
+		s.log.Warn("calendar feed", "error", err)
+	}
+}
+
+// rotateFeed makes a new secret feed link for a room or group and shows it once; the old
+// link stops working at once.
+func (s *Server) rotateFeed(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		exists := `SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1)`
+		if kind == rooms.FeedGroup {
+			exists = `SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1)`
+		}
+		var ok bool
+		if err := s.db.QueryRow(r.Context(), exists, id).Scan(&ok); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		token, err := rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusOK, i18n.T(r.Context(), "feed.title"), pages.FeedLink(s.absURL("/kalender/"+token+".ics")))
+	}
+}
