@@ -94,6 +94,7 @@ var matrix = map[string][]outcome{
 	"POST /admin/grupper/{id}/status":      staffMissing,
 	"POST /admin/grupper/{id}/publisering": staffMissing,
 	"GET /admin/rom":                       staffOnly,
+	"GET /admin/dagsark":                   staffOnly,
 	"GET /admin/rom/{id}":                  staffMissing,
 	"POST /admin/rom/{id}/kalender":        staffMissing,
 	"POST /admin/grupper/{id}/kalender":    staffMissing,

@@ -216,3 +216,18 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 	s.flash(r, "booking.cancelledDone")
 	http.Redirect(w, r, "/admin/bookinger/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
+
+// daySheet is the printable list of today's meetings in the house (?dato=yyyy-mm-dd).
+func (s *Server) daySheet(w http.ResponseWriter, r *http.Request) {
+	day, err := time.ParseInLocation(time.DateOnly, r.URL.Query().Get("dato"), tz.Oslo)
+	if err != nil {
+		y, m, d := s.now().In(tz.Oslo).Date()
+		day = time.Date(y, m, d, 0, 0, 0, 0, tz.Oslo)
+	}
+	list, err := rooms.NewStore(s.db).DaySheet(r.Context(), day)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "daysheet.title", "Day", pages.Day(r.Context(), day)), pages.DaySheet(day, list))
+}

@@ -132,3 +132,30 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	tab.Fill(t, "felt-title", "")
 	tab.Click(t, "main form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 }
+
+func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	_, groupID := app.catalogueFixture(t)
+	room := app.room(t, "Bjørk")
+	staff := app.client(t).login(p.staff.Email)
+	f := bookingForm(room, "2026-11-24", "once", "")
+	f.Set("holder", "group")
+	f.Set("group", strconv.FormatInt(groupID, 10))
+	staff.post("/admin/bookinger/ny", f)
+	var key int64
+	app.db.QueryRow(context.Background(), `INSERT INTO keys (label) VALUES ('Nøkkel 1') RETURNING id`).Scan(&key)
+	app.db.Exec(context.Background(), `INSERT INTO key_loans (key_id, holder_name, group_id) VALUES ($1, 'Kontakt Karin', $2)`, key, groupID)
+	res, body := staff.get("/admin/dagsark?dato=2026-11-24")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Sorggruppe tirsdag") || !strings.Contains(body, "Kontakt Karin") ||
+		!strings.Contains(body, "18:00–19:30") {
+		t.Errorf("day sheet = %d", res.StatusCode)
+	}
+	if _, body := staff.get("/admin/dagsark?dato=2026-11-25"); strings.Contains(body, "Sorggruppe") {
+		t.Error("the next day shows today's meeting")
+	}
+	tab := browsertest.New(t).NewTab(t)
+	loginIn(t, tab, app.URL, p.staff.Email)
+	tab.Go(t, app.URL+"/admin/dagsark?dato=2026-11-24")
+	tab.Go(t, app.URL+"/admin/dagsark?dato=2026-11-25")
+}

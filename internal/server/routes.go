@@ -120,6 +120,7 @@ func (s *Server) routes() http.Handler {
 
 			// Rooms, bookings and keys.
 			r.Get("/rom", s.roomList)
+			r.Get("/dagsark", s.daySheet)
 			r.Get("/rom/{id}", s.roomWeek)
 			r.Post("/rom/{id}/kalender", s.rotateFeed(rooms.FeedRoom))
 			r.Post("/grupper/{id}/kalender", s.rotateFeed(rooms.FeedGroup))
