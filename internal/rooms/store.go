@@ -100,6 +100,33 @@ type Result struct {
 	Skipped   []Conflict
 }
 
+// Extend adds meetings to a recurring booking (a standing agreement for a new season) after
+// its last meeting, on the same weekday, at the same local times and frequency, up to and
+// including until. Collisions are handled as in Book.
+func (s *Store) Extend(ctx context.Context, bookingID int64, until time.Time, skip bool) (Result, error) {
+	v, err := s.Get(ctx, bookingID)
+	if err != nil {
+		return Result{}, err
+	}
+	if v.Frequency == Once || len(v.Occurrences) == 0 {
+		return Result{}, fmt.Errorf("rooms: extend a one-off booking: %w", postgres.ErrInvalid)
+	}
+	last := v.Occurrences[len(v.Occurrences)-1]
+	step := 7
+	if v.Frequency == Biweekly {
+		step = 14
+	}
+	start := last.Start.In(tz.Oslo)
+	day := dateOnly(start)
+	sr := Series{First: day.AddDate(0, 0, step), Start: start.Sub(day), End: last.End.In(tz.Oslo).Sub(day),
+		Frequency: v.Frequency, Until: until}
+	slots := sr.Slots()
+	if len(slots) == 0 || sr.First.After(dateOnly(until)) {
+		return Result{}, fmt.Errorf("rooms: nothing to extend: %w", postgres.ErrInvalid)
+	}
+	return s.Book(ctx, v.Booking, slots, skip)
+}
+
 // Book saves b with the meetings of slots. Meetings that collide with another booking, or
 // fall outside the opening hours or on a closure, are refused with ErrConflicts listing them,
 // unless skip is set: then the free ones are booked and the others listed as skipped. Closed
@@ -143,6 +170,10 @@ func (s *Store) Book(ctx context.Context, b Booking, slots []Slot, skip bool) (R
 }
 
 func insert(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, res *Result) error {
+	if b.ID != 0 {
+		res.BookingID = b.ID
+		return insertOccurrences(ctx, tx, b, slots, res)
+	}
 	var group, org, by *int64
 	if b.GroupID != 0 {
 		group = &b.GroupID
@@ -159,6 +190,10 @@ func insert(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, res *Result
 	if err != nil {
 		return err
 	}
+	return insertOccurrences(ctx, tx, b, slots, res)
+}
+
+func insertOccurrences(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, res *Result) error {
 	ranges := make([]pgtype.Range[pgtype.Timestamptz], len(slots))
 	for i, sl := range slots {
 		ranges[i] = tstzrange(sl)

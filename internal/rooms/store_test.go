@@ -146,3 +146,25 @@ func TestTheDatabaseRefusesOverlap(t *testing.T) {
 		t.Errorf("back to back must be allowed: %v", err)
 	}
 }
+
+func TestExtendAStandingAgreement(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := rooms.NewStore(db)
+	id := room(t, db, "Furu")
+	res, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "AA", Holder: "internal", Frequency: rooms.Weekly, Standing: true}, weekly(tuesday, 4), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext, err := s.Extend(ctx, res.BookingID, tuesday.AddDate(0, 0, 7*7), false)
+	if err != nil || ext.Booked != 4 || ext.BookingID != res.BookingID {
+		t.Fatalf("extend: %+v %v", ext, err)
+	}
+	v, _ := s.Get(ctx, res.BookingID)
+	if len(v.Occurrences) != 8 || v.Occurrences[7].Start.In(tz.Oslo).Hour() != 18 {
+		t.Errorf("after extending: %d meetings", len(v.Occurrences))
+	}
+	if _, err := s.Extend(ctx, res.BookingID, tuesday, false); !errors.Is(err, postgres.ErrInvalid) {
+		t.Errorf("extending to an earlier date: %v", err)
+	}
+}

@@ -103,6 +103,7 @@ var matrix = map[string][]outcome{
 	"POST /admin/bookinger/ny":             staffOnly,
 	"GET /admin/bookinger/{id}":            staffMissing,
 	"POST /admin/bookinger/{id}/avlys":     staffMissing,
+	"POST /admin/bookinger/{id}/forleng":   staffMissing,
 	"GET /admin/nokler":                    staffOnly,
 	"GET /admin/nokler/ny":                 staffOnly,
 	"POST /admin/nokler/ny":                staffOnly,

@@ -195,7 +195,52 @@ func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
 			skipped = append(skipped, rooms.Conflict{Slot: rooms.Slot{Start: t, End: t.Add(length)}, Closed: "booking.skipped.one"})
 		}
 	}
-	s.render(w, r, http.StatusOK, v.Title, pages.BookingPage(v, skipped))
+	s.render(w, r, http.StatusOK, v.Title, pages.BookingPage(v, skipped, pages.Extension{}))
+}
+
+// extendBooking adds a new season to a recurring booking, up to a date.
+func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	store := rooms.NewStore(s.db)
+	ext := pages.Extension{Until: r.PostFormValue("until")}
+	until, err := time.ParseInLocation(time.DateOnly, ext.Until, tz.Oslo)
+	if err != nil {
+		ext.Errors.Add("until", "rooms.date.required")
+	} else {
+		_, err = store.Extend(ctx, id, until, r.PostFormValue("skip") == "1")
+	}
+	var ce *rooms.ErrConflicts
+	switch {
+	case errors.As(err, &ce):
+		ext.Conflicts = ce.Conflicts
+	case errors.Is(err, postgres.ErrInvalid):
+		ext.Errors.Add("until", "booking.extend.invalid")
+	case errors.Is(err, postgres.ErrNotFound):
+		s.notFound(w, r)
+		return
+	case err != nil && ext.Errors.OK():
+		s.serverError(w, r, err)
+		return
+	}
+	if ext.Errors.OK() && len(ext.Conflicts) == 0 {
+		s.flash(r, "booking.extended")
+		http.Redirect(w, r, "/admin/bookinger/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return
+	}
+	v, err := store.Get(ctx, id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(ext.Conflicts) > 0 {
+		status = http.StatusConflict
+	}
+	s.render(w, r, status, v.Title, pages.BookingPage(v, nil, ext))
 }
 
 func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {

@@ -159,3 +159,28 @@ func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
 	tab.Go(t, app.URL+"/admin/dagsark?dato=2026-11-24")
 	tab.Go(t, app.URL+"/admin/dagsark?dato=2026-11-25")
 }
+
+func TestExtendOverHTTP(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	id := app.room(t, "Gran")
+	staff := app.client(t).login(p.staff.Email)
+	res, _ := staff.post("/admin/bookinger/ny", bookingForm(id, "2026-09-01", "weekly", "4"))
+	booking := res.Header.Get("Location")
+	block := bookingForm(id, "2026-10-06", "once", "")
+	block.Set("title", "Kurs")
+	staff.post("/admin/bookinger/ny", block)
+	res, body := staff.post(booking+"/forleng", url.Values{"until": {"2026-10-20"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "06.10.2026") {
+		t.Fatalf("extend with a collision = %d", res.StatusCode)
+	}
+	if res, _ := staff.post(booking+"/forleng", url.Values{"until": {"2026-10-20"}, "skip": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("extend, skipping = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id WHERE b.title = 'Sorggruppe'`); n != 7 {
+		t.Errorf("%d meetings after extending to 20 Oct (4, then 29 Sep–20 Oct less the skipped 6 Oct)", n)
+	}
+	if res, _ := staff.post(booking+"/forleng", url.Values{"until": {"i morgen"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad date = %d", res.StatusCode)
+	}
+}

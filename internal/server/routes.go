@@ -128,6 +128,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/bookinger/ny", s.createBooking)
 			r.Get("/bookinger/{id}", s.bookingPage)
 			r.Post("/bookinger/{id}/avlys", s.cancelOccurrence)
+			r.Post("/bookinger/{id}/forleng", s.extendBooking)
 			r.Get("/nokler", s.keyList)
 			r.Get("/nokler/ny", s.newKeyPage)
 			r.Post("/nokler/ny", s.createKey)
