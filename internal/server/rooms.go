@@ -206,6 +206,10 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	store := rooms.NewStore(s.db)
+	if _, err := store.Get(ctx, id); errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
 	ext := pages.Extension{Until: r.PostFormValue("until")}
 	until, err := time.ParseInLocation(time.DateOnly, ext.Until, tz.Oslo)
 	if err != nil {
