@@ -37,13 +37,17 @@ const (
 	PersonalDataViewed = "personal.viewed"
 	ParticipantPlaced  = "participant.placed"
 	ParticipantLeft    = "participant.left"
+	ParticipantDeleted = "participant.deleted"
 	CredentialsShown   = "licence.credentials.shown"
+	KeyHandedOut       = "key.handed_out"
+	KeyReturned        = "key.returned"
 )
 
 // Actions lists every action, for the filter of the log page.
 var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled, TwoFactorReset,
 	RecoveryCodeUsed, PasswordSet, PasswordResetAsked, UserInvited, UserRoleChanged, UserDisabled,
-	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown}
+	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
+	KeyHandedOut, KeyReturned}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

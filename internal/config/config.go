@@ -35,6 +35,9 @@ type Config struct {
 	SecretGenerated bool
 	SMTPURL         *url.URL // nil: no SMTP (mail goes to the development mailbox)
 	MailFrom        string   // sender of e-mail, "Name <address>"; "" means the mail package's default
+	// TrustedProxies is how many reverse proxies stand in front of the app; the client IP is
+	// then read from X-Forwarded-For that many hops back. 0: the peer address is the client.
+	TrustedProxies  int
 	LogLevel        slog.Level
 	RetentionMonths int
 }
@@ -76,6 +79,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error: %w", err)
+	}
+	if raw := getenv("TRUSTED_PROXIES"); raw != "" && raw != "0" {
+		if c.TrustedProxies, err = positiveInt(raw, 0); err != nil {
+			return c, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+		}
 	}
 	if c.RetentionMonths, err = positiveInt(getenv("RETENTION_MONTHS"), 12); err != nil {
 		return c, fmt.Errorf("RETENTION_MONTHS: %w", err)

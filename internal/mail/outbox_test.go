@@ -190,3 +190,14 @@ func TestPurgeKeepsUnsentMail(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactHidesTheRecipient(t *testing.T) {
+	base := errors.New("550 mailbox unavailable: affected recipient(s): kari@example.no")
+	err := redact(base, "kari@example.no")
+	if strings.Contains(err.Error(), "kari@example.no") || !strings.Contains(err.Error(), "550") || !errors.Is(err, base) {
+		t.Errorf("redact = %q", err)
+	}
+	if redact(nil, "x@example.no") != nil {
+		t.Error("nil stays nil")
+	}
+}

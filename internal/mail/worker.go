@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -84,14 +85,18 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	case m.Sent():
 		return nil
 	}
-	sendErr := w.sender.Send(ctx, m, MessageID(m.ID, w.domain))
+	sendErr := redact(w.sender.Send(ctx, m, MessageID(m.ID, w.domain)), m.To)
 	if sendErr != nil {
 		w.log.Warn("mail: sending failed; will retry", "outbox_id", m.ID, "attempt", job.Attempt, "error", sendErr)
 		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
 			m.ID, sendErr.Error())
 	} else {
+		// Once out through SMTP the bodies are emptied: they hold working private links, which
+		// a database copy must not give away. The dev mailbox keeps them to be read.
 		_, err = tx.Exec(dbCtx, `
-			UPDATE outbox SET sent_at = now(), transport = $2, attempts = attempts + 1, last_error = NULL
+			UPDATE outbox SET sent_at = now(), transport = $2, attempts = attempts + 1, last_error = NULL,
+				text_body = CASE WHEN $2 = 'smtp' THEN '' ELSE text_body END,
+				html_body = CASE WHEN $2 = 'smtp' THEN '' ELSE html_body END
 			WHERE id = $1`, m.ID, w.sender.Transport())
 	}
 	if err == nil {
@@ -101,6 +106,23 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return errors.Join(sendErr, fmt.Errorf("mail: record attempt for %d: %w", m.ID, err))
 	}
 	return sendErr
+}
+
+// redactedError keeps an SMTP failure's text without the recipient's address, which some
+// transports put in their errors and which would otherwise land in logs and job rows.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redact(err error, addr string) error {
+	if err == nil || addr == "" {
+		return err
+	}
+	return &redactedError{msg: strings.ReplaceAll(err.Error(), addr, "<recipient>"), err: err}
 }
 
 // lockMail reads an outbox row and locks it for the rest of tx, or returns errBusy at once

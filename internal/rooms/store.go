@@ -139,34 +139,47 @@ func (s *Store) Extend(ctx context.Context, bookingID int64, until time.Time, sk
 func (s *Store) Book(ctx context.Context, b Booking, slots []Slot, skip bool) (Result, error) {
 	var res Result
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7302, $1::int)`, b.RoomID); err != nil {
-			return err
-		}
-		conflicts, err := conflicts(ctx, tx, b.RoomID, slots, b.OverrideReason != "")
-		if err != nil {
-			return err
-		}
-		if len(conflicts) > 0 && !skip || len(conflicts) == len(slots) {
-			return &ErrConflicts{Conflicts: conflicts}
-		}
-		res.Skipped = conflicts
-		return insert(ctx, tx, b, free(slots, conflicts), &res)
+		var err error
+		res, err = BookTx(ctx, tx, b, slots, skip)
+		return err
 	})
+	return res, s.conflictOrError(ctx, b, slots, err)
+}
+
+// conflictOrError turns a constraint violation that slipped past the check (a booking made by
+// another path) into the list of what is there now; other errors pass through.
+func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, err error) error {
 	var ce *ErrConflicts
 	switch {
-	case errors.As(err, &ce):
-		return res, err
+	case err == nil, errors.As(err, &ce):
+		return err
 	case errors.Is(postgres.MapError(err), postgres.ErrConflict):
-		// Another path booked the slot between check and insert: show what is there now.
 		c, cerr := conflicts(ctx, s.db, b.RoomID, slots, true)
 		if cerr != nil {
-			return res, cerr
+			return cerr
 		}
-		return res, &ErrConflicts{Conflicts: c}
-	case err != nil:
-		return res, fmt.Errorf("rooms: book: %w", err)
+		return &ErrConflicts{Conflicts: c}
 	}
-	return res, nil
+	return fmt.Errorf("rooms: book: %w", err)
+}
+
+// BookTx is Book inside the caller's transaction, for workflows that book and record
+// something else at once (approving a request). The caller maps a violation with
+// postgres.MapError; ErrConflicts comes back as it is.
+func BookTx(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, skip bool) (Result, error) {
+	var res Result
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7302, $1::int)`, b.RoomID); err != nil {
+		return res, err
+	}
+	found, err := conflicts(ctx, tx, b.RoomID, slots, b.OverrideReason != "")
+	if err != nil {
+		return res, err
+	}
+	if len(found) > 0 && !skip || len(found) == len(slots) {
+		return res, &ErrConflicts{Conflicts: found}
+	}
+	res.Skipped = found
+	return res, insert(ctx, tx, b, free(slots, found), &res)
 }
 
 func insert(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, res *Result) error {

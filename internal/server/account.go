@@ -36,6 +36,7 @@ func (s *Server) twoFactorSetupPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("Cache-Control", "no-store") // the page shows the secret
 	s.render(w, r, http.StatusOK, i18n.T(ctx, "twofactor.title"), pages.TwoFactorSetup(e, nil))
 }
 

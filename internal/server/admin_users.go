@@ -28,9 +28,18 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 // perPage is the length of every paginated list.
 const perPage = 25
 
+// maxPage bounds ?side= so that a silly number is a page past the end, not an overflow.
+const maxPage = 100_000
+
+// pageNumber reads ?side=, 1 … maxPage.
+func pageNumber(r *http.Request) int {
+	page, _ := strconv.Atoi(r.URL.Query().Get("side"))
+	return min(max(page, 1), maxPage)
+}
+
 // pager reads ?side= and returns the page and its offset; URL keeps the other parameters.
 func pager(r *http.Request, total int) components.Pager {
-	page, _ := strconv.Atoi(r.URL.Query().Get("side"))
+	page := pageNumber(r)
 	p := components.Pager{Page: max(page, 1), PerPage: perPage, Total: total}
 	p.URL = func(n int) string {
 		q := r.URL.Query()
@@ -40,10 +49,7 @@ func pager(r *http.Request, total int) components.Pager {
 	return p
 }
 
-func offset(r *http.Request) int {
-	page, _ := strconv.Atoi(r.URL.Query().Get("side"))
-	return (max(page, 1) - 1) * perPage
-}
+func offset(r *http.Request) int { return (pageNumber(r) - 1) * perPage }
 
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -111,6 +117,8 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, postgres.ErrConflict) {
 		f.Errors.Add("email", "invite.taken")
+	} else if errors.Is(err, postgres.ErrInvalid) {
+		f.Errors.Add("org", "users.org.required") // the organisation chosen is gone
 	} else if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -194,6 +202,10 @@ func (s *Server) userAction(action, flash string, change func(r *http.Request, t
 			return audit.Record(ctx, tx, actor(r), e)
 		})
 		var errs validate.Errors
+		if errors.Is(err, postgres.ErrInvalid) {
+			errs.Add("org", "users.org.required")
+			err = errs
+		}
 		if errors.As(err, &errs) {
 			s.renderUser(w, r, http.StatusUnprocessableEntity, u, errs)
 			return

@@ -10,6 +10,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -160,4 +161,42 @@ func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "participant.leftDone")
 	http.Redirect(w, r, "/admin/deltakere/"+strconv.FormatInt(participantID, 10), http.StatusSeeOther)
+}
+
+// deleteParticipant deletes a participant at their request (someone who gave only a phone
+// number has no private link), with the mail to them, and records who did it.
+func (s *Server) deleteParticipant(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if r.PostFormValue("confirm") != "on" {
+		var errs validate.Errors
+		errs.Add("confirm", "participant.delete.confirmRequired")
+		s.renderParticipant(w, r, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		email, err := signups.NewStore(tx).Delete(ctx, id)
+		if err != nil {
+			return err
+		}
+		if email != "" {
+			if err := mail.Forget(ctx, tx, email); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantDeleted, Entity: "participant", EntityID: id})
+	})
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "participant.deleted")
+	http.Redirect(w, r, "/admin/venteliste", http.StatusSeeOther)
 }

@@ -114,6 +114,7 @@ var matrix = map[string][]outcome{
 	"GET /admin/venteliste":                staffOnly,
 	"GET /admin/deltakere/{id}":            staffMissing,
 	"POST /admin/deltakere/{id}/plasser":   staffMissing,
+	"POST /admin/deltakere/{id}/slett":     staffMissing,
 	"POST /admin/medlemskap/{id}/slutt":    staffMissing,
 
 	"GET /konto":           loggedIn,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
@@ -42,7 +43,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	users := auth.NewStore(s.db)
-	keys := auth.ThrottleKeys(middleware.GetClientIP(ctx), f.Email)
+	keys := auth.ThrottleKeys(clientKey(r), f.Email)
 	locked, retry, err := users.Locked(ctx, keys)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -63,10 +64,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if err := users.ClearFailures(ctx, f.Email); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -102,7 +99,13 @@ func (s *Server) tooManyAttempts(w http.ResponseWriter, r *http.Request, f pages
 func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u auth.User, next string, recovery bool) {
 	ctx := r.Context()
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if err := auth.NewStore(tx).RecordLogin(ctx, u.ID); err != nil {
+		// The account's failure count ends only with a complete login: clearing it after the
+		// password alone would let someone who knows it guess two-factor codes without end.
+		users := auth.NewStore(tx)
+		if err := users.ClearFailures(ctx, u.Email); err != nil {
+			return err
+		}
+		if err := users.RecordLogin(ctx, u.ID); err != nil {
 			return err
 		}
 		a := actor(r)
@@ -152,7 +155,12 @@ func (s *Server) twoFactor(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	keys := auth.ThrottleKeys(middleware.GetClientIP(ctx), u.Email)
+	if u.Disabled {
+		s.sessions.Remove(ctx, sessPendingID)
+		http.Redirect(w, r, "/logg-inn", http.StatusSeeOther)
+		return
+	}
+	keys := auth.ThrottleKeys(clientKey(r), u.Email)
 	var errs validate.Errors
 	code := r.PostFormValue("code")
 	if !errs.Required("code", code, "login.code.required") {
@@ -201,4 +209,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "logout.done")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// clientKey is the client IP as a rate-limit key: IPv6 addresses count by their /64, so one
+// host cannot pose as many.
+func clientKey(r *http.Request) string {
+	return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context()))
 }

@@ -316,3 +316,26 @@ func TestAdminsCanRequireTwoFactor(t *testing.T) {
 		t.Errorf("partners are not bound by the staff rule: %d", res.StatusCode)
 	}
 }
+
+// Behind a trusted proxy the throttle counts the real client (from X-Forwarded-For), so one
+// visitor's failures do not lock everyone out.
+func TestThrottleBehindAProxyCountsTheClient(t *testing.T) {
+	app := newTestApp(t, map[string]string{"TRUSTED_PROXIES": "1"})
+	post := func(xff, email string) int {
+		req, _ := http.NewRequest(http.MethodPost, app.URL+"/logg-inn",
+			strings.NewReader(url.Values{"email": {email}, "password": {"feil-passord-her"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		res, _ := app.client(t).do(req)
+		return res.StatusCode
+	}
+	for i := 0; i < auth.MaxFailures; i++ {
+		post("198.51.100.7", "a"+strconv.Itoa(i)+"@example.no")
+	}
+	if got := post("198.51.100.7", "b@example.no"); got != http.StatusTooManyRequests {
+		t.Errorf("the guessing client = %d, want 429", got)
+	}
+	if got := post("203.0.113.9", "c@example.no"); got != http.StatusUnprocessableEntity {
+		t.Errorf("another client behind the same proxy = %d, want 422", got)
+	}
+}

@@ -18,7 +18,13 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
-	r.Use(middleware.ClientIPFromRemoteAddr)
+	// Behind a reverse proxy (TRUSTED_PROXIES=1) the client is read from X-Forwarded-For,
+	// counting only the hops we trust; otherwise from the peer address. Never RealIP.
+	if s.cfg.TrustedProxies > 0 {
+		r.Use(middleware.ClientIPFromXFFTrustedProxies(s.cfg.TrustedProxies))
+	} else {
+		r.Use(middleware.ClientIPFromRemoteAddr)
+	}
 	r.Use(s.accessLog)
 	r.Use(s.recoverPanic)
 	r.Use(s.securityHeaders)
@@ -141,6 +147,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/venteliste", s.waitingList)
 			r.Get("/deltakere/{id}", s.participant)
 			r.Post("/deltakere/{id}/plasser", s.placeParticipant)
+			r.Post("/deltakere/{id}/slett", s.deleteParticipant)
 			r.Post("/medlemskap/{id}/slutt", s.markLeft)
 
 			// Admins only: users, settings and the audit log.

@@ -266,6 +266,9 @@ func TestSafeNext(t *testing.T) {
 		"/\\evil.example":      "/",
 		"/a\r\nSet-Cookie: x":  "/",
 		"javascript:alert(1)":  "/",
+		"/\t/evil.example":     "/",
+		"/\x7f/evil.example":   "/",
+		"/a\\b":                "/",
 	}
 	for in, want := range cases {
 		if got := safeNext(in); got != want {

@@ -229,3 +229,48 @@ func TestStaffWaitingListAndPlacement(t *testing.T) {
 		t.Error("the sign-up did not become left")
 	}
 }
+
+func TestStaffDeleteAPhoneOnlyParticipant(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	app.catalogueFixture(t)
+	f := goodSignup("")
+	f.Set("phone", "912 34 567")
+	app.client(t).post("/tema/sorg/interesse", f)
+	other := goodSignup("")
+	other.Set("phone", "91234567")
+	other.Set("first_name", "Noen andre")
+	app.client(t).post("/tema/sorg/interesse", other)
+	if n := app.count(t, `SELECT count(*) FROM participants WHERE phone = '+4791234567'`); n != 2 {
+		t.Errorf("%d participants: an unverified phone number must not join two people", n)
+	}
+	var pid int64
+	app.db.QueryRow(context.Background(), `SELECT min(id) FROM participants`).Scan(&pid)
+	staff := app.client(t).login(p.staff.Email)
+	path := "/admin/deltakere/" + strconv.FormatInt(pid, 10) + "/slett"
+	if res, _ := staff.post(path, nil); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("delete without confirmation = %d", res.StatusCode)
+	}
+	if res, _ := staff.post(path, url.Values{"confirm": {"on"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM participants WHERE id = $1`, pid); n != 0 {
+		t.Error("the participant is still there")
+	}
+	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action = 'participant.deleted'`); n != 1 {
+		t.Error("the deletion is not in the audit log")
+	}
+}
+
+func TestSignupForAFullGroupLeadsToTheTheme(t *testing.T) {
+	app := newTestApp(t, nil)
+	_, groupID := app.catalogueFixture(t)
+	app.db.Exec(context.Background(), `UPDATE groups SET open = false WHERE id = $1`, groupID)
+	res, _ := app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", goodSignup("kari@example.no"))
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tema/sorg/interesse" {
+		t.Errorf("sign-up for a closed group = %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if n := app.count(t, `SELECT count(*) FROM signups`); n != 0 {
+		t.Error("a sign-up for a closed group was stored")
+	}
+}

@@ -42,12 +42,21 @@ func (s *Server) signupTarget(w http.ResponseWriter, r *http.Request) (pages.Sig
 	ctx := r.Context()
 	store := groups.NewStore(s.db)
 	slug := r.PathValue("slug")
-	var p pages.SignupPage
+	p := pages.SignupPage{Months: s.cfg.RetentionMonths}
 	var t signups.Target
 	var err error
 	if strings.HasPrefix(r.URL.Path, "/grupper/") {
 		var g groups.Group
 		if g, err = store.PublishedGroup(ctx, slug); err == nil {
+			if !g.TakesMembers() {
+				// Full, closed or paused: the way in is interest in the group's theme.
+				target := "/grupper"
+				if len(g.Themes) > 0 {
+					target = "/tema/" + g.Themes[0].Slug + "/interesse"
+				}
+				http.Redirect(w, r, target, http.StatusSeeOther)
+				return p, t, false
+			}
 			p.GroupName, p.Action, t.GroupID = g.Name, "/grupper/"+g.Slug+"/meld-pa", g.ID
 			if len(g.Themes) > 0 {
 				t.ThemeID = g.Themes[0].ID

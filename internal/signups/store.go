@@ -96,9 +96,11 @@ func (s *Store) SignUp(ctx context.Context, f Form, t Target, lang string) (Resu
 	if f.Phone != "" {
 		phone = &f.Phone
 	}
+	// Only the e-mail address joins sign-ups into one person: a phone number is not
+	// verified, and anyone could type someone else's.
 	conflict := `ON CONFLICT (email) WHERE email IS NOT NULL DO UPDATE SET email = participants.email`
 	if email == nil {
-		conflict = `ON CONFLICT (phone) WHERE phone IS NOT NULL AND email IS NULL DO UPDATE SET phone = participants.phone`
+		conflict = ""
 	}
 	err := s.db.QueryRow(ctx, `INSERT INTO participants (first_name, email, phone, contact, age_band, lang)
 		VALUES ($1, $2, $3, $4, $5, $6) `+conflict+` RETURNING id`,
@@ -314,14 +316,21 @@ func (s *Store) Purge(ctx context.Context, months int) (int64, error) {
 		AND status_changed_at < now() - make_interval(months => $1)`, months); err != nil {
 		return 0, fmt.Errorf("signups: purge: %w", err)
 	}
-	tag, err := s.db.Exec(ctx, `DELETE FROM participants p
-		WHERE p.created_at < now() - make_interval(months => $1)
-		  AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.participant_id = p.id)
-		  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.participant_id = p.id AND m.left_at IS NULL)`, months)
+	// Mail to a deleted person goes with them (the outbox belongs to the mail package, but a
+	// deletion that left the address there would not be one).
+	var n int64
+	err := s.db.QueryRow(ctx, `WITH gone AS (
+			DELETE FROM participants p
+			WHERE p.created_at < now() - make_interval(months => $1)
+			  AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.participant_id = p.id)
+			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.participant_id = p.id AND m.left_at IS NULL)
+			RETURNING p.email),
+		mail AS (DELETE FROM outbox WHERE lower(to_addr) IN (SELECT lower(email::text) FROM gone WHERE email IS NOT NULL))
+		SELECT count(*) FROM gone`, months).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("signups: purge: %w", err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
 }
 
 // orEmpty makes a nil list an empty one: the columns are NOT NULL arrays.
