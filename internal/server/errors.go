@@ -23,7 +23,11 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		w.Header().Set("Retry-After", "30")
 		s.renderError(w, r, http.StatusServiceUnavailable)
 	default:
-		s.log.Error("server error", "id", id, "method", r.Method, "error", err)
+		var uid int64
+		if u := currentUser(r); u != nil {
+			uid = u.ID
+		}
+		s.log.Error("server error", "id", id, "user", uid, "method", r.Method, "error", err)
 		s.renderError(w, r, http.StatusInternalServerError)
 	}
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
@@ -82,8 +84,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) tooManyAttempts(w http.ResponseWriter, r *http.Request, f pages.LoginForm, retry time.Duration) {
 	ctx := r.Context()
+	// The typed address may be anyone's: the log keeps a digest that matches an account's
+	// address, never the address itself.
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(f.Email))))
 	err := audit.Record(ctx, s.db, actor(r), audit.Entry{Action: audit.LoginLocked, Entity: "user",
-		Details: map[string]any{"email": strings.ToLower(f.Email)}})
+		Details: map[string]any{"email_sha256": hex.EncodeToString(sum[:8])}})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -112,7 +117,7 @@ func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u auth.Us
 		a.ID, a.Label = u.ID, u.Email
 		e := audit.Entry{Action: audit.Login, Entity: "user", EntityID: u.ID}
 		if recovery {
-			e.Details = map[string]any{"recovery_code": true}
+			e.Action = audit.RecoveryCodeUsed
 		}
 		return audit.Record(ctx, tx, a, e)
 	})
