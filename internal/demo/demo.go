@@ -75,6 +75,9 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 		if res.Participants, err = seedParticipants(ctx, tx); err != nil {
 			return err
 		}
+		if _, err = seedKeys(ctx, tx); err != nil {
+			return err
+		}
 		res.Users, err = seedUsers(ctx, tx)
 		return err
 	})
