@@ -6,6 +6,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,12 +23,13 @@ type Result struct {
 	Groups       int
 	Users        int
 	Participants int
+	Bookings     int
 }
 
 // String renders the counts for the command line.
 func (r Result) String() string {
-	return fmt.Sprintf("%d room(s), %d theme(s), %d organisation(s), %d group(s), %d user(s) and %d waiting participant(s) added",
-		r.Rooms, r.Themes, r.Orgs, r.Groups, r.Users, r.Participants)
+	return fmt.Sprintf("%d room(s), %d theme(s), %d organisation(s), %d group(s), %d user(s), %d waiting participant(s) and %d standing booking(s) added",
+		r.Rooms, r.Themes, r.Orgs, r.Groups, r.Users, r.Participants, r.Bookings)
 }
 
 // DemoPassword is the password of every demo user. It exists only in databases seeded with
@@ -73,6 +75,9 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 			return err
 		}
 		if res.Participants, err = seedParticipants(ctx, tx); err != nil {
+			return err
+		}
+		if res.Bookings, err = seedBookings(ctx, tx, time.Now()); err != nil {
 			return err
 		}
 		if _, err = seedKeys(ctx, tx); err != nil {

@@ -1,0 +1,73 @@
+package demo
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	bookingrooms "github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+// seedBookings gives every published group that meets at the house (or hybrid) a standing
+// weekly booking for the coming twelve weeks, each in the first room with space at that
+// time. It runs once: a database with bookings is left alone.
+func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
+	var any bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM bookings)`).Scan(&any); err != nil || any {
+		return 0, err
+	}
+	rows, err := tx.Query(ctx, `SELECT g.id, g.name, g.weekday, extract(epoch FROM g.starts_at)::int, extract(epoch FROM g.ends_at)::int
+		FROM groups g WHERE g.published AND g.format IN ('house', 'hybrid') AND g.status <> 'closed' ORDER BY g.id`)
+	if err != nil {
+		return 0, err
+	}
+	type meeting struct {
+		ID                 int64
+		Name               string
+		Weekday, From, Til int
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[meeting])
+	if err != nil {
+		return 0, err
+	}
+	rows, err = tx.Query(ctx, `SELECT id FROM rooms WHERE bookable ORDER BY capacity DESC, id`)
+	if err != nil {
+		return 0, err
+	}
+	roomIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(roomIDs) == 0 {
+		return 0, err
+	}
+	today := now.In(tz.Oslo)
+	added := 0
+	for _, m := range list {
+		first := today.AddDate(0, 0, (m.Weekday-isoWeekday(today)+7)%7)
+		sr := bookingrooms.Series{First: first, Start: time.Duration(m.From) * time.Second, End: time.Duration(m.Til) * time.Second,
+			Frequency: bookingrooms.Weekly, Count: 12}
+		for _, room := range roomIDs {
+			b := bookingrooms.Booking{RoomID: room, Title: m.Name, Holder: "group", GroupID: m.ID, Frequency: bookingrooms.Weekly,
+				Standing: true, OverrideReason: "demo"}
+			if _, err := tx.Exec(ctx, `SAVEPOINT demo_booking`); err != nil {
+				return added, err
+			}
+			if _, err := bookingrooms.BookTx(ctx, tx, b, sr.Slots(), true); err != nil {
+				if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT demo_booking`); rerr != nil {
+					return added, rerr
+				}
+				continue // this room is taken then; try the next
+			}
+			added++
+			break
+		}
+	}
+	return added, nil
+}
+
+func isoWeekday(t time.Time) int {
+	if t.Weekday() == time.Sunday {
+		return 7
+	}
+	return int(t.Weekday())
+}
