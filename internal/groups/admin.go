@@ -15,18 +15,9 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
-// beginner is a pool, a connection or a transaction (where Begin makes a savepoint).
-type beginner interface {
-	Begin(ctx context.Context) (pgx.Tx, error)
-}
-
 // inTx runs fn in a transaction of its own, so a change of several statements lands whole.
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	b, ok := s.db.(beginner)
-	if !ok {
-		return errors.New("groups: the database handle cannot begin a transaction")
-	}
-	return pgx.BeginFunc(ctx, b, fn)
+	return postgres.InTx(ctx, s.db, fn)
 }
 
 // writeError turns what the database refused into field errors where a field is to blame (a

@@ -116,3 +116,19 @@ func IsUnavailable(err error) bool {
 	}
 	return pgconn.SafeToRetry(err) || pgconn.Timeout(err) && !errors.Is(err, context.Canceled)
 }
+
+// beginner is a pool, a connection or a transaction (where Begin makes a savepoint).
+type beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// InTx runs fn in a transaction of its own on db, so that a store method of several
+// statements lands whole whether its caller passed a pool or a transaction (then it nests
+// as a savepoint).
+func InTx(ctx context.Context, db DBTX, fn func(tx pgx.Tx) error) error {
+	b, ok := db.(beginner)
+	if !ok {
+		return errors.New("postgres: the database handle cannot begin a transaction")
+	}
+	return pgx.BeginFunc(ctx, b, fn)
+}

@@ -103,6 +103,10 @@ var ErrFull = fmt.Errorf("signups: the group is full: %w", postgres.ErrConflict)
 // two staff members placing the last place at once cannot overbook it. The participant's
 // waiting sign-up for the group, or for one of its themes, becomes the membership's.
 func (s *Store) Place(ctx context.Context, participantID, groupID int64) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return NewStore(tx).place(ctx, participantID, groupID) })
+}
+
+func (s *Store) place(ctx context.Context, participantID, groupID int64) error {
 	var capacity, members int
 	err := s.db.QueryRow(ctx, `SELECT g.capacity, (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)
 		FROM groups g WHERE g.id = $1 FOR UPDATE`, groupID).Scan(&capacity, &members)
@@ -131,6 +135,16 @@ func (s *Store) Place(ctx context.Context, participantID, groupID int64) error {
 
 // MarkLeft ends a membership and its sign-up, and returns the participant it belonged to.
 func (s *Store) MarkLeft(ctx context.Context, membershipID int64) (int64, error) {
+	var id int64
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		id, err = NewStore(tx).markLeft(ctx, membershipID)
+		return err
+	})
+	return id, err
+}
+
+func (s *Store) markLeft(ctx context.Context, membershipID int64) (int64, error) {
 	var participantID int64
 	var signupID *int64
 	err := s.db.QueryRow(ctx, `UPDATE memberships SET left_at = now() WHERE id = $1 AND left_at IS NULL

@@ -89,6 +89,16 @@ type Result struct {
 // never overwrites what the person typed the first time, since anyone can type an address.
 func (s *Store) SignUp(ctx context.Context, f Form, t Target, lang string) (Result, error) {
 	var r Result
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		r, err = NewStore(tx).signUp(ctx, f, t, lang)
+		return err
+	})
+	return r, err
+}
+
+func (s *Store) signUp(ctx context.Context, f Form, t Target, lang string) (Result, error) {
+	var r Result
 	var email, phone *string
 	if f.Email != "" {
 		email = &f.Email
@@ -221,6 +231,10 @@ func (s *Store) UpdatePrefs(ctx context.Context, participantID, signupID int64, 
 // Withdraw ends one of the participant's own sign-ups; no reason is asked. A membership of
 // that group ends with it.
 func (s *Store) Withdraw(ctx context.Context, participantID, signupID int64) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return NewStore(tx).withdraw(ctx, participantID, signupID) })
+}
+
+func (s *Store) withdraw(ctx context.Context, participantID, signupID int64) error {
 	tag, err := s.db.Exec(ctx, `UPDATE signups SET status = 'withdrawn', status_changed_at = now()
 		WHERE id = $2 AND participant_id = $1 AND status IN ('waiting', 'offered', 'member')`, participantID, signupID)
 	if err := affected(tag.RowsAffected(), err, "withdraw"); err != nil {
@@ -247,6 +261,16 @@ func affected(n int64, err error, what string) error {
 // and links go with the row. Only an anonymous yearly count remains. It returns the e-mail
 // address the person had ("" for none), so the caller can remove mail to it as well.
 func (s *Store) Delete(ctx context.Context, participantID int64) (string, error) {
+	var email string
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		email, err = NewStore(tx).deleteParticipant(ctx, participantID)
+		return err
+	})
+	return email, err
+}
+
+func (s *Store) deleteParticipant(ctx context.Context, participantID int64) (string, error) {
 	var email *string
 	err := s.db.QueryRow(ctx, `DELETE FROM participants WHERE id = $1 RETURNING email::text`, participantID).Scan(&email)
 	if err != nil {
