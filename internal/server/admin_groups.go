@@ -8,7 +8,6 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
-	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
@@ -76,10 +75,6 @@ func (s *Server) themeFromPath(w http.ResponseWriter, r *http.Request) (groups.T
 		return groups.Theme{}, false
 	}
 	t, err := groups.NewStore(s.db).GetTheme(r.Context(), id)
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return t, false
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return t, false
@@ -195,10 +190,6 @@ func (s *Server) groupFromPath(w http.ResponseWriter, r *http.Request) (groups.G
 		return groups.Group{}, false
 	}
 	g, err := groups.NewStore(s.db).Get(r.Context(), id)
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return g, false
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return g, false

@@ -155,10 +155,6 @@ func (s *Server) userFromPath(w http.ResponseWriter, r *http.Request) (auth.User
 		return auth.User{}, false
 	}
 	u, err := auth.NewStore(s.db).Get(r.Context(), id)
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return u, false
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return u, false

@@ -39,10 +39,6 @@ func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, err := store.TargetName(ctx, t)
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -81,10 +77,6 @@ func (s *Server) renderParticipant(w http.ResponseWriter, r *http.Request, statu
 		}
 		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.PersonalDataViewed, Entity: "participant", EntityID: id})
 	})
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -151,10 +143,6 @@ func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) {
 		}
 		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantLeft, Entity: "participant", EntityID: participantID})
 	})
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -189,10 +177,6 @@ func (s *Server) deleteParticipant(w http.ResponseWriter, r *http.Request) {
 		}
 		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantDeleted, Entity: "participant", EntityID: id})
 	})
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -2,13 +2,11 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -38,10 +36,6 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
 // group shows one published group; an unknown or hidden one is not found.
 func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 	g, err := groups.NewStore(s.db).PublishedGroup(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -64,10 +58,6 @@ func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	store := groups.NewStore(s.db)
 	t, err := store.PublishedTheme(ctx, r.PathValue("slug"))
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

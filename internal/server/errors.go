@@ -12,12 +12,16 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
-// serverError is where every unexpected error ends: it is logged once, with the request id,
-// and the visitor gets a friendly page. When the database is unreachable the answer is 503,
-// so a restart of PostgreSQL shows the "short break" page rather than an error.
+// serverError is where every error a handler cannot answer itself ends. A row that does not
+// exist (postgres.ErrNotFound) is the 404 page and no error in the log. Anything else is
+// logged once, with the request id, and the visitor gets a friendly page. When the database
+// is unreachable the answer is 503, so a restart of PostgreSQL shows the "short break" page
+// rather than an error.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	id := middleware.GetReqID(r.Context())
 	switch {
+	case errors.Is(err, postgres.ErrNotFound):
+		s.notFound(w, r)
 	case postgres.IsUnavailable(err):
 		s.log.Warn("database unavailable", "id", id, "error", err)
 		w.Header().Set("Retry-After", "30")

@@ -82,10 +82,6 @@ func (s *Server) keyFromPath(w http.ResponseWriter, r *http.Request) (keys.Key, 
 		return keys.Key{}, false
 	}
 	k, err := keys.NewStore(s.db).Get(r.Context(), id)
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return k, false
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return k, false

@@ -31,10 +31,6 @@ func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	store := rooms.NewStore(s.db)
 	room, err := store.Room(ctx, id)
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -177,10 +173,6 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	v, err := rooms.NewStore(s.db).Get(r.Context(), id)
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -254,10 +246,6 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	occ, _ := strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
 	_, err := rooms.NewStore(s.db).Cancel(r.Context(), id, occ, r.PostFormValue("rest") == "1", r.PostFormValue("reason"))
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
 
@@ -294,5 +296,18 @@ func TestPanicGivesFriendlyPage(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "boom") {
 		t.Error("the panic is not in the log")
+	}
+}
+
+// A store's ErrNotFound reaching serverError is the 404 page, and not an error in the log.
+func TestServerErrorAnswersNotFoundWith404(t *testing.T) {
+	app := newTestApp(t, nil)
+	rec := httptest.NewRecorder()
+	app.srv.serverError(rec, httptest.NewRequest(http.MethodGet, "/x", nil), fmt.Errorf("rooms: get: %w", postgres.ErrNotFound))
+	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "Vi fant ikke siden") {
+		t.Errorf("serverError(ErrNotFound) = %d", rec.Code)
+	}
+	if strings.Contains(app.logs.String(), "level=ERROR") {
+		t.Error("a missing row was logged as an error")
 	}
 }

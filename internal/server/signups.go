@@ -68,10 +68,6 @@ func (s *Server) signupTarget(w http.ResponseWriter, r *http.Request) (pages.Sig
 			p.ThemeName, p.Action, t.ThemeID = th.Name(i18n.LangOf(ctx)), "/tema/"+th.Slug+"/interesse", th.ID
 		}
 	}
-	if errors.Is(err, postgres.ErrNotFound) {
-		s.notFound(w, r)
-		return p, t, false
-	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return p, t, false
