@@ -2,13 +2,11 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
 
 // Purpose says what a one-time link is for.
@@ -23,30 +21,17 @@ const (
 	ResetTTL      = 2 * time.Hour
 )
 
-// NewToken returns a random, URL-safe token of 256 bits.
-func NewToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// HashToken is what is stored of a token: a leaked database gives no usable links.
-func HashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
 // IssueLink stores a new one-time link for the user and returns its token. Earlier unused
 // links of the same purpose stop working, so only the newest e-mail counts.
 func (s *Store) IssueLink(ctx context.Context, userID int64, p Purpose, ttl time.Duration) (string, time.Time, error) {
-	token := NewToken()
+	token := tokens.New()
 	expires := time.Now().Add(ttl)
 	if _, err := s.db.Exec(ctx, `UPDATE user_tokens SET used_at = now()
 		WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, userID, p); err != nil {
 		return "", expires, fmt.Errorf("auth: issue link: %w", err)
 	}
 	if _, err := s.db.Exec(ctx, `INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
-		HashToken(token), userID, p, expires); err != nil {
+		tokens.Hash(token), userID, p, expires); err != nil {
 		return "", expires, fmt.Errorf("auth: issue link: %w", postgres.MapError(err))
 	}
 	return token, expires, nil
@@ -57,7 +42,7 @@ func (s *Store) CheckLink(ctx context.Context, token string, p Purpose) (User, e
 	var id int64
 	err := s.db.QueryRow(ctx, `SELECT t.user_id FROM user_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > now() AND NOT u.disabled`,
-		HashToken(token), p).Scan(&id)
+		tokens.Hash(token), p).Scan(&id)
 	if err != nil {
 		return User{}, fmt.Errorf("auth: check link: %w", postgres.MapError(err))
 	}
@@ -71,7 +56,7 @@ func (s *Store) UseLink(ctx context.Context, token string, p Purpose) (int64, er
 	err := s.db.QueryRow(ctx, `UPDATE user_tokens t SET used_at = now() FROM users u
 		WHERE u.id = t.user_id AND t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL
 		  AND t.expires_at > now() AND NOT u.disabled
-		RETURNING t.user_id`, HashToken(token), p).Scan(&id)
+		RETURNING t.user_id`, tokens.Hash(token), p).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("auth: use link: %w", postgres.MapError(err))
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
 
 // Issuer is the name authenticator apps show next to the account.
@@ -198,7 +199,7 @@ func (s *Store) newRecoveryCodes(ctx context.Context, userID int64) ([]string, e
 		c := strings.ToLower(recoveryEncoding.EncodeToString(b)) // 8 characters
 		codes[i] = c[:4] + "-" + c[4:]
 		if _, err := s.db.Exec(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`,
-			userID, HashToken(codes[i])); err != nil {
+			userID, tokens.Hash(codes[i])); err != nil {
 			return nil, fmt.Errorf("auth: recovery codes: %w", err)
 		}
 	}
@@ -207,7 +208,7 @@ func (s *Store) newRecoveryCodes(ctx context.Context, userID int64) ([]string, e
 
 func (s *Store) useRecoveryCode(ctx context.Context, userID int64, code string) error {
 	tag, err := s.db.Exec(ctx, `UPDATE recovery_codes SET used_at = now()
-		WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`, userID, HashToken(code))
+		WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`, userID, tokens.Hash(code))
 	if err != nil {
 		return fmt.Errorf("auth: recovery code: %w", err)
 	}

@@ -2,9 +2,6 @@ package rooms
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
 
 // Feed kinds.
@@ -22,23 +20,16 @@ const (
 	FeedGroup = "group"
 )
 
-func feedHash(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
 // RotateFeed makes a new secret feed link for a room or a group and ends the old one, in one
 // transaction. It returns the token, shown once.
 func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (string, error) {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
+	token := tokens.New()
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE calendar_feeds SET revoked_at = now() WHERE kind = $1 AND target_id = $2 AND revoked_at IS NULL`,
 			kind, targetID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO calendar_feeds (kind, target_id, token_hash) VALUES ($1, $2, $3)`, kind, targetID, feedHash(token))
+		_, err := tx.Exec(ctx, `INSERT INTO calendar_feeds (kind, target_id, token_hash) VALUES ($1, $2, $3)`, kind, targetID, tokens.Hash(token))
 		return err
 	})
 	if err != nil {
@@ -50,7 +41,7 @@ func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (st
 // FeedTarget returns what an active feed token shows.
 func (s *Store) FeedTarget(ctx context.Context, token string) (kind string, id int64, err error) {
 	err = s.db.QueryRow(ctx, `SELECT kind, target_id FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL`,
-		feedHash(token)).Scan(&kind, &id)
+		tokens.Hash(token)).Scan(&kind, &id)
 	if err != nil {
 		return "", 0, fmt.Errorf("rooms: feed: %w", postgres.MapError(err))
 	}

@@ -2,9 +2,6 @@ package signups
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -12,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
 
 // LinkTTL is how long a private link works; a new one can be asked for at any time.
@@ -152,20 +150,12 @@ func (s *Store) count(ctx context.Context, metric, key string) error {
 	return nil
 }
 
-// hashToken is what is stored of a private link.
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
 // IssueLink makes a new private link for the participant and returns its token.
 func (s *Store) IssueLink(ctx context.Context, participantID int64) (string, time.Time, error) {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
+	token := tokens.New()
 	expires := time.Now().Add(LinkTTL)
 	_, err := s.db.Exec(ctx, `INSERT INTO participant_links (token_hash, participant_id, expires_at) VALUES ($1, $2, $3)`,
-		hashToken(token), participantID, expires)
+		tokens.Hash(token), participantID, expires)
 	if err != nil {
 		return "", expires, fmt.Errorf("signups: link: %w", postgres.MapError(err))
 	}
@@ -176,7 +166,7 @@ func (s *Store) IssueLink(ctx context.Context, participantID int64) (string, tim
 func (s *Store) ByLink(ctx context.Context, token string) (Participant, error) {
 	var id int64
 	err := s.db.QueryRow(ctx, `SELECT participant_id FROM participant_links WHERE token_hash = $1 AND expires_at > now()`,
-		hashToken(token)).Scan(&id)
+		tokens.Hash(token)).Scan(&id)
 	if err != nil {
 		return Participant{}, fmt.Errorf("signups: link: %w", postgres.MapError(err))
 	}
