@@ -43,7 +43,7 @@ func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 	today := now.In(tz.Oslo)
 	added := 0
 	for _, m := range list {
-		first := today.AddDate(0, 0, (m.Weekday-isoWeekday(today)+7)%7)
+		first := today.AddDate(0, 0, (m.Weekday-tz.Weekday(today)+7)%7)
 		sr := bookingrooms.Series{First: first, Start: time.Duration(m.From) * time.Second, End: time.Duration(m.Til) * time.Second,
 			Frequency: bookingrooms.Weekly, Count: 12}
 		for _, room := range roomIDs {
@@ -63,11 +63,4 @@ func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 		}
 	}
 	return added, nil
-}
-
-func isoWeekday(t time.Time) int {
-	if t.Weekday() == time.Sunday {
-		return 7
-	}
-	return int(t.Weekday())
 }

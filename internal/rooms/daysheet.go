@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // DayRow is one meeting on the house's day sheet.
@@ -21,7 +23,7 @@ type DayRow struct {
 // DaySheet lists every meeting of the local day in the house, by start time, with the key
 // holders of each group ("who is here today").
 func (s *Store) DaySheet(ctx context.Context, day time.Time) ([]DayRow, error) {
-	from := dateOnly(day)
+	from := tz.Midnight(day)
 	rows, err := s.db.Query(ctx, `SELECT lower(o.during), upper(o.during), r.name, b.title, coalesce(g.name, og.name, ''),
 			coalesce((SELECT string_agg(DISTINCT l.holder_name, ', ') FROM key_loans l
 				WHERE l.returned_at IS NULL AND (l.booking_id = b.id OR (b.group_id IS NOT NULL AND l.group_id = b.group_id))), '')

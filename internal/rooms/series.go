@@ -73,7 +73,7 @@ func (s Series) Slots() []Slot {
 	for i := 0; i <= MaxOccurrences; i++ {
 		day := time.Date(y, m, d+i*step, 0, 0, 0, 0, tz.Oslo)
 		if s.Frequency == Once && i > 0 || s.Count > 0 && i >= s.Count ||
-			s.Count == 0 && !s.Until.IsZero() && day.After(dateOnly(s.Until)) {
+			s.Count == 0 && !s.Until.IsZero() && day.After(tz.Midnight(s.Until)) {
 			break
 		}
 		out = append(out, Slot{Start: at(day, s.Start), End: at(day, s.End)})
@@ -84,11 +84,6 @@ func (s Series) Slots() []Slot {
 func at(day time.Time, clock time.Duration) time.Time {
 	y, m, d := day.Date()
 	return time.Date(y, m, d, int(clock/time.Hour), int(clock%time.Hour/time.Minute), 0, 0, tz.Oslo)
-}
-
-func dateOnly(t time.Time) time.Time {
-	y, m, d := t.In(tz.Oslo).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, tz.Oslo)
 }
 
 // ParseClock reads "18:00" or "18.00" as a time of day.

@@ -117,11 +117,11 @@ func (s *Store) Extend(ctx context.Context, bookingID int64, until time.Time, sk
 		step = 14
 	}
 	start := last.Start.In(tz.Oslo)
-	day := dateOnly(start)
+	day := tz.Midnight(start)
 	sr := Series{First: day.AddDate(0, 0, step), Start: start.Sub(day), End: last.End.In(tz.Oslo).Sub(day),
 		Frequency: v.Frequency, Until: until}
 	slots := sr.Slots()
-	if len(slots) == 0 || sr.First.After(dateOnly(until)) {
+	if len(slots) == 0 || sr.First.After(tz.Midnight(until)) {
 		return Result{}, fmt.Errorf("rooms: nothing to extend: %w", postgres.ErrInvalid)
 	}
 	return s.Book(ctx, v.Booking, slots, skip)
@@ -322,7 +322,7 @@ func houseRules(ctx context.Context, db postgres.DBTX, slots []Slot) (map[int]ho
 		return open, nil, nil
 	}
 	rows, err = db.Query(ctx, `SELECT first_day, last_day, reason FROM closures WHERE last_day >= $1 AND first_day <= $2`,
-		dateOnly(slots[0].Start), dateOnly(slots[len(slots)-1].Start))
+		tz.Midnight(slots[0].Start), tz.Midnight(slots[len(slots)-1].Start))
 	if err != nil {
 		return nil, nil, fmt.Errorf("rooms: closures: %w", err)
 	}
@@ -342,7 +342,7 @@ func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holi
 	if h, ok := HolidayOn(local); ok {
 		return "rooms.closed.holiday", h.Name
 	}
-	day := dateOnly(local)
+	day := tz.Midnight(local)
 	for _, c := range closures {
 		first := time.Date(c.first.Year(), c.first.Month(), c.first.Day(), 0, 0, 0, 0, tz.Oslo)
 		last := time.Date(c.last.Year(), c.last.Month(), c.last.Day(), 0, 0, 0, 0, tz.Oslo)
@@ -350,11 +350,7 @@ func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holi
 			return "rooms.closed.closure", c.reason
 		}
 	}
-	wd := int(local.Weekday())
-	if wd == 0 {
-		wd = 7
-	}
-	h, ok := open[wd]
+	h, ok := open[tz.Weekday(local)]
 	start, end := local.Sub(day), sl.End.In(tz.Oslo).Sub(day)
 	if !ok || start < h.opens || end > h.closes {
 		return "rooms.closed.hours", ""

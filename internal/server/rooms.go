@@ -37,11 +37,9 @@ func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) {
 	}
 	day, err := time.ParseInLocation(time.DateOnly, r.URL.Query().Get("uke"), tz.Oslo)
 	if err != nil {
-		day = s.now().In(tz.Oslo)
+		day = s.now()
 	}
-	y, m, d := day.Date()
-	offset := (int(day.Weekday()) + 6) % 7
-	monday := time.Date(y, m, d-offset, 0, 0, 0, 0, tz.Oslo)
+	monday := tz.Midnight(day).AddDate(0, 0, 1-tz.Weekday(day))
 	list, err := store.Between(ctx, id, monday, monday.AddDate(0, 0, 7))
 	if err != nil {
 		s.serverError(w, r, err)
@@ -258,8 +256,7 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 func (s *Server) daySheet(w http.ResponseWriter, r *http.Request) {
 	day, err := time.ParseInLocation(time.DateOnly, r.URL.Query().Get("dato"), tz.Oslo)
 	if err != nil {
-		y, m, d := s.now().In(tz.Oslo).Date()
-		day = time.Date(y, m, d, 0, 0, 0, 0, tz.Oslo)
+		day = tz.Midnight(s.now())
 	}
 	list, err := rooms.NewStore(s.db).DaySheet(r.Context(), day)
 	if err != nil {

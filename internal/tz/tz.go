@@ -16,3 +16,18 @@ var Oslo = func() *time.Location {
 	}
 	return l
 }()
+
+// Midnight returns the start of t's day in Oslo.
+func Midnight(t time.Time) time.Time {
+	y, m, d := t.In(Oslo).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, Oslo)
+}
+
+// Weekday returns t's weekday in Oslo as ISO 8601 numbers it: 1 is Monday, 7 is Sunday.
+func Weekday(t time.Time) int {
+	wd := int(t.In(Oslo).Weekday())
+	if wd == 0 {
+		return 7
+	}
+	return wd
+}
