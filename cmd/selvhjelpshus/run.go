@@ -197,14 +197,11 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if !*withDemo {
 		return errors.New("usage: selvhjelpshus seed --demo")
 	}
-	pool, err := openFromEnv(ctx, getenv)
+	pool, err := openMigrated(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrateUp(ctx, pool, discardLogger()); err != nil {
-		return err
-	}
 	empty := true
 	if *ifEmpty {
 		if empty, err = demo.Empty(ctx, pool); err != nil {
@@ -286,6 +283,20 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openMigrated opens DATABASE_URL and brings its schema up to date, for the commands that
+// write data (seed, user create).
+func openMigrated(ctx context.Context, getenv func(string) string) (*pgxpool.Pool, error) {
+	pool, err := openFromEnv(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrateUp(ctx, pool, discardLogger()); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -43,14 +43,11 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	pool, err := openFromEnv(ctx, getenv)
+	pool, err := openMigrated(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrateUp(ctx, pool, discardLogger()); err != nil {
-		return err
-	}
 	n := auth.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), Password: password}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if n.Role == auth.Partner && *org != "" {

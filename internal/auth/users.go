@@ -109,9 +109,7 @@ type NewUser struct {
 func (n *NewUser) Validate() validate.Errors {
 	var e validate.Errors
 	n.Email, n.Name = strings.TrimSpace(n.Email), strings.TrimSpace(n.Name)
-	if e.Required("email", n.Email, "form.email.required") && !validate.Email(n.Email) {
-		e.Add("email", "form.email.invalid")
-	}
+	e.RequiredEmail("email", n.Email)
 	if e.Required("name", n.Name, "users.name.required") {
 		e.MaxLength("name", n.Name, 120, "form.tooLong")
 	}

@@ -38,7 +38,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := pages.LoginForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("neste"))}
 	password := r.PostFormValue("password")
-	f.Errors.Required("email", f.Email, "form.email.required")
+	f.Errors.Required("email", f.Email, validate.EmailRequired)
 	f.Errors.Required("password", password, "login.password.required")
 	if !f.Errors.OK() {
 		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "login.title"), pages.Login(f))

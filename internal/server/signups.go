@@ -162,10 +162,7 @@ func (s *Server) myLinkRequest(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	var errs validate.Errors
-	if errs.Required("email", email, "form.email.required") && !validate.Email(email) {
-		errs.Add("email", "form.email.invalid")
-	}
-	if !errs.OK() {
+	if !errs.RequiredEmail("email", email) {
 		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "mine.request.title"), pages.MyLinkRequest(email, errs, false))
 		return
 	}

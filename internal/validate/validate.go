@@ -97,3 +97,21 @@ func (e *Errors) Merge(other Errors) {
 		e.Add(f.Field, f.Msg, f.Args...)
 	}
 }
+
+// Catalogue ids of the e-mail field's problems.
+const (
+	EmailRequired = "form.email.required"
+	EmailInvalid  = "form.email.invalid"
+)
+
+// RequiredEmail adds a problem when value is blank or not a single e-mail address.
+func (e *Errors) RequiredEmail(field, value string) bool {
+	if !e.Required(field, value, EmailRequired) {
+		return false
+	}
+	if !Email(value) {
+		e.Add(field, EmailInvalid)
+		return false
+	}
+	return true
+}

@@ -57,3 +57,19 @@ func FuzzEmail(f *testing.F) {
 		}
 	})
 }
+
+func TestRequiredEmail(t *testing.T) {
+	var e Errors
+	if e.RequiredEmail("a", "") || e.RequiredEmail("b", "ola") || !e.RequiredEmail("c", "ola@example.no") {
+		t.Fatal("RequiredEmail results wrong")
+	}
+	if a, _ := e.Get("a"); a.Msg != EmailRequired {
+		t.Errorf("blank: %q", a.Msg)
+	}
+	if b, _ := e.Get("b"); b.Msg != EmailInvalid {
+		t.Errorf("invalid: %q", b.Msg)
+	}
+	if e.Has("c") {
+		t.Error("a good address got a problem")
+	}
+}
