@@ -21,10 +21,22 @@ const (
 )
 
 // RotateFeed makes a new secret feed link for a room or a group and ends the old one, in one
-// transaction. It returns the token, shown once.
+// transaction. It returns the token, shown once; a room or group that does not exist is
+// ErrNotFound.
 func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (string, error) {
 	token := tokens.New()
+	exists := `SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1)`
+	if kind == FeedGroup {
+		exists = `SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1)`
+	}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var ok bool
+		if err := tx.QueryRow(ctx, exists, targetID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return postgres.ErrNotFound
+		}
 		if _, err := tx.Exec(ctx, `UPDATE calendar_feeds SET revoked_at = now() WHERE kind = $1 AND target_id = $2 AND revoked_at IS NULL`,
 			kind, targetID); err != nil {
 			return err

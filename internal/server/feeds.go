@@ -46,19 +46,6 @@ func (s *Server) rotateFeed(kind string) http.HandlerFunc {
 			return
 		}
 		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		exists := `SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1)`
-		if kind == rooms.FeedGroup {
-			exists = `SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1)`
-		}
-		var ok bool
-		if err := s.db.QueryRow(r.Context(), exists, id).Scan(&ok); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
 		token, err := rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
 		if err != nil {
 			s.serverError(w, r, err)
