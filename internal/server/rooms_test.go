@@ -118,7 +118,19 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	if !strings.Contains(got.Text, "18:00–19:30 Sorggruppe") || !strings.Contains(got.Text, "Uke 48") {
 		t.Errorf("week grid: %s", got.Text)
 	}
+	block := bookingForm(id, "2026-12-22", "once", "")
+	block.Set("title", "Julemøte")
+	staff.post("/admin/bookinger/ny", block)
 	tab.Go(t, app.URL+booking)
+	tab.SetValue(t, "felt-until", "2026-12-29")
+	got = tab.Click(t, "form[action$='/forleng'] button", browsertest.Status(http.StatusConflict))
+	if !strings.Contains(got.Text, "Julemøte") {
+		t.Errorf("extension conflict state: %s", got.Text)
+	}
+	tab.Go(t, app.URL+"/admin/rom/"+strconv.FormatInt(id, 10))
+	if got := tab.Click(t, "form[action$='/kalender'] button"); !strings.Contains(got.Text, "/kalender/") {
+		t.Errorf("feed link page: %s", got.Text)
+	}
 	tab.Go(t, app.URL+"/admin/bookinger/ny?rom="+strconv.FormatInt(id, 10))
 	tab.Fill(t, "felt-title", "Kollisjon")
 	tab.SetValue(t, "felt-date", "2026-11-24")

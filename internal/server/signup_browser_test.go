@@ -82,4 +82,8 @@ func TestWaitingPagesInTheBrowser(t *testing.T) {
 	if !strings.Contains(got.Text, "Velg en gruppe.") {
 		t.Errorf("placing without a group: %s", got.Text)
 	}
+	got = tab.Click(t, "form[action$='/slett'] button", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Kryss av for at deltakeren har bedt om det.") {
+		t.Errorf("deleting without confirmation: %s", got.Text)
+	}
 }
