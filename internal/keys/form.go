@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
@@ -65,7 +64,7 @@ func (f *LoanForm) Validate(today time.Time) validate.Errors {
 		e.MaxLength("holder_name", f.HolderName, MaxHolder, "form.tooLong")
 	}
 	if f.HolderPhone != "" {
-		if p, ok := signups.NormalisePhone(f.HolderPhone); ok {
+		if p, ok := validate.Phone(f.HolderPhone); ok {
 			f.HolderPhone = p
 		} else {
 			e.Add("holder_phone", "keys.phone.invalid")

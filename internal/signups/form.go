@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
@@ -68,7 +67,7 @@ func (f *Form) Validate() validate.Errors {
 		e.Add("email", "form.email.invalid")
 	}
 	if strings.TrimSpace(f.Phone) != "" {
-		if p, ok := NormalisePhone(f.Phone); ok {
+		if p, ok := validate.Phone(f.Phone); ok {
 			f.Phone = p
 		} else {
 			e.Add("phone", "signup.phone.invalid")
@@ -132,34 +131,6 @@ func known(in, allowed []string) []string {
 		}
 	}
 	return out
-}
-
-// NormalisePhone accepts a Norwegian number of 8 digits (with or without +47 or 0047, with
-// spaces) or an international number with +, and returns it as +<digits>.
-func NormalisePhone(s string) (string, bool) {
-	var b strings.Builder
-	for i, r := range strings.TrimSpace(s) {
-		switch {
-		case unicode.IsDigit(r) && r < 128:
-			b.WriteRune(r)
-		case r == '+' && i == 0:
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
-		default:
-			return "", false
-		}
-	}
-	p := b.String()
-	if strings.HasPrefix(p, "00") {
-		p = "+" + p[2:]
-	}
-	switch {
-	case len(p) == 8 && p[0] != '+':
-		return "+47" + p, true
-	case strings.HasPrefix(p, "+") && len(p) >= 9 && len(p) <= 16:
-		return p, true
-	}
-	return "", false
 }
 
 // Availability builds the value of one weekday and part of the day.

@@ -82,33 +82,6 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestNormalisePhone(t *testing.T) {
-	good := map[string]string{"91234567": "+4791234567", "+47 912 34 567": "+4791234567", "0047 91234567": "+4791234567",
-		"+46 70 123 45 67": "+46701234567"}
-	for in, want := range good {
-		if got, ok := signups.NormalisePhone(in); !ok || got != want {
-			t.Errorf("NormalisePhone(%q) = %q, %v", in, got, ok)
-		}
-	}
-	for _, in := range []string{"", "1234567", "abc", "+4", "9123456７", "91+234567"} {
-		if got, ok := signups.NormalisePhone(in); ok {
-			t.Errorf("NormalisePhone(%q) = %q, accepted", in, got)
-		}
-	}
-}
-
-func FuzzNormalisePhone(f *testing.F) {
-	for _, s := range []string{"91234567", "+47 912 34 567", "0047", "++1", "(22) 33 44 55"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		p, ok := signups.NormalisePhone(s)
-		if ok && (!strings.HasPrefix(p, "+") || len(p) < 9 || len(p) > 16 || strings.ContainsAny(p[1:], "+ ")) {
-			t.Errorf("NormalisePhone(%q) = %q", s, p)
-		}
-	})
-}
-
 // Twenty sign-ups with one address for one group, at once: one person, one sign-up, and
 // exactly one call is told it created something (so exactly one e-mail is sent).
 func TestConcurrentSignupsMakeOne(t *testing.T) {

@@ -6,6 +6,7 @@ package validate
 import (
 	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -114,4 +115,32 @@ func (e *Errors) RequiredEmail(field, value string) bool {
 		return false
 	}
 	return true
+}
+
+// Phone accepts a Norwegian number of 8 digits (with or without +47 or 0047, with
+// spaces) or an international number with +, and returns it as +<digits>.
+func Phone(s string) (string, bool) {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		switch {
+		case unicode.IsDigit(r) && r < 128:
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		default:
+			return "", false
+		}
+	}
+	p := b.String()
+	if strings.HasPrefix(p, "00") {
+		p = "+" + p[2:]
+	}
+	switch {
+	case len(p) == 8 && p[0] != '+':
+		return "+47" + p, true
+	case strings.HasPrefix(p, "+") && len(p) >= 9 && len(p) <= 16:
+		return p, true
+	}
+	return "", false
 }

@@ -1,6 +1,9 @@
 package validate
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestErrorsKeepTheFirstProblemOfAField(t *testing.T) {
 	var e Errors
@@ -72,4 +75,31 @@ func TestRequiredEmail(t *testing.T) {
 	if e.Has("c") {
 		t.Error("a good address got a problem")
 	}
+}
+
+func TestPhone(t *testing.T) {
+	good := map[string]string{"91234567": "+4791234567", "+47 912 34 567": "+4791234567", "0047 91234567": "+4791234567",
+		"+46 70 123 45 67": "+46701234567"}
+	for in, want := range good {
+		if got, ok := Phone(in); !ok || got != want {
+			t.Errorf("Phone(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "1234567", "abc", "+4", "9123456７", "91+234567"} {
+		if got, ok := Phone(in); ok {
+			t.Errorf("Phone(%q) = %q, accepted", in, got)
+		}
+	}
+}
+
+func FuzzPhone(f *testing.F) {
+	for _, s := range []string{"91234567", "+47 912 34 567", "0047", "++1", "(22) 33 44 55"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := Phone(s)
+		if ok && (!strings.HasPrefix(p, "+") || len(p) < 9 || len(p) > 16 || strings.ContainsAny(p[1:], "+ ")) {
+			t.Errorf("Phone(%q) = %q", s, p)
+		}
+	})
 }
