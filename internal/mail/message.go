@@ -28,6 +28,8 @@ const (
 	KindPasswordReset Kind = "password_reset"
 	KindSignup        Kind = "signup"
 	KindMyLink        Kind = "my_link"
+	KindContactLink   Kind = "contact_link"
+	KindRoomAnswer    Kind = "room_answer"
 )
 
 // Message is one e-mail before rendering: the view model both bodies are made from. Build it
@@ -131,6 +133,80 @@ func MyLink(lang i18n.Lang, firstName, link string, expires time.Time) Message {
 		},
 		Closing: i18n.Translate(lang, "mail.closing"),
 	}
+}
+
+// ContactLink gives a group's contact person the private link to the group's room schedule,
+// where they ask for a time or a cancellation. It never names the group: its name may tell
+// the theme.
+func ContactLink(lang i18n.Lang, name, link string, expires time.Time) Message {
+	return Message{
+		Lang:     lang,
+		Kind:     KindContactLink,
+		Subject:  i18n.Translate(lang, "mail.contact.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", name),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.contact.why"),
+			i18n.Translate(lang, "mail.contact.what"),
+		},
+		Action: Action{Label: i18n.Translate(lang, "mail.contact.action"), URL: link},
+		Notes: []string{
+			i18n.Translate(lang, "mail.contact.expires", "Expires", FormatTime(lang, expires)),
+			i18n.Translate(lang, "mail.contact.private"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+}
+
+// RoomAnswer is staff's answer to a request for a room time or a cancellation.
+type RoomAnswer struct {
+	Approved bool
+	Cancel   bool      // the request was to cancel a meeting
+	First    time.Time // the (first) meeting asked for
+	Room     string
+	Repeats  string // "every week until …", already written in lang; "" for one meeting
+	Reason   string // staff's words; required when declined
+	Skipped  []time.Time
+}
+
+// RoomAnswerMessage tells the requester what staff decided. link is the page with their
+// requests; the contact person of a group has none to log in to, so theirs may be "".
+func RoomAnswerMessage(lang i18n.Lang, a RoomAnswer, link string) Message {
+	what := "mail.room.slot"
+	if a.Cancel {
+		what = "mail.room.cancel"
+	}
+	verdict := "mail.room.declined"
+	if a.Approved {
+		verdict = "mail.room.approved"
+	}
+	m := Message{
+		Lang:     lang,
+		Kind:     KindRoomAnswer,
+		Subject:  i18n.Translate(lang, verdict+".subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting"),
+		Paragraphs: []string{
+			i18n.Translate(lang, verdict, "What", i18n.Translate(lang, what, "When", FormatTime(lang, a.First), "Room", a.Room)),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+	if a.Repeats != "" {
+		m.Paragraphs = append(m.Paragraphs, a.Repeats)
+	}
+	if len(a.Skipped) > 0 {
+		days := make([]string, len(a.Skipped))
+		for i, d := range a.Skipped {
+			days[i] = FormatTime(lang, d)
+		}
+		m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.room.skipped", "Days", strings.Join(days, "; ")))
+	}
+	if a.Reason != "" {
+		m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.room.reason", "Reason", a.Reason))
+	}
+	if link != "" {
+		m.Action = Action{Label: i18n.Translate(lang, "mail.room.action"), URL: link}
+	}
+	m.Notes = []string{i18n.Translate(lang, "mail.room.questions")}
+	return m
 }
 
 // FormatTime writes t as a reader expects it in a letter, in Oslo time: "torsdag 26. november

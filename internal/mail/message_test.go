@@ -20,6 +20,13 @@ func builders() map[string]func(i18n.Lang) Message {
 		"reset":      func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
 		"signup":     func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
 		"mylink":     func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
+		"contact":    func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
+		"room approved": func(l i18n.Lang) Message {
+			return RoomAnswerMessage(l, RoomAnswer{Approved: true, First: expires, Room: "Bjørk", Repeats: "x", Skipped: []time.Time{expires}}, link)
+		},
+		"room declined": func(l i18n.Lang) Message {
+			return RoomAnswerMessage(l, RoomAnswer{Cancel: true, First: expires, Room: "Bjørk", Reason: "Huset er stengt"}, link)
+		},
 	}
 }
 

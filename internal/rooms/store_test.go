@@ -62,7 +62,7 @@ func TestBookTheFreeOnesAndListTheRest(t *testing.T) {
 	if err != nil || len(v.Occurrences) != 8 {
 		t.Fatalf("booking: %d meetings, %v", len(v.Occurrences), err)
 	}
-	n, err := s.Cancel(ctx, res.BookingID, v.Occurrences[5].ID, true, "sommerpause")
+	n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{Occurrence: v.Occurrences[5].ID, Rest: true, Reason: "sommerpause"})
 	if err != nil || n != 3 {
 		t.Errorf("cancel the rest: %d, %v", n, err)
 	}

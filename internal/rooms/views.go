@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // Occurrence is one meeting of a booking.
@@ -69,12 +70,28 @@ func (s *Store) Get(ctx context.Context, id int64) (BookingView, error) {
 	return v, nil
 }
 
-// Cancel cancels one meeting of the booking, or with rest every meeting from it on.
-func (s *Store) Cancel(ctx context.Context, bookingID, occurrenceID int64, rest bool, reason string) (int, error) {
+// Cancellation says which meetings of a booking to cancel: one (Occurrence), one and every
+// later one (Occurrence and Rest), or every meeting on the local dates From to To inclusive.
+type Cancellation struct {
+	Occurrence int64
+	Rest       bool
+	From, To   time.Time
+	Reason     string
+}
+
+// Cancel cancels meetings of the booking and returns how many; none is ErrNotFound.
+func (s *Store) Cancel(ctx context.Context, bookingID int64, c Cancellation) (int, error) {
+	var from, to *time.Time
+	if c.Occurrence == 0 {
+		f, t := tz.Midnight(c.From), tz.Midnight(c.To).AddDate(0, 0, 1)
+		from, to = &f, &t
+	}
 	tag, err := s.db.Exec(ctx, `UPDATE booking_occurrences o SET cancelled_at = now(), cancel_reason = $4
-		FROM booking_occurrences one
-		WHERE one.id = $2 AND one.booking_id = $1 AND o.booking_id = $1 AND o.cancelled_at IS NULL
-		  AND (o.id = one.id OR ($3 AND lower(o.during) >= lower(one.during)))`, bookingID, occurrenceID, rest, reason)
+		WHERE o.booking_id = $1 AND o.cancelled_at IS NULL AND CASE WHEN $2::bigint = 0
+			THEN lower(o.during) >= $5 AND lower(o.during) < $6
+			ELSE o.id = $2 OR ($3 AND lower(o.during) > (SELECT lower(one.during) FROM booking_occurrences one
+				WHERE one.id = $2 AND one.booking_id = $1)) END`,
+		bookingID, c.Occurrence, c.Rest, c.Reason, from, to)
 	if err != nil {
 		return 0, fmt.Errorf("rooms: cancel: %w", postgres.MapError(err))
 	}

@@ -185,7 +185,7 @@ func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
 			skipped = append(skipped, rooms.Conflict{Slot: rooms.Slot{Start: t, End: t.Add(length)}, Closed: "booking.skipped.one"})
 		}
 	}
-	s.render(w, r, http.StatusOK, v.Title, pages.BookingPage(v, skipped, pages.Extension{}))
+	s.render(w, r, http.StatusOK, v.Title, pages.BookingPage(v, skipped, pages.Extension{}, pages.CancelRange{}))
 }
 
 // extendBooking adds a new season to a recurring booking, up to a date.
@@ -234,18 +234,51 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 	if len(ext.Conflicts) > 0 {
 		status = http.StatusConflict
 	}
-	s.render(w, r, status, v.Title, pages.BookingPage(v, nil, ext))
+	s.render(w, r, status, v.Title, pages.BookingPage(v, nil, ext, pages.CancelRange{}))
 }
 
+// cancelOccurrence cancels one meeting (occurrence), it and the rest of the series (rest=1),
+// or every meeting in a period of dates (from, to).
 func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
+	ctx := r.Context()
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	occ, _ := strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
-	_, err := rooms.NewStore(s.db).Cancel(r.Context(), id, occ, r.PostFormValue("rest") == "1", r.PostFormValue("reason"))
-	if err != nil {
+	c := rooms.Cancellation{Rest: r.PostFormValue("rest") == "1", Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	c.Occurrence, _ = strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
+	cr := pages.CancelRange{From: r.PostFormValue("from"), To: r.PostFormValue("to"), Reason: c.Reason}
+	if c.Occurrence == 0 {
+		var err error
+		if c.From, err = time.ParseInLocation(time.DateOnly, cr.From, tz.Oslo); err != nil {
+			cr.Errors.Add("from", "rooms.date.required")
+		}
+		if c.To, err = time.ParseInLocation(time.DateOnly, cr.To, tz.Oslo); err != nil {
+			cr.Errors.Add("to", "rooms.date.required")
+		} else if c.To.Before(c.From) {
+			cr.Errors.Add("to", "booking.cancelRange.order")
+		}
+	}
+	cr.Errors.MaxLength("reason", c.Reason, 300, "form.tooLong")
+	store := rooms.NewStore(s.db)
+	var err error
+	if cr.Errors.OK() {
+		_, err = store.Cancel(ctx, id, c)
+	}
+	switch {
+	case errors.Is(err, postgres.ErrNotFound) && c.Occurrence == 0:
+		cr.Errors.Add("from", "booking.cancelRange.none")
+	case err != nil:
 		s.serverError(w, r, err)
+		return
+	}
+	if !cr.Errors.OK() {
+		v, err := store.Get(ctx, id)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, v.Title, pages.BookingPage(v, nil, pages.Extension{}, cr))
 		return
 	}
 	s.flash(r, "booking.cancelledDone")

@@ -1,0 +1,320 @@
+package rooms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+// Request kinds and statuses.
+const (
+	KindSlot   = "slot"
+	KindCancel = "cancel"
+
+	Pending   = "pending"
+	Approved  = "approved"
+	Declined  = "declined"
+	Withdrawn = "withdrawn"
+)
+
+// Requester is who asks for a room time or a cancellation: a partner organisation's user
+// (OrgID, UserID) or a group's contact person (GroupID). Every query a requester makes is
+// scoped to their own organisation or group in SQL; a Requester with neither sees nothing.
+type Requester struct {
+	OrgID   int64
+	GroupID int64
+	UserID  int64  // the partner user; 0 for a contact person
+	ReplyTo string // where the answer is sent
+	Lang    string // the language of the answer
+}
+
+// owns is the SQL condition "booking b belongs to the requester" ($1 org, $2 group). A
+// partner organisation owns its own bookings and those of the groups it runs.
+const owns = `(b.org_id = $1 OR b.group_id = $2 OR b.group_id IN (SELECT id FROM groups WHERE org_id = $1))`
+
+// Request is a request as the lists and the decision page show it.
+type Request struct {
+	ID           int64
+	Kind         string
+	OrgID        int64
+	GroupID      int64
+	From         string // the organisation's or the group's name
+	ReplyTo      string
+	Lang         string
+	RoomID       int64
+	RoomName     string
+	Title        string
+	Series       Series // for a slot; for a cancellation, First/Start/End of the meeting
+	OccurrenceID int64
+	BookingID    int64
+	Message      string
+	Status       string
+	Reason       string
+	CreatedAt    time.Time
+	DecidedAt    *time.Time
+}
+
+// Slots are the meetings a slot request asks for.
+func (q Request) Slots() []Slot { return q.Series.Slots() }
+
+// RequestSlot records a request for a room time. The room must be bookable and the first
+// meeting in the future.
+func RequestSlot(ctx context.Context, db postgres.DBTX, who Requester, roomID int64, title string, sr Series, message string) (int64, error) {
+	var until *time.Time
+	if sr.Frequency != Once {
+		until = &sr.Until
+	}
+	var id int64
+	err := db.QueryRow(ctx, `INSERT INTO booking_requests (kind, org_id, group_id, requested_by, reply_to, lang, room_id, title,
+			first_day, starts_at, ends_at, frequency, until_day, message)
+		SELECT 'slot', NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, r.id, $7, $8::date, make_interval(secs => $9)::time,
+			make_interval(secs => $10)::time, $11, $12::date, $13
+		FROM rooms r WHERE r.id = $6 AND r.bookable RETURNING id`,
+		who.OrgID, who.GroupID, who.UserID, who.ReplyTo, who.Lang, roomID, title,
+		sr.First.Format(time.DateOnly), sr.Start.Seconds(), sr.End.Seconds(), sr.Frequency, dateOrNil(until), message).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("rooms: request: %w", postgres.MapError(err))
+	}
+	return id, nil
+}
+
+func dateOrNil(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return t.Format(time.DateOnly)
+}
+
+// RequestCancel records a request to cancel one future meeting of the requester's own. A
+// meeting that is not theirs, past or already cancelled is ErrNotFound; one already asked
+// for is ErrConflict.
+func RequestCancel(ctx context.Context, db postgres.DBTX, who Requester, occurrenceID int64, message string) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, `INSERT INTO booking_requests (kind, org_id, group_id, requested_by, reply_to, lang, room_id, occurrence_id, message)
+		SELECT 'cancel', NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, o.room_id, o.id, $7
+		FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
+		WHERE o.id = $6 AND o.cancelled_at IS NULL AND lower(o.during) > now() AND `+owns+` RETURNING id`,
+		who.OrgID, who.GroupID, who.UserID, who.ReplyTo, who.Lang, occurrenceID, message).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("rooms: cancel request: %w", postgres.MapError(err))
+	}
+	return id, nil
+}
+
+// Withdraw takes back the requester's own pending request.
+func Withdraw(ctx context.Context, db postgres.DBTX, who Requester, id int64) error {
+	tag, err := db.Exec(ctx, `UPDATE booking_requests SET status = 'withdrawn'
+		WHERE id = $3 AND status = 'pending' AND (org_id = $1 OR group_id = $2)`, who.OrgID, who.GroupID, id)
+	if err != nil {
+		return fmt.Errorf("rooms: withdraw: %w", postgres.MapError(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("rooms: withdraw: %w", postgres.ErrNotFound)
+	}
+	return nil
+}
+
+const requestColumns = `q.id, q.kind, coalesce(q.org_id, 0), coalesce(q.group_id, 0), coalesce(og.name, g.name, ''), q.reply_to, q.lang,
+	coalesce(q.room_id, 0), coalesce(r.name, ''), q.title,
+	coalesce(q.first_day::timestamp, lower(o.during) AT TIME ZONE 'Europe/Oslo'),
+	coalesce(extract(epoch FROM q.starts_at), extract(epoch FROM (lower(o.during) AT TIME ZONE 'Europe/Oslo')::time))::float8,
+	coalesce(extract(epoch FROM q.ends_at), extract(epoch FROM (upper(o.during) AT TIME ZONE 'Europe/Oslo')::time))::float8,
+	q.frequency, q.until_day::timestamp, coalesce(q.occurrence_id, 0), coalesce(q.booking_id, o.booking_id, 0),
+	q.message, q.status, q.decision_reason, q.created_at, q.decided_at`
+
+const requestJoins = ` FROM booking_requests q
+	LEFT JOIN orgs og ON og.id = q.org_id
+	LEFT JOIN groups g ON g.id = q.group_id
+	LEFT JOIN rooms r ON r.id = q.room_id
+	LEFT JOIN booking_occurrences o ON o.id = q.occurrence_id`
+
+func scanRequest(row pgx.CollectableRow) (Request, error) {
+	var q Request
+	var first time.Time
+	var until *time.Time
+	var start, end float64
+	err := row.Scan(&q.ID, &q.Kind, &q.OrgID, &q.GroupID, &q.From, &q.ReplyTo, &q.Lang, &q.RoomID, &q.RoomName, &q.Title,
+		&first, &start, &end, &q.Series.Frequency, &until, &q.OccurrenceID, &q.BookingID,
+		&q.Message, &q.Status, &q.Reason, &q.CreatedAt, &q.DecidedAt)
+	// Dates come back as UTC midnights; they are local dates.
+	q.Series.First = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, tz.Oslo)
+	if until != nil {
+		q.Series.Until = time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, tz.Oslo)
+	}
+	q.Series.Start = time.Duration(start * float64(time.Second))
+	q.Series.End = time.Duration(end * float64(time.Second))
+	return q, err
+}
+
+// Requests lists requests, newest first: with a scope only the requester's own, without one
+// (staff) all. status "" lists every status.
+func Requests(ctx context.Context, db postgres.DBTX, scope *Requester, status string, limit, offset int) ([]Request, int, error) {
+	where := `WHERE ($1 = '' OR q.status = $1)`
+	args := []any{status}
+	if scope != nil {
+		where += ` AND (q.org_id = $2 OR q.group_id = $3)`
+		args = append(args, scope.OrgID, scope.GroupID)
+	}
+	order := ` ORDER BY q.created_at DESC, q.id DESC`
+	if status == Pending {
+		order = ` ORDER BY q.created_at, q.id` // oldest first: they have waited longest
+	}
+	var total int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM booking_requests q `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("rooms: requests: %w", err)
+	}
+	page := ` LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
+	rows, err := db.Query(ctx, `SELECT `+requestColumns+requestJoins+` `+where+order+page, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rooms: requests: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanRequest)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rooms: requests: %w", err)
+	}
+	return list, total, nil
+}
+
+// GetRequest returns one request (staff).
+func GetRequest(ctx context.Context, db postgres.DBTX, id int64) (Request, error) {
+	rows, err := db.Query(ctx, `SELECT `+requestColumns+requestJoins+` WHERE q.id = $1`, id)
+	if err != nil {
+		return Request{}, fmt.Errorf("rooms: request: %w", err)
+	}
+	q, err := pgx.CollectExactlyOneRow(rows, scanRequest)
+	if err != nil {
+		return q, fmt.Errorf("rooms: request: %w", postgres.MapError(err))
+	}
+	return q, nil
+}
+
+// Preview lists what stands in the way of a slot request's meetings, as booking would find
+// it now (staff may override closed hours, so those are listed too).
+func (s *Store) Preview(ctx context.Context, q Request) ([]Conflict, error) {
+	return conflicts(ctx, s.db, q.RoomID, q.Slots(), false)
+}
+
+// ErrDecided is returned when a request is no longer pending (decided or withdrawn meanwhile).
+var ErrDecided = errors.New("rooms: the request is no longer pending")
+
+// Decision is staff's answer to a request.
+type Decision struct {
+	By       int64  // the staff user
+	Approve  bool   // false: decline
+	Reason   string // required to decline; shown to the requester
+	Skip     bool   // approve the free meetings of a slot request and skip the rest
+	Override string // staff's reason to book outside opening hours or on a closure
+}
+
+// Decide approves or declines a pending request in one transaction: approving a slot books it
+// (with the same conflict rules as a booking), approving a cancellation cancels the meeting.
+// then runs in the same transaction with the request as decided, so the answer e-mail and the
+// audit line exist if and only if the decision does. A booking conflict, also one that
+// appears in a race, is *ErrConflicts.
+func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.Tx, Request, Result) error) (Request, Result, error) {
+	var q Request
+	var res Result
+	var b Booking
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM booking_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
+			return err
+		}
+		if status != Pending {
+			return ErrDecided
+		}
+		var err error
+		if q, err = GetRequest(ctx, tx, id); err != nil {
+			return err
+		}
+		switch {
+		case d.Approve && q.Kind == KindSlot:
+			b = q.booking(d)
+			if res, err = BookTx(ctx, tx, b, q.Slots(), d.Skip); err != nil {
+				return err
+			}
+		case d.Approve:
+			if _, err = tx.Exec(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = left($2, 300)
+				WHERE id = $1 AND cancelled_at IS NULL`, q.OccurrenceID, q.Message); err != nil {
+				return err
+			}
+			res.BookingID = q.BookingID
+		}
+		q.Status, q.Reason = Declined, d.Reason
+		if d.Approve {
+			q.Status = Approved
+		}
+		var bookingID *int64
+		if res.BookingID != 0 && q.Kind == KindSlot {
+			bookingID = &res.BookingID
+		}
+		if err = tx.QueryRow(ctx, `UPDATE booking_requests SET status = $2, decision_reason = $3, decided_by = NULLIF($4, 0), decided_at = now(),
+			booking_id = $5 WHERE id = $1 RETURNING decided_at`, id, q.Status, q.Reason, d.By, bookingID).Scan(&q.DecidedAt); err != nil {
+			return err
+		}
+		return then(tx, q, res)
+	})
+	switch {
+	case err == nil, errors.Is(err, ErrDecided):
+	case q.Kind == KindSlot && d.Approve:
+		err = s.conflictOrError(ctx, b, q.Slots(), err) // *ErrConflicts, or wrapped
+	default:
+		err = fmt.Errorf("rooms: decide: %w", postgres.MapError(err))
+	}
+	return q, res, err
+}
+
+// booking is what approving a slot request books: for the group (a standing agreement when
+// it recurs) or for the organisation.
+func (q Request) booking(d Decision) Booking {
+	b := Booking{RoomID: q.RoomID, Title: q.Title, Frequency: q.Series.Frequency, OverrideReason: d.Override, CreatedBy: d.By}
+	if q.GroupID != 0 {
+		b.Holder, b.GroupID, b.Standing = "group", q.GroupID, q.Series.Frequency != Once
+		if b.Title == "" {
+			b.Title = q.From
+		}
+	} else {
+		b.Holder, b.OrgID = "org", q.OrgID
+	}
+	return b
+}
+
+// Meeting is one of a requester's meetings, with whether a cancellation is asked for.
+type Meeting struct {
+	Occurrence
+	RoomName    string
+	CancelAsked bool
+}
+
+// Schedule lists the requester's meetings from from on, cancelled ones included, in time
+// order: a group's own schedule, or an organisation's.
+func Schedule(ctx context.Context, db postgres.DBTX, who Requester, from time.Time, limit, offset int) ([]Meeting, int, error) {
+	const base = ` FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id JOIN rooms r ON r.id = o.room_id
+		WHERE ` + owns + ` AND upper(o.during) > $3`
+	var total int
+	if err := db.QueryRow(ctx, `SELECT count(*)`+base, who.OrgID, who.GroupID, from).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("rooms: schedule: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT o.id, o.booking_id, b.title, lower(o.during), upper(o.during), o.cancelled_at IS NOT NULL, r.name,
+			EXISTS (SELECT 1 FROM booking_requests q WHERE q.occurrence_id = o.id AND q.status = 'pending')`+base+`
+		ORDER BY lower(o.during), o.id LIMIT $4 OFFSET $5`, who.OrgID, who.GroupID, from, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rooms: schedule: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Meeting, error) {
+		var m Meeting
+		err := row.Scan(&m.ID, &m.BookingID, &m.Title, &m.Start, &m.End, &m.Cancelled, &m.RoomName, &m.CancelAsked)
+		return m, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("rooms: schedule: %w", err)
+	}
+	return list, total, nil
+}

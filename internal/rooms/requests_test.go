@@ -1,0 +1,256 @@
+package rooms_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+func insertID(t testing.TB, db *pgxpool.Pool, sql string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := db.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func org(t testing.TB, db *pgxpool.Pool, name string) int64 {
+	return insertID(t, db, `INSERT INTO orgs (name, kind) VALUES ($1, 'voluntary') RETURNING id`, name)
+}
+
+func group(t testing.TB, db *pgxpool.Pool, slug string, orgID any) int64 {
+	return insertID(t, db, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, org_id)
+		VALUES ($1, $1, 'selfhelp', 'house', 2, '18:00', '19:30', $2) RETURNING id`, slug, orgID)
+}
+
+// future is a Tuesday some weeks ahead, so that requests for it are in the future.
+func future() time.Time {
+	d := tz.Midnight(time.Now()).AddDate(0, 0, 35)
+	return d.AddDate(0, 0, (2-tz.Weekday(d)+7)%7)
+}
+
+// Requests are scoped to the requester in SQL, approving books (with the booking rules) or
+// cancels in one transaction with what then does, and a decided request stays decided.
+func TestRequestsAreScopedAndDecided(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := rooms.NewStore(db)
+	roomID := room(t, db, "Bjørk")
+	orgA, orgB := org(t, db, "Org A"), org(t, db, "Org B")
+	runByA, own := group(t, db, "a-gruppe", orgA), group(t, db, "egen", nil)
+	a := rooms.Requester{OrgID: orgA, UserID: 0, ReplyTo: "a@example.test", Lang: "nb"}
+	b := rooms.Requester{OrgID: orgB, ReplyTo: "b@example.test", Lang: "nb"}
+	contact := rooms.Requester{GroupID: runByA, ReplyTo: "kontakt@example.test", Lang: "en"}
+	day := future()
+
+	// Org B's meeting, and one of the group Org A runs.
+	resB, err := s.Book(ctx, rooms.Booking{RoomID: roomID, Title: "B", Holder: "org", OrgID: orgB, Frequency: rooms.Once, OverrideReason: "test"},
+		[]rooms.Slot{{Start: day.Add(10 * time.Hour), End: day.Add(11 * time.Hour)}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resG, err := s.Book(ctx, rooms.Booking{RoomID: roomID, Title: "A-gruppa", Holder: "group", GroupID: runByA, Frequency: rooms.Once, OverrideReason: "test"},
+		[]rooms.Slot{{Start: day.Add(12 * time.Hour), End: day.Add(13 * time.Hour)}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	occB, _ := s.Get(ctx, resB.BookingID)
+	occG, _ := s.Get(ctx, resG.BookingID)
+
+	// A slot request: two weekly meetings, the first colliding with B's meeting.
+	sr := rooms.Series{First: day, Start: 10*time.Hour + 30*time.Minute, End: 11*time.Hour + 30*time.Minute, Frequency: rooms.Weekly, Until: day.AddDate(0, 0, 7)}
+	slotID, err := rooms.RequestSlot(ctx, db, a, roomID, "Likepersonsmøte", sr, "Vi er ti personer.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rooms.RequestCancel(ctx, db, a, occB.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("cancel another organisation's meeting: %v", err)
+	}
+	cancelID, err := rooms.RequestCancel(ctx, db, a, occG.Occurrences[0].ID, "Ferie")
+	if err != nil {
+		t.Fatalf("cancel a meeting of a group the organisation runs: %v", err)
+	}
+	if _, err := rooms.RequestCancel(ctx, db, contact, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrConflict) {
+		t.Errorf("a second pending cancellation of one meeting: %v", err)
+	}
+	if _, err := rooms.RequestCancel(ctx, db, rooms.Requester{GroupID: own, ReplyTo: "x@example.test", Lang: "nb"}, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("another group's contact cancels: %v", err)
+	}
+
+	for _, c := range []struct {
+		who  *rooms.Requester
+		want int
+	}{{&a, 2}, {&b, 0}, {&contact, 0}, {&rooms.Requester{}, 0}, {nil, 2}} {
+		list, total, err := rooms.Requests(ctx, db, c.who, "", 10, 0)
+		if err != nil || total != c.want || len(list) != c.want {
+			t.Errorf("requests of %+v: %d (%d listed), %v; want %d", c.who, total, len(list), err, c.want)
+		}
+	}
+	if err := rooms.Withdraw(ctx, db, b, slotID); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("withdraw another organisation's request: %v", err)
+	}
+	meetings, total, err := rooms.Schedule(ctx, db, contact, time.Now(), 10, 0)
+	if err != nil || total != 1 || meetings[0].RoomName != "Bjørk" || !meetings[0].CancelAsked {
+		t.Errorf("the group's schedule: %+v %d %v", meetings, total, err)
+	}
+
+	q, err := rooms.GetRequest(ctx, db, slotID)
+	if err != nil || q.From != "Org A" || !q.Series.First.Equal(day) || q.Series.Start != sr.Start || q.Series.End != sr.End ||
+		!q.Series.Until.Equal(sr.Until) || len(q.Slots()) != 2 {
+		t.Fatalf("request read back: %+v %v", q, err)
+	}
+	preview, err := s.Preview(ctx, q)
+	if err != nil || len(preview) != 1 || preview[0].Title != "B" {
+		t.Errorf("preview: %+v %v", preview, err)
+	}
+	noop := func(pgx.Tx, rooms.Request, rooms.Result) error { return nil }
+	_, _, err = s.Decide(ctx, slotID, rooms.Decision{By: 0, Approve: true, Override: "test"}, noop)
+	var ce *rooms.ErrConflicts
+	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 {
+		t.Fatalf("approve over a collision: %v", err)
+	}
+	// then's failure undoes the booking.
+	boom := errors.New("mail down")
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Approve: true, Skip: true, Override: "test"},
+		func(pgx.Tx, rooms.Request, rooms.Result) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("then failed: %v", err)
+	}
+	q, res, err := s.Decide(ctx, slotID, rooms.Decision{Approve: true, Skip: true, Override: "test"}, noop)
+	if err != nil || q.Status != rooms.Approved || res.Booked != 1 || len(res.Skipped) != 1 || q.DecidedAt == nil {
+		t.Fatalf("approve the free ones: %+v %+v %v", q, res, err)
+	}
+	v, err := s.Get(ctx, res.BookingID)
+	if err != nil || v.Holder != "org" || v.Title != "Likepersonsmøte" || len(v.Occurrences) != 1 {
+		t.Errorf("the booking made: %+v %v", v, err)
+	}
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Reason: "nei"}, noop); !errors.Is(err, rooms.ErrDecided) {
+		t.Errorf("deciding twice: %v", err)
+	}
+
+	q, _, err = s.Decide(ctx, cancelID, rooms.Decision{Approve: true}, noop)
+	if err != nil || q.Status != rooms.Approved {
+		t.Fatalf("approve the cancellation: %v", err)
+	}
+	if occG, _ = s.Get(ctx, resG.BookingID); !occG.Occurrences[0].Cancelled {
+		t.Error("the meeting is not cancelled")
+	}
+
+	// A contact person's request becomes a standing agreement of the group, titled by it.
+	groupSlot, err := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 15 * time.Hour, End: 16 * time.Hour,
+		Frequency: rooms.Biweekly, Until: day.AddDate(0, 0, 28)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, res, err = s.Decide(ctx, groupSlot, rooms.Decision{Approve: true, Override: "test"}, noop); err != nil || res.Booked != 3 {
+		t.Fatalf("approve the group's request: %+v %v", res, err)
+	}
+	if v, _ = s.Get(ctx, res.BookingID); v.Holder != "group" || v.Title != "a-gruppe" {
+		t.Errorf("group booking: %+v", v)
+	}
+	declined, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Reason: "Rommet pusses opp."}, noop); err != nil || q.Status != rooms.Declined || q.Reason == "" {
+		t.Errorf("decline: %+v %v", q, err)
+	}
+	withdrawn, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	if err := rooms.Withdraw(ctx, db, contact, withdrawn); err != nil {
+		t.Errorf("withdraw: %v", err)
+	}
+	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Approve: true}, noop); !errors.Is(err, rooms.ErrDecided) {
+		t.Errorf("approve a withdrawn request: %v", err)
+	}
+	if list, total, err := rooms.Requests(ctx, db, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
+		t.Errorf("the contact's requests, newest first, a page of 2: %d %v", total, err)
+	}
+	pending, total, err := rooms.Requests(ctx, db, nil, rooms.Pending, 10, 0)
+	if err != nil || total != 0 || len(pending) != 0 {
+		t.Errorf("pending after all decisions: %d %v", total, err)
+	}
+}
+
+func TestContactLinks(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	g := group(t, db, "kontaktgruppe", nil)
+	c := rooms.Contact{GroupID: g, Name: " Kari ", Email: "kari@example.test", Phone: "400 00 000"}
+	if errs := c.Validate(); !errs.OK() || c.Phone != "+4740000000" || c.Name != "Kari" {
+		t.Fatalf("valid contact: %v %+v", errs, c)
+	}
+	if errs := (&rooms.Contact{Email: "nei", Phone: "ring meg"}).Validate(); !errs.Has("name") || !errs.Has("email") || !errs.Has("phone") {
+		t.Errorf("invalid contact: %v", errs)
+	}
+	if _, _, _, err := rooms.IssueContactLink(ctx, db, g); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("link without a contact: %v", err)
+	}
+	if err := rooms.SetContact(ctx, db, c); err != nil {
+		t.Fatal(err)
+	}
+	_, token, expires, err := rooms.IssueContactLink(ctx, db, g)
+	if err != nil || time.Until(expires) < 180*24*time.Hour {
+		t.Fatalf("issue: %v %v", expires, err)
+	}
+	if got, err := rooms.ContactByLink(ctx, db, token); err != nil || got.GroupID != g || got.GroupName != "kontaktgruppe" {
+		t.Errorf("by link: %+v %v", got, err)
+	}
+	c.Phone = "+4741111111"
+	if err := rooms.SetContact(ctx, db, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rooms.ContactByLink(ctx, db, token); err != nil {
+		t.Errorf("a new phone number ended the link: %v", err)
+	}
+	c.Email = "ny@example.test"
+	if err := rooms.SetContact(ctx, db, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("the link survived a new address: %v", err)
+	}
+	_, token, _, _ = rooms.IssueContactLink(ctx, db, g)
+	if _, err := db.Exec(ctx, `UPDATE group_contacts SET link_expires = now() - interval '1 second'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("an expired link works: %v", err)
+	}
+}
+
+// Cancel one meeting, the rest of a series, or the meetings in a period.
+func TestCancelAPeriod(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := rooms.NewStore(db)
+	id := room(t, db, "Selje")
+	res, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "x", Holder: "internal", Frequency: rooms.Weekly}, weekly(tuesday, 6), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8 and 15 September: the second and third meetings.
+	n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{From: tuesday.AddDate(0, 0, 7), To: tuesday.AddDate(0, 0, 14), Reason: "høstferie"})
+	if err != nil || n != 2 {
+		t.Fatalf("cancel a period: %d %v", n, err)
+	}
+	if _, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{From: tuesday.AddDate(0, 0, 8), To: tuesday.AddDate(0, 0, 13)}); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("a period without meetings: %v", err)
+	}
+	v, _ := s.Get(ctx, res.BookingID)
+	got := ""
+	for _, o := range v.Occurrences {
+		got += map[bool]string{true: "x", false: "o"}[o.Cancelled]
+	}
+	if got != "oxxooo" {
+		t.Errorf("after cancelling the period: %s", got)
+	}
+	if n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{Occurrence: v.Occurrences[4].ID, Rest: true}); err != nil || n != 2 {
+		t.Errorf("cancel the rest: %d %v", n, err)
+	}
+}
