@@ -213,13 +213,18 @@ func RoomAnswerMessage(lang i18n.Lang, a RoomAnswer, link string) Message {
 // 2026 kl. 14.30" or "Thursday 26 November 2026 at 14:30 (Norwegian time)".
 func FormatTime(lang i18n.Lang, t time.Time) string {
 	t = t.In(tz.Oslo)
-	return i18n.Translate(lang, "mail.datetime",
-		"Weekday", i18n.Translate(lang, fmt.Sprintf("mail.weekday.%d", t.Weekday())),
-		"Day", t.Day(),
-		"Month", i18n.Translate(lang, fmt.Sprintf("mail.month.%d", t.Month())),
-		"Year", t.Year(),
-		"Hour", fmt.Sprintf("%02d", t.Hour()),
-		"Minute", fmt.Sprintf("%02d", t.Minute()))
+	return i18n.Translate(lang, "mail.datetime", append(dateArgs(lang, t),
+		"Hour", fmt.Sprintf("%02d", t.Hour()), "Minute", fmt.Sprintf("%02d", t.Minute()))...)
+}
+
+// FormatDate writes the local date of t as a letter does: "tirsdag 5. januar 2027".
+func FormatDate(lang i18n.Lang, t time.Time) string {
+	return i18n.Translate(lang, "mail.date", dateArgs(lang, t.In(tz.Oslo))...)
+}
+
+func dateArgs(lang i18n.Lang, t time.Time) []any {
+	return []any{"Weekday", i18n.Translate(lang, fmt.Sprintf("mail.weekday.%d", t.Weekday())), "Day", t.Day(),
+		"Month", i18n.Translate(lang, fmt.Sprintf("mail.month.%d", t.Month())), "Year", t.Year()}
 }
 
 // lines splits a text that may span lines, such as a closing, for the HTML body.

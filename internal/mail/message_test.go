@@ -138,4 +138,9 @@ func TestFormatTimeInOslo(t *testing.T) {
 			t.Errorf("FormatTime(%s, %v) = %q, want %q", c.lang, c.at, got, c.want)
 		}
 	}
+	// 23:30 UTC on 4 January is already 5 January in Oslo.
+	at := time.Date(2027, 1, 4, 23, 30, 0, 0, time.UTC)
+	if nb, en := FormatDate(i18n.NB, at), FormatDate(i18n.EN, at); nb != "tirsdag 5. januar 2027" || en != "Tuesday 5 January 2027" {
+		t.Errorf("FormatDate = %q, %q", nb, en)
+	}
 }

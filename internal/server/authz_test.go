@@ -35,6 +35,10 @@ var (
 	partners  = row(toLogin, allowed, allowed, forbidden, forbidden)
 	// staffMissing: staff pages of one row, asked for with an id that does not exist.
 	staffMissing = row(toLogin, forbidden, forbidden, missing, missing)
+	// partnersMissing: partner actions on a row that is not theirs (or does not exist).
+	partnersMissing = row(toLogin, missing, missing, forbidden, forbidden)
+	// nobody: a private link that does not exist.
+	nobody = row(missing, missing, missing, missing, missing)
 )
 
 // matrix says what every route gives every visitor. Every route of the router must be here:
@@ -135,7 +139,30 @@ var matrix = map[string][]outcome{
 	"POST /admin/innstillinger":           adminOnly,
 	"GET /admin/logg":                     adminOnly,
 
-	"GET /partner/": partners,
+	"GET /partner/":                             partners,
+	"GET /partner/rom":                          partners,
+	"GET /partner/rom/ny":                       partners,
+	"POST /partner/rom/ny":                      partners,
+	"GET /partner/rom/foresporsler":             partners,
+	"POST /partner/rom/avlys":                   partnersMissing,
+	"POST /partner/rom/foresporsler/{id}/trekk": partnersMissing,
+
+	// A group's contact person: the link is the key.
+	"GET /gruppe/{token}":                          nobody,
+	"GET /gruppe/{token}/ny":                       nobody,
+	"POST /gruppe/{token}/ny":                      nobody,
+	"GET /gruppe/{token}/foresporsler":             nobody,
+	"POST /gruppe/{token}/avlys":                   nobody,
+	"POST /gruppe/{token}/foresporsler/{id}/trekk": nobody,
+
+	"GET /admin/foresporsler":                staffOnly,
+	"GET /admin/foresporsler/{id}":           staffMissing,
+	"POST /admin/foresporsler/{id}/godkjenn": staffMissing,
+	"POST /admin/foresporsler/{id}/avslag":   staffMissing,
+	"GET /admin/grupper/{id}/rom":            staffMissing,
+	"POST /admin/grupper/{id}/kontakt":       staffMissing,
+	"POST /admin/grupper/{id}/kontakt/lenke": staffMissing,
+	"POST /admin/grupper/{id}/kontakt/slett": staffMissing,
 }
 
 // routesOf lists every "METHOD pattern" of a router.

@@ -39,7 +39,7 @@ var roleNavigation = map[auth.Role][]navLink{
 		{"nav.waiting", "/admin/venteliste"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}},
 	auth.Admin: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
 		{"nav.waiting", "/admin/venteliste"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
-	auth.Partner: {{"nav.partner", "/partner"}},
+	auth.Partner: {{"nav.partner", "/partner"}, {"nav.partnerRooms", "/partner/rom"}},
 }
 
 // layout builds the data the layout needs for one request.

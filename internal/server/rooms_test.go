@@ -196,3 +196,37 @@ func TestExtendOverHTTP(t *testing.T) {
 		t.Errorf("bad date = %d", res.StatusCode)
 	}
 }
+
+// Staff cancel the meetings of a period (autumn holiday); a bad period is explained next to
+// its fields and cancels nothing.
+func TestCancelAPeriodOverHTTP(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	id := app.room(t, "Selje")
+	staff := app.client(t).login(p.staff.Email)
+	res, _ := staff.post("/admin/bookinger/ny", bookingForm(id, "2026-09-01", "weekly", "6"))
+	booking := res.Header.Get("Location")
+	cancelled := func() int {
+		return app.count(t, `SELECT count(*) FROM booking_occurrences WHERE cancelled_at IS NOT NULL`)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{"", "2026-09-15", "Velg en dato."},
+		{"2026-09-15", "2026-09-08", "Til-datoen må være samme dag som fra-datoen eller senere."},
+		{"2026-09-02", "2026-09-07", "Det er ingen møter å avlyse i denne perioden."},
+	} {
+		res, body := staff.post(booking+"/avlys", url.Values{"from": {c.from}, "to": {c.to}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.want) || !strings.Contains(body, `value="`+c.to+`"`) {
+			t.Errorf("%s–%s = %d, want %q", c.from, c.to, res.StatusCode, c.want)
+		}
+	}
+	if n := cancelled(); n != 0 {
+		t.Fatalf("%d cancelled by bad periods", n)
+	}
+	res, _ = staff.post(booking+"/avlys", url.Values{"from": {"2026-09-08"}, "to": {"2026-09-15"}, "reason": {"høstferie"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel a period = %d", res.StatusCode)
+	}
+	if n := cancelled(); n != 2 {
+		t.Errorf("%d cancelled, want 2 (8 and 15 September)", n)
+	}
+}

@@ -88,6 +88,8 @@ func (s *Server) routes() http.Handler {
 			r.Get("/mine/{token}/data.json", s.myData)
 			r.Get("/mine/{token}/slett", s.myDeletePage)
 			r.Post("/mine/{token}/slett", s.myDelete)
+			// A group's contact person: the group's schedule and room requests.
+			s.requesterRoutes(r, "/gruppe/{token}", s.contactRequester)
 		})
 		if !s.cfg.Production() {
 			r.Get("/dev/mailbox", s.devMailbox)
@@ -142,6 +144,14 @@ func (s *Server) routes() http.Handler {
 			r.Get("/nokler/{id}", s.keyPage)
 			r.Post("/nokler/{id}/utlan", s.handOutKey)
 			r.Post("/nokler/{id}/retur", s.returnKey)
+			r.Get("/foresporsler", s.adminRoomRequests)
+			r.Get("/foresporsler/{id}", s.adminRoomRequest)
+			r.Post("/foresporsler/{id}/godkjenn", s.decideRoomRequest(true))
+			r.Post("/foresporsler/{id}/avslag", s.decideRoomRequest(false))
+			r.Get("/grupper/{id}/rom", s.groupRooms)
+			r.Post("/grupper/{id}/kontakt", s.saveGroupContact)
+			r.Post("/grupper/{id}/kontakt/lenke", s.sendContactLink)
+			r.Post("/grupper/{id}/kontakt/slett", s.removeGroupContact)
 
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)
@@ -170,7 +180,19 @@ func (s *Server) routes() http.Handler {
 		r.Route("/partner", func(r chi.Router) {
 			r.Use(s.requireLogin, s.requireRole(auth.Partner))
 			r.Get("/", s.partnerHome)
+			s.requesterRoutes(r, "/rom", s.partnerRequester)
 		})
 	})
 	return r
+}
+
+// requesterRoutes are the room pages of a requester under base: their schedule, the request
+// form, their requests, and asking to cancel or withdrawing.
+func (s *Server) requesterRoutes(r chi.Router, base string, find requesterFunc) {
+	r.Get(base, s.roomSchedule(find))
+	r.Get(base+"/ny", s.roomRequestPage(find))
+	r.Post(base+"/ny", s.requestRoom(find))
+	r.Get(base+"/foresporsler", s.roomRequestList(find))
+	r.Post(base+"/avlys", s.requestCancel(find))
+	r.Post(base+"/foresporsler/{id}/trekk", s.withdrawRequest(find))
 }

@@ -1,0 +1,455 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// Room requests come from two kinds of requester: a partner organisation's user
+// (/partner/rom, logged in) and a group's contact person (/gruppe/{token}, a private link).
+// The same handlers serve both; requesterOf says who is asking, and every query the store
+// makes for them is scoped to their own organisation or group.
+
+type requester struct {
+	who   rooms.Requester
+	pages pages.RequesterPages
+}
+
+// requesterFunc finds who is asking, or answers the request itself and returns false.
+type requesterFunc func(w http.ResponseWriter, r *http.Request) (requester, bool)
+
+func (s *Server) partnerRequester(_ http.ResponseWriter, r *http.Request) (requester, bool) {
+	u := currentUser(r)
+	return requester{
+		who:   rooms.Requester{OrgID: *u.OrgID, UserID: u.ID, ReplyTo: u.Email, Lang: string(i18n.LangOf(r.Context()))},
+		pages: pages.RequesterPages{Base: "/partner/rom", Name: u.OrgName},
+	}, true
+}
+
+// contactRequester finds the contact person of the link; an unknown or ended link gets a
+// kind 404 page. Pages behind the link are never cached or indexed.
+func (s *Server) contactRequester(w http.ResponseWriter, r *http.Request) (requester, bool) {
+	w.Header().Set("Cache-Control", "no-store")
+	c, err := rooms.ContactByLink(r.Context(), s.db, r.PathValue("token"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "roomreq.expired.title"), pages.RoomLinkExpired())
+		return requester{}, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return requester{}, false
+	}
+	return requester{
+		who:   rooms.Requester{GroupID: c.GroupID, ReplyTo: c.Email, Lang: string(i18n.LangOf(r.Context()))},
+		pages: pages.RequesterPages{Base: "/gruppe/" + r.PathValue("token"), Name: c.GroupName, Contact: c.Name},
+	}, true
+}
+
+func (s *Server) renderRequester(w http.ResponseWriter, r *http.Request, status int, q requester, title string, body templ.Component) {
+	p := s.layout(r, title)
+	p.NoIndex = q.pages.Contact != ""
+	s.renderPage(w, r, status, p, body)
+}
+
+// roomSchedule lists the requester's meetings from today on.
+func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, ok := find(w, r)
+		if !ok {
+			return
+		}
+		list, total, err := rooms.Schedule(r.Context(), s.db, q.who, s.now(), perPage, offset(r))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.renderRequester(w, r, http.StatusOK, q, i18n.T(r.Context(), "roomreq.schedule"),
+			pages.RoomSchedule(pages.RoomSchedulePage{RequesterPages: q.pages, Meetings: list, Pager: pager(r, total)}))
+	}
+}
+
+func (s *Server) roomRequestPage(find requesterFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if q, ok := find(w, r); ok {
+			s.renderRequestForm(w, r, http.StatusOK, q, pages.RoomRequestFormPage{Frequency: rooms.Once, Start: "18:00", End: "19:30"})
+		}
+	}
+}
+
+func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, status int, q requester, f pages.RoomRequestFormPage) {
+	all, err := rooms.NewStore(s.db).Rooms(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, room := range all {
+		if room.Bookable {
+			f.Rooms = append(f.Rooms, room)
+		}
+	}
+	f.RequesterPages = q.pages
+	s.renderRequester(w, r, status, q, i18n.T(r.Context(), "roomreq.new"), pages.RoomRequestForm(f))
+}
+
+// parseRoomRequest reads and checks the request form against today in Oslo.
+func parseRoomRequest(r *http.Request, needTitle bool, today time.Time) (pages.RoomRequestFormPage, rooms.Series) {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := pages.RoomRequestFormPage{Title: v("title"), Date: v("date"), Start: v("start"), End: v("end"),
+		Frequency: v("frequency"), Until: v("until"), Message: v("message")}
+	f.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
+	if f.RoomID <= 0 {
+		f.Errors.Add("room", "booking.room.required")
+	}
+	if needTitle && f.Errors.Required("title", f.Title, "booking.title.required") {
+		f.Errors.MaxLength("title", f.Title, 120, "form.tooLong")
+	}
+	f.Errors.MaxLength("message", f.Message, 1000, "form.tooLong")
+	sr := rooms.Series{Frequency: f.Frequency}
+	var err error
+	if sr.First, err = time.ParseInLocation(time.DateOnly, f.Date, tz.Oslo); err != nil {
+		f.Errors.Add("date", "rooms.date.required")
+	} else if sr.First.Before(today) {
+		f.Errors.Add("date", "roomreq.date.past")
+	}
+	if sr.Start, err = rooms.ParseClock(f.Start); err != nil {
+		f.Errors.Add("start", "booking.time.invalid")
+	}
+	if sr.End, err = rooms.ParseClock(f.End); err != nil {
+		f.Errors.Add("end", "booking.time.invalid")
+	}
+	if f.Until != "" && f.Frequency != rooms.Once {
+		if sr.Until, err = time.ParseInLocation(time.DateOnly, f.Until, tz.Oslo); err != nil {
+			f.Errors.Add("until", "form.date.invalid")
+		}
+	}
+	if f.Errors.OK() {
+		f.Errors.Merge(sr.Validate())
+	}
+	return f, sr
+}
+
+func (s *Server) requestRoom(find requesterFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, ok := find(w, r)
+		if !ok || !s.parseForm(w, r) {
+			return
+		}
+		f, sr := parseRoomRequest(r, q.pages.Contact == "", tz.Midnight(s.now()))
+		if f.Errors.OK() {
+			_, err := rooms.RequestSlot(r.Context(), s.db, q.who, f.RoomID, f.Title, sr, f.Message)
+			switch {
+			case errors.Is(err, postgres.ErrNotFound), errors.Is(err, postgres.ErrInvalid):
+				f.Errors.Add("room", "booking.room.required")
+			case err != nil:
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		if !f.Errors.OK() {
+			s.renderRequestForm(w, r, http.StatusUnprocessableEntity, q, f)
+			return
+		}
+		s.flash(r, "roomreq.sentDone")
+		http.Redirect(w, r, q.pages.Base+"/foresporsler", http.StatusSeeOther)
+	}
+}
+
+// requestCancel asks for one of the requester's future meetings to be cancelled.
+func (s *Server) requestCancel(find requesterFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, ok := find(w, r)
+		if !ok || !s.parseForm(w, r) {
+			return
+		}
+		occ, _ := strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
+		_, err := rooms.RequestCancel(r.Context(), s.db, q.who, occ, "")
+		switch {
+		case errors.Is(err, postgres.ErrNotFound):
+			s.notFound(w, r)
+			return
+		case errors.Is(err, postgres.ErrConflict): // asked already: the same answer
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		}
+		s.flash(r, "roomreq.cancelSent")
+		http.Redirect(w, r, q.pages.Base, http.StatusSeeOther)
+	}
+}
+
+func (s *Server) roomRequestList(find requesterFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, ok := find(w, r)
+		if !ok {
+			return
+		}
+		list, total, err := rooms.Requests(r.Context(), s.db, &q.who, "", perPage, offset(r))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.renderRequester(w, r, http.StatusOK, q, i18n.T(r.Context(), "roomreq.list"),
+			pages.RoomRequests(pages.RoomRequestsPage{RequesterPages: q.pages, Requests: list, Pager: pager(r, total)}))
+	}
+}
+
+func (s *Server) withdrawRequest(find requesterFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, ok := find(w, r)
+		if !ok || !s.parseForm(w, r) {
+			return
+		}
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		err := rooms.Withdraw(r.Context(), s.db, q.who, id)
+		switch {
+		case errors.Is(err, postgres.ErrNotFound):
+			s.notFound(w, r)
+			return
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		}
+		s.flash(r, "roomreq.withdrawn")
+		http.Redirect(w, r, q.pages.Base+"/foresporsler", http.StatusSeeOther)
+	}
+}
+
+// Staff: the list of requests and the decision.
+
+func (s *Server) adminRoomRequests(w http.ResponseWriter, r *http.Request) {
+	p := pages.AdminRoomRequestsPage{Status: r.URL.Query().Get("status")}
+	switch p.Status {
+	case "alle":
+		p.Status = ""
+	case rooms.Approved, rooms.Declined, rooms.Withdrawn:
+	default:
+		p.Status = rooms.Pending
+	}
+	var total int
+	var err error
+	if p.Requests, total, err = rooms.Requests(r.Context(), s.db, nil, p.Status, perPage, offset(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Pager = pager(r, total)
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "roomreq.admin.title"), pages.AdminRoomRequests(p))
+}
+
+func (s *Server) adminRoomRequest(w http.ResponseWriter, r *http.Request) {
+	s.renderRoomRequest(w, r, http.StatusOK, pages.AdminRoomRequestPage{})
+}
+
+// renderRoomRequest shows the request of the path with what stands in its way now (unless p
+// already holds the conflicts found on saving).
+func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, status int, p pages.AdminRoomRequestPage) {
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var err error
+	if p.Request, err = rooms.GetRequest(ctx, s.db, id); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Request.Kind == rooms.KindSlot && p.Request.Status == rooms.Pending && p.Conflicts == nil {
+		if p.Conflicts, err = rooms.NewStore(s.db).Preview(ctx, p.Request); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store") // the requester's address
+	s.render(w, r, status, i18n.T(ctx, "roomreq.admin.title"), pages.AdminRoomRequest(p))
+}
+
+// decideRoomRequest approves (approve=true) or declines a request; the answer e-mail and the
+// audit line are written in the decision's transaction.
+func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		ctx := r.Context()
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		p := pages.AdminRoomRequestPage{Override: strings.TrimSpace(r.PostFormValue("override")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+		d := rooms.Decision{By: currentUser(r).ID, Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
+		if !approve && p.Errors.Required("reason", p.Reason, "roomreq.reason.required") {
+			p.Errors.MaxLength("reason", p.Reason, 500, "form.tooLong")
+		}
+		p.Errors.MaxLength("override", p.Override, 300, "form.tooLong")
+		if !p.Errors.OK() {
+			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
+			return
+		}
+		_, _, err := rooms.NewStore(s.db).Decide(ctx, id, d, func(tx pgx.Tx, q rooms.Request, res rooms.Result) error {
+			if err := s.mailRoomAnswer(r, tx, q, res); err != nil {
+				return err
+			}
+			action := audit.RoomRequestDeclined
+			if approve {
+				action = audit.RoomRequestApproved
+			}
+			return audit.Record(ctx, tx, actor(r), audit.Entry{Action: action, Entity: "room_request", EntityID: q.ID,
+				Details: map[string]any{"kind": q.Kind, "booking_id": res.BookingID, "booked": res.Booked, "skipped": len(res.Skipped)}})
+		})
+		var ce *rooms.ErrConflicts
+		switch {
+		case errors.As(err, &ce):
+			p.Conflicts = ce.Conflicts
+			s.renderRoomRequest(w, r, http.StatusConflict, p)
+			return
+		case errors.Is(err, rooms.ErrDecided):
+			s.flash(r, "roomreq.alreadyDecided")
+		case errors.Is(err, postgres.ErrNotFound):
+			s.notFound(w, r)
+			return
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		case approve:
+			s.flash(r, "roomreq.approved")
+		default:
+			s.flash(r, "roomreq.declined")
+		}
+		http.Redirect(w, r, "/admin/foresporsler/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	}
+}
+
+// mailRoomAnswer queues the answer to the requester, in the language they asked in. A partner
+// gets the link to their requests; a contact person's private link is not stored, so theirs
+// has none (the mail says all there is).
+func (s *Server) mailRoomAnswer(r *http.Request, tx pgx.Tx, q rooms.Request, res rooms.Result) error {
+	lang := i18n.Lang(q.Lang)
+	a := mail.RoomAnswer{Approved: q.Status == rooms.Approved, Cancel: q.Kind == rooms.KindCancel, Room: q.RoomName, Reason: q.Reason}
+	slots := q.Slots()
+	if len(slots) > 0 {
+		a.First = slots[0].Start
+	}
+	if q.Kind == rooms.KindSlot && q.Series.Frequency != rooms.Once {
+		a.Repeats = i18n.Translate(lang, "mail.room.repeats."+q.Series.Frequency,
+			"Until", mail.FormatDate(lang, q.Series.Until))
+	}
+	for _, c := range res.Skipped {
+		a.Skipped = append(a.Skipped, c.Start)
+	}
+	link := ""
+	if q.OrgID != 0 {
+		link = s.absURL("/partner/rom/foresporsler")
+	}
+	m := mail.RoomAnswerMessage(lang, a, link)
+	m.To = q.ReplyTo
+	_, err := s.outbox.Enqueue(r.Context(), tx, m)
+	return err
+}
+
+// Staff: a group's rooms page, with its contact person and schedule.
+
+func (s *Server) groupRooms(w http.ResponseWriter, r *http.Request) {
+	s.renderGroupRooms(w, r, http.StatusOK, nil, nil)
+}
+
+// renderGroupRooms shows the page; form is the contact form as typed when it had errors.
+func (s *Server) renderGroupRooms(w http.ResponseWriter, r *http.Request, status int, form *rooms.Contact, errs validate.Errors) {
+	g, ok := s.groupFromPath(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	p := pages.GroupRoomsPage{GroupID: g.ID, GroupName: g.Name, Errors: errs}
+	c, err := rooms.GroupContact(ctx, s.db, g.ID)
+	switch {
+	case err == nil:
+		p.Contact, p.HasContact = c, true
+	case !errors.Is(err, postgres.ErrNotFound):
+		s.serverError(w, r, err)
+		return
+	}
+	if form != nil {
+		p.Contact.Name, p.Contact.Email, p.Contact.Phone = form.Name, form.Email, form.Phone
+	}
+	var total int
+	if p.Meetings, total, err = rooms.Schedule(ctx, s.db, rooms.Requester{GroupID: g.ID}, s.now(), perPage, offset(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Pager = pager(r, total)
+	w.Header().Set("Cache-Control", "no-store") // the contact's address and phone
+	s.render(w, r, status, i18n.T(ctx, "grouprooms.title"), pages.GroupRooms(p))
+}
+
+func groupRoomsURL(id int64) string { return "/admin/grupper/" + strconv.FormatInt(id, 10) + "/rom" }
+
+func (s *Server) saveGroupContact(w http.ResponseWriter, r *http.Request) {
+	g, ok := s.groupFromPath(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	c := rooms.Contact{GroupID: g.ID, Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone")}
+	if errs := c.Validate(); !errs.OK() {
+		s.renderGroupRooms(w, r, http.StatusUnprocessableEntity, &c, errs)
+		return
+	}
+	if err := rooms.SetContact(r.Context(), s.db, c); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "grouprooms.contact.saved")
+	http.Redirect(w, r, groupRoomsURL(g.ID), http.StatusSeeOther)
+}
+
+func (s *Server) removeGroupContact(w http.ResponseWriter, r *http.Request) {
+	g, ok := s.groupFromPath(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if err := rooms.RemoveContact(r.Context(), s.db, g.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "grouprooms.contact.removed")
+	http.Redirect(w, r, groupRoomsURL(g.ID), http.StatusSeeOther)
+}
+
+// sendContactLink makes a new private link for the contact person (ending the old one) and
+// mails it, in one transaction.
+func (s *Server) sendContactLink(w http.ResponseWriter, r *http.Request) {
+	g, ok := s.groupFromPath(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		c, token, expires, err := rooms.IssueContactLink(ctx, tx, g.ID)
+		if err != nil {
+			return err
+		}
+		m := mail.ContactLink(i18n.LangOf(ctx), c.Name, s.absURL("/gruppe/"+token), expires)
+		m.To = c.Email
+		if _, err := s.outbox.Enqueue(ctx, tx, m); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ContactLinkSent, Entity: "group", EntityID: g.ID})
+	})
+	switch {
+	case errors.Is(err, postgres.ErrNotFound):
+		s.renderGroupRooms(w, r, http.StatusUnprocessableEntity, nil, validate.Errors{{Field: "name", Msg: "grouprooms.contact.first"}})
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "grouprooms.link.done")
+	http.Redirect(w, r, groupRoomsURL(g.ID), http.StatusSeeOther)
+}
