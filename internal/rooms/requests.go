@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
-	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // Request kinds and statuses.
@@ -143,10 +142,9 @@ func scanRequest(row pgx.CollectableRow) (Request, error) {
 	err := row.Scan(&q.ID, &q.Kind, &q.OrgID, &q.GroupID, &q.From, &q.ReplyTo, &q.Lang, &q.RoomID, &q.RoomName, &q.Title,
 		&first, &start, &end, &q.Series.Frequency, &until, &q.OccurrenceID, &q.BookingID,
 		&q.Message, &q.Status, &q.Reason, &q.CreatedAt, &q.DecidedAt)
-	// Dates come back as UTC midnights; they are local dates.
-	q.Series.First = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, tz.Oslo)
+	q.Series.First = localDate(first)
 	if until != nil {
-		q.Series.Until = time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, tz.Oslo)
+		q.Series.Until = localDate(*until)
 	}
 	q.Series.Start = time.Duration(start * float64(time.Second))
 	q.Series.End = time.Duration(end * float64(time.Second))

@@ -344,9 +344,7 @@ func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holi
 	}
 	day := tz.Midnight(local)
 	for _, c := range closures {
-		first := time.Date(c.first.Year(), c.first.Month(), c.first.Day(), 0, 0, 0, 0, tz.Oslo)
-		last := time.Date(c.last.Year(), c.last.Month(), c.last.Day(), 0, 0, 0, 0, tz.Oslo)
-		if !day.Before(first) && !day.After(last) {
+		if !day.Before(localDate(c.first)) && !day.After(localDate(c.last)) {
 			return "rooms.closed.closure", c.reason
 		}
 	}

@@ -155,14 +155,18 @@ var matrix = map[string][]outcome{
 	"POST /gruppe/{token}/avlys":                   nobody,
 	"POST /gruppe/{token}/foresporsler/{id}/trekk": nobody,
 
-	"GET /admin/foresporsler":                staffOnly,
-	"GET /admin/foresporsler/{id}":           staffMissing,
-	"POST /admin/foresporsler/{id}/godkjenn": staffMissing,
-	"POST /admin/foresporsler/{id}/avslag":   staffMissing,
-	"GET /admin/grupper/{id}/rom":            staffMissing,
-	"POST /admin/grupper/{id}/kontakt":       staffMissing,
-	"POST /admin/grupper/{id}/kontakt/lenke": staffMissing,
-	"POST /admin/grupper/{id}/kontakt/slett": staffMissing,
+	"GET /admin/apningstider":                    staffOnly,
+	"POST /admin/apningstider":                   staffOnly,
+	"POST /admin/apningstider/stengt":            staffOnly,
+	"POST /admin/apningstider/stengt/{id}/slett": staffMissing,
+	"GET /admin/foresporsler":                    staffOnly,
+	"GET /admin/foresporsler/{id}":               staffMissing,
+	"POST /admin/foresporsler/{id}/godkjenn":     staffMissing,
+	"POST /admin/foresporsler/{id}/avslag":       staffMissing,
+	"GET /admin/grupper/{id}/rom":                staffMissing,
+	"POST /admin/grupper/{id}/kontakt":           staffMissing,
+	"POST /admin/grupper/{id}/kontakt/lenke":     staffMissing,
+	"POST /admin/grupper/{id}/kontakt/slett":     staffMissing,
 }
 
 // routesOf lists every "METHOD pattern" of a router.

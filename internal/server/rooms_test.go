@@ -143,6 +143,20 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	tab.Go(t, app.URL+"/admin/bookinger/ny")
 	tab.Fill(t, "felt-title", "")
 	tab.Click(t, "main form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+
+	// The booking page with its cancel-a-period form in its error state.
+	tab.Go(t, app.URL+booking)
+	tab.Click(t, "form[action$='/avlys'] button", browsertest.Status(http.StatusUnprocessableEntity))
+
+	// Opening hours and closures, with both forms in their error state.
+	staff.post("/admin/apningstider/stengt", url.Values{"first": {"2026-12-21"}, "last": {"2027-01-02"}, "reason": {"Juleferie"}})
+	got = tab.Go(t, app.URL+"/admin/apningstider")
+	if !strings.Contains(got.Text, "Juleferie") || !strings.Contains(got.Text, "møte er booket i perioden") {
+		t.Errorf("house page: %s", got.Text)
+	}
+	tab.SetValue(t, "felt-closes-2", "08:00")
+	tab.Click(t, "form[action='/admin/apningstider'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	tab.Click(t, "form[action='/admin/apningstider/stengt'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 }
 
 func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
@@ -228,5 +242,68 @@ func TestCancelAPeriodOverHTTP(t *testing.T) {
 	}
 	if n := cancelled(); n != 2 {
 		t.Errorf("%d cancelled, want 2 (8 and 15 September)", n)
+	}
+}
+
+// Staff change the opening hours and add a closure on the house page; bad input is explained
+// next to its field and saves nothing; a booking then follows the new rules.
+func TestOpeningHoursAndClosuresOverHTTP(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	id := app.room(t, "Lind")
+	staff := app.client(t).login(p.staff.Email)
+	res, body := staff.get("/admin/apningstider")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="felt-opens-1" name="opens-1" type="time" value="09:00"`) || !strings.Contains(body, "17. mai") {
+		t.Fatalf("house page = %d:\n%s", res.StatusCode, body)
+	}
+	hours := url.Values{}
+	for d := 1; d <= 7; d++ {
+		n := strconv.Itoa(d)
+		hours.Set("open-"+n, "on")
+		hours.Set("opens-"+n, "08:00")
+		hours.Set("closes-"+n, "23:00")
+	}
+	hours.Del("open-7")
+	hours.Set("closes-3", "07:00")
+	res, body = staff.post("/admin/apningstider", hours)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Slutt må være etter start.") || !strings.Contains(body, `value="07:00"`) {
+		t.Errorf("hours closing before opening = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM opening_hours WHERE opens = '08:00'`); n != 0 {
+		t.Fatalf("bad hours saved %d days", n)
+	}
+	hours.Set("closes-3", "23:00")
+	if res, _ = staff.post("/admin/apningstider", hours); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save hours = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM opening_hours WHERE opens = '08:00' AND closes = '23:00'`); n != 6 {
+		t.Errorf("%d open days saved, want 6 (Sunday closed)", n)
+	}
+	// 22:00–23:00 on a Wednesday is now inside the hours.
+	late := bookingForm(id, "2027-09-01", "once", "")
+	late.Set("start", "22:00")
+	late.Set("end", "23:00")
+	if res, _ = staff.post("/admin/bookinger/ny", late); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("booking in the new hours = %d", res.StatusCode)
+	}
+
+	res, body = staff.post("/admin/apningstider/stengt", url.Values{"first": {"2027-09-10"}, "last": {"2027-09-08"}, "reason": {""}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv hvorfor huset er stengt.") || !strings.Contains(body, "Til-datoen må være") {
+		t.Errorf("bad closure = %d", res.StatusCode)
+	}
+	if res, _ = staff.post("/admin/apningstider/stengt", url.Values{"first": {"2027-09-06"}, "last": {"2027-09-10"}, "reason": {"Maling"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add closure = %d", res.StatusCode)
+	}
+	res, body = staff.post("/admin/bookinger/ny", bookingForm(id, "2027-09-07", "once", ""))
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "Maling") {
+		t.Errorf("booking in the closure = %d", res.StatusCode)
+	}
+	var closure int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM closures`).Scan(&closure)
+	if res, _ = staff.post("/admin/apningstider/stengt/"+itoa(closure)+"/slett", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete closure = %d", res.StatusCode)
+	}
+	if res, _ = staff.post("/admin/bookinger/ny", bookingForm(id, "2027-09-07", "once", "")); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("booking after the closure was deleted = %d", res.StatusCode)
 	}
 }

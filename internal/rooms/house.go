@@ -1,0 +1,159 @@
+package rooms
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+)
+
+// DayHours are the house's opening hours on one ISO weekday (1 is Monday).
+type DayHours struct {
+	Weekday       int
+	Open          bool
+	Opens, Closes time.Duration // local time of day
+}
+
+// Week is the opening hours of each day, Monday first.
+type Week [7]DayHours
+
+// OpeningHours returns the house's week; a day without a row is closed.
+func OpeningHours(ctx context.Context, db postgres.DBTX) (Week, error) {
+	var w Week
+	for i := range w {
+		w[i].Weekday = i + 1
+	}
+	open, _, err := houseRules(ctx, db, nil)
+	if err != nil {
+		return w, err
+	}
+	for d, h := range open {
+		w[d-1] = DayHours{Weekday: d, Open: true, Opens: h.opens, Closes: h.closes}
+	}
+	return w, nil
+}
+
+// Validate checks that every open day closes after it opens; fields are opens-N / closes-N.
+func (w Week) Validate() validate.Errors {
+	var e validate.Errors
+	for _, d := range w {
+		if d.Open && d.Closes <= d.Opens {
+			e.Add(fmt.Sprintf("closes-%d", d.Weekday), "rooms.end.afterStart")
+		}
+	}
+	return e
+}
+
+// SetOpeningHours replaces the week. Meetings already booked are not touched: the hours
+// apply to new bookings.
+func SetOpeningHours(ctx context.Context, db postgres.DBTX, w Week) error {
+	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM opening_hours`); err != nil {
+			return err
+		}
+		for _, d := range w {
+			if !d.Open {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO opening_hours (weekday, opens, closes)
+				VALUES ($1, make_interval(secs => $2)::time, make_interval(secs => $3)::time)`,
+				d.Weekday, d.Opens.Seconds(), d.Closes.Seconds()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rooms: opening hours: %w", postgres.MapError(err))
+	}
+	return nil
+}
+
+// Closure is a period the house is closed besides the public holidays: the Christmas
+// closure, a renovation. First and Last are local dates, both included.
+type Closure struct {
+	ID          int64
+	First, Last time.Time
+	Reason      string
+	Booked      int // active meetings booked in it (Closures fills it in)
+}
+
+// Validate trims the reason and checks the closure; messages are catalogue ids.
+func (c *Closure) Validate() validate.Errors {
+	var e validate.Errors
+	c.Reason = strings.TrimSpace(c.Reason)
+	if c.First.IsZero() {
+		e.Add("first", "rooms.date.required")
+	}
+	if c.Last.IsZero() {
+		e.Add("last", "rooms.date.required")
+	} else if !c.First.IsZero() && c.Last.Before(c.First) {
+		e.Add("last", "booking.cancelRange.order")
+	}
+	if e.Required("reason", c.Reason, "closure.reason.required") {
+		e.MaxLength("reason", c.Reason, 200, "form.tooLong")
+	}
+	return e
+}
+
+// Closures lists the closures that end on or after from, soonest first.
+func Closures(ctx context.Context, db postgres.DBTX, from time.Time, limit, offset int) ([]Closure, int, error) {
+	day := from.In(tz.Oslo).Format(time.DateOnly)
+	var total int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM closures WHERE last_day >= $1::date`, day).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("rooms: closures: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT c.id, c.first_day, c.last_day, c.reason,
+			(SELECT count(*) FROM booking_occurrences o WHERE o.cancelled_at IS NULL
+				AND lower(o.during) >= c.first_day::timestamp AT TIME ZONE 'Europe/Oslo'
+				AND lower(o.during) < (c.last_day + 1)::timestamp AT TIME ZONE 'Europe/Oslo')
+		FROM closures c WHERE c.last_day >= $1::date ORDER BY c.first_day, c.id LIMIT $2 OFFSET $3`, day, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rooms: closures: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Closure, error) {
+		var c Closure
+		err := r.Scan(&c.ID, &c.First, &c.Last, &c.Reason, &c.Booked)
+		c.First, c.Last = localDate(c.First), localDate(c.Last)
+		return c, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("rooms: closures: %w", err)
+	}
+	return list, total, nil
+}
+
+// localDate reads a date column (midnight UTC) as the local date it is.
+func localDate(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, tz.Oslo)
+}
+
+// AddClosure saves a closure. Meetings already booked in it are not cancelled: staff do that
+// on each booking, deciding per group.
+func AddClosure(ctx context.Context, db postgres.DBTX, c Closure) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, `INSERT INTO closures (first_day, last_day, reason) VALUES ($1::date, $2::date, $3) RETURNING id`,
+		c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly), c.Reason).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("rooms: closure: %w", postgres.MapError(err))
+	}
+	return id, nil
+}
+
+// DeleteClosure removes a closure; an unknown id is ErrNotFound.
+func DeleteClosure(ctx context.Context, db postgres.DBTX, id int64) error {
+	tag, err := db.Exec(ctx, `DELETE FROM closures WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("rooms: closure: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("rooms: closure: %w", postgres.ErrNotFound)
+	}
+	return nil
+}

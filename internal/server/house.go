@@ -1,0 +1,125 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// The house's opening hours and closures. Bookings outside them are refused unless staff
+// give an override reason; the public holidays are computed (rooms.Holidays).
+
+func (s *Server) housePage(w http.ResponseWriter, r *http.Request) {
+	s.renderHouse(w, r, http.StatusOK, pages.HousePage{})
+}
+
+// renderHouse fills in what p lacks: the stored hours (unless p holds them as typed), the
+// closures from today on and the coming public holidays.
+func (s *Server) renderHouse(w http.ResponseWriter, r *http.Request, status int, p pages.HousePage) {
+	ctx := r.Context()
+	if p.Hours[0].Weekday == 0 {
+		week, err := rooms.OpeningHours(ctx, s.db)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.Hours = pages.HoursForm(week)
+	}
+	today := tz.Midnight(s.now())
+	var total int
+	var err error
+	if p.Closures, total, err = rooms.Closures(ctx, s.db, today, perPage, offset(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Pager = pager(r, total)
+	for _, h := range append(rooms.Holidays(today.Year()), rooms.Holidays(today.Year()+1)...) {
+		if !h.Date.Before(today) {
+			p.Holidays = append(p.Holidays, h)
+		}
+	}
+	s.render(w, r, status, i18n.T(ctx, "house.title"), pages.House(p))
+}
+
+// saveHours replaces the weekly opening hours; a day is open when its box is ticked.
+func (s *Server) saveHours(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	var p pages.HousePage
+	var week rooms.Week
+	for i := range week {
+		d := i + 1
+		n := strconv.Itoa(d)
+		p.Hours[i] = pages.HoursDay{Weekday: d, Open: r.PostFormValue("open-"+n) == "on",
+			Opens: strings.TrimSpace(r.PostFormValue("opens-" + n)), Closes: strings.TrimSpace(r.PostFormValue("closes-" + n))}
+		week[i] = rooms.DayHours{Weekday: d, Open: p.Hours[i].Open}
+		if !week[i].Open {
+			continue
+		}
+		var err error
+		if week[i].Opens, err = rooms.ParseClock(p.Hours[i].Opens); err != nil {
+			p.HoursErrors.Add("opens-"+n, "booking.time.invalid")
+		}
+		if week[i].Closes, err = rooms.ParseClock(p.Hours[i].Closes); err != nil {
+			p.HoursErrors.Add("closes-"+n, "booking.time.invalid")
+		}
+	}
+	p.HoursErrors.Merge(week.Validate())
+	if !p.HoursErrors.OK() {
+		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if err := rooms.SetOpeningHours(r.Context(), s.db, week); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "house.hours.saved")
+	http.Redirect(w, r, "/admin/apningstider", http.StatusSeeOther)
+}
+
+func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := pages.HousePage{Closure: pages.ClosureForm{First: r.PostFormValue("first"), Last: r.PostFormValue("last"), Reason: r.PostFormValue("reason")}}
+	c := rooms.Closure{Reason: p.Closure.Reason}
+	c.First, _ = time.ParseInLocation(time.DateOnly, p.Closure.First, tz.Oslo)
+	c.Last, _ = time.ParseInLocation(time.DateOnly, p.Closure.Last, tz.Oslo)
+	if p.ClosureErrors = c.Validate(); !p.ClosureErrors.OK() {
+		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if _, err := rooms.AddClosure(r.Context(), s.db, c); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "house.closures.added")
+	http.Redirect(w, r, "/admin/apningstider", http.StatusSeeOther)
+}
+
+func (s *Server) deleteClosure(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	err := rooms.DeleteClosure(r.Context(), s.db, id)
+	switch {
+	case errors.Is(err, postgres.ErrNotFound):
+		s.notFound(w, r)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "house.closures.deleted")
+	http.Redirect(w, r, "/admin/apningstider", http.StatusSeeOther)
+}
