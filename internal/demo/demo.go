@@ -83,8 +83,10 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 		if _, err = seedKeys(ctx, tx); err != nil {
 			return err
 		}
-		res.Users, err = seedUsers(ctx, tx)
-		return err
+		if res.Users, err = seedUsers(ctx, tx); err != nil {
+			return err
+		}
+		return seedRequests(ctx, tx, time.Now())
 	})
 	if err != nil {
 		return res, fmt.Errorf("demo: %w", err)

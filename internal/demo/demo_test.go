@@ -21,6 +21,17 @@ func TestSeedGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for sql, want := range map[string]int{
+		`SELECT count(*) FROM booking_requests WHERE status = 'pending' AND kind = 'slot' AND org_id IS NOT NULL`:     1,
+		`SELECT count(*) FROM booking_requests WHERE status = 'pending' AND kind = 'cancel' AND group_id IS NOT NULL`: 1,
+		`SELECT count(*) FROM group_contacts`:                      3,
+		`SELECT count(*) FROM closures WHERE reason = 'Juleferie'`: 1,
+	} {
+		var n int
+		if err := db.QueryRow(ctx, sql).Scan(&n); err != nil || n != want {
+			t.Errorf("%s = %d, %v; want %d after seeding twice", sql, n, err, want)
+		}
+	}
 	if first.Groups < 15 || again.Groups != 0 {
 		t.Errorf("groups added: %d, then %d; want at least 15, then 0", first.Groups, again.Groups)
 	}

@@ -1,0 +1,83 @@
+package demo
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	bookingrooms "github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+// contactNames are fictional contact persons for the first groups with a standing booking.
+var contactNames = []struct{ name, email string }{
+	{"Hilde Eksempel", "hilde@kontakt.demo.test"},
+	{"Omar Eksempel", "omar@kontakt.demo.test"},
+	{"Siv Eksempel", "siv@kontakt.demo.test"},
+}
+
+// seedRequests gives the house a Christmas closure, a few groups a contact person, and staff
+// something to answer: a partner's request for a room time and a contact person's request to
+// cancel a meeting. It runs once: a database with requests is left alone.
+func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	var any bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM booking_requests)`).Scan(&any); err != nil || any {
+		return err
+	}
+	today := tz.Midnight(now)
+	year := today.Year()
+	if today.Month() == time.January && today.Day() <= 2 {
+		year--
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO closures (first_day, last_day, reason)
+		SELECT make_date($1, 12, 22), make_date($1 + 1, 1, 2), 'Juleferie'
+		WHERE NOT EXISTS (SELECT 1 FROM closures WHERE first_day = make_date($1, 12, 22))`, year); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT group_id FROM bookings WHERE group_id IS NOT NULL ORDER BY group_id LIMIT $1`, len(contactNames))
+	if err != nil {
+		return err
+	}
+	groupIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	for i, g := range groupIDs {
+		c := contactNames[i]
+		if err := bookingrooms.SetContact(ctx, tx, bookingrooms.Contact{GroupID: g, Name: c.name, Email: c.email}); err != nil {
+			return err
+		}
+	}
+	if len(groupIDs) > 0 {
+		var occ int64
+		err := tx.QueryRow(ctx, `SELECT o.id FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
+			WHERE b.group_id = $1 AND o.cancelled_at IS NULL AND lower(o.during) > $2 ORDER BY lower(o.during) OFFSET 2 LIMIT 1`,
+			groupIDs[0], now).Scan(&occ)
+		if err == nil {
+			who := bookingrooms.Requester{GroupID: groupIDs[0], ReplyTo: contactNames[0].email, Lang: "nb"}
+			if _, err := bookingrooms.RequestCancel(ctx, tx, who, occ, "Flere er bortreist denne uka."); err != nil {
+				return err
+			}
+		} else if err != pgx.ErrNoRows {
+			return err
+		}
+	}
+	var orgID, userID int64
+	err = tx.QueryRow(ctx, `SELECT org_id, id FROM users WHERE email = 'per@angstringen.demo.test'`).Scan(&orgID, &userID)
+	if err == pgx.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var roomID int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM rooms WHERE bookable ORDER BY capacity DESC, id LIMIT 1`).Scan(&roomID); err != nil {
+		return err
+	}
+	first := today.AddDate(0, 0, 14+(4-tz.Weekday(today)+7)%7) // a Thursday in two or three weeks
+	sr := bookingrooms.Series{First: first, Start: 17 * time.Hour, End: 19 * time.Hour, Frequency: bookingrooms.Weekly, Until: first.AddDate(0, 0, 35)}
+	who := bookingrooms.Requester{OrgID: orgID, UserID: userID, ReplyTo: "per@angstringen.demo.test", Lang: "nb"}
+	_, err = bookingrooms.RequestSlot(ctx, tx, who, roomID, "Åpent medlemsmøte", sr, "Vi regner med 15–20 personer.")
+	return err
+}
