@@ -202,6 +202,21 @@ func (s *Store) Preview(ctx context.Context, q Request) ([]Conflict, error) {
 // ErrDecided is returned when a request is no longer pending (decided or withdrawn meanwhile).
 var ErrDecided = errors.New("rooms: the request is no longer pending")
 
+// ErrPast is returned when approving a request whose meetings have all begun: there is
+// nothing left to book or cancel.
+var ErrPast = errors.New("rooms: the request's meetings have passed")
+
+// ahead keeps the slots that start after now.
+func ahead(slots []Slot, now time.Time) []Slot {
+	out := slots[:0:0]
+	for _, sl := range slots {
+		if sl.Start.After(now) {
+			out = append(out, sl)
+		}
+	}
+	return out
+}
+
 // Decision is staff's answer to a request.
 type Decision struct {
 	By       int64  // the staff user
@@ -212,7 +227,8 @@ type Decision struct {
 }
 
 // Decide approves or declines a pending request in one transaction: approving a slot books it
-// (with the same conflict rules as a booking), approving a cancellation cancels the meeting.
+// (with the same conflict rules as a booking) the meetings still ahead, approving a
+// cancellation cancels the meeting; when nothing is ahead, approving is ErrPast.
 // then runs in the same transaction with the request as decided, so the answer e-mail and the
 // audit line exist if and only if the decision does. A booking conflict, also one that
 // appears in a race, is *ErrConflicts.
@@ -220,6 +236,7 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.
 	var q Request
 	var res Result
 	var b Booking
+	var slots []Slot
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status FROM booking_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
@@ -232,10 +249,14 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.
 		if q, err = GetRequest(ctx, tx, id); err != nil {
 			return err
 		}
+		slots = ahead(q.Slots(), time.Now())
+		if d.Approve && len(slots) == 0 {
+			return ErrPast
+		}
 		switch {
 		case d.Approve && q.Kind == KindSlot:
 			b = q.booking(d)
-			if res, err = BookTx(ctx, tx, b, q.Slots(), d.Skip); err != nil {
+			if res, err = BookTx(ctx, tx, b, slots, d.Skip); err != nil {
 				return err
 			}
 		case d.Approve:
@@ -260,9 +281,9 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.
 		return then(tx, q, res)
 	})
 	switch {
-	case err == nil, errors.Is(err, ErrDecided):
+	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrPast):
 	case q.Kind == KindSlot && d.Approve:
-		err = s.conflictOrError(ctx, b, q.Slots(), err) // *ErrConflicts, or wrapped
+		err = s.conflictOrError(ctx, b, slots, err) // *ErrConflicts, or wrapped
 	default:
 		err = fmt.Errorf("rooms: decide: %w", postgres.MapError(err))
 	}

@@ -171,6 +171,14 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if list, total, err := rooms.Requests(ctx, db, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
 		t.Errorf("the contact's requests, newest first, a page of 2: %d %v", total, err)
 	}
+	past, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -1),
+		Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Approve: true, Override: "test"}, noop); !errors.Is(err, rooms.ErrPast) {
+		t.Errorf("approve a request whose time has passed: %v", err)
+	}
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Reason: "Tiden er passert."}, noop); err != nil {
+		t.Errorf("decline it: %v", err)
+	}
 	pending, total, err := rooms.Requests(ctx, db, nil, rooms.Pending, 10, 0)
 	if err != nil || total != 0 || len(pending) != 0 {
 		t.Errorf("pending after all decisions: %d %v", total, err)

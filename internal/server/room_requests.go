@@ -310,6 +310,10 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 			p.Conflicts = ce.Conflicts
 			s.renderRoomRequest(w, r, http.StatusConflict, p)
 			return
+		case errors.Is(err, rooms.ErrPast):
+			p.Errors.Add("reason", "roomreq.past")
+			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
+			return
 		case errors.Is(err, rooms.ErrDecided):
 			s.flash(r, "roomreq.alreadyDecided")
 		case errors.Is(err, postgres.ErrNotFound):
