@@ -24,6 +24,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/localdb"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/server"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
@@ -121,7 +122,10 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 	case cfg.Production():
 		return nil, errors.New("SMTP_URL is required in production (e.g. smtp://user:password@smtp.example.no:587)")
 	}
-	retention := &signups.RetentionWorker{DB: pool, Months: cfg.RetentionMonths, Log: log}
+	retention := &signups.RetentionWorker{DB: pool, Months: cfg.RetentionMonths, Log: log,
+		Also: map[string]func(context.Context, int) (int64, error){
+			"room requests": func(ctx context.Context, months int) (int64, error) { return rooms.PurgeRequests(ctx, pool, months) },
+		}}
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, retention) },
 		Periodic: []*river.PeriodicJob{signups.RetentionJob()}})

@@ -282,6 +282,16 @@ func axe(ctx context.Context, t testing.TB, url string) {
 		}
 		t.Errorf("%s: accessibility (%s, %s): %s (%s)\n\t%s", url, v.ID, v.Impact, v.Description, v.HelpURL,
 			strings.Join(where, "\n\t"))
+	} // axe leaves duplicate ids "for review"; a duplicate id breaks labels, aria references and
+	// in-page links, so here it is an error.
+	dups, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => { const seen = new Set(), dup = new Set();
+		for (const e of document.querySelectorAll("[id]")) { if (seen.has(e.id)) dup.add(e.id); seen.add(e.id); }
+		return [...dup]; })()`))
+	if err != nil {
+		t.Fatalf("browsertest: %s: ids: %v", url, err)
+	}
+	if len(dups) > 0 {
+		t.Errorf("%s: accessibility (duplicate-id): the ids %q are used more than once", url, dups)
 	}
 }
 

@@ -56,6 +56,7 @@ func TestTheHarnessCatchesWhatItClaims(t *testing.T) {
 		{"clean page", `<p>Hei</p>`, ""},
 		{"image without text", `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`, "accessibility (image-alt"},
 		{"unlabelled field", `<form><input type="text" name="x"></form>`, "accessibility (label"},
+		{"duplicate id", `<h2 id="a">A</h2><p id="a">B</p>`, "accessibility (duplicate-id)"},
 		{"inline script under CSP", `<script>document.title = "x"</script>`, "browser console"},
 		{"page wider than a phone", `<div class="x"></div><svg width="600" height="10"></svg>`, "scrolls sideways"},
 	}

@@ -94,11 +94,11 @@ func IssueContactLink(ctx context.Context, db postgres.DBTX, groupID int64) (Con
 }
 
 // ContactByLink returns the contact person a private link belongs to; an unknown or ended
-// link is ErrNotFound.
+// link, or one of a closed group, is ErrNotFound.
 func ContactByLink(ctx context.Context, db postgres.DBTX, token string) (Contact, error) {
 	var c Contact
 	err := db.QueryRow(ctx, `SELECT c.group_id, g.name, c.name, c.email, c.phone, c.link_sent_at
-		FROM group_contacts c JOIN groups g ON g.id = c.group_id WHERE c.link_hash = $1 AND c.link_expires > now()`, tokens.Hash(token)).
+		FROM group_contacts c JOIN groups g ON g.id = c.group_id WHERE c.link_hash = $1 AND c.link_expires > now() AND g.status <> 'closed'`, tokens.Hash(token)).
 		Scan(&c.GroupID, &c.GroupName, &c.Name, &c.Email, &c.Phone, &c.LinkSentAt)
 	if err != nil {
 		return c, fmt.Errorf("rooms: contact link: %w", postgres.MapError(err))

@@ -54,6 +54,10 @@ func (w Week) Validate() validate.Errors {
 // apply to new bookings.
 func SetOpeningHours(ctx context.Context, db postgres.DBTX, w Week) error {
 	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+		// Two saves at once: the second waits and then replaces the first's week whole.
+		if _, err := tx.Exec(ctx, `LOCK TABLE opening_hours IN EXCLUSIVE MODE`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM opening_hours`); err != nil {
 			return err
 		}

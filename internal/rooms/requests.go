@@ -193,10 +193,14 @@ func GetRequest(ctx context.Context, db postgres.DBTX, id int64) (Request, error
 	return q, nil
 }
 
-// Preview lists what stands in the way of a slot request's meetings, as booking would find
-// it now (staff may override closed hours, so those are listed too).
-func (s *Store) Preview(ctx context.Context, q Request) ([]Conflict, error) {
-	return conflicts(ctx, s.db, q.RoomID, q.Slots(), false)
+// Ahead is the meetings of the request that start after now: what approving it would book
+// or cancel.
+func (q Request) Ahead(now time.Time) []Slot { return ahead(q.Slots(), now) }
+
+// Preview lists what stands in the way of a slot request's meetings still ahead, as booking
+// would find it now (staff may override closed hours, so those are listed too).
+func (s *Store) Preview(ctx context.Context, q Request, now time.Time) ([]Conflict, error) {
+	return conflicts(ctx, s.db, q.RoomID, q.Ahead(now), false)
 }
 
 // ErrDecided is returned when a request is no longer pending (decided or withdrawn meanwhile).
@@ -219,11 +223,12 @@ func ahead(slots []Slot, now time.Time) []Slot {
 
 // Decision is staff's answer to a request.
 type Decision struct {
-	By       int64  // the staff user
-	Approve  bool   // false: decline
-	Reason   string // required to decline; shown to the requester
-	Skip     bool   // approve the free meetings of a slot request and skip the rest
-	Override string // staff's reason to book outside opening hours or on a closure
+	Now      time.Time // the meetings that start after it are booked or cancelled
+	By       int64     // the staff user
+	Approve  bool      // false: decline
+	Reason   string    // required to decline; shown to the requester
+	Skip     bool      // approve the free meetings of a slot request and skip the rest
+	Override string    // staff's reason to book outside opening hours or on a closure
 }
 
 // Decide approves or declines a pending request in one transaction: approving a slot books it
@@ -237,6 +242,7 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.
 	var res Result
 	var b Booking
 	var slots []Slot
+	var bookErr error // only a failure to book may be a conflict; then's are passed on
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status FROM booking_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
@@ -249,7 +255,7 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.
 		if q, err = GetRequest(ctx, tx, id); err != nil {
 			return err
 		}
-		slots = ahead(q.Slots(), time.Now())
+		slots = q.Ahead(d.Now)
 		if d.Approve && len(slots) == 0 {
 			return ErrPast
 		}
@@ -257,6 +263,7 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.
 		case d.Approve && q.Kind == KindSlot:
 			b = q.booking(d)
 			if res, err = BookTx(ctx, tx, b, slots, d.Skip); err != nil {
+				bookErr = err
 				return err
 			}
 		case d.Approve:
@@ -282,7 +289,7 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.
 	})
 	switch {
 	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrPast):
-	case q.Kind == KindSlot && d.Approve:
+	case bookErr != nil && err == bookErr:
 		err = s.conflictOrError(ctx, b, slots, err) // *ErrConflicts, or wrapped
 	default:
 		err = fmt.Errorf("rooms: decide: %w", postgres.MapError(err))
@@ -336,4 +343,15 @@ func Schedule(ctx context.Context, db postgres.DBTX, who Requester, from time.Ti
 		return nil, 0, fmt.Errorf("rooms: schedule: %w", err)
 	}
 	return list, total, nil
+}
+
+// PurgeRequests deletes answered and withdrawn requests older than months: they hold the
+// requester's address and message. Pending ones stay until answered. The bookings made stay.
+func PurgeRequests(ctx context.Context, db postgres.DBTX, months int) (int64, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM booking_requests WHERE status <> 'pending'
+		AND coalesce(decided_at, created_at) < now() - make_interval(months => $1)`, months)
+	if err != nil {
+		return 0, fmt.Errorf("rooms: purge requests: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }

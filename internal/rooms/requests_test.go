@@ -109,23 +109,23 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 		!q.Series.Until.Equal(sr.Until) || len(q.Slots()) != 2 {
 		t.Fatalf("request read back: %+v %v", q, err)
 	}
-	preview, err := s.Preview(ctx, q)
+	preview, err := s.Preview(ctx, q, time.Now())
 	if err != nil || len(preview) != 1 || preview[0].Title != "B" {
 		t.Errorf("preview: %+v %v", preview, err)
 	}
 	noop := func(pgx.Tx, rooms.Request, rooms.Result) error { return nil }
-	_, _, err = s.Decide(ctx, slotID, rooms.Decision{By: 0, Approve: true, Override: "test"}, noop)
+	_, _, err = s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), By: 0, Approve: true, Override: "test"}, noop)
 	var ce *rooms.ErrConflicts
 	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 {
 		t.Fatalf("approve over a collision: %v", err)
 	}
 	// then's failure undoes the booking.
 	boom := errors.New("mail down")
-	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Approve: true, Skip: true, Override: "test"},
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"},
 		func(pgx.Tx, rooms.Request, rooms.Result) error { return boom }); !errors.Is(err, boom) {
 		t.Errorf("then failed: %v", err)
 	}
-	q, res, err := s.Decide(ctx, slotID, rooms.Decision{Approve: true, Skip: true, Override: "test"}, noop)
+	q, res, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"}, noop)
 	if err != nil || q.Status != rooms.Approved || res.Booked != 1 || len(res.Skipped) != 1 || q.DecidedAt == nil {
 		t.Fatalf("approve the free ones: %+v %+v %v", q, res, err)
 	}
@@ -133,11 +133,11 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err != nil || v.Holder != "org" || v.Title != "Likepersonsmøte" || len(v.Occurrences) != 1 {
 		t.Errorf("the booking made: %+v %v", v, err)
 	}
-	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Reason: "nei"}, noop); !errors.Is(err, rooms.ErrDecided) {
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Reason: "nei"}, noop); !errors.Is(err, rooms.ErrDecided) {
 		t.Errorf("deciding twice: %v", err)
 	}
 
-	q, _, err = s.Decide(ctx, cancelID, rooms.Decision{Approve: true}, noop)
+	q, _, err = s.Decide(ctx, cancelID, rooms.Decision{Now: time.Now(), Approve: true}, noop)
 	if err != nil || q.Status != rooms.Approved {
 		t.Fatalf("approve the cancellation: %v", err)
 	}
@@ -151,21 +151,24 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q, res, err = s.Decide(ctx, groupSlot, rooms.Decision{Approve: true, Override: "test"}, noop); err != nil || res.Booked != 3 {
+	if q, res, err = s.Decide(ctx, groupSlot, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, noop); err != nil || res.Booked != 3 {
 		t.Fatalf("approve the group's request: %+v %v", res, err)
 	}
 	if v, _ = s.Get(ctx, res.BookingID); v.Holder != "group" || v.Title != "a-gruppe" {
 		t.Errorf("group booking: %+v", v)
 	}
 	declined, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Reason: "Rommet pusses opp."}, noop); err != nil || q.Status != rooms.Declined || q.Reason == "" {
+	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Now: time.Now(), Reason: "Rommet pusses opp."}, noop); err != nil || q.Status != rooms.Declined || q.Reason == "" {
 		t.Errorf("decline: %+v %v", q, err)
 	}
 	withdrawn, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	if err := rooms.Withdraw(ctx, db, rooms.Requester{GroupID: own}, withdrawn); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("another group's contact withdraws: %v", err)
+	}
 	if err := rooms.Withdraw(ctx, db, contact, withdrawn); err != nil {
 		t.Errorf("withdraw: %v", err)
 	}
-	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Approve: true}, noop); !errors.Is(err, rooms.ErrDecided) {
+	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Now: time.Now(), Approve: true}, noop); !errors.Is(err, rooms.ErrDecided) {
 		t.Errorf("approve a withdrawn request: %v", err)
 	}
 	if list, total, err := rooms.Requests(ctx, db, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
@@ -173,15 +176,40 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	}
 	past, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -1),
 		Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if _, _, err := s.Decide(ctx, past, rooms.Decision{Approve: true, Override: "test"}, noop); !errors.Is(err, rooms.ErrPast) {
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, noop); !errors.Is(err, rooms.ErrPast) {
 		t.Errorf("approve a request whose time has passed: %v", err)
 	}
-	if _, _, err := s.Decide(ctx, past, rooms.Decision{Reason: "Tiden er passert."}, noop); err != nil {
+	// A weekly request whose first meeting has passed: the preview and the approval are about
+	// the meetings ahead only.
+	partly, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -8),
+		Start: 7 * time.Hour, End: 8 * time.Hour, Frequency: rooms.Weekly, Until: tz.Midnight(time.Now()).AddDate(0, 0, 14)}, "")
+	pq, _ := rooms.GetRequest(ctx, db, partly)
+	if preview, err := s.Preview(ctx, pq, time.Now()); err != nil || len(pq.Ahead(time.Now())) != 2 || len(preview) != 2 {
+		t.Errorf("partly past: %d ahead, preview %+v %v (07:00 is outside the hours)", len(pq.Ahead(time.Now())), preview, err)
+	}
+	if _, res, err := s.Decide(ctx, partly, rooms.Decision{Now: time.Now(), Approve: true, Override: "tidlig møte"}, noop); err != nil || res.Booked != 2 {
+		t.Errorf("approve the partly past request: %+v %v", res, err)
+	}
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Reason: "Tiden er passert."}, noop); err != nil {
 		t.Errorf("decline it: %v", err)
 	}
 	pending, total, err := rooms.Requests(ctx, db, nil, rooms.Pending, 10, 0)
 	if err != nil || total != 0 || len(pending) != 0 {
 		t.Errorf("pending after all decisions: %d %v", total, err)
+	}
+	// Retention: answered and withdrawn requests go after the period; pending ones stay.
+	stillPending, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	db.Exec(ctx, `UPDATE booking_requests SET created_at = now() - interval '2 years',
+		decided_at = CASE WHEN decided_at IS NOT NULL THEN now() - interval '2 years' END WHERE id <> $1`, groupSlot)
+	db.Exec(ctx, `UPDATE booking_requests SET created_at = now() - interval '3 years' WHERE id = $1`, stillPending)
+	if n, err := rooms.PurgeRequests(ctx, db, 12); err != nil || n != 6 {
+		t.Errorf("purged %d, %v; want the 6 old answered or withdrawn", n, err)
+	}
+	if _, err := rooms.GetRequest(ctx, db, stillPending); err != nil {
+		t.Errorf("a pending request was purged: %v", err)
+	}
+	if _, err := rooms.GetRequest(ctx, db, groupSlot); err != nil {
+		t.Errorf("a recent request was purged: %v", err)
 	}
 }
 
@@ -224,6 +252,14 @@ func TestContactLinks(t *testing.T) {
 		t.Errorf("the link survived a new address: %v", err)
 	}
 	_, token, _, _ = rooms.IssueContactLink(ctx, db, g)
+	db.Exec(ctx, `UPDATE groups SET status = 'closed'`)
+	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("the link of a closed group works: %v", err)
+	}
+	db.Exec(ctx, `UPDATE groups SET status = 'selfrunning'`)
+	if _, err := rooms.ContactByLink(ctx, db, token); err != nil {
+		t.Errorf("the link after the group reopened: %v", err)
+	}
 	if _, err := db.Exec(ctx, `UPDATE group_contacts SET link_expires = now() - interval '1 second'`); err != nil {
 		t.Fatal(err)
 	}
@@ -232,31 +268,47 @@ func TestContactLinks(t *testing.T) {
 	}
 }
 
-// Cancel one meeting, the rest of a series, or the meetings in a period.
+// Cancel one meeting, the rest of a series, or the meetings still ahead in a period.
 func TestCancelAPeriod(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db)
 	id := room(t, db, "Selje")
-	res, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "x", Holder: "internal", Frequency: rooms.Weekly}, weekly(tuesday, 6), false)
+	// Two weeks ago, and five weeks on from there.
+	first := future().AddDate(0, 0, -49)
+	res, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "x", Holder: "internal", Frequency: rooms.Weekly, OverrideReason: "test"},
+		weekly(first, 8), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 8 and 15 September: the second and third meetings.
-	n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{From: tuesday.AddDate(0, 0, 7), To: tuesday.AddDate(0, 0, 14), Reason: "høstferie"})
-	if err != nil || n != 2 {
-		t.Fatalf("cancel a period: %d %v", n, err)
+	// The whole series as a period: the meetings that have happened stay as they were.
+	n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{From: first, To: first.AddDate(0, 0, 7*7), Reason: "renovering"})
+	v, _ := s.Get(ctx, res.BookingID)
+	past := 0
+	for _, o := range v.Occurrences {
+		if o.Start.Before(time.Now()) {
+			past++
+			if o.Cancelled {
+				t.Errorf("a past meeting (%v) was cancelled", o.Start)
+			}
+		} else if !o.Cancelled {
+			t.Errorf("a meeting ahead (%v) was not cancelled", o.Start)
+		}
 	}
-	if _, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{From: tuesday.AddDate(0, 0, 8), To: tuesday.AddDate(0, 0, 13)}); !errors.Is(err, postgres.ErrNotFound) {
+	if err != nil || n != 8-past || past == 0 {
+		t.Fatalf("cancel a period: %d cancelled, %d past, %v", n, past, err)
+	}
+	if _, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{From: first.AddDate(0, 0, 1), To: first.AddDate(0, 0, 6)}); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("a period without meetings: %v", err)
 	}
-	v, _ := s.Get(ctx, res.BookingID)
-	got := ""
-	for _, o := range v.Occurrences {
-		got += map[bool]string{true: "x", false: "o"}[o.Cancelled]
+	res, err = s.Book(ctx, rooms.Booking{RoomID: id, Title: "y", Holder: "internal", Frequency: rooms.Weekly, OverrideReason: "test"},
+		weekly(future(), 6), false)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got != "oxxooo" {
-		t.Errorf("after cancelling the period: %s", got)
+	v, _ = s.Get(ctx, res.BookingID)
+	if n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{From: future().AddDate(0, 0, 7), To: future().AddDate(0, 0, 14)}); err != nil || n != 2 {
+		t.Errorf("cancel weeks 2 and 3: %d %v", n, err)
 	}
 	if n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{Occurrence: v.Occurrences[4].ID, Rest: true}); err != nil || n != 2 {
 		t.Errorf("cancel the rest: %d %v", n, err)

@@ -71,7 +71,8 @@ func (s *Store) Get(ctx context.Context, id int64) (BookingView, error) {
 }
 
 // Cancellation says which meetings of a booking to cancel: one (Occurrence), one and every
-// later one (Occurrence and Rest), or every meeting on the local dates From to To inclusive.
+// later one (Occurrence and Rest), or every meeting still ahead on the local dates From to
+// To inclusive (a period never rewrites what has happened).
 type Cancellation struct {
 	Occurrence int64
 	Rest       bool
@@ -88,7 +89,7 @@ func (s *Store) Cancel(ctx context.Context, bookingID int64, c Cancellation) (in
 	}
 	tag, err := s.db.Exec(ctx, `UPDATE booking_occurrences o SET cancelled_at = now(), cancel_reason = $4
 		WHERE o.booking_id = $1 AND o.cancelled_at IS NULL AND CASE WHEN $2::bigint = 0
-			THEN lower(o.during) >= $5 AND lower(o.during) < $6
+			THEN lower(o.during) >= greatest($5, now()) AND lower(o.during) < $6
 			ELSE o.id = $2 OR ($3 AND lower(o.during) > (SELECT lower(one.during) FROM booking_occurrences one
 				WHERE one.id = $2 AND one.booking_id = $1)) END`,
 		bookingID, c.Occurrence, c.Rest, c.Reason, from, to)

@@ -60,7 +60,7 @@ func parseDay(l *pages.AuditList, field string, v *string) time.Time {
 	if *v == "" {
 		return time.Time{}
 	}
-	t, err := time.ParseInLocation(time.DateOnly, *v, tz.Oslo)
+	t, err := tz.ParseDate(*v)
 	if err != nil {
 		l.Errors.Add(field, "form.date.invalid")
 		*v = ""

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -92,8 +91,8 @@ func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) {
 	}
 	p := pages.HousePage{Closure: pages.ClosureForm{First: r.PostFormValue("first"), Last: r.PostFormValue("last"), Reason: r.PostFormValue("reason")}}
 	c := rooms.Closure{Reason: p.Closure.Reason}
-	c.First, _ = time.ParseInLocation(time.DateOnly, p.Closure.First, tz.Oslo)
-	c.Last, _ = time.ParseInLocation(time.DateOnly, p.Closure.Last, tz.Oslo)
+	c.First, _ = tz.ParseDate(p.Closure.First)
+	c.Last, _ = tz.ParseDate(p.Closure.Last)
 	if p.ClosureErrors = c.Validate(); !p.ClosureErrors.OK() {
 		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
 		return

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,8 @@ type requester struct {
 // requesterFunc finds who is asking, or answers the request itself and returns false.
 type requesterFunc func(w http.ResponseWriter, r *http.Request) (requester, bool)
 
-func (s *Server) partnerRequester(_ http.ResponseWriter, r *http.Request) (requester, bool) {
+func (s *Server) partnerRequester(w http.ResponseWriter, r *http.Request) (requester, bool) {
+	w.Header().Set("Cache-Control", "no-store") // messages and staff's answers
 	u := currentUser(r)
 	return requester{
 		who:   rooms.Requester{OrgID: *u.OrgID, UserID: u.ID, ReplyTo: u.Email, Lang: string(i18n.LangOf(r.Context()))},
@@ -79,7 +81,7 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 			return
 		}
 		s.renderRequester(w, r, http.StatusOK, q, i18n.T(r.Context(), "roomreq.schedule"),
-			pages.RoomSchedule(pages.RoomSchedulePage{RequesterPages: q.pages, Meetings: list, Pager: pager(r, total)}))
+			pages.RoomSchedule(pages.RoomSchedulePage{RequesterPages: q.pages, Meetings: list, Pager: pager(r, total), Now: s.now()}))
 	}
 }
 
@@ -115,13 +117,15 @@ func parseRoomRequest(r *http.Request, needTitle bool, today time.Time) (pages.R
 	if f.RoomID <= 0 {
 		f.Errors.Add("room", "booking.room.required")
 	}
-	if needTitle && f.Errors.Required("title", f.Title, "booking.title.required") {
+	if !needTitle {
+		f.Title = "" // a group's booking carries the group's name
+	} else if f.Errors.Required("title", f.Title, "booking.title.required") {
 		f.Errors.MaxLength("title", f.Title, 120, "form.tooLong")
 	}
 	f.Errors.MaxLength("message", f.Message, 1000, "form.tooLong")
 	sr := rooms.Series{Frequency: f.Frequency}
 	var err error
-	if sr.First, err = time.ParseInLocation(time.DateOnly, f.Date, tz.Oslo); err != nil {
+	if sr.First, err = tz.ParseDate(f.Date); err != nil {
 		f.Errors.Add("date", "rooms.date.required")
 	} else if sr.First.Before(today) {
 		f.Errors.Add("date", "roomreq.date.past")
@@ -133,7 +137,7 @@ func parseRoomRequest(r *http.Request, needTitle bool, today time.Time) (pages.R
 		f.Errors.Add("end", "booking.time.invalid")
 	}
 	if f.Until != "" && f.Frequency != rooms.Once {
-		if sr.Until, err = time.ParseInLocation(time.DateOnly, f.Until, tz.Oslo); err != nil {
+		if sr.Until, err = tz.ParseDate(f.Until); err != nil {
 			f.Errors.Add("until", "form.date.invalid")
 		}
 	}
@@ -264,8 +268,9 @@ func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, statu
 		s.serverError(w, r, err)
 		return
 	}
+	p.Ahead = len(p.Request.Ahead(s.now()))
 	if p.Request.Kind == rooms.KindSlot && p.Request.Status == rooms.Pending && p.Conflicts == nil {
-		if p.Conflicts, err = rooms.NewStore(s.db).Preview(ctx, p.Request); err != nil {
+		if p.Conflicts, err = rooms.NewStore(s.db).Preview(ctx, p.Request, s.now()); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -284,7 +289,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 		ctx := r.Context()
 		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		p := pages.AdminRoomRequestPage{Override: strings.TrimSpace(r.PostFormValue("override")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-		d := rooms.Decision{By: currentUser(r).ID, Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
+		d := rooms.Decision{Now: s.now(), By: currentUser(r).ID, Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
 		if !approve && p.Errors.Required("reason", p.Reason, "roomreq.reason.required") {
 			p.Errors.MaxLength("reason", p.Reason, 500, "form.tooLong")
 		}
@@ -307,7 +312,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 		var ce *rooms.ErrConflicts
 		switch {
 		case errors.As(err, &ce):
-			p.Conflicts = ce.Conflicts
+			p.Conflicts, p.Saved = ce.Conflicts, true
 			s.renderRoomRequest(w, r, http.StatusConflict, p)
 			return
 		case errors.Is(err, rooms.ErrPast):
@@ -331,30 +336,45 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 	}
 }
 
-// mailRoomAnswer queues the answer to the requester, in the language they asked in. A partner
-// gets the link to their requests; a contact person's private link is not stored, so theirs
-// has none (the mail says all there is).
+// mailRoomAnswer queues the answer, in the language the request was made in. A partner gets
+// it at their account's address, with the link to their requests; a group's answer goes to
+// the group's contact person now (who may have changed since), without a link: their
+// private link is not stored. A group without a contact person gets no mail.
 func (s *Server) mailRoomAnswer(r *http.Request, tx pgx.Tx, q rooms.Request, res rooms.Result) error {
+	ctx := r.Context()
+	to, link := q.ReplyTo, s.absURL("/partner/rom/foresporsler")
+	if q.GroupID != 0 {
+		c, err := rooms.GroupContact(ctx, tx, q.GroupID)
+		if errors.Is(err, postgres.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		to, link = c.Email, ""
+	}
 	lang := i18n.Lang(q.Lang)
 	a := mail.RoomAnswer{Approved: q.Status == rooms.Approved, Cancel: q.Kind == rooms.KindCancel, Room: q.RoomName, Reason: q.Reason}
-	slots := q.Slots()
-	if len(slots) > 0 {
-		a.First = slots[0].Start
-	}
-	if q.Kind == rooms.KindSlot && q.Series.Frequency != rooms.Once {
-		a.Repeats = i18n.Translate(lang, "mail.room.repeats."+q.Series.Frequency,
-			"Until", mail.FormatDate(lang, q.Series.Until))
-	}
 	for _, c := range res.Skipped {
 		a.Skipped = append(a.Skipped, c.Start)
 	}
-	link := ""
-	if q.OrgID != 0 {
-		link = s.absURL("/partner/rom/foresporsler")
+	// The first meeting the answer is about: the first booked, else the first asked for.
+	slots := q.Ahead(s.now())
+	if len(slots) == 0 {
+		slots = q.Slots()
+	}
+	for _, sl := range slots {
+		if !slices.ContainsFunc(a.Skipped, sl.Start.Equal) {
+			a.First = sl.Start
+			break
+		}
+	}
+	if q.Kind == rooms.KindSlot && q.Series.Frequency != rooms.Once {
+		a.Repeats = i18n.Translate(lang, "mail.room.repeats."+q.Series.Frequency, "Until", mail.FormatDate(lang, q.Series.Until))
 	}
 	m := mail.RoomAnswerMessage(lang, a, link)
-	m.To = q.ReplyTo
-	_, err := s.outbox.Enqueue(r.Context(), tx, m)
+	m.To = to
+	_, err := s.outbox.Enqueue(ctx, tx, m)
 	return err
 }
 
@@ -439,7 +459,11 @@ func (s *Server) sendContactLink(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		m := mail.ContactLink(i18n.LangOf(ctx), c.Name, s.absURL("/gruppe/"+token), expires)
+		lang := i18n.NB // the contact person reads the group's language; Norwegian unless it is English
+		if g.Language == "en" {
+			lang = i18n.EN
+		}
+		m := mail.ContactLink(lang, c.Name, s.absURL("/gruppe/"+token), expires)
 		m.To = c.Email
 		if _, err := s.outbox.Enqueue(ctx, tx, m); err != nil {
 			return err

@@ -199,4 +199,26 @@ func TestGroupContactPersonAsksToCancel(t *testing.T) {
 	if res, _ = app.client(t).get(app.lastLink(t, "kari@example.no")); res.StatusCode != http.StatusNotFound {
 		t.Errorf("the link after the contact was removed = %d", res.StatusCode)
 	}
+
+	// The answer goes to whoever is the contact person when staff decide.
+	staff.post(page+"/kontakt", url.Values{"name": {"Nils"}, "email": {"nils@example.no"}})
+	staff.post(page+"/kontakt/lenke", nil)
+	nils := app.lastLink(t, "nils@example.no")
+	if res, _ = contact.post(nils+"/avlys", url.Values{"occurrence": {itoa(occ)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("Nils asks to cancel = %d", res.StatusCode)
+	}
+	app.db.QueryRow(context.Background(), `SELECT max(id) FROM booking_requests`).Scan(&reqID)
+	staff.post(page+"/kontakt", url.Values{"name": {"Tone"}, "email": {"tone@example.no"}})
+	if res, _ = staff.post("/admin/foresporsler/"+itoa(reqID)+"/godkjenn", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve = %d", res.StatusCode)
+	}
+	if subject, _ := app.lastMail(t, "tone@example.no"); subject != "Forespørselen om rom er godkjent" {
+		t.Errorf("the new contact's mail: %q", subject)
+	}
+	if n := app.count(t, `SELECT count(*) FROM outbox WHERE to_addr = 'nils@example.no'`); n != 1 {
+		t.Errorf("%d mails to the former contact, want only the link", n)
+	}
+	if n := app.count(t, `SELECT count(*) FROM booking_occurrences WHERE cancelled_at IS NOT NULL`); n != 1 {
+		t.Errorf("%d meetings cancelled, want 1", n)
+	}
 }

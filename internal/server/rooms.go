@@ -35,7 +35,7 @@ func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	day, err := time.ParseInLocation(time.DateOnly, r.URL.Query().Get("uke"), tz.Oslo)
+	day, err := tz.ParseDate(r.URL.Query().Get("uke"))
 	if err != nil {
 		day = s.now()
 	}
@@ -102,7 +102,7 @@ func parseBooking(r *http.Request) (pages.BookingForm, rooms.Booking, rooms.Seri
 	case f.Holder != "group" && f.Holder != "org" && f.Holder != "internal":
 		f.Errors.Add("holder", "booking.holder.required")
 	}
-	if sr.First, err = time.ParseInLocation(time.DateOnly, f.Date, tz.Oslo); err != nil {
+	if sr.First, err = tz.ParseDate(f.Date); err != nil {
 		f.Errors.Add("date", "rooms.date.required")
 	}
 	if sr.Start, err = rooms.ParseClock(f.Start); err != nil {
@@ -112,7 +112,7 @@ func parseBooking(r *http.Request) (pages.BookingForm, rooms.Booking, rooms.Seri
 		f.Errors.Add("end", "booking.time.invalid")
 	}
 	if f.Until != "" {
-		if sr.Until, err = time.ParseInLocation(time.DateOnly, f.Until, tz.Oslo); err != nil {
+		if sr.Until, err = tz.ParseDate(f.Until); err != nil {
 			f.Errors.Add("until", "form.date.invalid")
 		}
 	}
@@ -201,7 +201,7 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ext := pages.Extension{Until: r.PostFormValue("until")}
-	until, err := time.ParseInLocation(time.DateOnly, ext.Until, tz.Oslo)
+	until, err := tz.ParseDate(ext.Until)
 	if err != nil {
 		ext.Errors.Add("until", "rooms.date.required")
 	} else {
@@ -250,10 +250,10 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 	cr := pages.CancelRange{From: r.PostFormValue("from"), To: r.PostFormValue("to"), Reason: c.Reason}
 	if c.Occurrence == 0 {
 		var err error
-		if c.From, err = time.ParseInLocation(time.DateOnly, cr.From, tz.Oslo); err != nil {
+		if c.From, err = tz.ParseDate(cr.From); err != nil {
 			cr.Errors.Add("from", "rooms.date.required")
 		}
-		if c.To, err = time.ParseInLocation(time.DateOnly, cr.To, tz.Oslo); err != nil {
+		if c.To, err = tz.ParseDate(cr.To); err != nil {
 			cr.Errors.Add("to", "rooms.date.required")
 		} else if c.To.Before(c.From) {
 			cr.Errors.Add("to", "booking.cancelRange.order")
@@ -287,7 +287,7 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 
 // daySheet is the printable list of today's meetings in the house (?dato=yyyy-mm-dd).
 func (s *Server) daySheet(w http.ResponseWriter, r *http.Request) {
-	day, err := time.ParseInLocation(time.DateOnly, r.URL.Query().Get("dato"), tz.Oslo)
+	day, err := tz.ParseDate(r.URL.Query().Get("dato"))
 	if err != nil {
 		day = tz.Midnight(s.now())
 	}

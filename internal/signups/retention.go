@@ -16,11 +16,13 @@ type RetentionArgs struct{}
 func (RetentionArgs) Kind() string { return "signups_retention" }
 
 // RetentionWorker deletes sign-ups withdrawn or left more than Months ago, and participants
-// with nothing left (Store.Purge). Several instances may run it: deleting twice is harmless.
+// with nothing left (Store.Purge), then runs Also: the other areas' purges of personal data
+// past the same age. Several instances may run it: deleting twice is harmless.
 type RetentionWorker struct {
 	river.WorkerDefaults[RetentionArgs]
 	DB     *pgxpool.Pool
 	Months int
+	Also   map[string]func(ctx context.Context, months int) (int64, error) // by what they delete
 	Log    *slog.Logger
 }
 
@@ -32,6 +34,15 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 	}
 	if n > 0 {
 		w.Log.Info("retention: participants deleted", "count", n, "months", w.Months)
+	}
+	for what, purge := range w.Also {
+		n, err := purge(ctx, w.Months)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			w.Log.Info("retention: "+what+" deleted", "count", n, "months", w.Months)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@
 package tz
 
 import (
+	"errors"
 	"time"
 	_ "time/tzdata" // the container image has no zoneinfo
 )
@@ -30,4 +31,18 @@ func Weekday(t time.Time) int {
 		return 7
 	}
 	return wd
+}
+
+// ErrDate is returned by ParseDate for anything but a date the centre could mean.
+var ErrDate = errors.New("tz: not a date between 2000 and 2199")
+
+// ParseDate reads a form's yyyy-mm-dd as a local date (midnight in Oslo). Dates outside
+// 2000–2199 are refused: Go reads year 0 or 9999 happily, but they are typing mistakes, and
+// PostgreSQL refuses some of them.
+func ParseDate(s string) (time.Time, error) {
+	t, err := time.ParseInLocation(time.DateOnly, s, Oslo)
+	if err != nil || t.Year() < 2000 || t.Year() > 2199 {
+		return time.Time{}, ErrDate
+	}
+	return t, nil
 }

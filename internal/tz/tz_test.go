@@ -18,3 +18,14 @@ func TestMidnightAndWeekdayInOslo(t *testing.T) {
 		t.Errorf("Sunday = %d, want 7", got)
 	}
 }
+
+func TestParseDate(t *testing.T) {
+	if d, err := ParseDate("2026-03-29"); err != nil || d.Location() != Oslo || d.Hour() != 0 || d.Day() != 29 {
+		t.Errorf("ParseDate = %v, %v", d, err)
+	}
+	for _, bad := range []string{"", "0000-01-01", "1999-12-31", "2200-01-01", "29.03.2026", "2026-02-30"} {
+		if _, err := ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) accepted", bad)
+		}
+	}
+}
