@@ -33,6 +33,10 @@ type Config struct {
 	// SecretGenerated is true when SECRET_KEY was unset in development and a random key was
 	// made for this run; the caller prints it once so the developer can keep it.
 	SecretGenerated bool
+	// PreviousSecrets are the SECRET_KEYs replaced by Secret, from SECRET_KEY_PREVIOUS
+	// (comma-separated): credentials sealed under them still open until `rotate-key` has
+	// sealed them again under Secret.
+	PreviousSecrets [][]byte
 	SMTPURL         *url.URL // nil: no SMTP (mail goes to the development mailbox)
 	MailFrom        string   // sender of e-mail, "Name <address>"; "" means the mail package's default
 	// TrustedProxies is how many reverse proxies stand in front of the app; the client IP is
@@ -40,6 +44,7 @@ type Config struct {
 	TrustedProxies  int
 	LogLevel        slog.Level
 	RetentionMonths int
+	LoanMaxMonths   int // the longest licence loan a request may ask for
 }
 
 // Production reports whether the app runs in production mode.
@@ -69,6 +74,16 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Secret, c.SecretGenerated, err = loadSecret(getenv("SECRET_KEY"), c.Production()); err != nil {
 		return c, err
 	}
+	for i, raw := range strings.Split(getenv("SECRET_KEY_PREVIOUS"), ",") {
+		if raw = strings.TrimSpace(raw); raw == "" {
+			continue
+		}
+		key, _, err := loadSecret(raw, true)
+		if err != nil {
+			return c, fmt.Errorf("SECRET_KEY_PREVIOUS, key %d: %s", i+1, strings.TrimPrefix(err.Error(), "SECRET_KEY "))
+		}
+		c.PreviousSecrets = append(c.PreviousSecrets, key)
+	}
 	if c.SMTPURL, err = loadSMTP(getenv("SMTP_URL")); err != nil {
 		return c, err
 	}
@@ -87,6 +102,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.RetentionMonths, err = positiveInt(getenv("RETENTION_MONTHS"), 12); err != nil {
 		return c, fmt.Errorf("RETENTION_MONTHS: %w", err)
+	}
+	if c.LoanMaxMonths, err = positiveInt(getenv("LOAN_MAX_MONTHS"), 6); err != nil {
+		return c, fmt.Errorf("LOAN_MAX_MONTHS: %w", err)
 	}
 	return c, nil
 }

@@ -32,12 +32,14 @@ func TestLoadProduction(t *testing.T) {
 	ok := map[string]string{
 		"DATABASE_URL": "postgres://x/y", "APP_ENV": "production", "BASE_URL": "https://selvhjelp.example/",
 		"SECRET_KEY": strongKey, "SMTP_URL": "smtp://u:p@mail.example:587", "LOG_LEVEL": "debug",
+		"SECRET_KEY_PREVIOUS": " " + strongKey + " ,",
 	}
 	c, err := Load(env(ok))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Production() || c.SecretGenerated || c.BaseURL.String() != "https://selvhjelp.example" || c.SMTPURL.Host != "mail.example:587" {
+	if !c.Production() || c.SecretGenerated || c.BaseURL.String() != "https://selvhjelp.example" || c.SMTPURL.Host != "mail.example:587" ||
+		c.LoanMaxMonths != 6 || len(c.PreviousSecrets) != 1 {
 		t.Errorf("production config: %+v", c)
 	}
 }
@@ -69,6 +71,8 @@ func TestLoadRefuses(t *testing.T) {
 		{"smtp scheme", map[string]string{"DATABASE_URL": "x", "SMTP_URL": "http://mail"}, "SMTP_URL"},
 		{"log level", map[string]string{"DATABASE_URL": "x", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"retention", map[string]string{"DATABASE_URL": "x", "RETENTION_MONTHS": "0"}, "RETENTION_MONTHS"},
+		{"loan months", map[string]string{"DATABASE_URL": "x", "LOAN_MAX_MONTHS": "seks"}, "LOAN_MAX_MONTHS"},
+		{"previous secret weak", map[string]string{"DATABASE_URL": "x", "SECRET_KEY_PREVIOUS": strongKey + ",c2hvcnQ="}, "SECRET_KEY_PREVIOUS, key 2: is too weak"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
