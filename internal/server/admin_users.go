@@ -72,7 +72,9 @@ func invitableRoles(u *auth.User) []auth.Role {
 }
 
 func (s *Server) invitePage(w http.ResponseWriter, r *http.Request) {
-	s.renderInvite(w, r, http.StatusOK, pages.InviteForm{Role: string(auth.Partner)})
+	f := pages.InviteForm{Role: string(auth.Partner)}
+	f.OrgID, _ = strconv.ParseInt(r.URL.Query().Get("org"), 10, 64) // from the organisation's page
+	s.renderInvite(w, r, http.StatusOK, f)
 }
 
 func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, f pages.InviteForm) {

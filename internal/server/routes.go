@@ -126,6 +126,13 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/status", s.setGroupStatus)
 			r.Post("/grupper/{id}/publisering", s.setGroupPublished)
 
+			// Partner organisations.
+			r.Get("/organisasjoner", s.adminOrgs)
+			r.Get("/organisasjoner/ny", s.newOrgPage)
+			r.Post("/organisasjoner/ny", s.saveOrg)
+			r.Get("/organisasjoner/{id}", s.editOrgPage)
+			r.Post("/organisasjoner/{id}", s.saveOrg)
+
 			// Rooms, bookings and keys.
 			r.Get("/rom", s.roomList)
 			r.Get("/dagsark", s.daySheet)
