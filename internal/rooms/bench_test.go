@@ -31,7 +31,10 @@ func BenchmarkBook(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			db.Exec(ctx, `ANALYZE booking_occurrences`)
+			// As the table would be after autovacuum: the benchmark must not race it for the CPU.
+			if _, err := db.Exec(ctx, `VACUUM (ANALYZE) booking_occurrences`); err != nil {
+				b.Fatal(err)
+			}
 			start := time.Date(2030, 1, 7, 10, 0, 0, 0, tz.Oslo) // a Monday, house open
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {

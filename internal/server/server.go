@@ -16,7 +16,9 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/web"
 )
 
@@ -28,7 +30,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	store    *pgxstore.PostgresStore
 	assets   *web.Assets
-	seal     *auth.Sealer // two-factor secrets at rest
+	seal     *auth.Sealer     // two-factor secrets at rest
+	keys     *secrets.Keyring // licence credentials at rest
 	outbox   *mail.Outbox
 	now      func() time.Time
 	handler  http.Handler
@@ -45,13 +48,20 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, outbox: outbox, now: time.Now}
+	keys, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, keys: keys, outbox: outbox, now: time.Now}
 	s.store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
 	s.sessions = newSessions(cfg, s.store)
 	s.sessions.ErrorFunc = s.sessionError
 	s.handler = s.routes()
 	return s, nil
 }
+
+// licences is the licence store, with the server's keys.
+func (s *Server) licences() *licences.Store { return licences.NewStore(s.db, s.keys) }
 
 // Handler returns the root HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -1,0 +1,296 @@
+package licences_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+var (
+	secretA = []byte("licence test secret A of 32 byte")
+	secretB = []byte("licence test secret B of 32 byte")
+)
+
+func ring(t testing.TB, current []byte, previous ...[]byte) *secrets.Keyring {
+	t.Helper()
+	k, err := secrets.NewKeyring("licence", current, previous...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func org(t testing.TB, db *pgxpool.Pool, name string) int64 {
+	t.Helper()
+	var id int64
+	if err := db.QueryRow(context.Background(), `INSERT INTO orgs (name, kind) VALUES ($1, 'voluntary') RETURNING id`, name).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func licence(t testing.TB, s *licences.Store, label, secret string, seats string) int64 {
+	t.Helper()
+	f := licences.Form{Provider: licences.Zoom, Label: label, MaxParticipants: seats, MaxMinutes: "40", AccountLogin: label + "@example.test", Secret: secret}
+	if errs := f.Validate(true); !errs.OK() {
+		t.Fatal(errs)
+	}
+	id, err := s.Create(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// request makes a validated request for days first..last from today.
+func request(t testing.TB, s *licences.Store, who licences.Requester, first, last, participants int) int64 {
+	t.Helper()
+	today := tz.Midnight(time.Now())
+	f := licences.RequestForm{Provider: licences.Zoom, First: today.AddDate(0, 0, first).Format(time.DateOnly),
+		Last: today.AddDate(0, 0, last).Format(time.DateOnly), Purpose: "Digitale møter", Participants: itoa(participants),
+		ContactName: "Kari", ContactEmail: "kari@example.test"}
+	if errs := f.Validate(licences.Limits{Today: today, MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100}}); !errs.OK() {
+		t.Fatal(errs)
+	}
+	id, err := s.Request(context.Background(), who, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func itoa(n int) string { return string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10)) }
+
+func noop(pgx.Tx, licences.Request, licences.Loan) error { return nil }
+
+// Must show: the credentials column holds no plaintext, and a rotation seals it again under
+// the new key without changing what it opens to.
+func TestCredentialsAreSealedAndRotate(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := licences.NewStore(db, ring(t, secretA))
+	id := licence(t, s, "Zoom 1", "Sup3r-hemmelig", "100")
+	var raw []byte
+	var keyID string
+	db.QueryRow(ctx, `SELECT secret, key_id FROM licences WHERE id = $1`, id).Scan(&raw, &keyID)
+	if len(raw) < 20 || bytes.Contains(raw, []byte("Sup3r")) || keyID != ring(t, secretA).Current() {
+		t.Fatalf("stored secret %x under %s", raw, keyID)
+	}
+	if got, err := s.Secret(ctx, id); err != nil || got != "Sup3r-hemmelig" {
+		t.Fatalf("secret = %q %v", got, err)
+	}
+	// A secret moved to another row does not open there.
+	other := licence(t, s, "Zoom 2", "annet", "100")
+	db.Exec(ctx, `UPDATE licences SET secret = $1 WHERE id = $2`, raw, other)
+	if _, err := s.Secret(ctx, other); !errors.Is(err, secrets.ErrDamaged) {
+		t.Errorf("a copied secret opened: %v", err)
+	}
+	db.Exec(ctx, `DELETE FROM licences WHERE id = $1`, other)
+
+	// New SECRET_KEY, the old one listed as previous: it still opens; rotate-key moves it.
+	rotated := licences.NewStore(db, ring(t, secretB, secretA))
+	if got, err := rotated.Secret(ctx, id); err != nil || got != "Sup3r-hemmelig" {
+		t.Fatalf("secret under the previous key = %q %v", got, err)
+	}
+	if n, err := rotated.Rotate(ctx); err != nil || n != 1 {
+		t.Fatalf("rotate: %d %v", n, err)
+	}
+	if n, err := rotated.Rotate(ctx); err != nil || n != 0 {
+		t.Errorf("a second rotation changed %d, %v", n, err)
+	}
+	onlyNew := licences.NewStore(db, ring(t, secretB))
+	if got, err := onlyNew.Secret(ctx, id); err != nil || got != "Sup3r-hemmelig" {
+		t.Errorf("after the rotation, without the old key: %q %v", got, err)
+	}
+	if _, err := licences.NewStore(db, ring(t, secretA)).Secret(ctx, id); !errors.Is(err, secrets.ErrUnknownKey) {
+		t.Errorf("the old key alone: %v", err)
+	}
+}
+
+// Must show: 100 concurrent approvals that lend one licence for overlapping periods leave
+// exactly one active loan; the others are told the licence is taken.
+func TestConcurrentApprovalsLendOnce(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := licences.NewStore(db, ring(t, secretA))
+	lic := licence(t, s, "Zoom 1", "x", "100")
+	who := licences.Requester{OrgID: org(t, db, "Org"), Lang: "nb"}
+	ids := make([]int64, 100)
+	for i := range ids {
+		ids[i] = request(t, s, who, 1+i%5, 10+i%7, 10)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	lent, taken := 0, 0
+	for _, id := range ids {
+		wg.Go(func() {
+			_, _, err := s.Decide(ctx, id, true, lic, 0, "", noop)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				lent++
+			case errors.Is(err, licences.ErrTaken) && errors.Is(err, postgres.ErrConflict):
+				taken++
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	var loans int
+	db.QueryRow(ctx, `SELECT count(*) FROM licence_loans WHERE cancelled_at IS NULL`).Scan(&loans)
+	if lent != 1 || taken != 99 || loans != 1 {
+		t.Errorf("%d lent, %d taken, %d loans", lent, taken, loans)
+	}
+	var pending int
+	db.QueryRow(ctx, `SELECT count(*) FROM licence_requests WHERE status = 'pending'`).Scan(&pending)
+	if pending != 99 {
+		t.Errorf("%d requests still wait, want 99", pending)
+	}
+}
+
+// Requests and loans are scoped to the borrower; options suggest the free licence first; the
+// borrower sees the credentials only during the loan and not after a return until staff
+// change the password.
+func TestLoanLifecycle(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := licences.NewStore(db, ring(t, secretA))
+	small, big := licence(t, s, "Zoom liten", "liten-hemmelig", "10"), licence(t, s, "Zoom stor", "stor-hemmelig", "100")
+	a := licences.Requester{OrgID: org(t, db, "A"), Lang: "nb"}
+	b := licences.Requester{OrgID: org(t, db, "B"), Lang: "nb"}
+
+	// B borrows the big licence from today for two weeks.
+	bReq := request(t, s, b, 0, 13, 50)
+	if _, _, err := s.Decide(ctx, bReq, true, small, 0, "", noop); !errors.Is(err, licences.ErrUnsuitable) {
+		t.Errorf("lend a licence too small: %v", err)
+	}
+	_, bLoan, err := s.Decide(ctx, bReq, true, big, 0, "", noop)
+	if err != nil || bLoan.Borrower != "B" || bLoan.Label != "Zoom stor" {
+		t.Fatalf("lend to B: %+v %v", bLoan, err)
+	}
+	// A asks for 8 people over days 5–20: the small one is free, the big one frees up after day 13.
+	aReq := request(t, s, a, 5, 20, 8)
+	q, err := s.GetRequest(ctx, &a, aReq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := s.Options(ctx, q)
+	if err != nil || len(opts) != 2 || opts[0].ID != small || !opts[0].Free || opts[1].Free || opts[1].FreeFrom == nil ||
+		!opts[1].FreeFrom.Equal(tz.Midnight(time.Now()).AddDate(0, 0, 14)) {
+		t.Fatalf("options: %+v %v", opts, err)
+	}
+	if _, err := s.GetRequest(ctx, &b, aReq); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("B reads A's request: %v", err)
+	}
+	if _, _, err := s.RevealForBorrower(ctx, a, bLoan.ID, time.Now()); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("A reveals B's loan: %v", err)
+	}
+	if err := s.Withdraw(ctx, b, aReq); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("B withdraws A's request: %v", err)
+	}
+	if list, total, err := s.Loans(ctx, &a, licences.LoansAll, time.Now(), 10, 0); err != nil || total != 0 || len(list) != 0 {
+		t.Errorf("A's loans before approval: %d %v", total, err)
+	}
+
+	// B reveals during the loan; not before it began.
+	if _, secret, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now()); err != nil || secret != "stor-hemmelig" {
+		t.Errorf("B reveals: %q %v", secret, err)
+	}
+	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now().AddDate(0, 0, -1)); !errors.Is(err, licences.ErrNotNow) {
+		t.Errorf("reveal before the loan: %v", err)
+	}
+	// Returned: the licence waits for a new password; the rest of the period is free.
+	n, err := s.Return(ctx, bLoan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil })
+	if err != nil || n.ReturnedAt == nil || n.Ends.After(time.Now().Add(time.Second)) {
+		t.Fatalf("return: %+v %v", n, err)
+	}
+	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now()); !errors.Is(err, licences.ErrNotNow) {
+		t.Errorf("reveal after the return: %v", err)
+	}
+	_, aLoan, err := s.Decide(ctx, aReq, true, big, 0, "", noop)
+	if err != nil {
+		t.Fatalf("lend the returned licence for the rest of the period: %v", err)
+	}
+	if _, _, err := s.RevealForBorrower(ctx, a, aLoan.ID, time.Now().AddDate(0, 0, 6)); !errors.Is(err, licences.ErrPasswordChange) {
+		t.Errorf("reveal before the password change: %v", err)
+	}
+	l, _ := s.Get(ctx, big)
+	f := licences.FormOf(l)
+	f.Secret = "nytt-passord"
+	f.Validate(false)
+	if err := s.Update(ctx, big, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, secret, err := s.RevealForBorrower(ctx, a, aLoan.ID, time.Now().AddDate(0, 0, 6)); err != nil || secret != "nytt-passord" {
+		t.Errorf("reveal after the password change: %q %v", secret, err)
+	}
+	if list, total, err := s.Loans(ctx, &a, licences.LoansOpen, time.Now(), 10, 0); err != nil || total != 1 || list[0].ID != aLoan.ID {
+		t.Errorf("A's open loans: %d %v", total, err)
+	}
+	if list, total, err := s.Loans(ctx, nil, licences.LoansOverdue, time.Now().AddDate(0, 1, 0), 10, 0); err != nil || total != 1 || list[0].ID != aLoan.ID {
+		t.Errorf("overdue in a month: %d %v", total, err)
+	}
+	// A return before the loan begins cancels it.
+	cReq := request(t, s, a, 30, 40, 5)
+	_, cLoan, _ := s.Decide(ctx, cReq, true, small, 0, "", noop)
+	if n, err := s.Return(ctx, cLoan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil }); err != nil || n.CancelledAt == nil || n.ReturnedAt != nil {
+		t.Errorf("return before the start: %+v %v", n, err)
+	}
+	if l, _ := s.Get(ctx, small); l.PasswordChangeDue {
+		t.Error("a loan cancelled before it began asks for a password change")
+	}
+	// Declining needs no licence and keeps the reason.
+	dReq := request(t, s, a, 1, 2, 5)
+	if q, _, err := s.Decide(ctx, dReq, false, 0, 0, "Alle er utlånt.", noop); err != nil || q.Status != licences.Declined || q.Reason != "Alle er utlånt." {
+		t.Errorf("decline: %+v %v", q, err)
+	}
+	if _, _, err := s.Decide(ctx, dReq, true, small, 0, "", noop); !errors.Is(err, licences.ErrDecided) {
+		t.Errorf("decide twice: %v", err)
+	}
+}
+
+func TestRequestValidation(t *testing.T) {
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, tz.Oslo)
+	limits := licences.Limits{Today: today, MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100, licences.Whereby: 12}}
+	ok := licences.RequestForm{Provider: "whereby", First: "2026-12-01", Last: "2027-05-31", Purpose: "Samtalegruppe", Participants: "12",
+		ContactName: "Kari", ContactEmail: "kari@example.test", ContactPhone: "400 00 000"}
+	if errs := ok.Validate(limits); !errs.OK() || ok.ContactPhone != "+4740000000" {
+		t.Fatalf("valid request: %v", errs)
+	}
+	for _, c := range []struct {
+		name  string
+		edit  func(*licences.RequestForm)
+		field string
+		msg   string
+	}{
+		{"no provider", func(f *licences.RequestForm) { f.Provider = "teams" }, "provider", "licences.provider.required"},
+		{"in the past", func(f *licences.RequestForm) { f.First = "2026-11-22" }, "first", "roomreq.date.past"},
+		{"end before start", func(f *licences.RequestForm) { f.Last = "2026-11-30" }, "last", "loans.last.order"},
+		{"too long", func(f *licences.RequestForm) { f.Last = "2027-06-01" }, "last", "loans.last.tooLong"},
+		{"too many", func(f *licences.RequestForm) { f.Participants = "13" }, "participants", "loans.participants.tooMany"},
+		{"not a number", func(f *licences.RequestForm) { f.Participants = "mange" }, "participants", "loans.participants.invalid"},
+		{"no purpose", func(f *licences.RequestForm) { f.Purpose = " " }, "purpose", "loans.purpose.required"},
+		{"bad year", func(f *licences.RequestForm) { f.First = "0000-01-01" }, "first", "rooms.date.required"},
+	} {
+		f := ok
+		c.edit(&f)
+		errs := f.Validate(limits)
+		if e, found := errs.Get(c.field); !found || e.Msg != c.msg {
+			t.Errorf("%s: %v", c.name, errs)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package licences
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+)
+
+const loanColumns = `n.id, n.licence_id, l.label, l.provider, l.account_login, n.request_id, coalesce(n.org_id, 0), coalesce(n.group_id, 0),
+	coalesce(o.name, g.name, ''), lower(n.period), upper(n.period), n.returned_at, n.cancelled_at,
+	q.contact_name, q.contact_email, q.lang, l.password_change_due`
+
+const loanJoins = ` FROM licence_loans n
+	JOIN licences l ON l.id = n.licence_id
+	JOIN licence_requests q ON q.id = n.request_id
+	LEFT JOIN orgs o ON o.id = n.org_id
+	LEFT JOIN groups g ON g.id = n.group_id`
+
+func scanLoan(row pgx.CollectableRow) (Loan, error) {
+	var n Loan
+	err := row.Scan(&n.ID, &n.LicenceID, &n.Label, &n.Provider, &n.AccountLogin, &n.RequestID, &n.OrgID, &n.GroupID, &n.Borrower,
+		&n.Starts, &n.Ends, &n.ReturnedAt, &n.CancelledAt, &n.ContactName, &n.ContactEmail, &n.Lang, &n.PasswordDue)
+	return n, err
+}
+
+// Open reports whether the loan is neither returned nor cancelled.
+func (n Loan) Open() bool { return n.ReturnedAt == nil && n.CancelledAt == nil }
+
+// Current reports whether the borrower may use the licence at now.
+func (n Loan) Current(now time.Time) bool { return n.Open() && !now.Before(n.Starts) && now.Before(n.Ends) }
+
+// Overdue reports whether the loan has ended and the licence is not marked returned.
+func (n Loan) Overdue(now time.Time) bool { return n.Open() && !now.Before(n.Ends) }
+
+// GetLoan returns one loan; with a scope, only the requester's own (else ErrNotFound).
+func (s *Store) GetLoan(ctx context.Context, scope *Requester, id int64) (Loan, error) {
+	return getLoan(ctx, s.db, scope, id)
+}
+
+func getLoan(ctx context.Context, db postgres.DBTX, scope *Requester, id int64) (Loan, error) {
+	where, args := ` WHERE n.id = $1`, []any{id}
+	if scope != nil {
+		where += ` AND (n.org_id = $2 OR n.group_id = $3)`
+		args = append(args, scope.OrgID, scope.GroupID)
+	}
+	rows, err := db.Query(ctx, `SELECT `+loanColumns+loanJoins+where, args...)
+	if err != nil {
+		return Loan{}, fmt.Errorf("licences: loan: %w", err)
+	}
+	n, err := pgx.CollectExactlyOneRow(rows, scanLoan)
+	if err != nil {
+		return n, fmt.Errorf("licences: loan: %w", postgres.MapError(err))
+	}
+	return n, nil
+}
+
+// Loan lists.
+const (
+	LoansOpen    = "open"    // not yet returned: current, coming and overdue
+	LoansOverdue = "overdue" // ended, not returned
+	LoansAll     = "all"
+)
+
+// Loans lists loans, newest first: with a scope only the requester's own.
+func (s *Store) Loans(ctx context.Context, scope *Requester, show string, now time.Time, limit, offset int) ([]Loan, int, error) {
+	where := `WHERE n.cancelled_at IS NULL`
+	switch show {
+	case LoansOpen:
+		where += ` AND n.returned_at IS NULL`
+	case LoansOverdue:
+		where += ` AND n.returned_at IS NULL AND upper(n.period) <= $1`
+	}
+	args := []any{now}
+	if scope != nil {
+		where += ` AND (n.org_id = $2 OR n.group_id = $3)`
+		args = append(args, scope.OrgID, scope.GroupID)
+	}
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM licence_loans n `+where+` AND $1::timestamptz IS NOT NULL`, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("licences: loans: %w", err)
+	}
+	page := ` LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
+	rows, err := s.db.Query(ctx, `SELECT `+loanColumns+loanJoins+` `+where+` AND $1::timestamptz IS NOT NULL
+		ORDER BY lower(n.period) DESC, n.id DESC`+page, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("licences: loans: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanLoan)
+	if err != nil {
+		return nil, 0, fmt.Errorf("licences: loans: %w", err)
+	}
+	return list, total, nil
+}
+
+// ErrNotNow is returned when the credentials are asked for outside the loan's period.
+var ErrNotNow = errors.New("licences: the loan is not running now")
+
+// RevealForBorrower opens the credentials for the borrower of loan id: only during the
+// loan, and not while the licence waits for a password change. A loan of another
+// organisation or group is ErrNotFound.
+func (s *Store) RevealForBorrower(ctx context.Context, who Requester, id int64, now time.Time) (Loan, string, error) {
+	n, err := s.GetLoan(ctx, &who, id)
+	if err != nil {
+		return n, "", err
+	}
+	switch {
+	case !n.Current(now):
+		return n, "", ErrNotNow
+	case n.PasswordDue:
+		return n, "", ErrPasswordChange
+	}
+	secret, err := s.Secret(ctx, n.LicenceID)
+	return n, secret, err
+}
+
+// Return marks the loan's licence as handed back at now, by staff user by: a loan not yet
+// begun is cancelled, one running is shortened to now (the rest of its period is free), and
+// the licence waits for a password change before anyone sees it again. then runs in the
+// same transaction (the audit line).
+func (s *Store) Return(ctx context.Context, id, by int64, now time.Time, then func(pgx.Tx, Loan) error) (Loan, error) {
+	var n Loan
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE licence_loans SET
+				cancelled_at = CASE WHEN lower(period) >= $2 THEN $2 END,
+				returned_at = CASE WHEN lower(period) < $2 THEN $2 END,
+				returned_to = NULLIF($3, 0),
+				period = CASE WHEN lower(period) < $2 AND upper(period) > $2 THEN tstzrange(lower(period), $2) ELSE period END
+			WHERE id = $1 AND returned_at IS NULL AND cancelled_at IS NULL`, id, now, by)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return postgres.ErrNotFound
+		}
+		if _, err := tx.Exec(ctx, `UPDATE licences SET password_change_due = true, updated_at = now()
+			WHERE id = (SELECT licence_id FROM licence_loans WHERE id = $1 AND returned_at IS NOT NULL)`, id); err != nil {
+			return err
+		}
+		if n, err = getLoan(ctx, tx, nil, id); err != nil {
+			return err
+		}
+		return then(tx, n)
+	})
+	if err != nil {
+		return n, fmt.Errorf("licences: return: %w", postgres.MapError(err))
+	}
+	return n, nil
+}
