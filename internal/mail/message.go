@@ -30,6 +30,9 @@ const (
 	KindMyLink        Kind = "my_link"
 	KindContactLink   Kind = "contact_link"
 	KindRoomAnswer    Kind = "room_answer"
+	KindLoanAnswer    Kind = "loan_answer"
+	KindLoanReminder  Kind = "loan_reminder"
+	KindLoanOverdue   Kind = "loan_overdue"
 )
 
 // Message is one e-mail before rendering: the view model both bodies are made from. Build it
@@ -207,6 +210,107 @@ func RoomAnswerMessage(lang i18n.Lang, a RoomAnswer, link string) Message {
 	}
 	m.Notes = []string{i18n.Translate(lang, "mail.room.questions")}
 	return m
+}
+
+// LoanAnswer is staff's answer to a request to borrow a Zoom or Whereby licence.
+type LoanAnswer struct {
+	Approved    bool
+	Provider    string    // "zoom" or "whereby"
+	First, Last time.Time // local dates of the period, both included
+	Licence     string    // the licence's label; "" when declined
+	Reason      string    // staff's words; required when declined
+}
+
+// LoanAnswerMessage tells the contact person name what staff decided on a licence loan. It
+// never holds the credentials: a partner sees them behind link (the partner page) while the
+// loan lasts, and a group's contact, who has no login (link is ""), gets them from staff.
+func LoanAnswerMessage(lang i18n.Lang, name string, a LoanAnswer, link string) Message {
+	verdict := "mail.loan.declined"
+	if a.Approved {
+		verdict = "mail.loan.approved"
+	}
+	what := i18n.Translate(lang, "mail.loan.period", "Provider", providerName(lang, a.Provider),
+		"First", FormatDate(lang, a.First), "Last", FormatDate(lang, a.Last))
+	m := Message{
+		Lang:       lang,
+		Kind:       KindLoanAnswer,
+		Subject:    i18n.Translate(lang, verdict+".subject"),
+		Greeting:   i18n.Translate(lang, "mail.greeting.name", "Name", name),
+		Paragraphs: []string{i18n.Translate(lang, verdict, "What", what)},
+		Notes:      []string{i18n.Translate(lang, "mail.loan.questions")},
+		Closing:    i18n.Translate(lang, "mail.closing"),
+	}
+	if a.Approved && a.Licence != "" {
+		m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.licence", "Licence", a.Licence))
+	}
+	if a.Approved {
+		how := "mail.loan.credentials.page"
+		if link == "" {
+			how = "mail.loan.credentials.staff"
+		}
+		m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, how))
+	}
+	if a.Reason != "" {
+		m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.reason", "Reason", a.Reason))
+	}
+	if link != "" {
+		m.Action = Action{Label: i18n.Translate(lang, "mail.loan.action"), URL: link}
+	}
+	return m
+}
+
+// LoanReminderMessage reminds the contact person name that the loan of a provider licence
+// ends at ends (the midnight after its last day), daysLeft (7 or 1) days ahead, and that the
+// licence then goes back and is closed for use. link is the partner page, or "" for a group.
+func LoanReminderMessage(lang i18n.Lang, name, provider string, ends time.Time, daysLeft int, link string) Message {
+	p := providerName(lang, provider)
+	m := Message{
+		Lang:     lang,
+		Kind:     KindLoanReminder,
+		Subject:  i18n.Translate(lang, "mail.loan.reminder.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", name),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.loan.reminder.ends", "Count", daysLeft, "Provider", p,
+				"Last", FormatDate(lang, ends.Add(-time.Hour))),
+			i18n.Translate(lang, "mail.loan.reminder.after", "Ends", FormatTime(lang, ends)),
+		},
+		Notes:   []string{i18n.Translate(lang, "mail.loan.reminder.longer")},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+	if link != "" {
+		m.Action = Action{Label: i18n.Translate(lang, "mail.loan.action"), URL: link}
+	}
+	return m
+}
+
+// LoanOverdueMessage tells the contact person name that the loan of a provider licence ended
+// at ended: they must stop using it, and contact the centre. link is as for the reminder.
+func LoanOverdueMessage(lang i18n.Lang, name, provider string, ended time.Time, link string) Message {
+	m := Message{
+		Lang:     lang,
+		Kind:     KindLoanOverdue,
+		Subject:  i18n.Translate(lang, "mail.loan.overdue.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", name),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.loan.overdue.ended", "Provider", providerName(lang, provider), "Ended", FormatTime(lang, ended)),
+			i18n.Translate(lang, "mail.loan.overdue.stop"),
+		},
+		Notes:   []string{i18n.Translate(lang, "mail.loan.overdue.contact")},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+	if link != "" {
+		m.Action = Action{Label: i18n.Translate(lang, "mail.loan.action"), URL: link}
+	}
+	return m
+}
+
+// providerName is the display name of a licence provider: "Zoom" or "Whereby".
+func providerName(lang i18n.Lang, provider string) string {
+	switch provider {
+	case "zoom", "whereby":
+		return i18n.Translate(lang, "mail.provider."+provider)
+	}
+	return provider
 }
 
 // FormatTime writes t as a reader expects it in a letter, in Oslo time: "torsdag 26. november
