@@ -5,6 +5,7 @@
 //	selvhjelpshus seed --demo         add demo data (idempotent)
 //	selvhjelpshus user create --email E --name N --role R [--org O] [--password-stdin]
 //	selvhjelpshus localdb [--name N]  print a URL to a local database, setting one up if needed
+//	selvhjelpshus rotate-key          seal the licence secrets again under SECRET_KEY (old key in SECRET_KEY_PREVIOUS)
 //	selvhjelpshus healthcheck         exit 0 when the instance on ADDR is ready (for containers)
 //	selvhjelpshus version
 //

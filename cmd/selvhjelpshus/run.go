@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,10 +22,12 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/localdb"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/server"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
@@ -32,7 +35,7 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | user create … | localdb [--name N] | healthcheck | version]`
+const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | user create … | localdb [--name N] | rotate-key | healthcheck | version]`
 
 // run is the whole program; main only gives it the process's context, arguments, environment
 // and output, so tests can start it the same way.
@@ -52,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, args, getenv, stdin, stdout)
 	case "localdb":
 		return localDB(ctx, args, stdout)
+	case "rotate-key":
+		return rotateKey(ctx, getenv, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
 	case "version":
@@ -126,9 +131,12 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 		Also: map[string]func(context.Context, int) (int64, error){
 			"room requests": func(ctx context.Context, months int) (int64, error) { return rooms.PurgeRequests(ctx, pool, months) },
 		}}
+	reminders := &licences.ReminderWorker{DB: pool, Now: time.Now, Link: absURL(cfg.BaseURL), Log: log}
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
-		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, retention) },
-		Periodic: []*river.PeriodicJob{signups.RetentionJob()}})
+		Register: func(w *river.Workers) error {
+			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders))
+		},
+		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob()}})
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +144,17 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 		return nil, fmt.Errorf("mail worker: %w", err)
 	}
 	return client, nil
+}
+
+// absURL returns a function that makes a link for an e-mail from a path on the site at base.
+func absURL(base *url.URL) func(path string) string {
+	return func(path string) string {
+		ref, err := url.Parse(path)
+		if err != nil {
+			return base.String()
+		}
+		return base.ResolveReference(ref).String()
+	}
 }
 
 // stopMailer lets a message being sent finish, for at most a while.
@@ -218,6 +237,9 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 			return err
 		}
 		fmt.Fprintf(stdout, "demo data: %s\n", res)
+		if err := seedLicences(ctx, pool, getenv, stdout); err != nil {
+			return err
+		}
 	}
 	if ok, err := demo.HasAdmin(ctx, pool); err == nil && ok {
 		fmt.Fprintf(stdout, "demo login: %s / %s\n", demo.AdminEmail, demo.DemoPassword)
@@ -304,3 +326,29 @@ func openMigrated(ctx context.Context, getenv func(string) string) (*pgxpool.Poo
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// seedLicences adds the demo licences, sealed under SECRET_KEY. Without SECRET_KEY a key would
+// be made up for this run only, and the passwords could never be opened again: then the
+// licences are left out, with a line saying why.
+func seedLicences(ctx context.Context, pool *pgxpool.Pool, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.SecretGenerated {
+		fmt.Fprintln(stdout, "demo licences left out: set SECRET_KEY to seed them (make run does)")
+		return nil
+	}
+	ring, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
+	if err != nil {
+		return err
+	}
+	n, err := demo.SeedLicences(ctx, pool, ring, time.Now())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(stdout, "demo licences: %d\n", n)
+	}
+	return nil
+}

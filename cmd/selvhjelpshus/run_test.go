@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"regexp"
@@ -192,7 +193,8 @@ func TestMigrateStatusAndVersion(t *testing.T) {
 
 func TestSeedDemoIsIdempotent(t *testing.T) {
 	db := pgtest.NewEmptyURL(t)
-	getenv := func(k string) string { return map[string]string{"DATABASE_URL": db}[k] }
+	key := base64.StdEncoding.EncodeToString([]byte("demo seed secret key of 32 bytes"))
+	getenv := func(k string) string { return map[string]string{"DATABASE_URL": db, "SECRET_KEY": key}[k] }
 	counts := func() (rooms, themes int) {
 		conn, err := pgx.Connect(context.Background(), db)
 		if err != nil {
@@ -210,6 +212,16 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	r, th := counts()
 	if r < 4 || th < 10 {
 		t.Fatalf("demo data: %d rooms, %d themes", r, th)
+	}
+	conn, err := pgx.Connect(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lic int
+	conn.QueryRow(context.Background(), `SELECT count(*) FROM licences`).Scan(&lic)
+	conn.Close(context.Background())
+	if lic != 5 {
+		t.Errorf("%d demo licences, want 5", lic)
 	}
 	if err := run(context.Background(), []string{"seed", "--demo"}, getenv, nil, io.Discard); err != nil {
 		t.Fatal(err)

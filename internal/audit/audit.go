@@ -19,38 +19,43 @@ import (
 
 // Actions recorded in the log. Their labels live in the catalogue as audit.action.<name>.
 const (
-	Login               = "login"
-	LoginFailed         = "login.failed"
-	LoginLocked         = "login.locked"
-	Logout              = "logout"
-	TwoFactorEnabled    = "twofactor.enabled"
-	TwoFactorReset      = "twofactor.reset"
-	RecoveryCodeUsed    = "twofactor.recovery"
-	PasswordSet         = "password.set"
-	PasswordResetAsked  = "password.reset.requested"
-	UserInvited         = "user.invited"
-	UserRoleChanged     = "user.role"
-	UserDisabled        = "user.disabled"
-	UserEnabled         = "user.enabled"
-	UserCreated         = "user.created"
-	SettingsChanged     = "settings.changed"
-	PersonalDataViewed  = "personal.viewed"
-	ParticipantPlaced   = "participant.placed"
-	ParticipantLeft     = "participant.left"
-	ParticipantDeleted  = "participant.deleted"
-	CredentialsShown    = "licence.credentials.shown"
-	KeyHandedOut        = "key.handed_out"
-	KeyReturned         = "key.returned"
-	RoomRequestApproved = "room_request.approved"
-	RoomRequestDeclined = "room_request.declined"
-	ContactLinkSent     = "group.contact_link"
+	Login                  = "login"
+	LoginFailed            = "login.failed"
+	LoginLocked            = "login.locked"
+	Logout                 = "logout"
+	TwoFactorEnabled       = "twofactor.enabled"
+	TwoFactorReset         = "twofactor.reset"
+	RecoveryCodeUsed       = "twofactor.recovery"
+	PasswordSet            = "password.set"
+	PasswordResetAsked     = "password.reset.requested"
+	UserInvited            = "user.invited"
+	UserRoleChanged        = "user.role"
+	UserDisabled           = "user.disabled"
+	UserEnabled            = "user.enabled"
+	UserCreated            = "user.created"
+	SettingsChanged        = "settings.changed"
+	PersonalDataViewed     = "personal.viewed"
+	ParticipantPlaced      = "participant.placed"
+	ParticipantLeft        = "participant.left"
+	ParticipantDeleted     = "participant.deleted"
+	CredentialsShown       = "licence.credentials.shown"
+	KeyHandedOut           = "key.handed_out"
+	KeyReturned            = "key.returned"
+	RoomRequestApproved    = "room_request.approved"
+	RoomRequestDeclined    = "room_request.declined"
+	ContactLinkSent        = "group.contact_link"
+	LoanApproved           = "licence.lent"
+	LoanDeclined           = "licence.request_declined"
+	LoanReturned           = "licence.returned"
+	LicencePasswordChanged = "licence.password_changed"
 )
 
 // Actions lists every action, for the filter of the log page.
 var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled, TwoFactorReset,
 	RecoveryCodeUsed, PasswordSet, PasswordResetAsked, UserInvited, UserRoleChanged, UserDisabled,
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
-	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent}
+	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
+	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

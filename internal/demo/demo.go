@@ -198,7 +198,12 @@ var networkOrgs = []org{
 func seedOrgs(ctx context.Context, tx pgx.Tx) (int, error) {
 	added := 0
 	for _, o := range networkOrgs {
-		tag, err := tx.Exec(ctx, `INSERT INTO orgs (name, kind) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, o.name, o.kind)
+		// Members of the network; a collaboration agreement for the current year, a fictional
+		// contact (the .test domain never receives mail).
+		tag, err := tx.Exec(ctx, `INSERT INTO orgs (name, kind, network_member, agreement_signed, agreement_expires, contact_name, contact_email)
+			VALUES ($1, $2, true, date_trunc('year', now())::date, (date_trunc('year', now()) + interval '1 year - 1 day')::date,
+				'Kontaktperson ' || split_part($1, ' ', 1), 'post@' || lower(regexp_replace(split_part($1, ' ', 1), '[^a-zA-Z]', '', 'g')) || '.demo.test')
+			ON CONFLICT (name) DO NOTHING`, o.name, o.kind)
 		if err != nil {
 			return added, fmt.Errorf("org %s: %w", o.name, err)
 		}

@@ -3,10 +3,13 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 )
 
 // The demo catalogue shows every side of the catalogue, and a second run adds nothing.
@@ -68,5 +71,33 @@ func TestSeedGroups(t *testing.T) {
 	}
 	if len(list) < 15 || seen["twelve-step"] < 3 || seen["not nb"] < 2 {
 		t.Errorf("%d published groups, %d twelve-step, %d not in Norwegian", len(list), seen["twelve-step"], seen["not nb"])
+	}
+}
+
+func TestSeedLicences(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	if _, err := demo.Seed(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := secrets.NewKeyring("licence", []byte("demo test secret key, 32 bytes!!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := demo.SeedLicences(ctx, db, ring, time.Now())
+	if err != nil || n != 5 {
+		t.Fatalf("licences: %d %v", n, err)
+	}
+	if again, err := demo.SeedLicences(ctx, db, ring, time.Now()); err != nil || again != 0 {
+		t.Errorf("a second run added %d, %v", again, err)
+	}
+	var loans, pending int
+	db.QueryRow(ctx, `SELECT count(*) FROM licence_loans WHERE period @> now()`).Scan(&loans)
+	db.QueryRow(ctx, `SELECT count(*) FROM licence_requests WHERE status = 'pending'`).Scan(&pending)
+	if loans != 1 || pending != 1 {
+		t.Errorf("%d running loans, %d pending requests; want 1 and 1", loans, pending)
+	}
+	if got, err := licences.NewStore(db, ring).Secret(ctx, 1); err != nil || got != "demo-zoom-1-passord" {
+		t.Errorf("demo secret: %q %v", got, err)
 	}
 }

@@ -27,3 +27,30 @@ func (s *Store) Options(ctx context.Context) ([]Option, error) {
 	}
 	return list, nil
 }
+
+// OrgGroup is a group a partner organisation runs, as its portal lists it.
+type OrgGroup struct {
+	ID        int64
+	Name      string
+	Slug      string
+	Status    string
+	Published bool
+}
+
+// OfOrg lists the groups the organisation runs, by name, a page at a time.
+func (s *Store) OfOrg(ctx context.Context, orgID int64, limit, offset int) ([]OrgGroup, int, error) {
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM groups WHERE org_id = $1`, orgID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("groups: of org: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT id, name, slug, status, published FROM groups WHERE org_id = $1
+		ORDER BY name COLLATE "nb-NO-x-icu", id LIMIT $2 OFFSET $3`, orgID, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("groups: of org: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[OrgGroup])
+	if err != nil {
+		return nil, 0, fmt.Errorf("groups: of org: %w", err)
+	}
+	return list, total, nil
+}

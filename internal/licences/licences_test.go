@@ -71,7 +71,9 @@ func request(t testing.TB, s *licences.Store, who licences.Requester, first, las
 	return id
 }
 
-func itoa(n int) string { return string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10)) }
+func itoa(n int) string {
+	return string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10))
+}
 
 func noop(pgx.Tx, licences.Request, licences.Loan) error { return nil }
 

@@ -33,7 +33,9 @@ func scanLoan(row pgx.CollectableRow) (Loan, error) {
 func (n Loan) Open() bool { return n.ReturnedAt == nil && n.CancelledAt == nil }
 
 // Current reports whether the borrower may use the licence at now.
-func (n Loan) Current(now time.Time) bool { return n.Open() && !now.Before(n.Starts) && now.Before(n.Ends) }
+func (n Loan) Current(now time.Time) bool {
+	return n.Open() && !now.Before(n.Starts) && now.Before(n.Ends)
+}
 
 // Overdue reports whether the loan has ended and the licence is not marked returned.
 func (n Loan) Overdue(now time.Time) bool { return n.Open() && !now.Before(n.Ends) }

@@ -252,15 +252,17 @@ type Option struct {
 	FreeFrom *time.Time // when busy: the end of the last loan that overlaps the period
 }
 
-// Options lists the active licences of the request's provider that take its participants,
-// free ones first (the suggestion is the first), then the busy ones by when they free up.
+// Options lists the active licences of the request's provider that take its participants:
+// free ones first, those not waiting for a password change before those that are, the
+// smallest that fits first (the suggestion is the first), then the busy ones by when they
+// free up.
 func (s *Store) Options(ctx context.Context, q Request) ([]Option, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+licenceColumns+`, b.until
 		FROM licences l
 		LEFT JOIN LATERAL (SELECT max(upper(n.period)) AS until FROM licence_loans n
 			WHERE n.licence_id = l.id AND n.cancelled_at IS NULL AND n.period && tstzrange($2, $3)) b ON true
 		WHERE l.provider = $1 AND l.status = 'active' AND l.max_participants >= $4
-		ORDER BY b.until IS NOT NULL, b.until, l.max_participants, l.label LIMIT 100`, q.Provider, q.Starts, q.Ends, q.Participants)
+		ORDER BY b.until IS NOT NULL, b.until, l.password_change_due, l.max_participants, l.label LIMIT 100`, q.Provider, q.Starts, q.Ends, q.Participants)
 	if err != nil {
 		return nil, fmt.Errorf("licences: options: %w", err)
 	}

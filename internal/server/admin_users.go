@@ -12,10 +12,13 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/components"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -249,14 +252,35 @@ func (s *Server) resendInvitation(r *http.Request, tx pgx.Tx, u auth.User) error
 
 // orgUsers is the partner's own organisation's accounts. The organisation comes from the
 // logged-in user, never from the URL.
+// partnerHome is the organisation's portal: a few of each kind of thing it has here, each
+// with the way to the whole list. Every query is scoped to the user's own organisation.
 func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	u := currentUser(r)
-	list, total, err := auth.NewStore(s.db).List(r.Context(), auth.ListFilter{OrgID: *u.OrgID}, perPage, offset(r))
+	p := pages.PartnerHomePage{User: *u, Now: s.now()}
+	who := s.partnerWho(r)
+	room := rooms.Requester{OrgID: *u.OrgID}
+	store := s.licences()
+	var total int
+	var err error
+	if p.Loans, _, err = store.Loans(ctx, &who, licences.LoansOpen, p.Now, 5, 0); err == nil {
+		if _, p.LoanRequests, err = store.Requests(ctx, &who, licences.Pending, 0, 0); err == nil {
+			if _, p.RoomRequests, err = rooms.Requests(ctx, s.db, &room, rooms.Pending, 0, 0); err == nil {
+				if p.Meetings, _, err = rooms.Schedule(ctx, s.db, room, p.Now, 5, 0); err == nil {
+					if p.Groups, total, err = groups.NewStore(s.db).OfOrg(ctx, *u.OrgID, perPage, offset(r)); err == nil {
+						p.Colleagues, p.ColleaguesTotal, err = auth.NewStore(s.db).List(ctx, auth.ListFilter{OrgID: *u.OrgID}, 20, 0)
+					}
+				}
+			}
+		}
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, u.OrgName, pages.PartnerHome(*u, list, pager(r, total)))
+	p.GroupPager = pager(r, total)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, u.OrgName, pages.PartnerHome(p))
 }
 
 // absURL makes a link for an e-mail from a path on this site.

@@ -36,10 +36,10 @@ var navigation = []navLink{
 // roleNavigation adds the pages of each role to the menu.
 var roleNavigation = map[auth.Role][]navLink{
 	auth.Staff: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
-		{"nav.waiting", "/admin/venteliste"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}},
+		{"nav.waiting", "/admin/venteliste"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}},
 	auth.Admin: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
-		{"nav.waiting", "/admin/venteliste"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
-	auth.Partner: {{"nav.partner", "/partner"}, {"nav.partnerRooms", "/partner/rom"}},
+		{"nav.waiting", "/admin/venteliste"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
+	auth.Partner: {{"nav.partner", "/partner"}, {"nav.partnerRooms", "/partner/rom"}, {"nav.partnerLicences", "/partner/lisenser"}},
 }
 
 // layout builds the data the layout needs for one request.

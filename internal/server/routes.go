@@ -126,6 +126,23 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/status", s.setGroupStatus)
 			r.Post("/grupper/{id}/publisering", s.setGroupPublished)
 
+			// Licences: the pool, the queue of requests, the loans.
+			r.Get("/lisenser", s.licenceList)
+			r.Get("/lisenser/ny", s.newLicencePage)
+			r.Post("/lisenser/ny", s.saveLicence)
+			r.Get("/lisenser/bruk", s.licenceUsage)
+			r.Get("/lisenser/foresporsler", s.loanRequests)
+			r.Get("/lisenser/foresporsler/ny", s.staffLoanRequestPage)
+			r.Post("/lisenser/foresporsler/ny", s.requestLoan(true))
+			r.Get("/lisenser/foresporsler/{id}", s.loanRequest)
+			r.Post("/lisenser/foresporsler/{id}/godkjenn", s.decideLoan(true))
+			r.Post("/lisenser/foresporsler/{id}/avslag", s.decideLoan(false))
+			r.Get("/lisenser/lan", s.loanList)
+			r.Post("/lisenser/lan/{id}/retur", s.returnLoan)
+			r.Get("/lisenser/{id}", s.licencePage)
+			r.Post("/lisenser/{id}", s.saveLicence)
+			r.Post("/lisenser/{id}/vis", s.revealLicence)
+
 			// Partner organisations.
 			r.Get("/organisasjoner", s.adminOrgs)
 			r.Get("/organisasjoner/ny", s.newOrgPage)
@@ -192,6 +209,12 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireLogin, s.requireRole(auth.Partner))
 			r.Get("/", s.partnerHome)
 			s.requesterRoutes(r, "/rom", s.partnerRequester)
+			r.Get("/lisenser", s.partnerLicences)
+			r.Get("/lisenser/ny", s.partnerLoanRequestPage)
+			r.Post("/lisenser/ny", s.requestLoan(false))
+			r.Post("/lisenser/foresporsler/{id}/trekk", s.partnerWithdrawLoan)
+			r.Get("/lisenser/lan/{id}", s.partnerLoan)
+			r.Post("/lisenser/lan/{id}/vis", s.partnerReveal)
 		})
 	})
 	return r

@@ -22,6 +22,7 @@ const (
 	sessPendingID   = "pending_uid"
 	sessPendingNext = "pending_next"
 	sessFlash       = "flash"
+	sessAuthAt      = "auth_at" // Unix seconds of the last password check, for reveals
 )
 
 type userKey struct{}
@@ -118,6 +119,7 @@ func (s *Server) logIn(r *http.Request, u auth.User) error {
 	s.sessions.Remove(ctx, sessPendingID)
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
+	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
 	return nil
 }
 

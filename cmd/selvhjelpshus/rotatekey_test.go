@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
+)
+
+// After SECRET_KEY is replaced, rotate-key seals the licence secrets again under the new key;
+// without the old key listed it refuses and changes nothing.
+func TestRotateKey(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewEmptyURL(t)
+	oldKey, newKey := []byte("the old SECRET_KEY, 32 bytes lng"), []byte("the new SECRET_KEY, 32 bytes lng")
+	env := map[string]string{"DATABASE_URL": db, "SECRET_KEY": base64.StdEncoding.EncodeToString(oldKey)}
+	getenv := func(k string) string { return env[k] }
+	// Migrate, and store a licence under the old key.
+	if err := run(ctx, []string{"migrate", "up"}, getenv, nil, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	old, _ := secrets.NewKeyring("licence", oldKey)
+	f := licences.Form{Provider: licences.Zoom, Label: "Zoom 1", MaxParticipants: "100", AccountLogin: "zoom1@example.test", Secret: "gammelt-hemmelig"}
+	f.Validate(true)
+	id, err := licences.NewStore(pool, old).Create(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	env["SECRET_KEY"] = base64.StdEncoding.EncodeToString(newKey)
+	var out bytes.Buffer
+	if err := run(ctx, []string{"rotate-key"}, getenv, nil, &out); err == nil || !strings.Contains(err.Error(), "SECRET_KEY_PREVIOUS") {
+		t.Errorf("rotate without the old key: %v", err)
+	}
+	env["SECRET_KEY_PREVIOUS"] = base64.StdEncoding.EncodeToString(oldKey)
+	if err := run(ctx, []string{"rotate-key"}, getenv, nil, &out); err != nil || !strings.Contains(out.String(), "1 licence secrets sealed again") {
+		t.Fatalf("rotate: %v %q", err, out.String())
+	}
+	fresh, _ := secrets.NewKeyring("licence", newKey)
+	if got, err := licences.NewStore(pool, fresh).Secret(ctx, id); err != nil || got != "gammelt-hemmelig" {
+		t.Errorf("after the rotation, under the new key alone: %q %v", got, err)
+	}
+}

@@ -1,0 +1,160 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+// licenceForm is a new Zoom licence as staff type it.
+func licenceForm(label, seats, secret string) url.Values {
+	return url.Values{"provider": {"zoom"}, "label": {label}, "max_participants": {seats}, "max_minutes": {"40"},
+		"account_login": {strings.ToLower(strings.ReplaceAll(label, " ", "")) + "@linkoslo.test"}, "secret": {secret}, "status": {"active"}}
+}
+
+func loanRequestForm(first, last time.Time, participants string) url.Values {
+	return url.Values{"provider": {"zoom"}, "first": {first.Format(time.DateOnly)}, "last": {last.Format(time.DateOnly)},
+		"purpose": {"Digitale møter"}, "participants": {participants}, "contact_name": {"Alfa Kontakt"}, "contact_email": {"kontakt@alfa.test"}}
+}
+
+// The whole loan: staff add licences (the secret is never in a page but the audited reveal),
+// a partner asks, staff see the free licence suggested and lend it, the partner reveals the
+// password (again after confirming the password when the login is old), and after the return
+// the reveal is refused until staff change the password. Partner B gets 404 for all of A's.
+func TestLendALicence(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	staff := app.client(t).login(p.staff.Email)
+	res, body := staff.post("/admin/lisenser/ny", url.Values{"provider": {"teams"}, "max_participants": {"0"}, "label": {"Zoom 1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Velg Zoom eller Whereby.") || !strings.Contains(body, "Skriv passordet eller romnøkkelen.") ||
+		!strings.Contains(body, `value="Zoom 1"`) {
+		t.Fatalf("bad licence form = %d", res.StatusCode)
+	}
+	for _, f := range []url.Values{licenceForm("Zoom liten", "10", "liten-Hemmelig-1"), licenceForm("Zoom stor", "100", "stor-Hemmelig-2")} {
+		if res, _ = staff.post("/admin/lisenser/ny", f); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create licence = %d", res.StatusCode)
+		}
+	}
+	if res, body = staff.post("/admin/lisenser/ny", licenceForm("Zoom liten", "10", "x")); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "finnes allerede") {
+		t.Errorf("a taken label = %d", res.StatusCode)
+	}
+	_, body = staff.get("/admin/lisenser")
+	if !strings.Contains(body, "Zoom liten") || strings.Contains(body, "Hemmelig") {
+		t.Fatalf("the pool list:\n%s", body)
+	}
+	var small, big int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM licences WHERE label = 'Zoom liten'`).Scan(&small)
+	app.db.QueryRow(context.Background(), `SELECT id FROM licences WHERE label = 'Zoom stor'`).Scan(&big)
+	if _, body = staff.get("/admin/lisenser/" + itoa(small)); strings.Contains(body, "Hemmelig") || !strings.Contains(body, "Vis passordet") {
+		t.Error("the licence page shows the secret without a reveal")
+	}
+
+	a := app.client(t).login(p.partnerA.Email)
+	today := tz.Midnight(time.Now())
+	res, body = a.post("/partner/lisenser/ny", loanRequestForm(today.AddDate(0, 0, -1), today.AddDate(0, 1, 0), "500"))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Velg i dag eller en senere dato.") || !strings.Contains(body, "Høyst 100 deltakere") {
+		t.Fatalf("bad request = %d", res.StatusCode)
+	}
+	if res, body = a.post("/partner/lisenser/ny", loanRequestForm(today, today.AddDate(0, 8, 0), "5")); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "Et lån kan vare i høyst 6 måneder.") {
+		t.Fatalf("a request too long = %d", res.StatusCode)
+	}
+	if res, _ = a.post("/partner/lisenser/ny", loanRequestForm(today, today.AddDate(0, 1, 0), "8")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("request = %d", res.StatusCode)
+	}
+	var reqID int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM licence_requests`).Scan(&reqID)
+
+	_, body = staff.get("/admin/lisenser/foresporsler/" + itoa(reqID))
+	if !strings.Contains(body, "Ledig hele perioden – foreslått") || !strings.Contains(body, `value="`+itoa(small)+`" checked`) {
+		t.Fatalf("the request page does not suggest the small free licence:\n%s", body)
+	}
+	if res, body = staff.post("/admin/lisenser/foresporsler/"+itoa(reqID)+"/godkjenn", nil); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "Velg hvilken lisens") {
+		t.Errorf("approve without a licence = %d", res.StatusCode)
+	}
+	if res, _ = staff.post("/admin/lisenser/foresporsler/"+itoa(reqID)+"/godkjenn", url.Values{"licence": {itoa(small)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve = %d", res.StatusCode)
+	}
+	subject, text := app.lastMail(t, "kontakt@alfa.test")
+	if strings.Contains(subject+text, "Hemmelig") || !strings.Contains(text, "/partner/lisenser") {
+		t.Errorf("answer mail %q:\n%s", subject, text)
+	}
+	var loanID int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM licence_loans`).Scan(&loanID)
+	loan := "/partner/lisenser/lan/" + itoa(loanID)
+
+	// Partner B: 404 for A's request, loan and reveal, with the real ids.
+	b := app.client(t).login(p.partnerB.Email)
+	for _, c := range []struct{ method, path string }{
+		{"GET", loan}, {"POST", loan + "/vis"}, {"POST", "/partner/lisenser/foresporsler/" + itoa(reqID) + "/trekk"},
+	} {
+		var res *http.Response
+		if c.method == "GET" {
+			res, body = b.get(c.path)
+		} else {
+			res, body = b.post(c.path, url.Values{"password": {testPassword}})
+		}
+		if res.StatusCode != http.StatusNotFound || strings.Contains(body, "Hemmelig") {
+			t.Errorf("partner B %s %s = %d", c.method, c.path, res.StatusCode)
+		}
+	}
+	if _, body = b.get("/partner/lisenser"); strings.Contains(body, "Zoom liten") {
+		t.Error("partner B's licence page shows A's loan")
+	}
+
+	// A reveals at once; twenty minutes later the password is asked again.
+	if _, body = a.get(loan); strings.Contains(body, "Hemmelig") || !strings.Contains(body, "Vis passordet") {
+		t.Fatalf("the loan page:\n%s", body)
+	}
+	res, body = a.post(loan+"/vis", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "liten-Hemmelig-1") || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("reveal = %d", res.StatusCode)
+	}
+	app.srv.now = func() time.Time { return time.Now().Add(20 * time.Minute) }
+	if res, body = a.post(loan+"/vis", nil); res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(body, "Hemmelig") || !strings.Contains(body, "Bekreft at det er deg") {
+		t.Fatalf("reveal with an old login = %d", res.StatusCode)
+	}
+	if res, body = a.post(loan+"/vis", url.Values{"password": {"feil passord her"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Passordet stemmer ikke") {
+		t.Errorf("a wrong password = %d", res.StatusCode)
+	}
+	if res, body = a.post(loan+"/vis", url.Values{"password": {testPassword}}); res.StatusCode != http.StatusOK || !strings.Contains(body, "liten-Hemmelig-1") {
+		t.Errorf("reveal after confirming = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action = 'licence.credentials.shown' AND entity = 'licence_loan'`); n != 2 {
+		t.Errorf("%d reveals audited, want 2", n)
+	}
+	app.srv.now = time.Now
+
+	// Returned: the reveal is refused; the licence waits for a new password.
+	if res, _ = staff.post("/admin/lisenser/lan/"+itoa(loanID)+"/retur", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return = %d", res.StatusCode)
+	}
+	if res, body = a.post(loan+"/vis", nil); res.StatusCode != http.StatusConflict || strings.Contains(body, "Hemmelig") || !strings.Contains(body, "Lånet er over") {
+		t.Errorf("reveal after the return = %d", res.StatusCode)
+	}
+	if _, body = staff.get("/admin/lisenser"); !strings.Contains(body, "Passordet må endres") {
+		t.Error("the pool does not show the password change due")
+	}
+	change := licenceForm("Zoom liten", "10", "nytt-Hemmelig-3")
+	if res, _ = staff.post("/admin/lisenser/"+itoa(small), change); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change the password = %d", res.StatusCode)
+	}
+	if _, body = staff.get("/admin/lisenser"); strings.Contains(body, "Passordet må endres") {
+		t.Error("the password change did not end the step")
+	}
+	if res, body = staff.post("/admin/lisenser/"+itoa(small)+"/vis", nil); res.StatusCode != http.StatusOK || !strings.Contains(body, "nytt-Hemmelig-3") {
+		t.Errorf("staff reveal = %d", res.StatusCode)
+	}
+	var raw []byte
+	app.db.QueryRow(context.Background(), `SELECT secret FROM licences WHERE id = $1`, small).Scan(&raw)
+	if strings.Contains(string(raw), "Hemmelig") {
+		t.Error("the secret column holds plaintext")
+	}
+	_ = big
+}
