@@ -114,4 +114,17 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 	staff.Go(t, app.URL+"/admin/lisenser/ny")
 	staff.Click(t, "main form.form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 	staff.Go(t, app.URL+"/admin/lisenser/bruk")
+
+	// The register of organisations: the list, the new form in its error state, one organisation.
+	staff.Go(t, app.URL+"/admin/organisasjoner")
+	staff.Go(t, app.URL+"/admin/organisasjoner/ny")
+	staff.SetValue(t, "felt-agreement_expires", "2020-01-01")
+	got = staff.Click(t, "main form.form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Skriv navnet på organisasjonen.") {
+		t.Errorf("the organisation form with errors: %s", got.Text)
+	}
+	got = staff.Go(t, app.URL+"/admin/organisasjoner/"+itoa(p.orgA.ID))
+	if !strings.Contains(got.Text, "Foreningen Alfa") {
+		t.Errorf("the organisation's page: %s", got.Text)
+	}
 }
