@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 )
 
-// rotateKey seals every licence secret again under the current SECRET_KEY. Run it after
+// rotateKey seals every licence secret and two-factor secret again under the current
+// SECRET_KEY. Run it after
 // replacing SECRET_KEY, with the old key in SECRET_KEY_PREVIOUS; once it has run, the old
 // key can be dropped. Everything changes in one transaction, or nothing does.
 func rotateKey(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
@@ -39,5 +41,13 @@ func rotateKey(ctx context.Context, getenv func(string) string, stdout io.Writer
 		return err
 	}
 	fmt.Fprintf(stdout, "%d licence secrets sealed again under key %s\n", n, ring.Current())
+	seal, err := auth.NewSealer(cfg.Secret, "totp", cfg.PreviousSecrets...)
+	if err != nil {
+		return err
+	}
+	if n, err = auth.NewStore(pool).ResealTwoFactor(ctx, seal); err != nil {
+		return fmt.Errorf("%w: list the key that sealed it in SECRET_KEY_PREVIOUS", err)
+	}
+	fmt.Fprintf(stdout, "%d two-factor secrets sealed again\n", n)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
@@ -38,6 +39,17 @@ func TestRotateKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// And a user's two-factor secret under the old key.
+	oldSeal, _ := auth.NewSealer(oldKey, "totp")
+	users := auth.NewStore(pool)
+	u, err := users.Create(ctx, auth.NewUser{Email: "to@example.test", Name: "To Faktor", Role: auth.Staff, Password: "en lang og god setning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrol, err := users.StartTwoFactor(ctx, oldSeal, u)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	env["SECRET_KEY"] = base64.StdEncoding.EncodeToString(newKey)
 	var out bytes.Buffer
@@ -47,6 +59,13 @@ func TestRotateKey(t *testing.T) {
 	env["SECRET_KEY_PREVIOUS"] = base64.StdEncoding.EncodeToString(oldKey)
 	if err := run(ctx, []string{"rotate-key"}, getenv, nil, &out); err != nil || !strings.Contains(out.String(), "1 licence secrets sealed again") {
 		t.Fatalf("rotate: %v %q", err, out.String())
+	}
+	if !strings.Contains(out.String(), "1 two-factor secrets sealed again") {
+		t.Errorf("two-factor secrets: %q", out.String())
+	}
+	newSeal, _ := auth.NewSealer(newKey, "totp")
+	if got, ok, err := users.CurrentEnrolment(ctx, newSeal, u); err != nil || !ok || got.Secret != enrol.Secret {
+		t.Errorf("the two-factor secret under the new key alone: %v %v", ok, err)
 	}
 	fresh, _ := secrets.NewKeyring("licence", newKey)
 	if got, err := licences.NewStore(pool, fresh).Secret(ctx, id); err != nil || got != "gammelt-hemmelig" {

@@ -3,11 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/base64"
@@ -18,10 +14,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
 
@@ -34,40 +32,72 @@ const RecoveryCodeCount = 10
 // ErrBadCode is the answer to a wrong, expired or already used code.
 var ErrBadCode = errors.New("auth: wrong or used code")
 
-// Sealer encrypts secrets at rest with AES-256-GCM under a key derived from SECRET_KEY.
-type Sealer struct{ aead cipher.AEAD }
+// Sealer encrypts two-factor secrets at rest with AES-256-GCM under a key derived from
+// SECRET_KEY; values sealed under an earlier SECRET_KEY (SECRET_KEY_PREVIOUS) still open, and
+// ResealTwoFactor moves them to the current one.
+type Sealer struct{ ring *secrets.Keyring }
 
-// NewSealer derives the key for purpose from the app secret.
-func NewSealer(secret []byte, purpose string) (*Sealer, error) {
-	key, err := hkdf.Key(sha256.New, secret, nil, "selvhjelpshus "+purpose, 32)
+// NewSealer derives the keys for purpose from the app secret and the earlier ones.
+func NewSealer(secret []byte, purpose string, previous ...[]byte) (*Sealer, error) {
+	ring, err := secrets.NewKeyring(purpose, secret, previous...)
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	return &Sealer{aead: aead}, nil
+	return &Sealer{ring: ring}, nil
 }
 
-// Seal returns nonce ‖ ciphertext.
+// Seal returns nonce ‖ ciphertext under the current key.
 func (s *Sealer) Seal(plain []byte) []byte {
-	nonce := make([]byte, s.aead.NonceSize())
-	_, _ = rand.Read(nonce)
-	return s.aead.Seal(nonce, nonce, plain, nil)
+	_, sealed := s.ring.Seal(plain, "")
+	return sealed
 }
 
-// Open reverses Seal.
+// Open reverses Seal, under the current key or an earlier one.
 func (s *Sealer) Open(sealed []byte) ([]byte, error) {
-	n := s.aead.NonceSize()
-	if len(sealed) < n {
-		return nil, errors.New("auth: sealed value too short")
+	plain, _, err := s.ring.OpenAny(sealed, "")
+	return plain, err
+}
+
+// ResealTwoFactor seals every stored two-factor secret again under the current key, in one
+// transaction, and returns how many it changed. One that no key opens stops it, changing
+// nothing.
+func (s *Store) ResealTwoFactor(ctx context.Context, seal *Sealer) (int, error) {
+	n := 0
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id     int64
+			sealed []byte
+		}
+		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+			var x row
+			return x, r.Scan(&x.id, &x.sealed)
+		})
+		if err != nil {
+			return err
+		}
+		for _, x := range list {
+			plain, keyID, err := seal.ring.OpenAny(x.sealed, "")
+			if err != nil {
+				return fmt.Errorf("user %d: %w", x.id, err)
+			}
+			if keyID == seal.ring.Current() {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `UPDATE users SET totp_secret = $2 WHERE id = $1`, x.id, seal.Seal(plain)); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("auth: reseal: %w", err)
 	}
-	return s.aead.Open(nil, sealed[:n], sealed[n:], nil)
+	return n, nil
 }
 
 // Enrolment is a new, not yet confirmed TOTP secret for a user.

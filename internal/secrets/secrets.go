@@ -91,3 +91,20 @@ func (k *Keyring) Open(keyID string, sealed []byte, context string) ([]byte, err
 	}
 	return plain, nil
 }
+
+// OpenAny decrypts a value stored without its key id, trying the current key first and then
+// the earlier ones. It returns the id of the key that opened it.
+func (k *Keyring) OpenAny(sealed []byte, context string) ([]byte, string, error) {
+	if plain, err := k.Open(k.current, sealed, context); err == nil {
+		return plain, k.current, nil
+	}
+	for id := range k.aeads {
+		if id == k.current {
+			continue
+		}
+		if plain, err := k.Open(id, sealed, context); err == nil {
+			return plain, id, nil
+		}
+	}
+	return nil, "", ErrDamaged
+}

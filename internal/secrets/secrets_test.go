@@ -59,3 +59,16 @@ func TestSealOpenAndRotate(t *testing.T) {
 		t.Error("two purposes share a key")
 	}
 }
+
+func TestOpenAnyTriesEveryKey(t *testing.T) {
+	old, _ := NewKeyring("totp", oldSecret)
+	_, sealed := old.Seal([]byte("JBSWY3DPEHPK3PXP"), "")
+	ring, _ := NewKeyring("totp", newSecret, oldSecret)
+	plain, id, err := ring.OpenAny(sealed, "")
+	if err != nil || string(plain) != "JBSWY3DPEHPK3PXP" || id != old.Current() {
+		t.Errorf("OpenAny = %q %q %v", plain, id, err)
+	}
+	if _, _, err := (func() *Keyring { k, _ := NewKeyring("totp", newSecret); return k })().OpenAny(sealed, ""); !errors.Is(err, ErrDamaged) {
+		t.Errorf("OpenAny without the key: %v", err)
+	}
+}

@@ -44,7 +44,7 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	if err != nil {
 		return nil, err
 	}
-	seal, err := auth.NewSealer(cfg.Secret, "totp")
+	seal, err := auth.NewSealer(cfg.Secret, "totp", cfg.PreviousSecrets...)
 	if err != nil {
 		return nil, err
 	}
