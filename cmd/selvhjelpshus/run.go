@@ -129,7 +129,8 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 	}
 	retention := &signups.RetentionWorker{DB: pool, Months: cfg.RetentionMonths, Log: log,
 		Also: map[string]func(context.Context, int) (int64, error){
-			"room requests": func(ctx context.Context, months int) (int64, error) { return rooms.PurgeRequests(ctx, pool, months) },
+			"room requests":    func(ctx context.Context, months int) (int64, error) { return rooms.PurgeRequests(ctx, pool, months) },
+			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
 	reminders := &licences.ReminderWorker{DB: pool, Now: time.Now, Link: absURL(cfg.BaseURL), Log: log}
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,

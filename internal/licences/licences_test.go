@@ -215,9 +215,9 @@ func TestLoanLifecycle(t *testing.T) {
 	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now().AddDate(0, 0, -1)); !errors.Is(err, licences.ErrNotNow) {
 		t.Errorf("reveal before the loan: %v", err)
 	}
-	// Returned: the licence waits for a new password; the rest of the period is free.
+	// Returned: the licence waits for a new password; the days after today are free.
 	n, err := s.Return(ctx, bLoan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil })
-	if err != nil || n.ReturnedAt == nil || n.Ends.After(time.Now().Add(time.Second)) {
+	if err != nil || n.ReturnedAt == nil || !n.Ends.Equal(tz.Midnight(time.Now()).AddDate(0, 0, 1)) {
 		t.Fatalf("return: %+v %v", n, err)
 	}
 	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now()); !errors.Is(err, licences.ErrNotNow) {
@@ -294,5 +294,97 @@ func TestRequestValidation(t *testing.T) {
 		if e, found := errs.Get(c.field); !found || e.Msg != c.msg {
 			t.Errorf("%s: %v", c.name, errs)
 		}
+	}
+}
+
+// A loan that ended without being marked returned keeps its licence from being lent again
+// (its password may still be in use); a return frees the days after today only; a request
+// whose period is over cannot be approved; old requests lose their personal data.
+func TestLendingAfterALoanEnds(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := licences.NewStore(db, ring(t, secretA))
+	lic := licence(t, s, "Zoom 1", "x", "100")
+	who := licences.Requester{OrgID: org(t, db, "Org"), Lang: "nb"}
+	first := request(t, s, who, 0, 3, 5)
+	_, loan, err := s.Decide(ctx, first, true, lic, 0, "", noop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The loan ended a week ago and nobody marked it returned.
+	db.Exec(ctx, `UPDATE licence_loans SET period = tstzrange(now() - interval '20 days', now() - interval '7 days') WHERE id = $1`, loan.ID)
+	next := request(t, s, who, 1, 5, 5)
+	q, _ := s.GetRequest(ctx, nil, next)
+	if opts, err := s.Options(ctx, q); err != nil || len(opts) != 1 || opts[0].Free {
+		t.Errorf("an unreturned licence offered as free: %+v %v", opts, err)
+	}
+	if _, _, err := s.Decide(ctx, next, true, lic, 0, "", noop); !errors.Is(err, licences.ErrNotReturned) {
+		t.Fatalf("lend an unreturned licence: %v", err)
+	}
+	if _, err := s.Return(ctx, loan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Decide(ctx, next, true, lic, 0, "", noop); err != nil {
+		t.Errorf("lend after the return: %v", err)
+	}
+
+	// Returned today: today stays the borrower's, tomorrow is free.
+	other := licence(t, s, "Zoom 2", "y", "100")
+	running := request(t, s, who, 0, 10, 5)
+	_, loan, _ = s.Decide(ctx, running, true, other, 0, "", noop)
+	n, err := s.Return(ctx, loan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil })
+	if err != nil || !n.Ends.Equal(tz.Midnight(time.Now()).AddDate(0, 0, 1)) {
+		t.Fatalf("return: ends %v, %v", n.Ends, err)
+	}
+	sameDay := request(t, s, who, 0, 2, 5)
+	if _, _, err := s.Decide(ctx, sameDay, true, other, 0, "", noop); !errors.Is(err, licences.ErrTaken) {
+		t.Errorf("lend the returned licence again the same day: %v", err)
+	}
+	tomorrow := request(t, s, who, 1, 2, 5)
+	if _, _, err := s.Decide(ctx, tomorrow, true, other, 0, "", noop); err != nil {
+		t.Errorf("lend it from tomorrow: %v", err)
+	}
+
+	over := request(t, s, who, 3, 4, 5)
+	db.Exec(ctx, `UPDATE licence_requests SET period = tstzrange(now() - interval '3 days', now() - interval '1 day') WHERE id = $1`, over)
+	third := licence(t, s, "Zoom 3", "z", "100")
+	if _, _, err := s.Decide(ctx, over, true, third, 0, "", noop); !errors.Is(err, licences.ErrPast) {
+		t.Errorf("approve a period that is over: %v", err)
+	}
+
+	// Retention: a year later the declined request is gone and the approved ones are anonymous.
+	declined := request(t, s, who, 1, 2, 5)
+	if _, _, err := s.Decide(ctx, declined, false, 0, 0, "Nei.", noop); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE licence_requests SET created_at = now() - interval '2 years',
+		decided_at = CASE WHEN decided_at IS NOT NULL THEN now() - interval '2 years' END`); err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(ctx, `UPDATE licence_loans SET period = tstzrange(lower(period) - interval '2 years', upper(period) - interval '2 years')`)
+	if n, err := licences.PurgeRequests(ctx, db, 12); err != nil || n == 0 {
+		t.Fatalf("purge: %d %v", n, err)
+	}
+	var left, named int
+	db.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE contact_email <> 'slettet') FROM licence_requests`).Scan(&left, &named)
+	if named != 2 { // the two pending requests keep their contact until they are answered
+		t.Errorf("%d requests still name their contact, want 2", named)
+	}
+	var gone int
+	db.QueryRow(ctx, `SELECT count(*) FROM licence_requests WHERE id = $1`, declined).Scan(&gone)
+	if gone != 0 {
+		t.Error("the old declined request was kept")
+	}
+}
+
+func TestMaxPeriodAtTheEndOfAMonth(t *testing.T) {
+	limits := licences.Limits{Today: time.Date(2026, 8, 1, 0, 0, 0, 0, tz.Oslo), MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100}}
+	f := licences.RequestForm{Provider: "zoom", First: "2026-08-31", Last: "2027-02-27", Purpose: "x", Participants: "5", ContactName: "K", ContactEmail: "k@example.test"}
+	if errs := f.Validate(limits); errs.Has("last") {
+		t.Errorf("31 August to 27 February refused: %v", errs)
+	}
+	f.Last = "2027-03-01"
+	if errs := f.Validate(limits); !errs.Has("last") {
+		t.Error("31 August to 1 March (past six months; adding months naively gives 3 March) accepted")
 	}
 }

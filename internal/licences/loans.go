@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 const loanColumns = `n.id, n.licence_id, l.label, l.provider, l.account_login, n.request_id, coalesce(n.org_id, 0), coalesce(n.group_id, 0),
@@ -122,7 +123,8 @@ func (s *Store) RevealForBorrower(ctx context.Context, who Requester, id int64, 
 }
 
 // Return marks the loan's licence as handed back at now, by staff user by: a loan not yet
-// begun is cancelled, one running is shortened to now (the rest of its period is free), and
+// begun is cancelled, one running is shortened to the end of today (loans are whole days;
+// the days after are free), and
 // the licence waits for a password change before anyone sees it again. then runs in the
 // same transaction (the audit line).
 func (s *Store) Return(ctx context.Context, id, by int64, now time.Time, then func(pgx.Tx, Loan) error) (Loan, error) {
@@ -132,8 +134,8 @@ func (s *Store) Return(ctx context.Context, id, by int64, now time.Time, then fu
 				cancelled_at = CASE WHEN lower(period) >= $2 THEN $2 END,
 				returned_at = CASE WHEN lower(period) < $2 THEN $2 END,
 				returned_to = NULLIF($3, 0),
-				period = CASE WHEN lower(period) < $2 AND upper(period) > $2 THEN tstzrange(lower(period), $2) ELSE period END
-			WHERE id = $1 AND returned_at IS NULL AND cancelled_at IS NULL`, id, now, by)
+				period = CASE WHEN lower(period) < $2 AND upper(period) > $4 THEN tstzrange(lower(period), $4) ELSE period END
+			WHERE id = $1 AND returned_at IS NULL AND cancelled_at IS NULL`, id, now, by, tz.Midnight(now).AddDate(0, 0, 1))
 		if err != nil {
 			return err
 		}
@@ -153,4 +155,22 @@ func (s *Store) Return(ctx context.Context, id, by int64, now time.Time, then fu
 		return n, fmt.Errorf("licences: return: %w", postgres.MapError(err))
 	}
 	return n, nil
+}
+
+// PurgeRequests removes the personal data of requests older than months: declined and
+// withdrawn ones go; approved ones keep their loan for the figures but lose the contact's
+// name, address and phone once the loan ended that long ago. It returns how many it touched.
+func PurgeRequests(ctx context.Context, db postgres.DBTX, months int) (int64, error) {
+	del, err := db.Exec(ctx, `DELETE FROM licence_requests WHERE status IN ('declined', 'withdrawn')
+		AND coalesce(decided_at, created_at) < now() - make_interval(months => $1)`, months)
+	if err != nil {
+		return 0, fmt.Errorf("licences: purge: %w", err)
+	}
+	anon, err := db.Exec(ctx, `UPDATE licence_requests q SET contact_name = '–', contact_email = 'slettet', contact_phone = ''
+		FROM licence_loans n WHERE n.request_id = q.id AND q.contact_email <> 'slettet'
+		AND upper(n.period) < now() - make_interval(months => $1)`, months)
+	if err != nil {
+		return 0, fmt.Errorf("licences: purge: %w", err)
+	}
+	return del.RowsAffected() + anon.RowsAffected(), nil
 }

@@ -68,7 +68,7 @@ func (f *RequestForm) Validate(l Limits) validate.Errors {
 		e.Add("last", "rooms.date.required")
 	} else if !e.Has("first") && f.last.Before(f.first) {
 		e.Add("last", "loans.last.order")
-	} else if !e.Has("first") && !f.last.Before(f.first.AddDate(0, l.MaxMonths, 0)) {
+	} else if !e.Has("first") && !f.last.Before(addMonths(f.first, l.MaxMonths)) {
 		e.Add("last", "loans.last.tooLong", "Months", l.MaxMonths)
 	}
 	if e.Required("purpose", f.Purpose, "loans.purpose.required") {
@@ -260,7 +260,8 @@ func (s *Store) Options(ctx context.Context, q Request) ([]Option, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+licenceColumns+`, b.until
 		FROM licences l
 		LEFT JOIN LATERAL (SELECT max(upper(n.period)) AS until FROM licence_loans n
-			WHERE n.licence_id = l.id AND n.cancelled_at IS NULL AND n.period && tstzrange($2, $3)) b ON true
+			WHERE n.licence_id = l.id AND n.cancelled_at IS NULL AND (n.period && tstzrange($2, $3)
+				OR n.returned_at IS NULL AND upper(n.period) <= now())) b ON true
 		WHERE l.provider = $1 AND l.status = 'active' AND l.max_participants >= $4
 		ORDER BY b.until IS NOT NULL, b.until, l.password_change_due, l.max_participants, l.label LIMIT 100`, q.Provider, q.Starts, q.Ends, q.Participants)
 	if err != nil {
@@ -289,6 +290,13 @@ var ErrTaken = fmt.Errorf("licences: the licence is lent for part of the period:
 // ErrUnsuitable is returned when the licence chosen is retired, of another provider, or
 // takes too few participants.
 var ErrUnsuitable = errors.New("licences: the licence does not suit the request")
+
+// ErrPast is returned when approving a request whose period is over.
+var ErrPast = errors.New("licences: the request's period is over")
+
+// ErrNotReturned is returned when the licence's last loan has ended but it was never marked
+// returned: its password may still be in use, so it is not lent again until it is.
+var ErrNotReturned = errors.New("licences: the licence's last loan is not returned")
 
 // Loan is a loan with its licence and borrower.
 type Loan struct {
@@ -331,17 +339,27 @@ func (s *Store) Decide(ctx context.Context, id int64, approve bool, licenceID, b
 		newStatus := Declined
 		if approve {
 			newStatus = Approved
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7303, $1::int)`, licenceID); err != nil {
-				return err
-			}
-			err := tx.QueryRow(ctx, `INSERT INTO licence_loans (licence_id, request_id, org_id, group_id, period, created_by)
-				SELECT l.id, q.id, q.org_id, q.group_id, q.period, NULLIF($3, 0)
-				FROM licence_requests q JOIN licences l ON l.id = $2
-				WHERE q.id = $1 AND l.status = 'active' AND l.provider = q.provider AND l.max_participants >= q.participants
-				RETURNING id`, id, licenceID, by).Scan(&loan.ID)
-			if errors.Is(err, pgx.ErrNoRows) {
+			// The licence's row lock serialises its loans: many approvals at once queue
+			// instead of deadlocking inside the exclusion constraint.
+			var suitable, outstanding, over bool
+			err := tx.QueryRow(ctx, `SELECT l.status = 'active' AND l.provider = q.provider AND l.max_participants >= q.participants,
+					EXISTS (SELECT 1 FROM licence_loans x WHERE x.licence_id = l.id AND x.returned_at IS NULL
+						AND x.cancelled_at IS NULL AND upper(x.period) <= now()),
+					upper(q.period) <= now()
+				FROM licences l, licence_requests q WHERE l.id = $1 AND q.id = $2 FOR NO KEY UPDATE OF l`, licenceID, id).Scan(&suitable, &outstanding, &over)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows), err == nil && !suitable:
 				return ErrUnsuitable
+			case err != nil:
+				return err
+			case over:
+				return ErrPast
+			case outstanding:
+				return ErrNotReturned
 			}
+			err = tx.QueryRow(ctx, `INSERT INTO licence_loans (licence_id, request_id, org_id, group_id, period, created_by)
+				SELECT $2, q.id, q.org_id, q.group_id, q.period, NULLIF($3, 0) FROM licence_requests q WHERE q.id = $1
+				RETURNING id`, id, licenceID, by).Scan(&loan.ID)
 			if err != nil {
 				lendErr = err
 				return err
@@ -364,11 +382,19 @@ func (s *Store) Decide(ctx context.Context, id int64, approve bool, licenceID, b
 		return then(tx, q, loan)
 	})
 	switch {
-	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrUnsuitable):
+	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrUnsuitable), errors.Is(err, ErrPast), errors.Is(err, ErrNotReturned):
 	case err == lendErr && errors.Is(postgres.MapError(err), postgres.ErrConflict): // 23P01, or 40P01 from another path
 		err = ErrTaken
 	default:
 		err = fmt.Errorf("licences: decide: %w", postgres.MapError(err))
 	}
 	return q, loan, err
+}
+
+// addMonths adds months to a date without spilling into the month after: 31 August and 6
+// months is the last day of February.
+func addMonths(t time.Time, months int) time.Time {
+	first := time.Date(t.Year(), t.Month()+time.Month(months), 1, 0, 0, 0, 0, t.Location())
+	last := first.AddDate(0, 1, -1)
+	return first.AddDate(0, 0, min(t.Day(), last.Day())-1)
 }

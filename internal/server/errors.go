@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -67,6 +68,16 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error)
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	err := r.ParseForm()
 	if err == nil {
+		// No form of ours takes control characters (but tab and line breaks); PostgreSQL
+		// refuses NUL outright. A value with one is a bad request, not a 500.
+		for _, values := range r.PostForm {
+			for _, v := range values {
+				if strings.ContainsFunc(v, func(c rune) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f }) {
+					s.renderError(w, r, http.StatusBadRequest)
+					return false
+				}
+			}
+		}
 		return true
 	}
 	var maxErr *http.MaxBytesError

@@ -5,12 +5,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
-	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
@@ -22,9 +20,6 @@ import (
 
 // Licence lending: the pool and the queue for staff, and the organisation's loans for
 // partners. Credentials appear in HTML only on an explicit, audited reveal, never cached.
-
-// reauthAfter is how old a login may be before a reveal asks for the password again.
-const reauthAfter = 15 * time.Minute
 
 func pathID(r *http.Request) int64 {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -137,6 +132,16 @@ func (s *Server) revealLicence(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	ra, err := s.confirmPassword(w, r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !ra.OK {
+		s.renderLicence(w, r, ra.Status, pages.LicenceFormPage{ID: l.ID, Licence: l, Form: licences.FormOf(l), Reauth: true,
+			ReauthErrors: ra.Errors, Email: currentUser(r).Email})
+		return
+	}
 	secret, err := store.Secret(ctx, l.ID)
 	if err == nil {
 		err = audit.Record(ctx, s.db, actor(r), audit.Entry{Action: audit.CredentialsShown, Entity: "licence", EntityID: l.ID})
@@ -233,6 +238,10 @@ func (s *Server) decideLoan(approve bool) http.HandlerFunc {
 			p.Errors.Add("licence", "loans.licence.taken")
 		case errors.Is(err, licences.ErrUnsuitable):
 			p.Errors.Add("licence", "loans.licence.unsuitable")
+		case errors.Is(err, licences.ErrNotReturned):
+			p.Errors.Add("licence", "loans.licence.notReturned")
+		case errors.Is(err, licences.ErrPast):
+			p.Errors.Add("licence", "loans.past")
 		case errors.Is(err, licences.ErrDecided):
 			s.flash(r, "roomreq.alreadyDecided")
 		case errors.Is(err, postgres.ErrNotFound):
@@ -329,7 +338,7 @@ func (s *Server) requestLoan(forGroup bool) http.HandlerFunc {
 		if p.Errors.OK() {
 			_, err = s.licences().Request(ctx, who, p.Form)
 			switch {
-			case errors.Is(err, postgres.ErrInvalid):
+			case forGroup && errors.Is(err, postgres.ErrInvalid): // the group is gone
 				p.Errors.Add("group", "booking.group.required")
 			case err != nil:
 				s.serverError(w, r, err)
@@ -434,7 +443,7 @@ func (s *Server) partnerLoan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderPartnerLoan(w http.ResponseWriter, r *http.Request, status int, p pages.PartnerLoanPage) {
-	p.Now = s.now()
+	p.Now, p.Email = s.now(), currentUser(r).Email
 	switch {
 	case p.Loan.CancelledAt != nil || p.Loan.ReturnedAt != nil || p.Loan.Overdue(p.Now):
 		p.Problem = "loans.reveal.ended"
@@ -447,15 +456,6 @@ func (s *Server) renderPartnerLoan(w http.ResponseWriter, r *http.Request, statu
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, p.Loan.Label, pages.PartnerLoan(p))
-}
-
-// loginAge is how long ago the user last proved their password in this session.
-func (s *Server) loginAge(r *http.Request) time.Duration {
-	at := s.sessions.GetInt64(r.Context(), sessAuthAt)
-	if at == 0 {
-		return time.Duration(1<<62 - 1)
-	}
-	return s.now().Sub(time.Unix(at, 0))
 }
 
 // partnerReveal shows the borrower the credentials during the loan. A login older than a
@@ -473,36 +473,14 @@ func (s *Server) partnerReveal(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if s.loginAge(r) > reauthAfter {
-		p := pages.PartnerLoanPage{Loan: n, Reauth: true}
-		password := r.PostFormValue("password")
-		if password == "" {
-			if r.PostForm.Has("password") {
-				p.Errors.Add("password", "login.password.required")
-			}
-			s.renderPartnerLoan(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		u := currentUser(r)
-		users := auth.NewStore(s.db)
-		keys := auth.ThrottleKeys(clientKey(r), u.Email)
-		locked, _, err := users.Locked(ctx, keys)
-		if err == nil && !locked {
-			if _, err = users.Authenticate(ctx, u.Email, password); errors.Is(err, auth.ErrBadCredentials) {
-				err = users.RecordFailure(ctx, keys)
-				locked = true // a wrong password: ask again
-			}
-		}
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if locked {
-			p.Errors.Add("password", "loans.reauth.wrong")
-			s.renderPartnerLoan(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
+	ra, err := s.confirmPassword(w, r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !ra.OK {
+		s.renderPartnerLoan(w, r, ra.Status, pages.PartnerLoanPage{Loan: n, Reauth: true, Errors: ra.Errors})
+		return
 	}
 	n, secret, err := store.RevealForBorrower(ctx, who, n.ID, s.now())
 	switch {

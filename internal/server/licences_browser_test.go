@@ -80,10 +80,11 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 	if !strings.Contains(got.Text, "registrert som levert") {
 		t.Fatalf("after the return: %s", got.Text)
 	}
-	// The next loan of the same licence: lent again, but not shown until the password changes.
-	var orgA = p.orgA.ID
+	// The next loan of the same licence, from tomorrow: lent again, but not shown until the
+	// password changes. The server's clock then moves to tomorrow morning.
+	tomorrow := today.AddDate(0, 0, 1)
 	if _, err := app.db.Exec(context.Background(), `INSERT INTO licence_requests (org_id, provider, period, purpose, participants, contact_name, contact_email)
-		VALUES ($1, 'zoom', tstzrange(now(), now() + interval '7 days'), 'Neste lån', 10, 'Alfa', 'alfa@example.no')`, orgA); err != nil {
+		VALUES ($1, 'zoom', tstzrange($2, $3), 'Neste lån', 10, 'Alfa', 'alfa@example.no')`, p.orgA.ID, tomorrow, tomorrow.AddDate(0, 0, 7)); err != nil {
 		t.Fatal(err)
 	}
 	app.db.QueryRow(context.Background(), `SELECT max(id) FROM licence_requests`).Scan(&reqID)
@@ -97,20 +98,22 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 	staff.Click(t, "form[action$='/godkjenn'] button[type=submit]")
 	var loanID int64
 	app.db.QueryRow(context.Background(), `SELECT max(id) FROM licence_loans`).Scan(&loanID)
+	app.srv.now = func() time.Time { return tomorrow.Add(time.Hour) }
+	defer func() { app.srv.now = time.Now }()
 	got = partner.Go(t, app.URL+"/partner/lisenser/lan/"+itoa(loanID))
 	if !strings.Contains(got.Text, "Vi bytter passordet") || strings.Contains(got.Text, "Rom-nokkel") {
 		t.Errorf("the reveal before the password change: %s", got.Text)
 	}
-	var licenceID int64
-	app.db.QueryRow(context.Background(), `SELECT licence_id FROM licence_loans WHERE id = $1`, loanID).Scan(&licenceID)
-	staff.Go(t, app.URL+"/admin/lisenser/"+itoa(licenceID))
+	staff.Go(t, app.URL+"/admin/lisenser/"+itoa(zoom1))
 	staff.Fill(t, "felt-secret", "Ny-rom-nokkel")
 	staff.Click(t, "main form.form button[type=submit]")
-	got = partner.Go(t, app.URL+"/partner/lisenser/lan/"+itoa(loanID))
+	partner.Go(t, app.URL+"/partner/lisenser/lan/"+itoa(loanID))
+	partner.Fill(t, "felt-password", testPassword) // the login is now hours old
 	got = partner.Click(t, "form[action$='/vis'] button")
 	if !strings.Contains(got.Text, "Ny-rom-nokkel") {
 		t.Errorf("the reveal after the password change: %s", got.Text)
 	}
+	app.srv.now = time.Now
 	staff.Go(t, app.URL+"/admin/lisenser/ny")
 	staff.Click(t, "main form.form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 	staff.Go(t, app.URL+"/admin/lisenser/bruk")

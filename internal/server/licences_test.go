@@ -158,3 +158,40 @@ func TestLendALicence(t *testing.T) {
 	}
 	_ = big
 }
+
+// A reveal with a login older than a quarter of an hour asks for the password, for staff as
+// for partners; wrong passwords count towards the lock-out, and while locked even the right
+// one is refused with 429 and Retry-After. A control character in a form is a bad request.
+func TestRevealAsksForThePasswordAgain(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	staff := app.client(t).login(p.staff.Email)
+	if res, _ := staff.post("/admin/lisenser/ny", licenceForm("Zoom 1", "100", "Hemmelig-1")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create = %d", res.StatusCode)
+	}
+	var id int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM licences`).Scan(&id)
+	reveal := "/admin/lisenser/" + itoa(id) + "/vis"
+	at := time.Now()
+	app.srv.now = func() time.Time { return at.Add(15*time.Minute - time.Second) }
+	if res, body := staff.post(reveal, nil); res.StatusCode != http.StatusOK || !strings.Contains(body, "Hemmelig-1") {
+		t.Errorf("reveal at 14:59 = %d", res.StatusCode)
+	}
+	app.srv.now = func() time.Time { return at.Add(16 * time.Minute) }
+	if res, body := staff.post(reveal, nil); res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(body, "Hemmelig-1") || !strings.Contains(body, "Bekreft at det er deg") {
+		t.Errorf("reveal at 16:00 = %d", res.StatusCode)
+	}
+	for i := 0; i < 10; i++ {
+		staff.post(reveal, url.Values{"password": {"feil passord " + itoa(int64(i))}})
+	}
+	res, body := staff.post(reveal, url.Values{"password": {testPassword}})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || strings.Contains(body, "Hemmelig-1") {
+		t.Errorf("the right password while locked = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action = 'login.failed' AND details->>'step' = 'reauth'`); n != 10 {
+		t.Errorf("%d failed re-authentications audited, want 10", n)
+	}
+	if res, _ := staff.post("/admin/lisenser/ny", licenceForm("Zoom\x002", "100", "x")); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a NUL in a form = %d", res.StatusCode)
+	}
+}
