@@ -135,9 +135,10 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 	reminders := &licences.ReminderWorker{DB: pool, Now: time.Now, Link: absURL(cfg.BaseURL), Log: log}
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
-			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders))
+			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
+				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}))
 		},
-		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob()}})
+		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob()}})
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,7 @@ const (
 	LoanDeclined           = "licence.request_declined"
 	LoanReturned           = "licence.returned"
 	LicencePasswordChanged = "licence.password_changed"
+	OfferMade              = "offer.made"
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -55,7 +56,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	RecoveryCodeUsed, PasswordSet, PasswordResetAsked, UserInvited, UserRoleChanged, UserDisabled,
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
-	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged}
+	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

@@ -300,3 +300,33 @@ func (s *Store) loadThemes(ctx context.Context, list []Group, publishedOnly bool
 	}
 	return nil
 }
+
+// ByIDs returns the groups with the ids, by id, with their themes: for pages that show many
+// groups by id at once (the matcher's proposals) in two queries.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) (map[int64]Group, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+groupColumns+` FROM groups g LEFT JOIN orgs o ON o.id = g.org_id WHERE g.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("groups: by ids: %w", err)
+	}
+	var list []Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("groups: by ids: %w", err)
+		}
+		list = append(list, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("groups: by ids: %w", err)
+	}
+	if err := s.loadThemes(ctx, list, false); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]Group, len(list))
+	for _, g := range list {
+		out[g.ID] = g
+	}
+	return out, nil
+}

@@ -33,6 +33,7 @@ const (
 	KindLoanAnswer    Kind = "loan_answer"
 	KindLoanReminder  Kind = "loan_reminder"
 	KindLoanOverdue   Kind = "loan_overdue"
+	KindOffer         Kind = "offer"
 )
 
 // Message is one e-mail before rendering: the view model both bodies are made from. Build it
@@ -311,6 +312,28 @@ func providerName(lang i18n.Lang, provider string) string {
 		return i18n.Translate(lang, "mail.provider."+provider)
 	}
 	return provider
+}
+
+// Offer tells a person who waits that there is a place for them in a group, and gives the
+// link where they see when and where it meets and answer before deadline. Like every mail to
+// a participant it names neither the group nor its theme.
+func Offer(lang i18n.Lang, firstName, link string, deadline time.Time) Message {
+	return Message{
+		Lang:     lang,
+		Kind:     KindOffer,
+		Subject:  i18n.Translate(lang, "mail.offer.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.offer.place"),
+			i18n.Translate(lang, "mail.offer.answer", "Deadline", FormatTime(lang, deadline)),
+		},
+		Action: Action{Label: i18n.Translate(lang, "mail.offer.action"), URL: link},
+		Notes: []string{
+			i18n.Translate(lang, "mail.offer.no"),
+			i18n.Translate(lang, "mail.signup.help"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
 }
 
 // FormatTime writes t as a reader expects it in a letter, in Oslo time: "torsdag 26. november

@@ -355,3 +355,26 @@ func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holi
 	}
 	return "", ""
 }
+
+// FreeRooms lists the bookable rooms free for every one of slots (no booking in the way, the
+// house open), by name: the room suggestion for a new group's weekly time.
+func (s *Store) FreeRooms(ctx context.Context, slots []Slot) ([]Room, error) {
+	all, err := s.Rooms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Room
+	for _, r := range all {
+		if !r.Bookable {
+			continue
+		}
+		found, err := conflicts(ctx, s.db, r.ID, slots, false)
+		if err != nil {
+			return nil, fmt.Errorf("rooms: free: %w", err)
+		}
+		if len(found) == 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

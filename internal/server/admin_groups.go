@@ -3,11 +3,14 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
@@ -110,8 +113,47 @@ func (s *Server) adminGroups(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "groups.title"), pages.AdminGroups(l))
 }
 
+// newGroupPage is the new group form, filled in from a matcher's proposal when the query
+// says so (?tema=&format=&dag=&del=&sprak=&plasser=), with the rooms free at that time.
 func (s *Server) newGroupPage(w http.ResponseWriter, r *http.Request) {
-	s.renderGroup(w, r, http.StatusOK, pages.GroupFormPage{Form: groups.NewForm()})
+	p := pages.GroupFormPage{Form: groups.NewForm()}
+	q := r.URL.Query()
+	if theme, err := strconv.ParseInt(q.Get("tema"), 10, 64); err == nil {
+		p.Form.Themes = []int64{theme}
+	}
+	if f := q.Get("format"); slices.Contains(groups.Formats, f) {
+		p.Form.Format = f
+	}
+	if l := q.Get("sprak"); l == "nb" || l == "en" {
+		p.Form.Language = l
+	}
+	if n, err := strconv.Atoi(q.Get("plasser")); err == nil && n > 8 && n <= 60 {
+		p.Form.Capacity = strconv.Itoa(n)
+	}
+	day, _ := strconv.Atoi(q.Get("dag"))
+	times := map[string][2]string{groups.Morning: {"10:00", "11:30"}, groups.Afternoon: {"13:00", "14:30"}, groups.Evening: {"18:00", "19:30"}}
+	if t, ok := times[q.Get("del")]; ok && day >= 1 && day <= 7 {
+		p.Form.Weekday, p.Form.Starts, p.Form.Ends = day, t[0], t[1]
+		if p.Form.Format == groups.FormatHouse || p.Form.Format == groups.FormatHybrid {
+			var err error
+			if p.FreeRooms, err = s.freeRooms(r, day, t[0], t[1]); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.RoomsChecked = true
+		}
+	}
+	s.renderGroup(w, r, http.StatusOK, p)
+}
+
+// freeRooms lists the rooms free at the weekday and times for the coming eight weeks.
+func (s *Server) freeRooms(r *http.Request, weekday int, start, end string) ([]rooms.Room, error) {
+	from, _ := rooms.ParseClock(start)
+	to, _ := rooms.ParseClock(end)
+	today := tz.Midnight(s.now())
+	first := today.AddDate(0, 0, (weekday-tz.Weekday(today)+7)%7)
+	slots := rooms.Series{First: first, Start: from, End: to, Frequency: rooms.Weekly, Count: 8}.Slots()
+	return rooms.NewStore(s.db).FreeRooms(r.Context(), slots)
 }
 
 // renderGroup adds what the group page needs besides the form: the themes and organisations

@@ -19,13 +19,19 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/components"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "admin.title"), pages.AdminHome(*currentUser(r)))
+	ready, err := signups.NewStore(s.db).ReadyThemes(r.Context(), 4)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "admin.title"), pages.AdminHome(*currentUser(r), ready))
 }
 
 // perPage is the length of every paginated list.

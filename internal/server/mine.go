@@ -51,6 +51,10 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	page.Signups = list
+	if page.Offers, err = signups.NewStore(s.db).PendingOffers(r.Context(), page.Participant.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	for _, su := range list {
 		if su.ID == page.Editing && page.Errors.OK() {
 			page.Prefs = signups.Prefs{Formats: su.Formats, Availability: su.Availability, Languages: su.Languages}

@@ -88,6 +88,9 @@ func (s *Server) routes() http.Handler {
 			r.Get("/mine/{token}/data.json", s.myData)
 			r.Get("/mine/{token}/slett", s.myDeletePage)
 			r.Post("/mine/{token}/slett", s.myDelete)
+			r.Post("/mine/{token}/tilbud/{id}", s.answerMyOffer)
+			r.Get("/tilbud/{token}", s.offerPage)
+			r.Post("/tilbud/{token}", s.answerOfferByLink)
 			// A group's contact person: the group's schedule and room requests.
 			s.requesterRoutes(r, "/gruppe/{token}", s.contactRequester)
 		})
@@ -180,6 +183,10 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/kontakt", s.saveGroupContact)
 			r.Post("/grupper/{id}/kontakt/lenke", s.sendContactLink)
 			r.Post("/grupper/{id}/kontakt/slett", s.removeGroupContact)
+
+			// Matching: the matcher proposes, staff send the offers they choose.
+			r.Get("/matching", s.matchingPage)
+			r.Post("/matching/tilbud", s.sendOffers)
 
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)

@@ -53,3 +53,34 @@ func RetentionJob() *river.PeriodicJob {
 		func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil },
 		&river.PeriodicJobOpts{ID: "signups_retention", RunOnStart: true})
 }
+
+// OfferExpiryArgs is the hourly job that ends offers past their deadline.
+type OfferExpiryArgs struct{}
+
+// Kind names the job for River.
+func (OfferExpiryArgs) Kind() string { return "offer_expiry" }
+
+// OfferExpiryWorker ends the pending offers past their deadline (ExpireOffers): the people
+// wait again with their original waiting time. Several instances may run it.
+type OfferExpiryWorker struct {
+	river.WorkerDefaults[OfferExpiryArgs]
+	DB  *pgxpool.Pool
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Work runs one expiry.
+func (w *OfferExpiryWorker) Work(ctx context.Context, _ *river.Job[OfferExpiryArgs]) error {
+	n, err := ExpireOffers(ctx, w.DB, w.Now())
+	if n > 0 {
+		w.Log.Info("offers expired", "count", n)
+	}
+	return err
+}
+
+// OfferExpiryJob runs the worker every hour, and at start.
+func OfferExpiryJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return OfferExpiryArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "offer_expiry", RunOnStart: true})
+}

@@ -107,17 +107,11 @@ func (s *Store) Place(ctx context.Context, participantID, groupID int64) error {
 }
 
 func (s *Store) place(ctx context.Context, participantID, groupID int64) error {
-	var capacity, members int
-	err := s.db.QueryRow(ctx, `SELECT g.capacity, (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)
-		FROM groups g WHERE g.id = $1 FOR UPDATE`, groupID).Scan(&capacity, &members)
-	if err != nil {
-		return fmt.Errorf("signups: place: %w", postgres.MapError(err))
-	}
-	if members >= capacity {
-		return ErrFull
+	if err := s.roomIn(ctx, groupID); err != nil {
+		return err
 	}
 	var signupID *int64
-	err = s.db.QueryRow(ctx, `UPDATE signups SET status = 'member', status_changed_at = now()
+	err := s.db.QueryRow(ctx, `UPDATE signups SET status = 'member', status_changed_at = now()
 		WHERE id = (SELECT s.id FROM signups s WHERE s.participant_id = $1 AND s.status IN ('waiting', 'offered')
 			AND (s.group_id = $2 OR (s.group_id IS NULL AND s.theme_id IN (SELECT theme_id FROM group_themes WHERE group_id = $2)))
 			ORDER BY s.group_id NULLS LAST, s.waiting_since LIMIT 1)
@@ -131,6 +125,21 @@ func (s *Store) place(ctx context.Context, participantID, groupID int64) error {
 		return fmt.Errorf("signups: place: %w", postgres.MapError(err))
 	}
 	return s.count(ctx, "placed", "")
+}
+
+// roomIn locks the group and returns ErrFull when it has no place left, in the caller's
+// transaction: two placements at once cannot both take the last place.
+func (s *Store) roomIn(ctx context.Context, groupID int64) error {
+	var capacity, members int
+	err := s.db.QueryRow(ctx, `SELECT g.capacity, (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)
+		FROM groups g WHERE g.id = $1 FOR UPDATE`, groupID).Scan(&capacity, &members)
+	if err != nil {
+		return fmt.Errorf("signups: place: %w", postgres.MapError(err))
+	}
+	if members >= capacity {
+		return ErrFull
+	}
+	return nil
 }
 
 // MarkLeft ends a membership and its sign-up, and returns the participant it belonged to.

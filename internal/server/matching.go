@@ -1,0 +1,208 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/matching"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// The matcher proposes; staff decide. Running it changes nothing: only the offers staff tick
+// and send reach anyone.
+
+func (s *Server) matchingPage(w http.ResponseWriter, r *http.Request) {
+	s.renderMatching(w, r, http.StatusOK, pages.MatchingPage{Deadline: strconv.Itoa(signups.OfferDays)})
+}
+
+func (s *Server) renderMatching(w http.ResponseWriter, r *http.Request, status int, p pages.MatchingPage) {
+	ctx := r.Context()
+	store := signups.NewStore(s.db)
+	people, list, err := store.Pool(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Waiting = len(people)
+	p.Result = matching.Match(people, list, matching.Options{})
+	var personIDs, groupIDs []int64
+	for _, pl := range p.Result.Placements {
+		personIDs, groupIDs = append(personIDs, pl.PersonID), append(groupIDs, pl.GroupID)
+	}
+	for _, pr := range p.Result.Proposals {
+		personIDs = append(personIDs, pr.People...)
+	}
+	gs := groups.NewStore(s.db)
+	if p.People, err = store.PoolEntries(ctx, personIDs); err == nil {
+		if p.Groups, err = gs.ByIDs(ctx, slices.Compact(groupIDs)); err == nil {
+			var themes []groups.Theme
+			if themes, err = gs.Themes(ctx); err == nil {
+				p.Themes = map[int64]groups.Theme{}
+				for _, t := range themes {
+					p.Themes[t.ID] = t
+				}
+			}
+		}
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store") // names of people waiting
+	s.render(w, r, status, i18n.T(ctx, "matching.title"), pages.Matching(p))
+}
+
+// sendOffers offers the ticked places ("tilbud": signup:group) until the deadline, each with
+// its e-mail and audit line, in one transaction.
+func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	p := pages.MatchingPage{Deadline: strings.TrimSpace(r.PostFormValue("frist"))}
+	days, err := strconv.Atoi(p.Deadline)
+	if err != nil || days < 1 || days > 30 {
+		p.Errors.Add("frist", "matching.deadline.invalid")
+	}
+	var offers []signups.NewOffer
+	for _, v := range r.PostForm["tilbud"] {
+		a, b, _ := strings.Cut(v, ":")
+		signupID, err1 := strconv.ParseInt(a, 10, 64)
+		groupID, err2 := strconv.ParseInt(b, 10, 64)
+		if err1 == nil && err2 == nil {
+			offers = append(offers, signups.NewOffer{SignupID: signupID, GroupID: groupID})
+		}
+	}
+	if len(offers) == 0 {
+		p.Errors.Add("tilbud", "matching.none")
+	}
+	if !p.Errors.OK() {
+		s.renderMatching(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	deadline := s.now().Add(time.Duration(days) * 24 * time.Hour)
+	var made []signups.MadeOffer
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		if made, err = signups.MakeOffers(ctx, tx, offers, currentUser(r).ID, deadline); err != nil {
+			return err
+		}
+		for _, m := range made {
+			if m.Email != "" {
+				msg := mail.Offer(i18n.Lang(m.Lang), m.FirstName, s.absURL("/tilbud/"+m.Token), m.Deadline)
+				msg.To = m.Email
+				if _, err := s.outbox.Enqueue(ctx, tx, msg); err != nil {
+					return err
+				}
+			}
+			if err := audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.OfferMade, Entity: "participant", EntityID: m.ParticipantID,
+				Details: map[string]any{"offer_id": m.OfferID}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "matching.sent")
+	http.Redirect(w, r, "/admin/matching", http.StatusSeeOther)
+}
+
+// The person's side: the offer behind the link in the e-mail.
+
+func (s *Server) offerPage(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	o, err := signups.NewStore(s.db).OfferByToken(r.Context(), r.PathValue("token"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "offer.unknown"), pages.MyLinkExpired())
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderOffer(w, r, http.StatusOK, o, "/tilbud/"+r.PathValue("token"), "")
+}
+
+func (s *Server) renderOffer(w http.ResponseWriter, r *http.Request, status int, o signups.Offer, action, problem string) {
+	if problem == "" {
+		switch {
+		case o.Status != signups.OfferPending:
+			problem = "offer.status." + o.Status
+		case o.Full:
+			problem = "offer.full"
+		}
+	}
+	page := s.layout(r, i18n.T(r.Context(), "offer.title", "Name", o.FirstName))
+	page.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	s.renderPage(w, r, status, page, pages.OfferView(pages.OfferPage{Offer: o, Action: action, Problem: problem, Now: s.now()}))
+}
+
+func (s *Server) answerOfferByLink(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	o, err := signups.NewStore(s.db).OfferByToken(r.Context(), r.PathValue("token"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.answerOffer(w, r, o, "/tilbud/"+r.PathValue("token"))
+}
+
+// answerMyOffer answers an offer from the person's private page.
+func (s *Server) answerMyOffer(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.byLink(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	o, err := signups.NewStore(s.db).OfferOf(r.Context(), p.ID, id)
+	if err != nil {
+		s.serverError(w, r, err) // another person's offer: 404
+		return
+	}
+	s.answerOffer(w, r, o, "/mine/"+r.PathValue("token")+"/tilbud/"+strconv.FormatInt(id, 10))
+}
+
+// answerOffer records the answer ("svar": accept, decline, withdraw). An offer answered
+// already, past its deadline, or for a group that filled up, is explained and nothing changes.
+func (s *Server) answerOffer(w http.ResponseWriter, r *http.Request, o signups.Offer, action string) {
+	a := signups.Answer(r.PostFormValue("svar"))
+	if a != signups.Accept && a != signups.Decline && a != signups.Withdraw {
+		s.renderOffer(w, r, http.StatusUnprocessableEntity, o, action, "offer.choose")
+		return
+	}
+	answered, err := signups.NewStore(s.db).AnswerOffer(r.Context(), o.ID, a)
+	switch {
+	case errors.Is(err, signups.ErrOfferAnswered):
+		s.renderOffer(w, r, http.StatusConflict, o, action, "offer.status."+o.Status)
+	case errors.Is(err, signups.ErrOfferExpired):
+		s.renderOffer(w, r, http.StatusConflict, o, action, "offer.status.expired")
+	case errors.Is(err, signups.ErrFull):
+		s.renderOffer(w, r, http.StatusConflict, o, action, "offer.full")
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.renderOffer(w, r, http.StatusOK, answered, action, "offer.done."+answered.Status)
+	}
+}

@@ -1,0 +1,114 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/demo"
+)
+
+// Must show: on the demo data, staff run the matcher and send the proposed offers; the
+// mailbox holds one offer per person (with an address); one person accepts through the link
+// and becomes a member, another declines and waits again with the same waiting time. The
+// matching page and the offer page pass axe-core in both states.
+func TestMatchingAndOffersInTheBrowser(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, app.db); err != nil {
+		t.Fatal(err)
+	}
+	staff := browsertest.New(t).NewTab(t)
+	loginIn(t, staff, app.URL, p.staff.Email)
+	if got := staff.Go(t, app.URL+"/admin"); !strings.Contains(got.Text, "Nok folk til en ny gruppe") {
+		t.Errorf("the dashboard does not say a pool is ready: %s", got.Text)
+	}
+	got := staff.Go(t, app.URL+"/admin/matching")
+	if !strings.Contains(got.Text, "Plasser i grupper som finnes") || !strings.Contains(got.Text, "venter siden") {
+		t.Fatalf("the matching page: %s", got.Text)
+	}
+	got = staff.Click(t, "form[action='/admin/matching/tilbud'] button[type=submit]")
+	if !strings.Contains(got.Text, "Tilbudene er sendt") {
+		t.Fatalf("after sending: %s", got.Text)
+	}
+	offers := app.count(t, `SELECT count(*) FROM offers`)
+	withMail := app.count(t, `SELECT count(*) FROM offers o JOIN signups s ON s.id = o.signup_id JOIN participants p ON p.id = s.participant_id WHERE p.email IS NOT NULL`)
+	mails := app.count(t, `SELECT count(*) FROM outbox WHERE kind = 'offer'`)
+	recipients := app.count(t, `SELECT count(DISTINCT to_addr) FROM outbox WHERE kind = 'offer'`)
+	if offers < 2 || mails != withMail || recipients != mails {
+		t.Fatalf("%d offers, %d to people with an address, %d mails to %d addresses", offers, withMail, mails, recipients)
+	}
+	var themes []string
+	rows, _ := app.db.Query(ctx, `SELECT name_nb FROM themes`)
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		themes = append(themes, n)
+	}
+	rows.Close()
+	var bodies []string
+	rows, _ = app.db.Query(ctx, `SELECT subject || text_body FROM outbox WHERE kind = 'offer'`)
+	for rows.Next() {
+		var b string
+		rows.Scan(&b)
+		bodies = append(bodies, b)
+	}
+	rows.Close()
+	for _, b := range bodies {
+		for _, th := range themes {
+			if strings.Contains(b, th) {
+				t.Errorf("an offer mail names the theme %q", th)
+			}
+		}
+	}
+
+	// Two people with an offer by e-mail: the first accepts, the second declines.
+	var addrs []string
+	var signupIDs []int64
+	var sinces []time.Time
+	rows, _ = app.db.Query(ctx, `SELECT p.email, s.id, s.waiting_since FROM offers o JOIN signups s ON s.id = o.signup_id
+		JOIN participants p ON p.id = s.participant_id WHERE p.email IS NOT NULL ORDER BY o.id LIMIT 2`)
+	for rows.Next() {
+		var a string
+		var id int64
+		var since time.Time
+		rows.Scan(&a, &id, &since)
+		addrs, signupIDs, sinces = append(addrs, a), append(signupIDs, id), append(sinces, since)
+	}
+	rows.Close()
+	person := browsertest.New(t).NewTab(t)
+	got = person.Go(t, app.URL+app.lastLink(t, addrs[0]))
+	if !strings.Contains(got.Text, "Ja, jeg vil være med") || !strings.Contains(got.Text, "Svar innen") {
+		t.Fatalf("the offer page: %s", got.Text)
+	}
+	got = person.Click(t, "button[value=accept]")
+	if !strings.Contains(got.Text, "Velkommen! Du er med i gruppa.") {
+		t.Errorf("after accepting: %s", got.Text)
+	}
+	if n := app.count(t, `SELECT count(*) FROM memberships WHERE signup_id = $1 AND left_at IS NULL`, signupIDs[0]); n != 1 {
+		t.Errorf("the person who accepted is not a member")
+	}
+	// The same link again says it is answered, and changes nothing.
+	got = person.Go(t, app.URL+app.lastLink(t, addrs[0]))
+	if !strings.Contains(got.Text, "Du har alt sagt ja") || strings.Contains(got.Text, "Ja, jeg vil være med") {
+		t.Errorf("the answered offer: %s", got.Text)
+	}
+
+	other := browsertest.New(t).NewTab(t)
+	other.Go(t, app.URL+app.lastLink(t, addrs[1]))
+	got = other.Click(t, "button[value=decline]")
+	if !strings.Contains(got.Text, "Du står fortsatt på ventelista med samme plass") {
+		t.Errorf("after declining: %s", got.Text)
+	}
+	var status string
+	var since time.Time
+	app.db.QueryRow(ctx, `SELECT status, waiting_since FROM signups WHERE id = $1`, signupIDs[1]).Scan(&status, &since)
+	if status != "waiting" || !since.Equal(sinces[1]) {
+		t.Errorf("after declining: %s since %v, want waiting since %v", status, since, sinces[1])
+	}
+	other.Go(t, app.URL+"/tilbud/ukjent", browsertest.Status(http.StatusNotFound))
+}

@@ -1,0 +1,258 @@
+package signups
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
+)
+
+// Offer statuses.
+const (
+	OfferPending   = "pending"
+	OfferAccepted  = "accepted"
+	OfferDeclined  = "declined"
+	OfferExpired   = "expired"
+	OfferWithdrawn = "withdrawn" // the person withdrew from the waiting list when declining
+)
+
+// OfferDays is how long a person has to answer an offer.
+const OfferDays = 7
+
+// Errors of answering an offer; each leaves everything as it was.
+var (
+	ErrOfferAnswered = errors.New("signups: the offer is already answered")
+	ErrOfferExpired  = errors.New("signups: the offer's deadline has passed")
+)
+
+// NewOffer is one place staff offer: a waiting sign-up and the group.
+type NewOffer struct {
+	SignupID int64
+	GroupID  int64
+}
+
+// MadeOffer is an offer just made, with what its e-mail needs; Token is shown only once.
+type MadeOffer struct {
+	OfferID       int64
+	ParticipantID int64
+	FirstName     string
+	Email         string // "" when the person gave only a phone number
+	Lang          string
+	Token         string
+	Deadline      time.Time
+}
+
+// MakeOffers offers each sign-up a place in its group until the deadline, in the caller's
+// transaction: the sign-up must be waiting (else it is skipped and not returned) and becomes
+// offered. Places are not reserved: the first to accept gets one.
+func MakeOffers(ctx context.Context, tx pgx.Tx, offers []NewOffer, by int64, deadline time.Time) ([]MadeOffer, error) {
+	var out []MadeOffer
+	for _, o := range offers {
+		token := tokens.New()
+		m := MadeOffer{Token: token, Deadline: deadline}
+		var email *string
+		err := tx.QueryRow(ctx, `WITH s AS (
+				UPDATE signups SET status = 'offered', status_changed_at = now()
+				WHERE id = $1 AND status = 'waiting' RETURNING id, participant_id)
+			INSERT INTO offers (signup_id, group_id, token_hash, deadline, made_by)
+			SELECT s.id, g.id, $3, $4, NULLIF($5, 0) FROM s JOIN groups g ON g.id = $2
+			RETURNING id, (SELECT participant_id FROM s)`, o.SignupID, o.GroupID, tokens.Hash(token), deadline, by).Scan(&m.OfferID, &m.ParticipantID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue // answered meanwhile, or not waiting: nothing to offer
+		}
+		if err != nil {
+			return nil, fmt.Errorf("signups: offer: %w", postgres.MapError(err))
+		}
+		if err := tx.QueryRow(ctx, `SELECT first_name, email, lang FROM participants WHERE id = $1`, m.ParticipantID).
+			Scan(&m.FirstName, &email, &m.Lang); err != nil {
+			return nil, fmt.Errorf("signups: offer: %w", err)
+		}
+		if email != nil {
+			m.Email = *email
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// Offer is an offer as the person sees it behind its link.
+type Offer struct {
+	ID            int64
+	SignupID      int64
+	ParticipantID int64
+	FirstName     string
+	GroupID       int64
+	GroupName     string
+	GroupSlug     string
+	Weekday       int
+	StartsAt      time.Duration
+	EndsAt        time.Duration
+	Format        string
+	Venue         string
+	Deadline      time.Time
+	Status        string
+	Full          bool // the group has no place left now
+}
+
+const offerSelect = `SELECT o.id, o.signup_id, s.participant_id, p.first_name, g.id, g.name, g.slug, g.weekday,
+		extract(epoch FROM g.starts_at)::bigint, extract(epoch FROM g.ends_at)::bigint, g.format, g.venue, o.deadline,
+		CASE WHEN o.status = 'pending' AND o.deadline <= now() THEN 'expired' ELSE o.status END,
+		(SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL) >= g.capacity
+	FROM offers o JOIN signups s ON s.id = o.signup_id JOIN participants p ON p.id = s.participant_id
+	JOIN groups g ON g.id = o.group_id`
+
+func scanOffer(row pgx.Row) (Offer, error) {
+	var o Offer
+	var start, end int64
+	err := row.Scan(&o.ID, &o.SignupID, &o.ParticipantID, &o.FirstName, &o.GroupID, &o.GroupName, &o.GroupSlug, &o.Weekday,
+		&start, &end, &o.Format, &o.Venue, &o.Deadline, &o.Status, &o.Full)
+	o.StartsAt, o.EndsAt = time.Duration(start)*time.Second, time.Duration(end)*time.Second
+	return o, err
+}
+
+// OfferByToken returns the offer behind a link; an unknown link is ErrNotFound.
+func (s *Store) OfferByToken(ctx context.Context, token string) (Offer, error) {
+	o, err := scanOffer(s.db.QueryRow(ctx, offerSelect+` WHERE o.token_hash = $1`, tokens.Hash(token)))
+	if err != nil {
+		return o, fmt.Errorf("signups: offer: %w", postgres.MapError(err))
+	}
+	return o, nil
+}
+
+// OfferOf returns the participant's offer id; another person's offer is ErrNotFound.
+func (s *Store) OfferOf(ctx context.Context, participantID, id int64) (Offer, error) {
+	o, err := scanOffer(s.db.QueryRow(ctx, offerSelect+` WHERE o.id = $1 AND s.participant_id = $2`, id, participantID))
+	if err != nil {
+		return o, fmt.Errorf("signups: offer: %w", postgres.MapError(err))
+	}
+	return o, nil
+}
+
+// PendingOffers lists the participant's open offers, for their private page.
+func (s *Store) PendingOffers(ctx context.Context, participantID int64) ([]Offer, error) {
+	rows, err := s.db.Query(ctx, offerSelect+` WHERE s.participant_id = $1 AND o.status = 'pending' AND o.deadline > now()
+		ORDER BY o.deadline, o.id LIMIT 20`, participantID)
+	if err != nil {
+		return nil, fmt.Errorf("signups: offers: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Offer, error) { return scanOffer(row) })
+	if err != nil {
+		return nil, fmt.Errorf("signups: offers: %w", err)
+	}
+	return list, nil
+}
+
+// Answer is the person's answer to an offer.
+type Answer string
+
+// The answers.
+const (
+	Accept   Answer = "accept"
+	Decline  Answer = "decline"  // back to waiting, with the original waiting time
+	Withdraw Answer = "withdraw" // decline and leave the waiting list
+)
+
+// AnswerOffer records the answer to offer id (found by its token or on the private page) in
+// one transaction. Accepting makes the person a member if the group still has a place
+// (ErrFull otherwise); an answered offer is ErrOfferAnswered and one past its deadline
+// ErrOfferExpired. Nothing changes on an error.
+func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer, error) {
+	var o Offer
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		var status string
+		var deadline time.Time
+		if err := tx.QueryRow(ctx, `SELECT status, deadline FROM offers WHERE id = $1 FOR UPDATE`, offerID).Scan(&status, &deadline); err != nil {
+			return err
+		}
+		var err error
+		if o, err = scanOffer(tx.QueryRow(ctx, offerSelect+` WHERE o.id = $1`, offerID)); err != nil {
+			return err
+		}
+		switch {
+		case status != OfferPending:
+			return ErrOfferAnswered
+		case !deadline.After(time.Now()):
+			return ErrOfferExpired
+		}
+		st := NewStore(tx)
+		switch a {
+		case Accept:
+			if err := st.placeSignup(ctx, o.SignupID, o.ParticipantID, o.GroupID); err != nil {
+				return err
+			}
+			status = OfferAccepted
+		case Withdraw:
+			if _, err := tx.Exec(ctx, `UPDATE signups SET status = 'withdrawn', status_changed_at = now() WHERE id = $1`, o.SignupID); err != nil {
+				return err
+			}
+			status = OfferWithdrawn
+		default:
+			if _, err := tx.Exec(ctx, `UPDATE signups SET status = 'waiting', status_changed_at = now() WHERE id = $1 AND status = 'offered'`, o.SignupID); err != nil {
+				return err
+			}
+			status = OfferDeclined
+		}
+		if _, err := tx.Exec(ctx, `UPDATE offers SET status = $2, answered_at = now() WHERE id = $1`, offerID, status); err != nil {
+			return err
+		}
+		o.Status = status
+		return st.count(ctx, "offer_"+status, "")
+	})
+	if err != nil && !errors.Is(err, ErrFull) && !errors.Is(err, ErrOfferAnswered) && !errors.Is(err, ErrOfferExpired) {
+		err = fmt.Errorf("signups: answer offer: %w", postgres.MapError(err))
+	}
+	return o, err
+}
+
+// placeSignup makes the sign-up's person a member of the group, if it has a place.
+func (s *Store) placeSignup(ctx context.Context, signupID, participantID, groupID int64) error {
+	if err := s.roomIn(ctx, groupID); err != nil {
+		return err
+	}
+	if _, err := s.db.Exec(ctx, `UPDATE signups SET status = 'member', status_changed_at = now() WHERE id = $1`, signupID); err != nil {
+		return err
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO memberships (group_id, participant_id, signup_id) VALUES ($1, $2, $3)`,
+		groupID, participantID, signupID); err != nil {
+		return err
+	}
+	return s.count(ctx, "placed", "")
+}
+
+// ExpireOffers ends the pending offers past their deadline at now: each sign-up waits again
+// with its original waiting time. It returns how many it ended.
+func ExpireOffers(ctx context.Context, db postgres.DBTX, now time.Time) (int, error) {
+	n := 0
+	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE offers SET status = 'expired', answered_at = $1
+			WHERE status = 'pending' AND deadline <= $1 RETURNING signup_id`, now)
+		if err != nil {
+			return err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		n = len(ids)
+		if n == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE signups SET status = 'waiting', status_changed_at = $2
+			WHERE id = ANY($1) AND status = 'offered'`, ids, now); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count)
+			VALUES (extract(year FROM $2::timestamptz AT TIME ZONE 'Europe/Oslo')::int, 'offer_expired', '', $1)
+			ON CONFLICT (year, metric, key) DO UPDATE SET count = yearly_counts.count + excluded.count`, n, now)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("signups: expire offers: %w", err)
+	}
+	return n, nil
+}

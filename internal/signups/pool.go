@@ -1,0 +1,112 @@
+package signups
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/matching"
+)
+
+// Pool loads what the matcher works on: every waiting sign-up (a matching.Person whose ID is
+// the sign-up's id) and every group that takes members, with its places left after its
+// members and its open offers. Two queries, whatever the size.
+func (s *Store) Pool(ctx context.Context) ([]matching.Person, []matching.Group, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.id, coalesce(s.theme_id, 0), coalesce(s.group_id, 0), s.formats, s.availability,
+			s.languages, p.age_band, s.waiting_since
+		FROM signups s JOIN participants p ON p.id = s.participant_id
+		WHERE s.status = 'waiting' ORDER BY s.waiting_since, s.id`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("signups: pool: %w", err)
+	}
+	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (matching.Person, error) {
+		var p matching.Person
+		var slots []string
+		err := row.Scan(&p.ID, &p.Theme, &p.GroupID, &p.Formats, &slots, &p.Languages, &p.AgeBand, &p.WaitingSince)
+		for _, sl := range slots {
+			p.Slots = append(p.Slots, matching.Slot(sl))
+		}
+		return p, err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("signups: pool: %w", err)
+	}
+	rows, err = s.db.Query(ctx, `SELECT g.id, coalesce(array_agg(gt.theme_id ORDER BY gt.theme_id) FILTER (WHERE gt.theme_id IS NOT NULL), '{}'),
+			g.format, g.weekday, extract(epoch FROM g.starts_at)::bigint, g.language,
+			g.capacity - (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)
+				- (SELECT count(*) FROM offers o WHERE o.group_id = g.id AND o.status = 'pending' AND o.deadline > now())
+		FROM groups g LEFT JOIN group_themes gt ON gt.group_id = g.id
+		WHERE g.open AND g.status IN ('gathering', 'startup', 'selfrunning')
+		GROUP BY g.id ORDER BY g.id`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("signups: pool: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (matching.Group, error) {
+		var g matching.Group
+		var weekday int
+		var start int64
+		err := row.Scan(&g.ID, &g.Themes, &g.Format, &weekday, &start, &g.Language, &g.Places)
+		g.Slot = matching.Slot(Availability(weekday, groups.DayPartOf(time.Duration(start)*time.Second)))
+		g.Places = max(g.Places, 0)
+		return g, err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("signups: pool: %w", err)
+	}
+	return people, list, nil
+}
+
+// PoolEntry is what the matching page shows of a waiting sign-up: never more than staff need
+// to decide.
+type PoolEntry struct {
+	SignupID      int64
+	ParticipantID int64
+	FirstName     string
+	AgeBand       string
+	WaitingSince  time.Time
+}
+
+// PoolEntries returns the sign-ups with the ids, by id, in one query.
+func (s *Store) PoolEntries(ctx context.Context, ids []int64) (map[int64]PoolEntry, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.id, p.id, p.first_name, p.age_band, s.waiting_since
+		FROM signups s JOIN participants p ON p.id = s.participant_id WHERE s.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("signups: pool entries: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[PoolEntry])
+	if err != nil {
+		return nil, fmt.Errorf("signups: pool entries: %w", err)
+	}
+	out := make(map[int64]PoolEntry, len(list))
+	for _, e := range list {
+		out[e.SignupID] = e
+	}
+	return out, nil
+}
+
+// ReadyTheme is a theme whose waiting list holds enough people for a new group.
+type ReadyTheme struct {
+	ThemeID int64
+	NameNB  string
+	NameEN  string
+	Waiting int
+}
+
+// ReadyThemes lists the themes with at least min people waiting for them (not for one group),
+// most first: the dashboard's cue to run the matcher. One query, on the theme status index.
+func (s *Store) ReadyThemes(ctx context.Context, min int) ([]ReadyTheme, error) {
+	rows, err := s.db.Query(ctx, `SELECT t.id, t.name_nb, t.name_en, count(*) FROM signups s JOIN themes t ON t.id = s.theme_id
+		WHERE s.status = 'waiting' AND s.group_id IS NULL GROUP BY t.id HAVING count(*) >= $1
+		ORDER BY count(*) DESC, t.id LIMIT 20`, min)
+	if err != nil {
+		return nil, fmt.Errorf("signups: ready themes: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReadyTheme])
+	if err != nil {
+		return nil, fmt.Errorf("signups: ready themes: %w", err)
+	}
+	return list, nil
+}
