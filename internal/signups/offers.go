@@ -217,6 +217,9 @@ func (s *Store) placeSignup(ctx context.Context, signupID, participantID, groupI
 	if _, err := s.db.Exec(ctx, `UPDATE signups SET status = 'member', status_changed_at = now() WHERE id = $1`, signupID); err != nil {
 		return err
 	}
+	if err := s.recordWait(ctx, signupID, true); err != nil {
+		return err
+	}
 	if _, err := s.db.Exec(ctx, `INSERT INTO memberships (group_id, participant_id, signup_id) VALUES ($1, $2, $3)`,
 		groupID, participantID, signupID); err != nil {
 		return err

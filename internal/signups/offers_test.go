@@ -11,6 +11,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/matching"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // waiting signs up n people for the theme, a minute apart, and returns their sign-up ids.
@@ -119,6 +120,11 @@ func TestOffers(t *testing.T) {
 	db.QueryRow(ctx, `SELECT status FROM signups WHERE id = $1`, ids[3]).Scan(&status)
 	if status != signups.Waiting {
 		t.Errorf("after expiry: %s", status)
+	}
+	// The waits of the two placed (30 and 29 days) outlive them, for the report.
+	waits, err := signups.MedianWaits(ctx, db, time.Now().In(tz.Oslo).Year())
+	if err != nil || len(waits) != 1 || waits[0].ThemeID != target.ThemeID || waits[0].Placed != 2 || waits[0].Days != 29.5 {
+		t.Errorf("median waits: %+v %v", waits, err)
 	}
 	var members, accepted, declined, expired int
 	db.QueryRow(ctx, `SELECT count(*) FROM memberships WHERE group_id = $1 AND left_at IS NULL`, target.GroupID).Scan(&members)

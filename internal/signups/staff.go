@@ -119,6 +119,11 @@ func (s *Store) place(ctx context.Context, participantID, groupID int64) error {
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("signups: place: %w", postgres.MapError(err))
 	}
+	if signupID != nil {
+		if err := s.recordWait(ctx, *signupID, false); err != nil {
+			return err
+		}
+	}
 	_, err = s.db.Exec(ctx, `INSERT INTO memberships (group_id, participant_id, signup_id) VALUES ($1, $2, $3)`,
 		groupID, participantID, signupID)
 	if err != nil {
@@ -178,4 +183,39 @@ func (s *Store) TargetName(ctx context.Context, t Target) (string, error) {
 		return "", fmt.Errorf("signups: target: %w", postgres.MapError(err))
 	}
 	return name, nil
+}
+
+// recordWait keeps, without the person, how many days the sign-up waited before its place.
+func (s *Store) recordWait(ctx context.Context, signupID int64, viaOffer bool) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO placement_waits (year, theme_id, days, via_offer)
+		SELECT extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::int, theme_id,
+			greatest(extract(day FROM now() - waiting_since)::int, 0), $2
+		FROM signups WHERE id = $1`, signupID, viaOffer)
+	if err != nil {
+		return fmt.Errorf("signups: wait: %w", err)
+	}
+	return nil
+}
+
+// MedianWait is the median waiting time to a place in days, for one theme (0: sign-ups for
+// one group) in a year, and how many placements it is taken over.
+type MedianWait struct {
+	ThemeID int64
+	Days    float64
+	Placed  int
+}
+
+// MedianWaits returns the median waiting time to placement per theme in year, from the
+// anonymous record that outlives the people.
+func MedianWaits(ctx context.Context, db postgres.DBTX, year int) ([]MedianWait, error) {
+	rows, err := db.Query(ctx, `SELECT coalesce(theme_id, 0), percentile_cont(0.5) WITHIN GROUP (ORDER BY days), count(*)
+		FROM placement_waits WHERE year = $1 GROUP BY coalesce(theme_id, 0) ORDER BY 1`, year)
+	if err != nil {
+		return nil, fmt.Errorf("signups: median waits: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[MedianWait])
+	if err != nil {
+		return nil, fmt.Errorf("signups: median waits: %w", err)
+	}
+	return list, nil
 }
