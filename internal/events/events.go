@@ -1,0 +1,247 @@
+// Package events holds the centre's intro meetings, digital coffee meetups and other events:
+// the events, sign-ups with a waiting list in arrival order, a freed place offered to the
+// next person, the reminder a day before, and attendance. An event in the house books its
+// room through the booking rules (internal/rooms), so it cannot collide with anything.
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+)
+
+// Kinds and formats.
+const (
+	Intro   = "intro"
+	Coffee  = "coffee"
+	Other   = "other"
+	Digital = "digital"
+	House   = "house"
+)
+
+// Kinds lists the kinds in the order forms show them.
+var Kinds = []string{Intro, Coffee, Other}
+
+// Event is one event.
+type Event struct {
+	ID          int64
+	Kind        string
+	Title       string
+	Description string
+	Starts      time.Time
+	Ends        time.Time
+	Format      string
+	MeetingLink string // digital only; shown only to confirmed people
+	RoomID      int64
+	RoomName    string
+	BookingID   int64
+	Capacity    int
+	Published   bool
+	Confirmed   int // places taken (confirmed or offered)
+	Waiting     int
+}
+
+// PlacesLeft is how many can still be confirmed.
+func (e Event) PlacesLeft() int { return max(e.Capacity-e.Confirmed, 0) }
+
+// Store keeps events and their sign-ups.
+type Store struct{ db *pgxpool.Pool }
+
+// NewStore returns a Store on db.
+func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+
+const eventColumns = `e.id, e.kind, e.title, e.description, e.starts_at, e.ends_at, e.format, e.meeting_link,
+	coalesce(e.room_id, 0), coalesce(r.name, ''), coalesce(e.booking_id, 0), e.capacity, e.published,
+	(SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'offered')),
+	(SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status = 'waiting')`
+
+const eventJoins = ` FROM events e LEFT JOIN rooms r ON r.id = e.room_id`
+
+func scanEvent(row pgx.CollectableRow) (Event, error) {
+	var e Event
+	err := row.Scan(&e.ID, &e.Kind, &e.Title, &e.Description, &e.Starts, &e.Ends, &e.Format, &e.MeetingLink,
+		&e.RoomID, &e.RoomName, &e.BookingID, &e.Capacity, &e.Published, &e.Confirmed, &e.Waiting)
+	return e, err
+}
+
+// Upcoming lists events that have not ended, soonest first; published only unless all.
+func (s *Store) Upcoming(ctx context.Context, now time.Time, all bool, limit, offset int) ([]Event, int, error) {
+	where := ` WHERE e.ends_at > $1 AND ($2 OR e.published)`
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM events e`+where, now, all).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("events: list: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+eventColumns+eventJoins+where+` ORDER BY e.starts_at, e.id LIMIT $3 OFFSET $4`, now, all, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("events: list: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanEvent)
+	if err != nil {
+		return nil, 0, fmt.Errorf("events: list: %w", err)
+	}
+	return list, total, nil
+}
+
+// Get returns an event; published only unless all (an unpublished one is ErrNotFound).
+func (s *Store) Get(ctx context.Context, id int64, all bool) (Event, error) {
+	return get(ctx, s.db, id, all)
+}
+
+func get(ctx context.Context, db postgres.DBTX, id int64, all bool) (Event, error) {
+	rows, err := db.Query(ctx, `SELECT `+eventColumns+eventJoins+` WHERE e.id = $1 AND ($2 OR e.published)`, id, all)
+	if err != nil {
+		return Event{}, fmt.Errorf("events: get: %w", err)
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, scanEvent)
+	if err != nil {
+		return e, fmt.Errorf("events: get: %w", postgres.MapError(err))
+	}
+	return e, nil
+}
+
+// Form is the event form as typed.
+type Form struct {
+	Kind, Title, Description, Date, Start, End, Format, MeetingLink, Capacity string
+	RoomID                                                                    int64
+	Published                                                                 bool
+	Override                                                                  string // staff's reason to book the room when the house is closed
+
+	starts, ends time.Time
+	capacity     int
+}
+
+// FormOf fills the form from an event.
+func FormOf(e Event) Form {
+	local, end := e.Starts.In(tz.Oslo), e.Ends.In(tz.Oslo)
+	return Form{Kind: e.Kind, Title: e.Title, Description: e.Description, Date: local.Format(time.DateOnly), Start: local.Format("15:04"),
+		End: end.Format("15:04"), Format: e.Format, MeetingLink: e.MeetingLink, Capacity: strconv.Itoa(e.Capacity), RoomID: e.RoomID, Published: e.Published}
+}
+
+// Validate trims and checks the form; messages are catalogue ids.
+func (f *Form) Validate() validate.Errors {
+	var e validate.Errors
+	for _, s := range []*string{&f.Kind, &f.Title, &f.Description, &f.Date, &f.Start, &f.End, &f.Format, &f.MeetingLink, &f.Capacity, &f.Override} {
+		*s = strings.TrimSpace(*s)
+	}
+	if f.Kind != Intro && f.Kind != Coffee && f.Kind != Other {
+		e.Add("kind", "events.kind.required")
+	}
+	if e.Required("title", f.Title, "events.title.required") {
+		e.MaxLength("title", f.Title, 120, "form.tooLong")
+	}
+	e.MaxLength("description", f.Description, 4000, "form.tooLong")
+	day, err := tz.ParseDate(f.Date)
+	if err != nil {
+		e.Add("date", "rooms.date.required")
+	}
+	start, err1 := rooms.ParseClock(f.Start)
+	if err1 != nil {
+		e.Add("start", "booking.time.invalid")
+	}
+	end, err2 := rooms.ParseClock(f.End)
+	if err2 != nil {
+		e.Add("end", "booking.time.invalid")
+	} else if err1 == nil && end <= start {
+		e.Add("end", "rooms.end.afterStart")
+	}
+	if err == nil && err1 == nil && err2 == nil {
+		f.starts = time.Date(day.Year(), day.Month(), day.Day(), int(start.Hours()), int(start.Minutes())%60, 0, 0, tz.Oslo)
+		f.ends = time.Date(day.Year(), day.Month(), day.Day(), int(end.Hours()), int(end.Minutes())%60, 0, 0, tz.Oslo)
+	}
+	switch f.Format {
+	case Digital:
+		if f.MeetingLink != "" {
+			if u, err := url.Parse(f.MeetingLink); err != nil || u.Scheme != "https" || u.Host == "" {
+				e.Add("meeting_link", "events.link.invalid")
+			}
+		}
+		f.RoomID = 0
+	case House:
+		f.MeetingLink = ""
+		if f.RoomID <= 0 {
+			e.Add("room", "booking.room.required")
+		}
+	default:
+		e.Add("format", "events.format.required")
+	}
+	f.capacity, err = strconv.Atoi(f.Capacity)
+	if err != nil || f.capacity < 1 || f.capacity > 500 {
+		e.Add("capacity", "events.capacity.invalid")
+	}
+	e.MaxLength("override", f.Override, 300, "form.tooLong")
+	return e
+}
+
+// Save creates (id 0) or updates an event from a validated form and returns its id. An
+// event in the house books its room in the same transaction, by the booking rules; a
+// collision is *rooms.ErrConflicts. A changed time or room gives up the old booking.
+func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, error) {
+	var slot rooms.Slot
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var old Event
+		if id != 0 {
+			var err error
+			if _, err = tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, id); err != nil {
+				return err
+			}
+			if old, err = get(ctx, tx, id, true); err != nil {
+				return err
+			}
+		}
+		bookingID := old.BookingID
+		moved := !old.Starts.Equal(f.starts) || !old.Ends.Equal(f.ends) || old.RoomID != f.RoomID || f.Format != House
+		if bookingID != 0 && moved {
+			if _, err := tx.Exec(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = 'event moved'
+				WHERE booking_id = $1 AND cancelled_at IS NULL`, bookingID); err != nil {
+				return err
+			}
+			bookingID = 0
+		}
+		if f.Format == House && bookingID == 0 {
+			slot = rooms.Slot{Start: f.starts, End: f.ends}
+			res, err := rooms.BookTx(ctx, tx, rooms.Booking{RoomID: f.RoomID, Title: f.Title, Holder: "internal", Frequency: rooms.Once,
+				OverrideReason: f.Override, CreatedBy: by}, []rooms.Slot{slot}, false)
+			if err != nil {
+				return err
+			}
+			bookingID = res.BookingID
+		}
+		var room, booking *int64
+		if f.RoomID != 0 {
+			room = &f.RoomID
+		}
+		if bookingID != 0 {
+			booking = &bookingID
+		}
+		if id == 0 {
+			return tx.QueryRow(ctx, `INSERT INTO events (kind, title, description, starts_at, ends_at, format, meeting_link, room_id, booking_id,
+				capacity, published, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0)) RETURNING id`,
+				f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, room, booking, f.capacity, f.Published, by).Scan(&id)
+		}
+		_, err := tx.Exec(ctx, `UPDATE events SET kind = $2, title = $3, description = $4, starts_at = $5, ends_at = $6, format = $7,
+			meeting_link = $8, room_id = $9, booking_id = $10, capacity = $11, published = $12, updated_at = now() WHERE id = $1`,
+			id, f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, room, booking, f.capacity, f.Published)
+		return err
+	})
+	var ce *rooms.ErrConflicts
+	switch {
+	case err == nil, errors.As(err, &ce):
+	case errors.Is(postgres.MapError(err), postgres.ErrConflict) && !slot.Start.IsZero():
+		err = &rooms.ErrConflicts{Conflicts: []rooms.Conflict{{Slot: slot, Closed: "booking.skipped.one"}}}
+	default:
+		err = fmt.Errorf("events: save: %w", postgres.MapError(err))
+	}
+	return id, err
+}

@@ -1,0 +1,231 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/events"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+func outbox(t *testing.T, db *pgxpool.Pool) *mail.Outbox {
+	t.Helper()
+	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mail.NewOutbox(c)
+}
+
+func link(path string) string { return "https://selvhjelp.test" + path }
+
+// event saves a published digital event starting at starts with capacity places.
+func event(t *testing.T, s *events.Store, starts time.Time, capacity int) int64 {
+	t.Helper()
+	local := starts.In(tz.Oslo)
+	f := events.Form{Kind: events.Coffee, Title: "Digitalt kaffetreff", Date: local.Format(time.DateOnly), Start: local.Format("15:04"),
+		End: local.Add(time.Hour).Format("15:04"), Format: events.Digital, MeetingLink: "https://zoom.example/j/123", Capacity: fmt.Sprint(capacity), Published: true}
+	if errs := f.Validate(); !errs.OK() {
+		t.Fatal(errs)
+	}
+	id, err := s.Save(context.Background(), 0, f, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func person(i int) events.SignupForm {
+	return events.SignupForm{FirstName: fmt.Sprintf("P%02d", i), Email: fmt.Sprintf("p%02d@example.test", i), Adult: true, Consent: true}
+}
+
+// nextWeek is a day at 18:00 a week ahead (whole hours, so the form can hold it).
+func nextWeek() time.Time {
+	d := tz.Midnight(time.Now()).AddDate(0, 0, 7)
+	return d.Add(18 * time.Hour)
+}
+
+// Must show: 50 sign-ups at once for 10 places leave exactly 10 confirmed and 40 waiting, in
+// arrival order; a cancellation offers the place to the first one waiting.
+func TestFiftyAtOnceForTenPlaces(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := events.NewStore(db)
+	id := event(t, s, nextWeek(), 10)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	list, total, err := s.Signups(ctx, id, 100, 0)
+	if err != nil || total != 50 {
+		t.Fatalf("%d sign-ups, %v", total, err)
+	}
+	confirmed, waiting := 0, 0
+	var lastConfirmed, firstWaiting int64
+	for _, g := range list {
+		switch g.Status {
+		case events.Confirmed:
+			confirmed++
+			lastConfirmed = max(lastConfirmed, g.ID)
+		case events.Waiting:
+			waiting++
+			if firstWaiting == 0 || g.ID < firstWaiting {
+				firstWaiting = g.ID
+			}
+		}
+	}
+	if confirmed != 10 || waiting != 40 || lastConfirmed > firstWaiting {
+		t.Fatalf("%d confirmed, %d waiting; the last confirmed (%d) must have come before the first waiting (%d)", confirmed, waiting, lastConfirmed, firstWaiting)
+	}
+	// A second sign-up with the same address changes nothing.
+	again, err := s.SignUp(ctx, id, person(0), "nb", time.Now())
+	if err != nil || again.Created || again.Token != "" {
+		t.Errorf("the same address twice: %+v %v", again, err)
+	}
+	// The first confirmed cancels: the first waiting is offered the place.
+	var offered []events.Offer
+	if err := s.Cancel(ctx, list[0].ID, time.Now(), func(_ pgx.Tx, o []events.Offer) error { offered = o; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(offered) != 1 || offered[0].ID != firstWaiting || offered[0].Deadline.IsZero() {
+		t.Fatalf("offered %+v, want the first waiting %d", offered, firstWaiting)
+	}
+	if err := s.Accept(ctx, list[1].ID, time.Now()); !errors.Is(err, events.ErrNotOffered) {
+		t.Errorf("accept without an offer: %v", err)
+	}
+	if err := s.Accept(ctx, firstWaiting, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := s.Get(ctx, id, false)
+	if e.Confirmed != 10 || e.Waiting != 39 {
+		t.Errorf("after the accepted offer: %d confirmed, %d waiting", e.Confirmed, e.Waiting)
+	}
+	// An offer not taken before its deadline goes to the next one.
+	var second []events.Offer
+	s.Cancel(ctx, list[2].ID, time.Now(), func(_ pgx.Tx, o []events.Offer) error { second = o; return nil })
+	later := time.Now().Add(events.OfferHours*time.Hour + time.Minute)
+	var third []events.Offer
+	n, err := s.ExpireOffers(ctx, later, func(_ pgx.Tx, o []events.Offer) error { third = append(third, o...); return nil })
+	if err != nil || n != 1 || len(third) != 1 || third[0].ID <= second[0].ID {
+		t.Errorf("expiry: %d expired, new offers %+v (after %d), %v", n, third, second[0].ID, err)
+	}
+	if err := s.Accept(ctx, second[0].ID, later); !errors.Is(err, events.ErrNotOffered) {
+		t.Errorf("accept after the deadline: %v", err)
+	}
+}
+
+// Must show: the reminder job sends each confirmed person exactly one reminder with the
+// meeting link, and nobody on the waiting list one.
+func TestRemindersOnceWithTheLink(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := events.NewStore(db)
+	id := event(t, s, nextWeek(), 2)
+	for i := range 4 {
+		if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	box := outbox(t, db)
+	dayBefore := nextWeek().Add(-20 * time.Hour)
+	for _, at := range []time.Time{nextWeek().Add(-48 * time.Hour), dayBefore, dayBefore.Add(time.Hour), nextWeek().Add(time.Hour)} {
+		if _, err := events.SendReminders(ctx, db, box, link, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, _ := db.Query(ctx, `SELECT to_addr, text_body FROM outbox WHERE kind = 'event_reminder' ORDER BY to_addr`)
+	got := map[string]string{}
+	for rows.Next() {
+		var to, body string
+		rows.Scan(&to, &body)
+		if _, twice := got[to]; twice {
+			t.Errorf("%s got two reminders", to)
+		}
+		got[to] = body
+	}
+	rows.Close()
+	if len(got) != 2 || !strings.Contains(got["p00@example.test"], "https://zoom.example/j/123") || got["p02@example.test"] != "" {
+		t.Errorf("reminders: %v", got)
+	}
+}
+
+// An event in the house books its room by the booking rules; a collision is shown as such.
+func TestEventBooksItsRoom(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := events.NewStore(db)
+	var room int64
+	db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Ospesalen', 24) RETURNING id`).Scan(&room)
+	at := nextWeek()
+	if _, err := rooms.NewStore(db).Book(ctx, rooms.Booking{RoomID: room, Title: "Kurs", Holder: "internal", Frequency: rooms.Once, OverrideReason: "test"},
+		[]rooms.Slot{{Start: at, End: at.Add(time.Hour)}}, false); err != nil {
+		t.Fatal(err)
+	}
+	f := events.Form{Kind: events.Intro, Title: "Hva er en selvhjelpsgruppe?", Date: at.In(tz.Oslo).Format(time.DateOnly), Start: "18:30", End: "20:00",
+		Format: events.House, RoomID: room, Capacity: "20", Published: true, Override: "test"}
+	if errs := f.Validate(); !errs.OK() {
+		t.Fatal(errs)
+	}
+	_, err := s.Save(ctx, 0, f, 0)
+	var ce *rooms.ErrConflicts
+	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 || ce.Conflicts[0].Title != "Kurs" {
+		t.Fatalf("a colliding event: %v", err)
+	}
+	f.Start, f.End = "19:00", "20:30"
+	f.Validate()
+	id, err := s.Save(ctx, 0, f, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := s.Get(ctx, id, true)
+	if e.BookingID == 0 || e.RoomName != "Ospesalen" {
+		t.Fatalf("event: %+v", e)
+	}
+	// Moving it gives up the old booking and books the new time.
+	f.Start, f.End = "20:00", "21:00"
+	f.Validate()
+	if _, err := s.Save(ctx, id, f, 0); err != nil {
+		t.Fatal(err)
+	}
+	var active int
+	db.QueryRow(ctx, `SELECT count(*) FROM booking_occurrences WHERE cancelled_at IS NULL`).Scan(&active)
+	if active != 2 {
+		t.Errorf("%d active meetings, want the course and the moved event", active)
+	}
+}
+
+func TestFormValidation(t *testing.T) {
+	for _, c := range []struct {
+		f     events.Form
+		field string
+	}{
+		{events.Form{Kind: "party"}, "kind"},
+		{events.Form{Kind: events.Intro, Title: "x", Date: "2027-01-05", Start: "19:00", End: "18:00", Format: events.Digital, Capacity: "5"}, "end"},
+		{events.Form{Kind: events.Intro, Title: "x", Date: "2027-01-05", Start: "18:00", End: "19:00", Format: events.Digital, MeetingLink: "http://x", Capacity: "5"}, "meeting_link"},
+		{events.Form{Kind: events.Intro, Title: "x", Date: "2027-01-05", Start: "18:00", End: "19:00", Format: events.House, Capacity: "5"}, "room"},
+		{events.Form{Kind: events.Intro, Title: "x", Date: "2027-01-05", Start: "18:00", End: "19:00", Format: events.Digital, Capacity: "0"}, "capacity"},
+	} {
+		if errs := c.f.Validate(); !errs.Has(c.field) {
+			t.Errorf("%+v: no error on %s (%v)", c.f, c.field, errs)
+		}
+	}
+}

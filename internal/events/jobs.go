@@ -1,0 +1,133 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
+)
+
+// HouseAddress is where events in the house take place, for the reminder.
+const HouseAddress = "LINK Oslo, Kirkeveien 61, 6. etasje"
+
+// Links makes the absolute links of the e-mails: the private page of a sign-up.
+type Links func(path string) string
+
+// MailOffers queues the e-mail of each offer, in tx, each with a new private link (only
+// links' hashes are stored; the earlier ones keep working).
+func MailOffers(ctx context.Context, tx pgx.Tx, outbox *mail.Outbox, link Links, offers []Offer) error {
+	for _, o := range offers {
+		token := tokens.New()
+		if err := addLink(ctx, tx, o.ID, token); err != nil {
+			return err
+		}
+		e, err := get(ctx, tx, o.EventID, true)
+		if err != nil {
+			return err
+		}
+		m := mail.EventOffer(i18n.Lang(o.Lang), o.FirstName, e.Title, e.Starts, o.Deadline, link("/arrangement/"+token))
+		m.To = o.Email
+		if _, err := outbox.Enqueue(ctx, tx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SendReminders sends each confirmed person of an event starting within the next 24 hours
+// one reminder, with the meeting link of a digital event or the house's address, and
+// returns how many it sent. Each is queued in the transaction that marks it sent, and rows
+// are skipped while another instance holds them: nobody gets two.
+func SendReminders(ctx context.Context, db *pgxpool.Pool, outbox *mail.Outbox, link Links, now time.Time) (int, error) {
+	sent := 0
+	for {
+		done := false
+		err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+			var id int64
+			var name, email, lang, title, format, meeting string
+			var starts time.Time
+			err := tx.QueryRow(ctx, `SELECT s.id, s.first_name, s.email, s.lang, e.title, e.format, e.meeting_link, e.starts_at
+				FROM event_signups s JOIN events e ON e.id = s.event_id
+				WHERE s.status = 'confirmed' AND s.reminded_at IS NULL AND e.starts_at > $1 AND e.starts_at <= $1 + interval '24 hours'
+				ORDER BY e.starts_at, s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED`, now).
+				Scan(&id, &name, &email, &lang, &title, &format, &meeting, &starts)
+			if err == pgx.ErrNoRows {
+				done = true
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			where := HouseAddress
+			if format == Digital {
+				where = meeting
+			}
+			token := tokens.New()
+			if _, err := tx.Exec(ctx, `UPDATE event_signups SET reminded_at = $2 WHERE id = $1`, id, now); err != nil {
+				return err
+			}
+			if err := addLink(ctx, tx, id, token); err != nil {
+				return err
+			}
+			m := mail.EventReminder(i18n.Lang(lang), name, title, starts, where, link("/arrangement/"+token))
+			m.To = email
+			_, err = outbox.Enqueue(ctx, tx, m)
+			return err
+		})
+		if err != nil {
+			return sent, fmt.Errorf("events: reminders: %w", err)
+		}
+		if done {
+			return sent, nil
+		}
+		sent++
+	}
+}
+
+// JobArgs is the hourly job of events: offers past their deadline go to the next person, and
+// tomorrow's reminders go out.
+type JobArgs struct{}
+
+// Kind names the job for River.
+func (JobArgs) Kind() string { return "events_hourly" }
+
+// Worker runs the hourly job.
+type Worker struct {
+	river.WorkerDefaults[JobArgs]
+	DB   *pgxpool.Pool
+	Now  func() time.Time
+	Link Links
+	Log  *slog.Logger
+}
+
+// Work expires offers, makes new ones and sends the reminders.
+func (w *Worker) Work(ctx context.Context, _ *river.Job[JobArgs]) error {
+	outbox := mail.NewOutbox(river.ClientFromContext[pgx.Tx](ctx))
+	now := w.Now()
+	expired, err := NewStore(w.DB).ExpireOffers(ctx, now, func(tx pgx.Tx, offers []Offer) error {
+		return MailOffers(ctx, tx, outbox, w.Link, offers)
+	})
+	if err != nil {
+		return err
+	}
+	sent, err := SendReminders(ctx, w.DB, outbox, w.Link, now)
+	if expired+sent > 0 {
+		w.Log.Info("events", "offers_expired", expired, "reminders", sent)
+	}
+	return err
+}
+
+// Job runs the worker every hour, and at start.
+func Job() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return JobArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "events_hourly", RunOnStart: true})
+}
