@@ -21,6 +21,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
+	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
@@ -136,9 +137,10 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
-				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}))
+				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
+				river.AddWorkerSafely(w, &events.Worker{DB: pool, Now: time.Now, Link: absURL(cfg.BaseURL), Log: log}))
 		},
-		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob()}})
+		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job()}})
 	if err != nil {
 		return nil, err
 	}

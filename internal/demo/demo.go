@@ -86,7 +86,10 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 		if res.Users, err = seedUsers(ctx, tx); err != nil {
 			return err
 		}
-		return seedRequests(ctx, tx, time.Now())
+		if err := seedRequests(ctx, tx, time.Now()); err != nil {
+			return err
+		}
+		return seedEvents(ctx, tx, time.Now())
 	})
 	if err != nil {
 		return res, fmt.Errorf("demo: %w", err)

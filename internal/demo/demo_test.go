@@ -27,8 +27,11 @@ func TestSeedGroups(t *testing.T) {
 	for sql, want := range map[string]int{
 		`SELECT count(*) FROM booking_requests WHERE status = 'pending' AND kind = 'slot' AND org_id IS NOT NULL`:     1,
 		`SELECT count(*) FROM booking_requests WHERE status = 'pending' AND kind = 'cancel' AND group_id IS NOT NULL`: 1,
-		`SELECT count(*) FROM group_contacts`:                      3,
-		`SELECT count(*) FROM closures WHERE reason = 'Juleferie'`: 1,
+		`SELECT count(*) FROM group_contacts`:                         3,
+		`SELECT count(*) FROM closures WHERE reason = 'Juleferie'`:    1,
+		`SELECT count(*) FROM events WHERE published`:                 4,
+		`SELECT count(*) FROM events WHERE booking_id IS NOT NULL`:    1,
+		`SELECT count(*) FROM event_signups WHERE status = 'waiting'`: 2,
 	} {
 		var n int
 		if err := db.QueryRow(ctx, sql).Scan(&n); err != nil || n != want {

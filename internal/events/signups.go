@@ -41,7 +41,7 @@ type SignupForm struct {
 func (f *SignupForm) Validate() validate.Errors {
 	var e validate.Errors
 	f.FirstName, f.Email = strings.TrimSpace(f.FirstName), strings.TrimSpace(f.Email)
-	if e.Required("first_name", f.FirstName, "signup.firstName.required") {
+	if e.Required("first_name", f.FirstName, "signup.name.required") {
 		e.MaxLength("first_name", f.FirstName, 60, "form.tooLong")
 	}
 	e.RequiredEmail("email", f.Email)
@@ -288,10 +288,11 @@ func (s *Store) ExpireOffers(ctx context.Context, now time.Time, then func(pgx.T
 	return n, nil
 }
 
-// SetAttended records who came (staff); ids not of the event are ignored.
-func (s *Store) SetAttended(ctx context.Context, eventID int64, came []int64) error {
-	_, err := s.db.Exec(ctx, `UPDATE event_signups SET attended = (id = ANY($2))
-		WHERE event_id = $1 AND status = 'confirmed'`, eventID, came)
+// SetAttended records, for the confirmed sign-ups shown, who came (staff); ids not of the
+// event are ignored, and those not shown keep what they had.
+func (s *Store) SetAttended(ctx context.Context, eventID int64, shown, came []int64) error {
+	_, err := s.db.Exec(ctx, `UPDATE event_signups SET attended = (id = ANY($3))
+		WHERE event_id = $1 AND status = 'confirmed' AND id = ANY($2)`, eventID, shown, came)
 	if err != nil {
 		return fmt.Errorf("events: attendance: %w", err)
 	}

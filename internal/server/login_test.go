@@ -156,7 +156,7 @@ func TestPartnerSeesOnlyTheirOwnOrganisation(t *testing.T) {
 	}
 }
 
-var linkIn = regexp.MustCompile(`http://selvhjelp\.test(/(?:invitasjon|nytt-passord|mine|gruppe|tilbud)/[A-Za-z0-9_-]+)`)
+var linkIn = regexp.MustCompile(`http://selvhjelp\.test(/(?:invitasjon|nytt-passord|mine|gruppe|tilbud|arrangement)/[A-Za-z0-9_-]+)`)
 
 // lastLink returns the path of the newest link mailed to addr.
 func (a *testApp) lastLink(t *testing.T, addr string) string {

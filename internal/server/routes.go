@@ -70,6 +70,9 @@ func (s *Server) routes() http.Handler {
 		r.Get("/tema/{slug}", s.theme)
 		r.Get("/api/grupper.json", s.groupsJSON)
 		r.Get("/kalender/{token}", s.calendarFeed) // the secret token is the key
+		r.Get("/arrangementer", s.eventList)
+		r.Get("/arrangementer/{id}", s.eventPage)
+		r.Get("/arrangementer/{id}/takk", s.eventThanks)
 
 		// Sign-up without an account, rate limited per client IP; the private link is the key
 		// to "My sign-ups".
@@ -90,6 +93,11 @@ func (s *Server) routes() http.Handler {
 			r.Post("/mine/{token}/slett", s.myDelete)
 			r.Post("/mine/{token}/tilbud/{id}", s.answerMyOffer)
 			r.Get("/tilbud/{token}", s.offerPage)
+			r.Post("/arrangementer/{id}", s.eventSignup)
+			r.Get("/arrangement/{token}", s.myEvent)
+			r.Post("/arrangement/{token}/avmeld", s.myEventCancel)
+			r.Post("/arrangement/{token}/ja", s.myEventAccept)
+			r.Get("/arrangement/{token}/kalender.ics", s.myEventICS)
 			r.Post("/tilbud/{token}", s.answerOfferByLink)
 			// A group's contact person: the group's schedule and room requests.
 			s.requesterRoutes(r, "/gruppe/{token}", s.contactRequester)
@@ -183,6 +191,17 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/kontakt", s.saveGroupContact)
 			r.Post("/grupper/{id}/kontakt/lenke", s.sendContactLink)
 			r.Post("/grupper/{id}/kontakt/slett", s.removeGroupContact)
+
+			// Volunteers (igangsettere), start-up and follow-up of groups.
+			// s.volunteerRoutes(r) TEMP
+
+			// Events: intro meetings and coffee meetups.
+			r.Get("/arrangementer", s.adminEvents)
+			r.Get("/arrangementer/ny", s.newEventPage)
+			r.Post("/arrangementer/ny", s.saveEvent)
+			r.Get("/arrangementer/{id}", s.editEventPage)
+			r.Post("/arrangementer/{id}", s.saveEvent)
+			r.Post("/arrangementer/{id}/oppmote", s.saveAttendance)
 
 			// Matching: the matcher proposes, staff send the offers they choose.
 			r.Get("/matching", s.matchingPage)

@@ -1,0 +1,328 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/events"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// Events: the public list and sign-up, the private page behind a sign-up's link, and staff's
+// pages. The meeting link of a digital event is only ever shown to confirmed people.
+
+func (s *Server) eventList(w http.ResponseWriter, r *http.Request) {
+	list, total, err := events.NewStore(s.db).Upcoming(r.Context(), s.now(), false, perPage, offset(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "events.title"), pages.Events(pages.EventList{Events: list, Pager: pager(r, total)}))
+}
+
+func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
+	s.renderEvent(w, r, http.StatusOK, pages.EventPage{})
+}
+
+func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, status int, p pages.EventPage) {
+	var err error
+	if p.Event, err = events.NewStore(s.db).Get(r.Context(), pathID(r), false); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !p.Event.Ends.After(s.now()) {
+		s.notFound(w, r)
+		return
+	}
+	s.render(w, r, status, p.Event.Title, pages.EventView(p))
+}
+
+// eventSignup signs the person up (or onto the waiting list) and mails the private link, in
+// one transaction.
+func (s *Server) eventSignup(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	p := pages.EventPage{Form: events.SignupForm{FirstName: r.PostFormValue("first_name"), Email: r.PostFormValue("email"),
+		Adult: r.PostFormValue("adult") == "on", Consent: r.PostFormValue("consent") == "on"}}
+	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
+		s.renderEvent(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	store := events.NewStore(s.db)
+	lang := string(i18n.LangOf(ctx))
+	m, err := store.SignUp(ctx, pathID(r), p.Form, lang, s.now())
+	switch {
+	case errors.Is(err, events.ErrEnded):
+		p.Errors.Add("first_name", "events.ended")
+		s.renderEvent(w, r, http.StatusConflict, p)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if m.Created {
+		e, err := store.Get(ctx, m.EventID, false)
+		if err == nil {
+			err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+				msg := mail.EventSignup(i18n.Lang(lang), m.FirstName, e.Title, e.Starts, m.Status == events.Waiting, s.absURL("/arrangement/"+m.Token))
+				msg.To = m.Email
+				_, err := s.outbox.Enqueue(ctx, tx, msg)
+				return err
+			})
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	target := eventURL(m.EventID) + "/takk"
+	if m.Status == events.Waiting {
+		target += "?venteliste=1"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func eventURL(id int64) string { return "/arrangementer/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) eventThanks(w http.ResponseWriter, r *http.Request) {
+	e, err := events.NewStore(s.db).Get(r.Context(), pathID(r), false)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "events.thanks"), pages.EventThanks(e, r.URL.Query().Get("venteliste") == "1"))
+}
+
+// The private page of a sign-up.
+
+func (s *Server) mySignup(w http.ResponseWriter, r *http.Request) (events.Signup, events.Event, bool) {
+	w.Header().Set("Cache-Control", "no-store")
+	store := events.NewStore(s.db)
+	g, err := store.ByToken(r.Context(), r.PathValue("token"))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "offer.unknown"), pages.MyLinkExpired())
+		return g, events.Event{}, false
+	}
+	var e events.Event
+	if err == nil {
+		e, err = store.Get(r.Context(), g.EventID, true)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return g, e, false
+	}
+	return g, e, true
+}
+
+func (s *Server) renderMyEvent(w http.ResponseWriter, r *http.Request, status int, g events.Signup, e events.Event, message string) {
+	page := s.layout(r, e.Title)
+	page.NoIndex = true
+	s.renderPage(w, r, status, page, pages.MyEvent(pages.MyEventPage{Base: "/arrangement/" + r.PathValue("token"), Event: e, Signup: g,
+		Message: message, Now: s.now()}))
+}
+
+func (s *Server) myEvent(w http.ResponseWriter, r *http.Request) {
+	if g, e, ok := s.mySignup(w, r); ok {
+		s.renderMyEvent(w, r, http.StatusOK, g, e, "")
+	}
+}
+
+// myEventCancel cancels the sign-up; a freed place goes to the first one waiting, by e-mail.
+func (s *Server) myEventCancel(w http.ResponseWriter, r *http.Request) {
+	g, e, ok := s.mySignup(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	store := events.NewStore(s.db)
+	err := store.Cancel(ctx, g.ID, s.now(), func(tx pgx.Tx, offers []events.Offer) error {
+		return events.MailOffers(ctx, tx, s.outbox, s.absURL, offers)
+	})
+	if err == nil {
+		g, err = store.ByToken(ctx, r.PathValue("token"))
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderMyEvent(w, r, http.StatusOK, g, e, "events.cancelled")
+}
+
+// myEventAccept takes a place offered from the waiting list, before its deadline.
+func (s *Server) myEventAccept(w http.ResponseWriter, r *http.Request) {
+	g, e, ok := s.mySignup(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	store := events.NewStore(s.db)
+	err := store.Accept(ctx, g.ID, s.now())
+	if errors.Is(err, events.ErrNotOffered) {
+		s.renderMyEvent(w, r, http.StatusConflict, g, e, "events.notOffered")
+		return
+	}
+	if err == nil {
+		g, err = store.ByToken(ctx, r.PathValue("token"))
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderMyEvent(w, r, http.StatusOK, g, e, "events.accepted")
+}
+
+// myEventICS is the calendar file of a confirmed sign-up (RFC 5545, times in UTC); a digital
+// event's link is in it, since only the confirmed person can fetch it.
+func (s *Server) myEventICS(w http.ResponseWriter, r *http.Request) {
+	g, e, ok := s.mySignup(w, r)
+	if !ok {
+		return
+	}
+	if g.Status != events.Confirmed {
+		s.notFound(w, r)
+		return
+	}
+	cal := ics.NewCalendar()
+	cal.SetProductId("-//LINK Oslo//Selvhjelpshuset//NO")
+	cal.SetMethod(ics.MethodPublish)
+	ev := cal.AddEvent("event-" + strconv.FormatInt(e.ID, 10) + "-" + strconv.FormatInt(g.ID, 10) + "@" + s.cfg.BaseURL.Hostname())
+	ev.SetDtStampTime(s.now().UTC())
+	ev.SetStartAt(e.Starts.UTC())
+	ev.SetEndAt(e.Ends.UTC())
+	ev.SetSummary(e.Title)
+	if e.Format == events.Digital {
+		ev.SetLocation(e.MeetingLink)
+		ev.SetURL(e.MeetingLink)
+	} else {
+		ev.SetLocation(events.HouseAddress + ", " + e.RoomName)
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="arrangement.ics"`)
+	_, _ = w.Write([]byte(cal.Serialize()))
+}
+
+// Staff.
+
+func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
+	list, total, err := events.NewStore(s.db).Upcoming(r.Context(), s.now(), true, perPage, offset(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "events.title"), pages.AdminEvents(pages.AdminEventList{Events: list, Pager: pager(r, total)}))
+}
+
+func (s *Server) newEventPage(w http.ResponseWriter, r *http.Request) {
+	s.renderEventForm(w, r, http.StatusOK, pages.EventFormPage{Form: events.Form{Kind: events.Intro, Format: events.Digital, Start: "18:00",
+		End: "19:30", Capacity: "15"}})
+}
+
+func (s *Server) editEventPage(w http.ResponseWriter, r *http.Request) {
+	e, err := events.NewStore(s.db).Get(r.Context(), pathID(r), true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderEventForm(w, r, http.StatusOK, pages.EventFormPage{ID: e.ID, Event: e, Form: events.FormOf(e)})
+}
+
+func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status int, p pages.EventFormPage) {
+	ctx := r.Context()
+	var err error
+	if p.Rooms, err = rooms.NewStore(s.db).Rooms(ctx); err == nil && p.ID != 0 {
+		var total int
+		if p.Signups, total, err = events.NewStore(s.db).Signups(ctx, p.ID, perPage, offset(r)); err == nil {
+			p.Pager = pager(r, total)
+		}
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	title := i18n.T(ctx, "events.new")
+	if p.ID != 0 {
+		title = p.Event.Title
+	}
+	w.Header().Set("Cache-Control", "no-store") // names and addresses of those signed up
+	s.render(w, r, status, title, pages.EventForm(p))
+}
+
+// saveEvent creates or updates an event; an event in the house books its room by the rules.
+func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	id := pathID(r)
+	store := events.NewStore(s.db)
+	p := pages.EventFormPage{ID: id}
+	if id != 0 {
+		var err error
+		if p.Event, err = store.Get(ctx, id, true); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	v := r.PostFormValue
+	p.Form = events.Form{Kind: v("kind"), Title: v("title"), Description: v("description"), Date: v("date"), Start: v("start"), End: v("end"),
+		Format: v("format"), MeetingLink: v("meeting_link"), Capacity: v("capacity"), Published: v("published") == "on", Override: v("override")}
+	p.Form.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
+	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
+		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	saved, err := store.Save(ctx, id, p.Form, currentUser(r).ID)
+	var ce *rooms.ErrConflicts
+	switch {
+	case errors.As(err, &ce):
+		p.Conflicts = ce.Conflicts
+		s.renderEventForm(w, r, http.StatusConflict, p)
+		return
+	case errors.Is(err, postgres.ErrInvalid):
+		p.Errors.Add("room", "booking.room.required")
+		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "events.saved")
+	http.Redirect(w, r, "/admin"+eventURL(saved), http.StatusSeeOther)
+}
+
+// saveAttendance records who of the confirmed on the page ("vist") came ("kom").
+func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ids := func(key string) []int64 {
+		var out []int64
+		for _, v := range r.PostForm[key] {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	shown, came := ids("vist"), ids("kom")
+	if _, err := events.NewStore(s.db).Get(r.Context(), pathID(r), true); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := events.NewStore(s.db).SetAttended(r.Context(), pathID(r), shown, came); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "events.attendance.saved")
+	http.Redirect(w, r, "/admin"+eventURL(pathID(r)), http.StatusSeeOther)
+}
