@@ -89,7 +89,10 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 		if err := seedRequests(ctx, tx, time.Now()); err != nil {
 			return err
 		}
-		return seedEvents(ctx, tx, time.Now())
+		if err := seedEvents(ctx, tx, time.Now()); err != nil {
+			return err
+		}
+		return SeedVolunteers(ctx, tx)
 	})
 	if err != nil {
 		return res, fmt.Errorf("demo: %w", err)

@@ -193,7 +193,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/kontakt/slett", s.removeGroupContact)
 
 			// Volunteers (igangsettere), start-up and follow-up of groups.
-			// s.volunteerRoutes(r) TEMP
+			s.volunteerRoutes(r)
 
 			// Events: intro meetings and coffee meetups.
 			r.Get("/arrangementer", s.adminEvents)
