@@ -12,6 +12,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/dashboard"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
@@ -19,19 +20,19 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
-	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/components"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	ready, err := signups.NewStore(s.db).ReadyThemes(r.Context(), 4)
+	d, err := dashboard.Load(r.Context(), s.db, s.now())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "admin.title"), pages.AdminHome(*currentUser(r), ready))
+	w.Header().Set("Cache-Control", "no-store") // key holders' names
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "admin.title"), pages.AdminHome(*currentUser(r), d))
 }
 
 // perPage is the length of every paginated list.

@@ -24,7 +24,7 @@ func TestMatchingAndOffersInTheBrowser(t *testing.T) {
 	}
 	staff := browsertest.New(t).NewTab(t)
 	loginIn(t, staff, app.URL, p.staff.Email)
-	if got := staff.Go(t, app.URL+"/admin"); !strings.Contains(got.Text, "Nok folk til en ny gruppe") {
+	if got := staff.Go(t, app.URL+"/admin"); !strings.Contains(got.Text, "Nok til en ny gruppe") {
 		t.Errorf("the dashboard does not say a pool is ready: %s", got.Text)
 	}
 	got := staff.Go(t, app.URL+"/admin/matching")

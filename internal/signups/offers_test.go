@@ -57,12 +57,6 @@ func TestOffers(t *testing.T) {
 	if err != nil || len(people) != 4 || len(groups) != 1 || groups[0].Places != 2 || groups[0].Slot != "2-evening" {
 		t.Fatalf("pool: %+v %+v %v", people, groups, err)
 	}
-	if ready, err := s.ReadyThemes(ctx, 4); err != nil || len(ready) != 1 || ready[0].Waiting != 4 || ready[0].NameNB != "Angst" {
-		t.Errorf("ready themes: %+v %v", ready, err)
-	}
-	if ready, _ := s.ReadyThemes(ctx, 5); len(ready) != 0 {
-		t.Errorf("a theme with 4 waiting is ready for 5: %+v", ready)
-	}
 	res := matching.Match(people, groups, matching.Options{})
 	if len(res.Placements) != 2 || res.Placements[0].PersonID != ids[0] || res.Placements[1].PersonID != ids[1] {
 		t.Fatalf("the longest waiting are not proposed: %+v", res.Placements)

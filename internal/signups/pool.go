@@ -86,27 +86,3 @@ func (s *Store) PoolEntries(ctx context.Context, ids []int64) (map[int64]PoolEnt
 	}
 	return out, nil
 }
-
-// ReadyTheme is a theme whose waiting list holds enough people for a new group.
-type ReadyTheme struct {
-	ThemeID int64
-	NameNB  string
-	NameEN  string
-	Waiting int
-}
-
-// ReadyThemes lists the themes with at least min people waiting for them (not for one group),
-// most first: the dashboard's cue to run the matcher. One query, on the theme status index.
-func (s *Store) ReadyThemes(ctx context.Context, min int) ([]ReadyTheme, error) {
-	rows, err := s.db.Query(ctx, `SELECT t.id, t.name_nb, t.name_en, count(*) FROM signups s JOIN themes t ON t.id = s.theme_id
-		WHERE s.status = 'waiting' AND s.group_id IS NULL GROUP BY t.id HAVING count(*) >= $1
-		ORDER BY count(*) DESC, t.id LIMIT 20`, min)
-	if err != nil {
-		return nil, fmt.Errorf("signups: ready themes: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReadyTheme])
-	if err != nil {
-		return nil, fmt.Errorf("signups: ready themes: %w", err)
-	}
-	return list, nil
-}
