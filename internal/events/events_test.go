@@ -229,3 +229,29 @@ func TestFormValidation(t *testing.T) {
 		}
 	}
 }
+
+// A month after the event its sign-ups are gone; the event and its attendance stay as
+// anonymous figures for the report.
+func TestPurgeKeepsTheFigures(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := events.NewStore(db)
+	id := event(t, s, nextWeek(), 2)
+	for i := range 3 {
+		s.SignUp(ctx, id, person(i), "nb", time.Now())
+	}
+	list, _, _ := s.Signups(ctx, id, 10, 0)
+	s.SetAttended(ctx, id, []int64{list[0].ID, list[1].ID}, []int64{list[0].ID})
+	if n, err := events.Purge(ctx, db, nextWeek().AddDate(0, 0, events.KeepDays-1)); err != nil || n != 0 {
+		t.Fatalf("purged %d before the time, %v", n, err)
+	}
+	if n, err := events.Purge(ctx, db, nextWeek().AddDate(0, 0, events.KeepDays+1)); err != nil || n != 3 {
+		t.Fatalf("purged %d, %v", n, err)
+	}
+	var held, confirmed, came int
+	db.QueryRow(ctx, `SELECT coalesce(sum(count) FILTER (WHERE metric = 'event_held'), 0), coalesce(sum(count) FILTER (WHERE metric = 'event_confirmed'), 0),
+		coalesce(sum(count) FILTER (WHERE metric = 'event_attended'), 0) FROM yearly_counts WHERE key = 'coffee'`).Scan(&held, &confirmed, &came)
+	if held != 1 || confirmed != 2 || came != 1 {
+		t.Errorf("figures: %d held, %d confirmed, %d came", held, confirmed, came)
+	}
+}

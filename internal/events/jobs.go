@@ -92,8 +92,8 @@ func SendReminders(ctx context.Context, db *pgxpool.Pool, outbox *mail.Outbox, l
 	}
 }
 
-// JobArgs is the hourly job of events: offers past their deadline go to the next person, and
-// tomorrow's reminders go out.
+// JobArgs is the hourly job of events: offers past their deadline go to the next person,
+// tomorrow's reminders go out, and the sign-ups of events long over are deleted.
 type JobArgs struct{}
 
 // Kind names the job for River.
@@ -119,8 +119,12 @@ func (w *Worker) Work(ctx context.Context, _ *river.Job[JobArgs]) error {
 		return err
 	}
 	sent, err := SendReminders(ctx, w.DB, outbox, w.Link, now)
-	if expired+sent > 0 {
-		w.Log.Info("events", "offers_expired", expired, "reminders", sent)
+	if err != nil {
+		return err
+	}
+	purged, err := Purge(ctx, w.DB, now)
+	if expired+sent+int(purged) > 0 {
+		w.Log.Info("events", "offers_expired", expired, "reminders", sent, "signups_deleted", purged)
 	}
 	return err
 }

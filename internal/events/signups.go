@@ -304,3 +304,59 @@ func addLink(ctx context.Context, tx pgx.Tx, signupID int64, token string) error
 	_, err := tx.Exec(ctx, `INSERT INTO event_links (token_hash, signup_id) VALUES ($1, $2)`, tokens.Hash(token), signupID)
 	return err
 }
+
+// KeepDays is how long after an event its sign-ups are kept; the privacy page promises they
+// are gone once the event is over, and staff need a few weeks to record attendance.
+const KeepDays = 30
+
+// Purge deletes the sign-ups of events that ended more than KeepDays ago, first adding the
+// event and its attendance to the anonymous yearly figures of the report. It returns how many
+// sign-ups it deleted.
+func Purge(ctx context.Context, db postgres.DBTX, now time.Time) (int64, error) {
+	var n int64
+	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+		// Lock the events first (a purge running twice must not count twice), then count.
+		if _, err := tx.Exec(ctx, `SELECT e.id FROM events e WHERE e.ends_at < $1::timestamptz - make_interval(days => $2)
+			AND EXISTS (SELECT 1 FROM event_signups s WHERE s.event_id = e.id) ORDER BY e.id FOR UPDATE`, now, KeepDays); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT e.id, e.kind, extract(year FROM e.starts_at AT TIME ZONE 'Europe/Oslo')::int,
+				count(s.id) FILTER (WHERE s.status = 'confirmed'), count(s.id) FILTER (WHERE s.attended)
+			FROM events e JOIN event_signups s ON s.event_id = e.id
+			WHERE e.ends_at < $1::timestamptz - make_interval(days => $2) GROUP BY e.id ORDER BY e.id`, now, KeepDays)
+		if err != nil {
+			return err
+		}
+		type done struct {
+			id              int64
+			kind            string
+			year            int
+			confirmed, came int
+		}
+		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (done, error) {
+			var d done
+			return d, r.Scan(&d.id, &d.kind, &d.year, &d.confirmed, &d.came)
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range list {
+			for metric, count := range map[string]int{"event_held": 1, "event_confirmed": d.confirmed, "event_attended": d.came} {
+				if _, err := tx.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count) VALUES ($1, $2, $3, $4)
+					ON CONFLICT (year, metric, key) DO UPDATE SET count = yearly_counts.count + excluded.count`, d.year, metric, d.kind, count); err != nil {
+					return err
+				}
+			}
+			tag, err := tx.Exec(ctx, `DELETE FROM event_signups WHERE event_id = $1`, d.id)
+			if err != nil {
+				return err
+			}
+			n += tag.RowsAffected()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("events: purge: %w", err)
+	}
+	return n, nil
+}

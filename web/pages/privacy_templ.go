@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import "github.com/linkoslo/selvhjelpshuset/internal/i18n"
 
 // privacySections lists the catalogue ids of the privacy page's sections, in order.
-var privacySections = []string{"who", "what", "why", "how-long", "rights", "cookies"}
+var privacySections = []string{"who", "what", "why", "how-long", "events", "partners", "rights", "cookies"}
 
 // Privacy says what is stored, why, for how long, and how to see and delete it.
 func Privacy() templ.Component {
