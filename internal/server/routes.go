@@ -195,6 +195,11 @@ func (s *Server) routes() http.Handler {
 			// Volunteers (igangsettere), start-up and follow-up of groups.
 			s.volunteerRoutes(r)
 
+			// The annual report.
+			r.Get("/rapport", s.reportLatest)
+			r.Get("/rapport/{year}", s.reportPage)
+			r.Get("/rapport/{year}/{table}", s.reportCSV)
+
 			// Events: intro meetings and coffee meetups.
 			r.Get("/arrangementer", s.adminEvents)
 			r.Get("/arrangementer/ny", s.newEventPage)

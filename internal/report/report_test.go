@@ -1,0 +1,105 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"reflect"
+	"testing"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/report"
+)
+
+// Must show: the figures of a fixed data set for 2025 equal values worked out by hand,
+// small cells shown as "< 5"; deleting every participant leaves the year's report as it was;
+// each table's CSV parses and holds the figures of the page.
+func TestReportOfAYear(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	for _, sql := range []string{
+		`INSERT INTO themes (id, slug, name_nb, name_en) OVERRIDING SYSTEM VALUE VALUES (1, 'angst', 'Angst', 'Anxiety'), (2, 'sorg', 'Sorg', 'Grief')`,
+		`INSERT INTO yearly_counts (year, metric, key, count) VALUES
+			(2025, 'signups', 'friend', 7), (2025, 'signups', 'web', 3), (2025, 'signups', '', 2),
+			(2025, 'placed', '', 6), (2025, 'withdrawn', '', 1),
+			(2025, 'offer_accepted', '', 5), (2025, 'offer_declined', '', 2), (2025, 'offer_expired', '', 1),
+			(2025, 'event_held', 'intro', 3), (2025, 'event_confirmed', 'intro', 40), (2025, 'event_attended', 'intro', 31),
+			(2024, 'signups', 'friend', 99)`,
+		`INSERT INTO placement_waits (year, theme_id, days) VALUES (2025, 1, 10), (2025, 1, 20), (2025, 1, 40), (2025, 1, 50), (2025, 1, 60), (2025, 2, 5)`,
+		`INSERT INTO rooms (id, name, capacity) OVERRIDING SYSTEM VALUE VALUES (1, 'Bjørk', 10)`,
+		`INSERT INTO bookings (id, room_id, title, holder) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'x', 'internal')`,
+		`INSERT INTO booking_occurrences (booking_id, room_id, during) VALUES
+			(1, 1, '[2025-03-04 17:00+00, 2025-03-04 18:30+00)'), (1, 1, '[2025-03-11 17:00+00, 2025-03-11 18:30+00)'),
+			(1, 1, '[2024-12-31 22:00+00, 2025-01-01 00:00+00)')`,
+		// A participant of 2025 who is still there, to be deleted.
+		`INSERT INTO participants (first_name, email) VALUES ('Kari', 'kari@example.test')`,
+	} {
+		if _, err := db.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := report.Build(ctx, db, 2025, i18n.NB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][][]string{
+		"pameldinger": {{"Nye påmeldinger", "12"}, {"Fått plass i en gruppe", "6"}, {"Meldt seg av", "< 5"},
+			{"Tilbud sagt ja til", "5"}, {"Tilbud sagt nei til", "< 5"}, {"Tilbud uten svar", "< 5"}},
+		"kilder":        {{"Fra venner eller familie", "7"}, {"", "< 5"}, {"Ikke svart", "< 5"}},
+		"ventetid":      {{"Angst", "5", "40"}, {"Sorg", "< 5", "5"}},
+		"arrangementer": {{"Introduksjonsmøte", "3", "40", "31"}},
+	}
+	for id, rows := range want {
+		tb, ok := before.Table(id)
+		if !ok {
+			t.Fatalf("no table %s", id)
+		}
+		for i, row := range rows {
+			if i >= len(tb.Rows) {
+				t.Errorf("%s: row %d missing", id, i)
+				continue
+			}
+			for j, cell := range row {
+				if cell != "" && tb.Rows[i][j].Shown() != cell {
+					t.Errorf("%s row %d col %d = %q, want %q", id, i, j, tb.Rows[i][j].Shown(), cell)
+				}
+			}
+		}
+	}
+	rooms, _ := before.Table("rom")
+	if len(rooms.Rows) != 1 || rooms.Rows[0][1].Shown() != "4" {
+		t.Errorf("room hours: %+v (want 1.5 + 1.5 + the hour of 2025 on New Year's night = 4)", rooms.Rows)
+	}
+
+	// Deleting the people changes nothing.
+	if _, err := db.Exec(ctx, `DELETE FROM participants`); err != nil {
+		t.Fatal(err)
+	}
+	after, err := report.Build(ctx, db, 2025, i18n.NB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Error("deleting participants changed the report")
+	}
+
+	// Every table's CSV parses and holds what the page shows.
+	for _, tb := range before.Tables {
+		var buf bytes.Buffer
+		if err := tb.WriteCSV(&buf); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&buf).ReadAll()
+		if err != nil || len(recs) != len(tb.Rows)+1 {
+			t.Fatalf("%s: %d records, %v", tb.ID, len(recs), err)
+		}
+		for i, row := range tb.Rows {
+			for j, c := range row {
+				if recs[i+1][j] != c.Shown() {
+					t.Errorf("%s: CSV %q, page %q", tb.ID, recs[i+1][j], c.Shown())
+				}
+			}
+		}
+	}
+}

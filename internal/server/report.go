@@ -1,0 +1,62 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/report"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
+)
+
+// reportYear reads the year of the path: 2000 up to this year.
+func (s *Server) reportYear(w http.ResponseWriter, r *http.Request) (int, bool) {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 2000 || year > s.now().Year() {
+		s.notFound(w, r)
+		return 0, false
+	}
+	return year, true
+}
+
+// reportPage is the annual report of a year; /admin/rapport goes to last year's.
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	year, ok := s.reportYear(w, r)
+	if !ok {
+		return
+	}
+	rep, err := report.Build(r.Context(), s.db, year, i18n.LangOf(r.Context()))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "report.title", "Year", year), pages.Report(rep))
+}
+
+func (s *Server) reportLatest(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/admin/rapport/"+strconv.Itoa(s.now().Year()-1), http.StatusSeeOther)
+}
+
+// reportCSV is one table of the report as CSV (RFC 4180, UTF-8).
+func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
+	year, ok := s.reportYear(w, r)
+	if !ok {
+		return
+	}
+	rep, err := report.Build(r.Context(), s.db, year, i18n.LangOf(r.Context()))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	t, found := rep.Table(strings.TrimSuffix(r.PathValue("table"), ".csv"))
+	if !found {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="arsmelding-`+strconv.Itoa(year)+"-"+t.ID+`.csv"`)
+	if err := t.WriteCSV(w); err != nil {
+		s.log.Error("report csv", "error", err)
+	}
+}

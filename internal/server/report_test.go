@@ -1,0 +1,45 @@
+package server
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/demo"
+)
+
+// The report page passes axe-core (charts with role="img", title and description, the same
+// figures as tables) and each table downloads as CSV that parses.
+func TestReportPages(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, app.db); err != nil {
+		t.Fatal(err)
+	}
+	year := strconv.Itoa(time.Now().Year())
+	app.db.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count) VALUES ($1, 'signups', 'friend', 12) ON CONFLICT DO NOTHING`, time.Now().Year())
+	staff := app.client(t).login(p.staff.Email)
+	if res, _ := staff.get("/admin/rapport"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/rapport/"+strconv.Itoa(time.Now().Year()-1) {
+		t.Errorf("/admin/rapport = %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, body := staff.get("/admin/rapport/" + year + "/kilder.csv")
+	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || err != nil || len(recs) < 2 {
+		t.Errorf("csv = %d %q %v", res.StatusCode, recs, err)
+	}
+	if res, _ := staff.get("/admin/rapport/" + year + "/finnes-ikke.csv"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown table = %d", res.StatusCode)
+	}
+	tab := browsertest.New(t).NewTab(t)
+	loginIn(t, tab, app.URL, p.staff.Email)
+	got := tab.Go(t, app.URL+"/admin/rapport/"+year)
+	if !strings.Contains(got.Text, "Årsmelding "+year) || !strings.Contains(got.Text, "Hvor hørte de om oss?") {
+		t.Errorf("the report: %s", got.Text)
+	}
+}
