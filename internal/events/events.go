@@ -162,6 +162,9 @@ func (f *Form) Validate() validate.Errors {
 	}
 	switch f.Format {
 	case Digital:
+		if f.MeetingLink == "" && f.Published {
+			e.Add("meeting_link", "events.link.required")
+		}
 		if f.MeetingLink != "" {
 			if u, err := url.Parse(f.MeetingLink); err != nil || u.Scheme != "https" || u.Host == "" {
 				e.Add("meeting_link", "events.link.invalid")
@@ -187,7 +190,10 @@ func (f *Form) Validate() validate.Errors {
 // Save creates (id 0) or updates an event from a validated form and returns its id. An
 // event in the house books its room in the same transaction, by the booking rules; a
 // collision is *rooms.ErrConflicts. A changed time or room gives up the old booking.
-func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, error) {
+//
+// A moved event is reminded of again, and offered places end by its new start; places added
+// are offered to those waiting, whom then (the e-mails) tells in the same transaction.
+func (s *Store) Save(ctx context.Context, id int64, f Form, by int64, then func(pgx.Tx, []Offer) error) (int64, error) {
 	var slot rooms.Slot
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var old Event
@@ -230,10 +236,22 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, er
 				capacity, published, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0)) RETURNING id`,
 				f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, room, booking, f.capacity, f.Published, by).Scan(&id)
 		}
-		_, err := tx.Exec(ctx, `UPDATE events SET kind = $2, title = $3, description = $4, starts_at = $5, ends_at = $6, format = $7,
+		if _, err := tx.Exec(ctx, `UPDATE events SET kind = $2, title = $3, description = $4, starts_at = $5, ends_at = $6, format = $7,
 			meeting_link = $8, room_id = $9, booking_id = $10, capacity = $11, published = $12, updated_at = now() WHERE id = $1`,
-			id, f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, room, booking, f.capacity, f.Published)
-		return err
+			id, f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, room, booking, f.capacity, f.Published); err != nil {
+			return err
+		}
+		if !old.Starts.Equal(f.starts) {
+			if _, err := tx.Exec(ctx, `UPDATE event_signups SET reminded_at = NULL,
+				offer_deadline = CASE WHEN status = 'offered' THEN least(offer_deadline, $2) END WHERE event_id = $1`, id, f.starts); err != nil {
+				return err
+			}
+		}
+		offers, err := offerFreed(ctx, tx, id, time.Now())
+		if err != nil || then == nil {
+			return err
+		}
+		return then(tx, offers)
 	})
 	var ce *rooms.ErrConflicts
 	switch {

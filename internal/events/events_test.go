@@ -42,7 +42,7 @@ func event(t *testing.T, s *events.Store, starts time.Time, capacity int) int64 
 	if errs := f.Validate(); !errs.OK() {
 		t.Fatal(errs)
 	}
-	id, err := s.Save(context.Background(), 0, f, 0)
+	id, err := s.Save(context.Background(), 0, f, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 50 {
 		wg.Go(func() {
-			if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now()); err != nil {
+			if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now(), nil); err != nil {
 				t.Error(err)
 			}
 		})
@@ -97,10 +97,11 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 		t.Fatalf("%d confirmed, %d waiting; the last confirmed (%d) must have come before the first waiting (%d)", confirmed, waiting, lastConfirmed, firstWaiting)
 	}
 	// A second sign-up with the same address changes nothing.
-	again, err := s.SignUp(ctx, id, person(0), "nb", time.Now())
-	if err != nil || again.Created || again.Token != "" {
+	again, err := s.SignUp(ctx, id, person(0), "nb", time.Now(), nil)
+	if err != nil || again.Created || again.Token == "" || again.Status != events.Confirmed {
 		t.Errorf("the same address twice: %+v %v", again, err)
 	}
+
 	// The first confirmed cancels: the first waiting is offered the place.
 	var offered []events.Offer
 	if err := s.Cancel(ctx, list[0].ID, time.Now(), func(_ pgx.Tx, o []events.Offer) error { offered = o; return nil }); err != nil {
@@ -141,7 +142,7 @@ func TestRemindersOnceWithTheLink(t *testing.T) {
 	s := events.NewStore(db)
 	id := event(t, s, nextWeek(), 2)
 	for i := range 4 {
-		if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now()); err != nil {
+		if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -185,14 +186,14 @@ func TestEventBooksItsRoom(t *testing.T) {
 	if errs := f.Validate(); !errs.OK() {
 		t.Fatal(errs)
 	}
-	_, err := s.Save(ctx, 0, f, 0)
+	_, err := s.Save(ctx, 0, f, 0, nil)
 	var ce *rooms.ErrConflicts
 	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 || ce.Conflicts[0].Title != "Kurs" {
 		t.Fatalf("a colliding event: %v", err)
 	}
 	f.Start, f.End = "19:00", "20:30"
 	f.Validate()
-	id, err := s.Save(ctx, 0, f, 0)
+	id, err := s.Save(ctx, 0, f, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +204,7 @@ func TestEventBooksItsRoom(t *testing.T) {
 	// Moving it gives up the old booking and books the new time.
 	f.Start, f.End = "20:00", "21:00"
 	f.Validate()
-	if _, err := s.Save(ctx, id, f, 0); err != nil {
+	if _, err := s.Save(ctx, id, f, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	var active int
@@ -238,7 +239,7 @@ func TestPurgeKeepsTheFigures(t *testing.T) {
 	s := events.NewStore(db)
 	id := event(t, s, nextWeek(), 2)
 	for i := range 3 {
-		s.SignUp(ctx, id, person(i), "nb", time.Now())
+		s.SignUp(ctx, id, person(i), "nb", time.Now(), nil)
 	}
 	list, _, _ := s.Signups(ctx, id, 10, 0)
 	s.SetAttended(ctx, id, []int64{list[0].ID, list[1].ID}, []int64{list[0].ID})
@@ -253,5 +254,31 @@ func TestPurgeKeepsTheFigures(t *testing.T) {
 		coalesce(sum(count) FILTER (WHERE metric = 'event_attended'), 0) FROM yearly_counts WHERE key = 'coffee'`).Scan(&held, &confirmed, &came)
 	if held != 1 || confirmed != 2 || came != 1 {
 		t.Errorf("figures: %d held, %d confirmed, %d came", held, confirmed, came)
+	}
+}
+
+// More places go to those waiting, not to a newcomer.
+func TestMorePlacesGoToThoseWaiting(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := events.NewStore(db)
+	id := event(t, s, nextWeek(), 1)
+	s.SignUp(ctx, id, person(0), "nb", time.Now(), nil)
+	b, _ := s.SignUp(ctx, id, person(1), "nb", time.Now(), nil)
+	e, _ := s.Get(ctx, id, true)
+	f := events.FormOf(e)
+	f.Capacity = "2"
+	if errs := f.Validate(); !errs.OK() {
+		t.Fatal(errs)
+	}
+	var offered []events.Offer
+	if _, err := s.Save(ctx, id, f, 0, func(_ pgx.Tx, o []events.Offer) error { offered = o; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(offered) != 1 || offered[0].ID != b.ID {
+		t.Errorf("offered %+v, want the one waiting", offered)
+	}
+	if c, _ := s.SignUp(ctx, id, person(2), "nb", time.Now(), nil); c.Status != events.Waiting {
+		t.Errorf("a newcomer got %s while a place was offered", c.Status)
 	}
 }

@@ -67,21 +67,22 @@ type Signup struct {
 	CreatedAt     time.Time
 }
 
-// Made is a sign-up just stored, with its private link's token (shown once).
+// Made is a sign-up just stored, with a new private link's token (sent once).
 type Made struct {
 	Signup
 	Token   string
-	Created bool // false: the address was already signed up; nothing changed, no new link
+	Created bool // false: the address was already signed up; it only got a new link
 }
 
 // ErrEnded is returned for a sign-up to an event that has begun.
 var ErrEnded = errors.New("events: the event has begun")
 
-// SignUp stores a validated sign-up: confirmed while there are places, else on the waiting
-// list, in arrival order. Sign-ups for one event are serialised on the event's row, so many at
-// once can never confirm more than its places. An address already signed up is not signed up
-// twice.
-func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang string, now time.Time) (Made, error) {
+// SignUp stores a validated sign-up: confirmed while there are places and nobody waits, else
+// on the waiting list, in arrival order. Sign-ups for one event are serialised on the event's
+// row, so many at once can never confirm more than its places. An address already signed up
+// is not signed up twice, but gets a fresh link (Created is false). then runs in the same
+// transaction with the sign-up and its event (the e-mail with the link).
+func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang string, now time.Time, then func(pgx.Tx, Made, Event) error) (Made, error) {
 	m := Made{Token: tokens.New()}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var capacity, taken int
@@ -93,36 +94,44 @@ func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang st
 		if !starts.After(now) {
 			return ErrEnded
 		}
-		err = tx.QueryRow(ctx, `SELECT id, status FROM event_signups WHERE event_id = $1 AND email = $2
-			AND status IN ('confirmed', 'waiting', 'offered')`, eventID, f.Email).Scan(&m.ID, &m.Status)
-		if err == nil {
-			return nil // already signed up
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
+		m.EventID, m.FirstName, m.Email, m.Lang = eventID, f.FirstName, f.Email, lang
+		err = tx.QueryRow(ctx, `SELECT id, status, first_name, lang FROM event_signups WHERE event_id = $1 AND email = $2
+			AND status IN ('confirmed', 'waiting', 'offered')`, eventID, f.Email).Scan(&m.ID, &m.Status, &m.FirstName, &m.Lang)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			var waiting int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status IN ('confirmed', 'offered')),
+					count(*) FILTER (WHERE status IN ('waiting', 'offered'))
+				FROM event_signups WHERE event_id = $1`, eventID).Scan(&taken, &waiting); err != nil {
+				return err
+			}
+			m.Status = Confirmed
+			if taken >= capacity || waiting > 0 { // nobody overtakes those waiting
+				m.Status = Waiting
+			}
+			m.Created = true
+			if err := tx.QueryRow(ctx, `INSERT INTO event_signups (event_id, first_name, email, lang, status, consent_version)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at`,
+				eventID, f.FirstName, f.Email, lang, m.Status, ConsentVersion).Scan(&m.ID, &m.CreatedAt); err != nil {
+				return err
+			}
+		case err != nil:
 			return err
 		}
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM event_signups WHERE event_id = $1 AND status IN ('confirmed', 'offered')`,
-			eventID).Scan(&taken); err != nil {
+		if err := addLink(ctx, tx, m.ID, m.Token); err != nil {
 			return err
 		}
-		m.Status = Confirmed
-		if taken >= capacity {
-			m.Status = Waiting
+		if then == nil {
+			return nil
 		}
-		m.Created = true
-		if err := tx.QueryRow(ctx, `INSERT INTO event_signups (event_id, first_name, email, lang, status, consent_version)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at`,
-			eventID, f.FirstName, f.Email, lang, m.Status, ConsentVersion).Scan(&m.ID, &m.CreatedAt); err != nil {
+		e, err := get(ctx, tx, eventID, true)
+		if err != nil {
 			return err
 		}
-		return addLink(ctx, tx, m.ID, m.Token)
+		return then(tx, m, e)
 	})
 	if err != nil && !errors.Is(err, ErrEnded) {
 		return m, fmt.Errorf("events: sign up: %w", postgres.MapError(err))
-	}
-	m.EventID, m.FirstName, m.Email, m.Lang = eventID, f.FirstName, f.Email, lang
-	if !m.Created {
-		m.Token = ""
 	}
 	return m, err
 }
@@ -227,8 +236,8 @@ func (s *Store) Cancel(ctx context.Context, id int64, now time.Time, then func(p
 // Accept takes the place offered to the sign-up, before its deadline.
 func (s *Store) Accept(ctx context.Context, id int64, now time.Time) error {
 	err := s.withEvent(ctx, id, func(tx pgx.Tx, _ int64) error {
-		tag, err := tx.Exec(ctx, `UPDATE event_signups SET status = 'confirmed', offer_deadline = NULL, status_changed_at = $2
-			WHERE id = $1 AND status = 'offered' AND offer_deadline > $2`, id, now)
+		tag, err := tx.Exec(ctx, `UPDATE event_signups s SET status = 'confirmed', offer_deadline = NULL, status_changed_at = $2
+			FROM events e WHERE s.id = $1 AND e.id = s.event_id AND s.status = 'offered' AND s.offer_deadline > $2 AND e.starts_at > $2`, id, now)
 		if err == nil && tag.RowsAffected() == 0 {
 			return ErrNotOffered
 		}

@@ -58,9 +58,15 @@ func (s *Server) eventSignup(w http.ResponseWriter, r *http.Request) {
 		s.renderEvent(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	store := events.NewStore(s.db)
-	lang := string(i18n.LangOf(ctx))
-	m, err := store.SignUp(ctx, pathID(r), p.Form, lang, s.now())
+	// The answer is the same whether the address was new or signed up already (then it gets a
+	// fresh link): the page never tells who is signed up. The e-mail says the status.
+	_, err := events.NewStore(s.db).SignUp(ctx, pathID(r), p.Form, string(i18n.LangOf(ctx)), s.now(),
+		func(tx pgx.Tx, m events.Made, e events.Event) error {
+			msg := mail.EventSignup(i18n.Lang(m.Lang), m.FirstName, e.Title, e.Starts, m.Status != events.Confirmed, s.absURL("/arrangement/"+m.Token))
+			msg.To = m.Email
+			_, err := s.outbox.Enqueue(ctx, tx, msg)
+			return err
+		})
 	switch {
 	case errors.Is(err, events.ErrEnded):
 		p.Errors.Add("first_name", "events.ended")
@@ -70,26 +76,7 @@ func (s *Server) eventSignup(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if m.Created {
-		e, err := store.Get(ctx, m.EventID, false)
-		if err == nil {
-			err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-				msg := mail.EventSignup(i18n.Lang(lang), m.FirstName, e.Title, e.Starts, m.Status == events.Waiting, s.absURL("/arrangement/"+m.Token))
-				msg.To = m.Email
-				_, err := s.outbox.Enqueue(ctx, tx, msg)
-				return err
-			})
-		}
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-	}
-	target := eventURL(m.EventID) + "/takk"
-	if m.Status == events.Waiting {
-		target += "?venteliste=1"
-	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, eventURL(pathID(r))+"/takk", http.StatusSeeOther)
 }
 
 func eventURL(id int64) string { return "/arrangementer/" + strconv.FormatInt(id, 10) }
@@ -100,7 +87,7 @@ func (s *Server) eventThanks(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "events.thanks"), pages.EventThanks(e, r.URL.Query().Get("venteliste") == "1"))
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "events.thanks"), pages.EventThanks(e))
 }
 
 // The private page of a sign-up.
@@ -168,7 +155,7 @@ func (s *Server) myEventAccept(w http.ResponseWriter, r *http.Request) {
 	store := events.NewStore(s.db)
 	err := store.Accept(ctx, g.ID, s.now())
 	if errors.Is(err, events.ErrNotOffered) {
-		s.renderMyEvent(w, r, http.StatusConflict, g, e, "events.notOffered")
+		s.renderMyEvent(w, r, http.StatusConflict, g, e, "!events.notOffered")
 		return
 	}
 	if err == nil {
@@ -281,7 +268,9 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	saved, err := store.Save(ctx, id, p.Form, currentUser(r).ID)
+	saved, err := store.Save(ctx, id, p.Form, currentUser(r).ID, func(tx pgx.Tx, offers []events.Offer) error {
+		return events.MailOffers(ctx, tx, s.outbox, s.absURL, offers)
+	})
 	var ce *rooms.ErrConflicts
 	switch {
 	case errors.As(err, &ce):

@@ -59,11 +59,16 @@ func TestEventSignupAndWaitingList(t *testing.T) {
 	if loc := signup("Kari", "kari@example.no"); loc != page+"/takk" {
 		t.Errorf("confirmed to %s", loc)
 	}
-	if loc := signup("Per", "per@example.no"); loc != page+"/takk?venteliste=1" {
-		t.Errorf("waiting to %s", loc)
+	if loc := signup("Per", "per@example.no"); loc != page+"/takk" {
+		t.Errorf("waiting to %s: the answer must not tell who has a place", loc)
 	}
-	if _, body := visitor.get(page + "/takk?venteliste=1"); !strings.Contains(body, "du står på ventelista") {
-		t.Error("the thank-you page does not say waiting list")
+	if subject, _ := app.lastMail(t, "per@example.no"); !strings.Contains(subject, "venteliste") {
+		t.Errorf("the waiting person's mail: %q", subject)
+	}
+	// The same address again: the same answer, and a fresh link by e-mail.
+	mails := app.count(t, `SELECT count(*) FROM outbox WHERE to_addr = 'kari@example.no'`)
+	if loc := signup("Kari", "kari@example.no"); loc != page+"/takk" || app.count(t, `SELECT count(*) FROM outbox WHERE to_addr = 'kari@example.no'`) != mails+1 {
+		t.Errorf("signing up again: %s", loc)
 	}
 	kari, per := app.lastLink(t, "kari@example.no"), app.lastLink(t, "per@example.no")
 	if _, body := visitor.get(kari); !strings.Contains(body, "https://zoom.example/j/hemmelig") || !strings.Contains(body, "Legg i kalenderen") {
