@@ -92,7 +92,10 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 		if err := seedEvents(ctx, tx, time.Now()); err != nil {
 			return err
 		}
-		return SeedVolunteers(ctx, tx)
+		if err := SeedVolunteers(ctx, tx); err != nil {
+			return err
+		}
+		return seedPastYear(ctx, tx, time.Now())
 	})
 	if err != nil {
 		return res, fmt.Errorf("demo: %w", err)

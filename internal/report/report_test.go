@@ -6,10 +6,13 @@ import (
 	"encoding/csv"
 	"reflect"
 	"testing"
+	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/report"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // Must show: the figures of a fixed data set for 2025 equal values worked out by hand,
@@ -101,5 +104,32 @@ func TestReportOfAYear(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The demo data makes last year's report meaningful on `make run`.
+func TestDemoCoversLastYear(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	if _, err := demo.Seed(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.Build(ctx, db, time.Now().In(tz.Oslo).Year()-1, i18n.NB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signups, _ := rep.Table("pameldinger")
+	rooms, _ := rep.Table("rom")
+	waits, _ := rep.Table("ventetid")
+	events, _ := rep.Table("arrangementer")
+	if signups.Rows[0][1].Shown() != "228" || len(waits.Rows) < 5 || len(events.Rows) != 2 {
+		t.Errorf("last year's report: sign-ups %s, %d themes with waits, %d kinds of events", signups.Rows[0][1].Shown(), len(waits.Rows), len(events.Rows))
+	}
+	booked := 0.0
+	for _, row := range rooms.Rows {
+		booked += row[1].Value
+	}
+	if booked < 100 {
+		t.Errorf("%.0f room hours booked last year", booked)
 	}
 }
