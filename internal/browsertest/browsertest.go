@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -352,4 +353,51 @@ func screenshot(ctx context.Context, t testing.TB, url, variant string) {
 	if err := os.WriteFile(filepath.Join(dir, name+"-"+variant+".png"), png, 0o644); err != nil {
 		t.Errorf("browsertest: save screenshot: %v", err)
 	}
+}
+
+// a4Width is the printable width of an A4 page with the report's 16 mm margins, in CSS
+// pixels (96 per inch): (210 − 2 × 16) mm.
+const a4Width = 673
+
+// Printed is what printing the current page gave: the PDF, and the tables or figures wider
+// than the printed page (their ids, classes or first text), which would be cut off.
+type Printed struct {
+	PDF    []byte
+	CutOff []string
+}
+
+// Print prints the current page to PDF on A4 as the print stylesheet lays it out, and
+// measures, in print media at the A4 width, every table and chart against its container.
+func (tab *Tab) Print(t testing.TB) Printed {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, 60*time.Second)
+	defer cancel()
+	var p Printed
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("browsertest: print media: %v", err)
+	}
+	defer chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(a4Width, 900)); err != nil {
+		t.Fatalf("browsertest: A4 width: %v", err)
+	}
+	defer chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+	cut, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const out = [];
+		for (const e of document.querySelectorAll("table, svg, .table-wrap")) {
+			if (e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > document.documentElement.clientWidth + 1) {
+				out.push(e.id || e.className.baseVal || e.className || (e.textContent || "").slice(0, 40));
+			}
+		}
+		return out; })()`))
+	if err != nil {
+		t.Fatalf("browsertest: measure print: %v", err)
+	}
+	p.CutOff = cut
+	preferCSS := true
+	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &preferCSS})
+	if err != nil {
+		t.Fatalf("browsertest: print to PDF: %v", err)
+	}
+	p.PDF = res.Data
+	return p
 }

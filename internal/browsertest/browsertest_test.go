@@ -102,3 +102,15 @@ func TestExpectedStatusIsNotAConsoleError(t *testing.T) {
 		t.Errorf("an expected 404 was reported:\n%s", rec.all())
 	}
 }
+
+// Print finds a table wider than an A4 page, and prints a PDF.
+func TestPrintFindsCutOffTables(t *testing.T) {
+	ts := httptest.NewServer(testPage(`<svg id="bred" width="1200" height="10"></svg>`))
+	defer ts.Close()
+	tab := New(t).NewTab(t)
+	tab.Go(&recorder{TB: t}, ts.URL) // the phone check rightly complains; this test is about print
+	p := tab.Print(t)
+	if !strings.HasPrefix(string(p.PDF), "%PDF") || len(p.CutOff) == 0 || p.CutOff[0] != "bred" {
+		t.Errorf("print: %d bytes, cut off %q", len(p.PDF), p.CutOff)
+	}
+}

@@ -42,4 +42,9 @@ func TestReportPages(t *testing.T) {
 	if !strings.Contains(got.Text, "Årsmelding "+year) || !strings.Contains(got.Text, "Hvor hørte de om oss?") {
 		t.Errorf("the report: %s", got.Text)
 	}
+	// Must show: printed (Chromium print-to-PDF on A4, the print stylesheet), no table is cut off.
+	printed := tab.Print(t)
+	if !strings.HasPrefix(string(printed.PDF), "%PDF") || len(printed.CutOff) != 0 {
+		t.Errorf("printed: %d bytes of PDF, cut off: %q", len(printed.PDF), printed.CutOff)
+	}
 }
