@@ -217,7 +217,35 @@ func groupTables(ctx context.Context, db *pgxpool.Pool, from, to time.Time, name
 	}); err != nil {
 		return nil, fmt.Errorf("report: groups: %w", err)
 	}
-	return []Table{started, active}, nil
+	byKind := Table{ID: "grupper-type", Title: t("report.groupsByKind"), Columns: []string{t("report.kind"), t("report.number")}}
+	rows, err = db.Query(ctx, `SELECT g.kind, count(*) FROM groups g
+		WHERE g.created_at < $2 AND g.status <> 'gathering'
+			AND NOT EXISTS (SELECT 1 FROM group_status_history h WHERE h.group_id = g.id AND h.status = 'closed' AND h.changed_at < $1)
+		GROUP BY g.kind ORDER BY g.kind`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("report: groups: %w", err)
+	}
+	if _, err := pgx.ForEachRow(rows, []any{&kind, &n}, func() error {
+		byKind.Rows = append(byKind.Rows, []Cell{Label(t("catalogue.kind." + kind)), Count(float64(n), 0)})
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("report: groups: %w", err)
+	}
+	var helped, handedOver, volunteersActive int
+	if err := db.QueryRow(ctx, `SELECT
+			(SELECT count(DISTINCT group_id) FROM group_volunteers WHERE assigned_at >= $1 AND assigned_at < $2),
+			(SELECT count(*) FROM groups WHERE handover_on >= $1::date AND handover_on < $2::date),
+			(SELECT count(DISTINCT volunteer_id) FROM group_volunteers WHERE assigned_at < $2 AND (ended_at IS NULL OR ended_at >= $1))`,
+		from, to).Scan(&helped, &handedOver, &volunteersActive); err != nil {
+		return nil, fmt.Errorf("report: volunteers: %w", err)
+	}
+	vols := Table{ID: "igangsettere", Title: t("report.volunteers"), Columns: []string{t("report.what"), t("report.number")},
+		Rows: [][]Cell{
+			{Label(t("report.volunteers.helped")), Count(float64(helped), 0)},
+			{Label(t("report.volunteers.handedOver")), Count(float64(handedOver), 0)},
+			{Label(t("report.volunteers.active")), People(volunteersActive)},
+		}}
+	return []Table{started, active, byKind, vols}, nil
 }
 
 // roomTable is the hours booked per room in the year and their share of the house's opening
