@@ -98,7 +98,13 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 	}
 	// A second sign-up with the same address changes nothing.
 	again, err := s.SignUp(ctx, id, person(0), "nb", time.Now(), nil)
-	if err != nil || again.Created || again.Token == "" || again.Status != events.Confirmed {
+	var p00 int64
+	for _, g := range list {
+		if g.Email == "p00@example.test" {
+			p00 = g.ID
+		}
+	}
+	if err != nil || again.Created || again.Token == "" || again.ID != p00 {
 		t.Errorf("the same address twice: %+v %v", again, err)
 	}
 
