@@ -32,7 +32,7 @@ func (s *Server) newOrgPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editOrgPage(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	d, err := orgs.NewStore(s.db).Details(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -57,7 +57,7 @@ func (s *Server) saveOrg(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	store := orgs.NewStore(s.db)
 	p := pages.OrgFormPage{ID: id}
 	if id != 0 {

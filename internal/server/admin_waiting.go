@@ -58,7 +58,7 @@ func (s *Server) participant(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderParticipant(w http.ResponseWriter, r *http.Request, status int, errs validate.Errors) {
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	p := pages.ParticipantPage{Errors: errs}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		store := signups.NewStore(tx)
@@ -93,7 +93,7 @@ func (s *Server) placeParticipant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	groupID, _ := strconv.ParseInt(r.PostFormValue("group"), 10, 64)
 	var errs validate.Errors
 	if groupID == 0 {
@@ -134,7 +134,7 @@ func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	var participantID int64
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
@@ -158,7 +158,7 @@ func (s *Server) deleteParticipant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	if r.PostFormValue("confirm") != "on" {
 		var errs validate.Errors
 		errs.Add("confirm", "participant.delete.confirmRequired")

@@ -88,3 +88,11 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	s.renderError(w, r, http.StatusBadRequest)
 	return false
 }
+
+// pathID reads the {id} of the path; anything but a number is 0, which no row has, so the
+// store answers ErrNotFound and the page 404. Stores scope every id to what the visitor may
+// see.
+func pathID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
@@ -45,7 +44,7 @@ func (s *Server) rotateFeed(kind string) http.HandlerFunc {
 		if !s.parseForm(w, r) {
 			return
 		}
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id := pathID(r)
 		token, err := rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
 		if err != nil {
 			s.serverError(w, r, err)

@@ -109,7 +109,7 @@ func (s *Server) deleteClosure(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	err := rooms.DeleteClosure(r.Context(), s.db, id)
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):

@@ -21,11 +21,6 @@ import (
 // Licence lending: the pool and the queue for staff, and the organisation's loans for
 // partners. Credentials appear in HTML only on an explicit, audited reveal, never cached.
 
-func pathID(r *http.Request) int64 {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id
-}
-
 func (s *Server) licenceList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()

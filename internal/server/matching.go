@@ -175,7 +175,7 @@ func (s *Server) answerMyOffer(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	o, err := signups.NewStore(s.db).OfferOf(r.Context(), p.ID, id)
 	if err != nil {
 		s.serverError(w, r, err) // another person's offer: 404

@@ -65,12 +65,6 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, status int, 
 	s.renderPage(w, r, status, p, pages.MySignups(page))
 }
 
-// signupID reads the sign-up id of the URL; the store only ever touches the participant's own.
-func signupID(r *http.Request) int64 {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id
-}
-
 func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.byLink(w, r)
 	if !ok || !s.parseForm(w, r) {
@@ -79,10 +73,10 @@ func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request) {
 	prefs := parsePrefs(r)
 	if errs := prefs.Validate(); !errs.OK() {
 		s.renderMine(w, r, http.StatusUnprocessableEntity, pages.MyPage{Token: r.PathValue("token"), Participant: p,
-			Editing: signupID(r), Prefs: prefs, Errors: errs})
+			Editing: pathID(r), Prefs: prefs, Errors: errs})
 		return
 	}
-	s.myChange(w, r, signups.NewStore(s.db).UpdatePrefs(r.Context(), p.ID, signupID(r), prefs), "mine.saved")
+	s.myChange(w, r, signups.NewStore(s.db).UpdatePrefs(r.Context(), p.ID, pathID(r), prefs), "mine.saved")
 }
 
 func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -91,7 +85,7 @@ func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		return signups.NewStore(tx).Withdraw(r.Context(), p.ID, signupID(r))
+		return signups.NewStore(tx).Withdraw(r.Context(), p.ID, pathID(r))
 	})
 	s.myChange(w, r, err, "mine.withdrawn")
 }

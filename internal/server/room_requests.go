@@ -218,7 +218,7 @@ func (s *Server) withdrawRequest(find requesterFunc) http.HandlerFunc {
 		if !ok || !s.parseForm(w, r) {
 			return
 		}
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id := pathID(r)
 		err := rooms.Withdraw(r.Context(), s.db, q.who, id)
 		switch {
 		case errors.Is(err, postgres.ErrNotFound):
@@ -262,7 +262,7 @@ func (s *Server) adminRoomRequest(w http.ResponseWriter, r *http.Request) {
 // already holds the conflicts found on saving).
 func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, status int, p pages.AdminRoomRequestPage) {
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	var err error
 	if p.Request, err = rooms.GetRequest(ctx, s.db, id); err != nil {
 		s.serverError(w, r, err)
@@ -287,7 +287,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 			return
 		}
 		ctx := r.Context()
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id := pathID(r)
 		p := pages.AdminRoomRequestPage{Override: strings.TrimSpace(r.PostFormValue("override")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 		d := rooms.Decision{Now: s.now(), By: currentUser(r).ID, Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
 		if !approve && p.Errors.Required("reason", p.Reason, "roomreq.reason.required") {

@@ -28,7 +28,7 @@ func (s *Server) roomList(w http.ResponseWriter, r *http.Request) {
 // roomWeek shows a room's week (?uke=yyyy-mm-dd, any day of it; this week by default).
 func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	store := rooms.NewStore(s.db)
 	room, err := store.Room(ctx, id)
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 
 // bookingPage shows a booking; ?hoppet= lists the meetings skipped when it was made.
 func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	v, err := rooms.NewStore(s.db).Get(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -194,7 +194,7 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	store := rooms.NewStore(s.db)
 	if _, err := store.Get(ctx, id); errors.Is(err, postgres.ErrNotFound) {
 		s.notFound(w, r)
@@ -244,7 +244,7 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := pathID(r)
 	c := rooms.Cancellation{Rest: r.PostFormValue("rest") == "1", Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	c.Occurrence, _ = strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
 	cr := pages.CancelRange{From: r.PostFormValue("from"), To: r.PostFormValue("to"), Reason: c.Reason}
