@@ -111,11 +111,12 @@ func (s *Server) mySignup(w http.ResponseWriter, r *http.Request) (events.Signup
 	return g, e, true
 }
 
+// renderMyEvent shows the sign-up; a status of 400 or more shows the message as a refusal.
 func (s *Server) renderMyEvent(w http.ResponseWriter, r *http.Request, status int, g events.Signup, e events.Event, message string) {
 	page := s.layout(r, e.Title)
 	page.NoIndex = true
 	s.renderPage(w, r, status, page, pages.MyEvent(pages.MyEventPage{Base: "/arrangement/" + r.PathValue("token"), Event: e, Signup: g,
-		Message: message, Now: s.now()}))
+		Message: message, Warn: status >= http.StatusBadRequest}))
 }
 
 func (s *Server) myEvent(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +156,7 @@ func (s *Server) myEventAccept(w http.ResponseWriter, r *http.Request) {
 	store := events.NewStore(s.db)
 	err := store.Accept(ctx, g.ID, s.now())
 	if errors.Is(err, events.ErrNotOffered) {
-		s.renderMyEvent(w, r, http.StatusConflict, g, e, "!events.notOffered")
+		s.renderMyEvent(w, r, http.StatusConflict, g, e, "events.notOffered")
 		return
 	}
 	if err == nil {

@@ -150,7 +150,7 @@ func (s *Server) renderOffer(w http.ResponseWriter, r *http.Request, status int,
 	page := s.layout(r, i18n.T(r.Context(), "offer.title", "Name", o.FirstName))
 	page.NoIndex = true
 	w.Header().Set("Cache-Control", "no-store")
-	s.renderPage(w, r, status, page, pages.OfferView(pages.OfferPage{Offer: o, Action: action, Problem: problem, Now: s.now()}))
+	s.renderPage(w, r, status, page, pages.OfferView(pages.OfferPage{Offer: o, Action: action, Problem: problem}))
 }
 
 func (s *Server) answerOfferByLink(w http.ResponseWriter, r *http.Request) {
