@@ -197,6 +197,9 @@ func (s *Store) Requests(ctx context.Context, scope *Requester, status string, l
 	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM licence_requests q `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("licences: requests: %w", err)
 	}
+	if limit <= 0 { // only the count
+		return nil, total, nil
+	}
 	page := ` LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
 	rows, err := s.db.Query(ctx, `SELECT `+requestColumns+requestJoins+` `+where+order+page, append(args, limit, offset)...)
 	if err != nil {

@@ -168,6 +168,9 @@ func Requests(ctx context.Context, db postgres.DBTX, scope *Requester, status st
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM booking_requests q `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("rooms: requests: %w", err)
 	}
+	if limit <= 0 { // only the count
+		return nil, total, nil
+	}
 	page := ` LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
 	rows, err := db.Query(ctx, `SELECT `+requestColumns+requestJoins+` `+where+order+page, append(args, limit, offset)...)
 	if err != nil {

@@ -116,6 +116,12 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 	app.srv.now = time.Now
 	staff.Go(t, app.URL+"/admin/lisenser/ny")
 	staff.Click(t, "main form.form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	// Staff's request on behalf of a group, in its error state.
+	staff.Go(t, app.URL+"/admin/lisenser/foresporsler/ny")
+	got = staff.Click(t, "main form.form button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Velg gruppen.") {
+		t.Errorf("the request for a group with errors: %s", got.Text)
+	}
 	staff.Go(t, app.URL+"/admin/lisenser/bruk")
 
 	// The register of organisations: the list, the new form in its error state, one organisation.
