@@ -168,10 +168,7 @@ func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, er
 // postgres.MapError; ErrConflicts comes back as it is.
 func BookTx(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, skip bool) (Result, error) {
 	var res Result
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7302, $1::int)`, b.RoomID); err != nil {
-		return res, err
-	}
-	found, err := conflicts(ctx, tx, b.RoomID, slots, b.OverrideReason != "")
+	found, err := check(ctx, tx, b.RoomID, slots, b.OverrideReason != "", true)
 	if err != nil {
 		return res, err
 	}
@@ -197,24 +194,32 @@ func insert(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, res *Result
 	if b.CreatedBy != 0 {
 		by = &b.CreatedBy
 	}
-	err := tx.QueryRow(ctx, `INSERT INTO bookings (room_id, title, holder, group_id, org_id, frequency, standing, override_reason, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		b.RoomID, b.Title, b.Holder, group, org, b.Frequency, b.Standing, b.OverrideReason, by).Scan(&res.BookingID)
-	if err != nil {
-		return err
-	}
-	return insertOccurrences(ctx, tx, b, slots, res)
+	ranges := tstzranges(slots)
+	// The booking and its meetings in one statement: one round trip fewer while the room's
+	// lock is held.
+	return tx.QueryRow(ctx, `WITH b AS (
+			INSERT INTO bookings (room_id, title, holder, group_id, org_id, frequency, standing, override_reason, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id),
+		o AS (INSERT INTO booking_occurrences (booking_id, room_id, during)
+			SELECT b.id, $1, r FROM b, unnest($10::tstzrange[]) AS r RETURNING 1)
+		SELECT (SELECT id FROM b), (SELECT count(*) FROM o)`,
+		b.RoomID, b.Title, b.Holder, group, org, b.Frequency, b.Standing, b.OverrideReason, by, ranges).Scan(&res.BookingID, &res.Booked)
 }
 
 func insertOccurrences(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, res *Result) error {
-	ranges := make([]pgtype.Range[pgtype.Timestamptz], len(slots))
-	for i, sl := range slots {
-		ranges[i] = tstzrange(sl)
-	}
+	ranges := tstzranges(slots)
 	tag, err := tx.Exec(ctx, `INSERT INTO booking_occurrences (booking_id, room_id, during)
 		SELECT $1, $2, r FROM unnest($3::tstzrange[]) AS r`, res.BookingID, b.RoomID, ranges)
 	res.Booked = int(tag.RowsAffected())
 	return err
+}
+
+func tstzranges(slots []Slot) []pgtype.Range[pgtype.Timestamptz] {
+	ranges := make([]pgtype.Range[pgtype.Timestamptz], len(slots))
+	for i, sl := range slots {
+		ranges[i] = tstzrange(sl)
+	}
+	return ranges
 }
 
 func tstzrange(sl Slot) pgtype.Range[pgtype.Timestamptz] {
@@ -243,24 +248,39 @@ func free(slots []Slot, conflicts []Conflict) []Slot {
 }
 
 // conflicts lists, per slot, the first reason it cannot be booked: the house closed (unless
-// overridden) or another meeting in the room. One query for all the slots.
+// overridden) or another meeting in the room.
 func conflicts(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, override bool) ([]Conflict, error) {
-	ranges := make([]pgtype.Range[pgtype.Timestamptz], len(slots))
-	for i, sl := range slots {
-		ranges[i] = tstzrange(sl)
+	return check(ctx, db, roomID, slots, override, false)
+}
+
+// check is conflicts in one round trip: the meetings in the way, the opening hours and the
+// closures come in one batch, and with lock the room's advisory lock is taken first in it.
+func check(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, override, lock bool) ([]Conflict, error) {
+	ranges := tstzranges(slots)
+	b := &pgx.Batch{}
+	if lock {
+		b.Queue(`SELECT pg_advisory_xact_lock(7302, $1::int)`, roomID)
 	}
-	rows, err := db.Query(ctx, `SELECT lower(s.r), b.title FROM unnest($2::tstzrange[]) AS s(r)
+	b.Queue(`SELECT lower(s.r), b.title FROM unnest($2::tstzrange[]) AS s(r)
 		JOIN booking_occurrences o ON o.room_id = $1 AND o.cancelled_at IS NULL AND o.during && s.r
 		JOIN bookings b ON b.id = o.booking_id ORDER BY lower(s.r)`, roomID, ranges)
+	queueHouseRules(b, slots)
+	br := db.SendBatch(ctx, b)
+	defer br.Close()
+	if lock {
+		if _, err := br.Exec(); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := br.Query()
 	if err != nil {
 		return nil, fmt.Errorf("rooms: conflicts: %w", err)
 	}
 	taken := map[time.Time]string{}
-	err = forEach(rows, func(start time.Time, title string) { taken[start.UTC()] = title })
-	if err != nil {
+	if err = forEach(rows, func(start time.Time, title string) { taken[start.UTC()] = title }); err != nil {
 		return nil, err
 	}
-	hours, closures, err := houseRules(ctx, db, slots)
+	hours, closures, err := readHouseRules(br, slots)
 	if err != nil {
 		return nil, err
 	}
@@ -304,25 +324,38 @@ type closure struct {
 
 // houseRules loads the opening hours and the closures that touch the slots' dates.
 func houseRules(ctx context.Context, db postgres.DBTX, slots []Slot) (map[int]hours, []closure, error) {
-	open := map[int]hours{}
-	rows, err := db.Query(ctx, `SELECT weekday, extract(epoch FROM opens)::int, extract(epoch FROM closes)::int FROM opening_hours`)
+	b := &pgx.Batch{}
+	queueHouseRules(b, slots)
+	br := db.SendBatch(ctx, b)
+	defer br.Close()
+	return readHouseRules(br, slots)
+}
+
+// queueHouseRules adds the queries readHouseRules reads: the hours, and the closures when
+// there are slots.
+func queueHouseRules(b *pgx.Batch, slots []Slot) {
+	b.Queue(`SELECT weekday, extract(epoch FROM opens)::int, extract(epoch FROM closes)::int FROM opening_hours`)
+	if len(slots) > 0 {
+		b.Queue(`SELECT first_day, last_day, reason FROM closures WHERE last_day >= $1 AND first_day <= $2`,
+			tz.Midnight(slots[0].Start), tz.Midnight(slots[len(slots)-1].Start))
+	}
+}
+
+func readHouseRules(br pgx.BatchResults, slots []Slot) (map[int]hours, []closure, error) {
+	rows, err := br.Query()
 	if err != nil {
 		return nil, nil, fmt.Errorf("rooms: hours: %w", err)
 	}
-	for rows.Next() {
-		var d, o, c int
-		if err := rows.Scan(&d, &o, &c); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("rooms: hours: %w", err)
-		}
+	open := map[int]hours{}
+	var d, o, c int
+	_, err = pgx.ForEachRow(rows, []any{&d, &o, &c}, func() error {
 		open[d] = hours{time.Duration(o) * time.Second, time.Duration(c) * time.Second}
+		return nil
+	})
+	if err != nil || len(slots) == 0 {
+		return open, nil, err
 	}
-	rows.Close()
-	if len(slots) == 0 {
-		return open, nil, nil
-	}
-	rows, err = db.Query(ctx, `SELECT first_day, last_day, reason FROM closures WHERE last_day >= $1 AND first_day <= $2`,
-		tz.Midnight(slots[0].Start), tz.Midnight(slots[len(slots)-1].Start))
+	rows, err = br.Query()
 	if err != nil {
 		return nil, nil, fmt.Errorf("rooms: closures: %w", err)
 	}

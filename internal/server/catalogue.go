@@ -17,14 +17,13 @@ import (
 // ledig, so that any result page can be shared as a link.
 func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	store := groups.NewStore(s.db)
 	c := pages.Catalogue{Query: pages.CatalogueQueryOf(r.URL.Query())}
-	themes, err := store.PublishedThemes(ctx, i18n.LangOf(ctx))
+	themes, err := s.publishedThemes(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	list, total, err := store.List(ctx, c.Query.Filter(), perPage, offset(r))
+	list, total, err := s.publishedGroups(ctx, c.Query.Filter(), perPage, offset(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -35,7 +34,7 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
 
 // group shows one published group; an unknown or hidden one is not found.
 func (s *Server) group(w http.ResponseWriter, r *http.Request) {
-	g, err := groups.NewStore(s.db).PublishedGroup(r.Context(), r.PathValue("slug"))
+	g, err := s.publishedGroup(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -45,7 +44,7 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) themesPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	list, err := groups.NewStore(s.db).PublishedThemes(ctx, i18n.LangOf(ctx))
+	list, err := s.publishedThemes(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -15,8 +15,7 @@ import (
 func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	token := strings.TrimSuffix(r.PathValue("token"), ".ics")
-	store := rooms.NewStore(s.db)
-	kind, id, err := store.FeedTarget(ctx, token)
+	cal, err := s.calendar(ctx, token)
 	if errors.Is(err, postgres.ErrNotFound) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
@@ -25,16 +24,9 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	events, err := store.FeedEvents(ctx, kind, id, s.now())
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, max-age=300")
-	if err := rooms.WriteICal(w, i18n.T(ctx, "feed.name"), s.cfg.BaseURL.Hostname(), events, s.now()); err != nil {
-		s.log.Warn("calendar feed", "error", err)
-	}
+	_, _ = w.Write(cal)
 }
 
 // rotateFeed makes a new secret feed link for a room or group and shows it once; the old

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
@@ -11,7 +10,7 @@ import (
 // home leads into the catalogue by theme, so it lists the published themes.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	themes, err := groups.NewStore(s.db).PublishedThemes(ctx, i18n.LangOf(ctx))
+	themes, err := s.publishedThemes(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

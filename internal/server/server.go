@@ -34,6 +34,8 @@ type Server struct {
 	keys     *secrets.Keyring // licence credentials at rest
 	outbox   *mail.Outbox
 	now      func() time.Time
+	metrics  func(http.Handler) http.Handler // nil: requests are not measured
+	memo     *memos                          // the public pages' cached reads
 	handler  http.Handler
 }
 
@@ -52,12 +54,20 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, keys: keys, outbox: outbox, now: time.Now}
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, keys: keys, outbox: outbox, now: time.Now,
+		memo: newMemos(nil)}
 	s.store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
 	s.sessions = newSessions(cfg, s.store)
 	s.sessions.ErrorFunc = s.sessionError
 	s.handler = s.routes()
 	return s, nil
+}
+
+// SetMetrics measures every request with mw (metrics.Middleware), inside the router so that
+// mw can read the route pattern. Call it before serving: it rebuilds the router.
+func (s *Server) SetMetrics(mw func(http.Handler) http.Handler) {
+	s.metrics = mw
+	s.handler = s.routes()
 }
 
 // licences is the licence store, with the server's keys.

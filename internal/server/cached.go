@@ -1,0 +1,99 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/cache"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+)
+
+// The public pages anyone may hit in a rush — home, catalogue, group pages and calendar feeds —
+// read through memos that forget a result when a table it was read from changes (see
+// internal/cache). Without a watcher (tests, unless they set one) every read goes to the
+// database.
+
+// The tables each kind of public read depends on.
+var (
+	catalogueTables = []string{"groups", "group_themes", "themes", "memberships", "orgs"}
+	feedTables      = []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
+)
+
+type memos struct {
+	themes    *cache.Memo[[]groups.Theme]
+	catalogue *cache.Memo[groupsPage]
+	group     *cache.Memo[groups.Group]
+	feed      *cache.Memo[[]byte]
+}
+
+type groupsPage struct {
+	list  []groups.Group
+	total int
+}
+
+// SetCache makes the public pages read through memos kept fresh by w, which must be running.
+func (s *Server) SetCache(w *cache.Watcher) {
+	s.memo = newMemos(w)
+}
+
+func newMemos(w *cache.Watcher) *memos {
+	return &memos{
+		themes: cache.NewMemo[[]groups.Theme](w, 0, 4, catalogueTables...),
+		// Bounded so that made-up URLs cannot fill the memory: a page of the catalogue is
+		// some 25 kB, a group some 2 kB, a feed up to a few hundred kB.
+		catalogue: cache.NewMemo[groupsPage](w, 0, 200, catalogueTables...),
+		group:     cache.NewMemo[groups.Group](w, 0, 1000, catalogueTables...),
+		// A feed covers a window around now and carries its time of making: a minute at most.
+		feed: cache.NewMemo[[]byte](w, time.Minute, 32, feedTables...),
+	}
+}
+
+func (s *Server) publishedThemes(ctx context.Context) ([]groups.Theme, error) {
+	lang := i18n.LangOf(ctx)
+	return s.memo.themes.Get(ctx, string(lang), func(ctx context.Context) ([]groups.Theme, error) {
+		return groups.NewStore(s.db).PublishedThemes(ctx, lang)
+	})
+}
+
+func (s *Server) publishedGroups(ctx context.Context, f groups.Filter, limit, offset int) ([]groups.Group, int, error) {
+	f.Normalise()
+	if len(f.Theme) > 100 { // no theme has such a slug: not worth a place in the memo
+		return groups.NewStore(s.db).List(ctx, f, limit, offset)
+	}
+	key := fmt.Sprintf("%#v/%d/%d", f, limit, offset)
+	p, err := s.memo.catalogue.Get(ctx, key, func(ctx context.Context) (groupsPage, error) {
+		list, total, err := groups.NewStore(s.db).List(ctx, f, limit, offset)
+		return groupsPage{list, total}, err
+	})
+	return p.list, p.total, err
+}
+
+func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group, error) {
+	return s.memo.group.Get(ctx, slug, func(ctx context.Context) (groups.Group, error) {
+		return groups.NewStore(s.db).PublishedGroup(ctx, slug)
+	})
+}
+
+// calendar renders the feed behind token: the bytes, or postgres.ErrNotFound.
+func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
+	key := string(i18n.LangOf(ctx)) + "/" + token
+	return s.memo.feed.Get(ctx, key, func(ctx context.Context) ([]byte, error) {
+		store := rooms.NewStore(s.db)
+		kind, id, err := store.FeedTarget(ctx, token)
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		events, err := store.FeedEvents(ctx, kind, id, now)
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		err = rooms.WriteICal(&b, i18n.T(ctx, "feed.name"), s.cfg.BaseURL.Hostname(), events, now)
+		return b.Bytes(), err
+	})
+}

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/cache"
+)
+
+// withCache makes the app's public pages read through memos kept by a running watcher, and
+// returns a function that changes the database and waits until the watcher has heard of it.
+func (a *testApp) withCache(t *testing.T) func(sql string, tables ...string) {
+	t.Helper()
+	w := cache.NewWatcher(a.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	wait, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	if err := w.Wait(wait, cache.Stamp{}); err != nil {
+		t.Fatalf("the watcher does not listen: %v", err)
+	}
+	a.srv.SetCache(w)
+	return func(sql string, tables ...string) {
+		t.Helper()
+		before, _ := w.Stamp(tables...)
+		if _, err := a.db.Exec(context.Background(), sql); err != nil {
+			t.Fatal(err)
+		}
+		wait, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		if err := w.Wait(wait, before, tables...); err != nil {
+			t.Fatalf("the change to %v was not heard: %v", tables, err)
+		}
+	}
+}
+
+// Must show: the busiest public pages are served from memory, and a change to what they show
+// reaches them as soon as PostgreSQL has told the instance.
+func TestPublicPagesAreCachedAndFresh(t *testing.T) {
+	app := newTestApp(t, nil)
+	_, groupID := app.catalogueFixture(t)
+	change := app.withCache(t)
+	anon := app.client(t)
+	pages := []string{"/grupper", "/grupper/sorggruppe-tirsdag", "/grupper?tema=sorg"}
+	for _, p := range pages {
+		if res, body := anon.get(p); res.StatusCode != http.StatusOK || !strings.Contains(body, "Sorggruppe tirsdag") {
+			t.Fatalf("GET %s = %d, without the group", p, res.StatusCode)
+		}
+	}
+	// With the trigger off, a change is not told: the pages still show what they remembered,
+	// which proves they read from memory.
+	change(`ALTER TABLE groups DISABLE TRIGGER groups_changed; UPDATE groups SET name = 'Stille endring';
+		ALTER TABLE groups ENABLE TRIGGER groups_changed; UPDATE rooms SET name = name`, "rooms")
+	for _, p := range pages {
+		if _, body := anon.get(p); !strings.Contains(body, "Sorggruppe tirsdag") || strings.Contains(body, "Stille endring") {
+			t.Fatalf("GET %s did not come from memory", p)
+		}
+	}
+	change(`UPDATE groups SET name = 'Sorggruppe onsdag' WHERE id = `+strconv.FormatInt(groupID, 10), "groups")
+	for _, p := range pages {
+		if _, body := anon.get(p); !strings.Contains(body, "Sorggruppe onsdag") {
+			t.Fatalf("GET %s still shows the old name after the change", p)
+		}
+	}
+	change(`UPDATE groups SET published = false`, "groups")
+	if res, _ := anon.get("/grupper/sorggruppe-tirsdag"); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("an unpublished group's page = %d, want 404", res.StatusCode)
+	}
+	if _, body := anon.get("/grupper"); strings.Contains(body, "Sorggruppe onsdag") {
+		t.Fatal("an unpublished group is still in the catalogue")
+	}
+	change(`UPDATE themes SET name_nb = 'Tap og sorg'`, "themes")
+	if _, body := anon.get("/"); !strings.Contains(body, "Tap og sorg") {
+		t.Fatal("the home page shows the old theme name")
+	}
+}
+
+// A rotated calendar link stops working at once, even when the feed was in memory.
+func TestCachedFeedStopsOnRotation(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	room := app.room(t, "Bjørk")
+	change := app.withCache(t)
+	staff := app.client(t).login(p.staff.Email)
+	path := "/admin/rom/" + strconv.FormatInt(room, 10) + "/kalender"
+	_, body := staff.post(path, nil)
+	m := feedURL.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no feed link on the page")
+	}
+	anon := app.client(t)
+	if res, _ := anon.get(m[1]); res.StatusCode != http.StatusOK {
+		t.Fatalf("feed = %d", res.StatusCode)
+	}
+	change(`UPDATE calendar_feeds SET revoked_at = now()`, "calendar_feeds")
+	if res, _ := anon.get(m[1]); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("a revoked feed from memory = %d, want 404", res.StatusCode)
+	}
+}
