@@ -131,16 +131,17 @@ type countedPage struct {
 
 // The query counts of the pages, acknowledged: a change here is a change in what a page
 // costs, and must be deliberate. Anonymous requests carry no session cookie, so they cost no
-// session query; staff requests cost 4 around the handler (load the session, load the user,
-// the two-factor setting, save the session with its new idle deadline).
+// session query; staff requests cost 3 around the handler (load the session, load the user,
+// the two-factor setting), and one more to save the session when the handler changed it (a
+// flash message) or the last request was more than a minute ago.
 var queryCounts = map[string]int{
 	"home":             1,
 	"catalogue":        3,
 	"catalogue-filter": 3,
 	"group":            2,
 	"signup":           12,
-	"dashboard":        8,
-	"room-week":        6,
+	"dashboard":        7,
+	"room-week":        5,
 	"booking-series":   11,
 	"booking-once":     11,
 	"feed-room":        2,

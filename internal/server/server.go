@@ -86,7 +86,8 @@ func newSessions(cfg config.Config, store scs.Store) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
 	sm.Lifetime = 12 * time.Hour
-	sm.IdleTimeout = 30 * time.Minute
+	// No sm.IdleTimeout: scs would then write the session back on every request to move its
+	// deadline. authenticate keeps the idle limit itself and writes at most once a minute.
 	sm.Cookie.Name = "session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -23,6 +24,14 @@ const (
 	sessPendingNext = "pending_next"
 	sessFlash       = "flash"
 	sessAuthAt      = "auth_at" // Unix seconds of the last password check, for reveals
+	sessSeen        = "seen"    // Unix seconds of the last request, to a minute
+)
+
+// A login ends after idleTimeout without a request. The time of the last request is saved
+// at most every touchEvery, so that reading pages does not write the session each time.
+const (
+	idleTimeout = 30 * time.Minute
+	touchEvery  = time.Minute
 )
 
 type userKey struct{}
@@ -49,13 +58,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		if err != nil || u.Disabled || u.SessionEpoch != s.sessions.GetInt(ctx, sessEpoch) {
+		now := s.now().Unix()
+		seen := s.sessions.GetInt64(ctx, sessSeen)
+		idle := seen != 0 && now-seen > int64(idleTimeout/time.Second)
+		if err != nil || idle || u.Disabled || u.SessionEpoch != s.sessions.GetInt(ctx, sessEpoch) {
 			if err := s.sessions.Destroy(ctx); err != nil {
 				s.serverError(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r)
 			return
+		}
+		if now-seen >= int64(touchEvery/time.Second) {
+			s.sessions.Put(ctx, sessSeen, now)
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey{}, &u)))
 	})
@@ -120,6 +135,7 @@ func (s *Server) logIn(r *http.Request, u auth.User) error {
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
 	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
+	s.sessions.Put(ctx, sessSeen, s.now().Unix())
 	return nil
 }
 
