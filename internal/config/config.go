@@ -27,6 +27,7 @@ const MinSecretBytes = 32
 type Config struct {
 	DatabaseURL string
 	Addr        string
+	AdminAddr   string // loopback address of the admin listener (metrics, pprof); "": none
 	BaseURL     *url.URL
 	Env         string
 	Secret      []byte
@@ -56,6 +57,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL: getenv("DATABASE_URL"),
 		Addr:        or(getenv("ADDR"), "127.0.0.1:8080"),
+		AdminAddr:   strings.TrimSpace(getenv("ADMIN_ADDR")),
 		Env:         or(getenv("APP_ENV"), Development),
 	}
 	if c.Env != Development && c.Env != Production {
@@ -66,6 +68,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("ADDR must be host:port, e.g. 127.0.0.1:8080: %w", err)
+	}
+	if err := checkAdminAddr(c.AdminAddr, c.Addr); err != nil {
+		return c, err
 	}
 	var err error
 	if c.BaseURL, err = loadBaseURL(getenv("BASE_URL"), c); err != nil {
@@ -107,6 +112,49 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LOAN_MAX_MONTHS: %w", err)
 	}
 	return c, nil
+}
+
+// checkAdminAddr accepts an empty admin address (no admin listener) or a loopback host:port
+// that is not the public address: metrics and profiles must never be reachable from outside
+// the machine. Port 0 (any free port, as in tests) never collides.
+func checkAdminAddr(admin, public string) error {
+	if admin == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(admin)
+	if err != nil {
+		return fmt.Errorf("ADMIN_ADDR must be host:port on loopback, e.g. 127.0.0.1:9090: %w", err)
+	}
+	if !loopback(host) {
+		return fmt.Errorf("ADMIN_ADDR must be on loopback (127.0.0.1, ::1 or localhost), not %q: metrics and profiles must not be reachable from outside", host)
+	}
+	pubHost, pubPort, _ := net.SplitHostPort(public)
+	wildcard := pubHost == "" || pubHost == "0.0.0.0" || pubHost == "::"
+	if port != "0" && port == pubPort && (wildcard || sameHost(host, pubHost)) {
+		return fmt.Errorf("ADMIN_ADDR must differ from ADDR (%s): the admin listener must not share the public address", public)
+	}
+	return nil
+}
+
+// loopback reports whether host is localhost or a loopback IP.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameHost reports whether listening on a and on b would take the same address; localhost
+// stands for any loopback address.
+func sameHost(a, b string) bool {
+	if strings.EqualFold(a, "localhost") || strings.EqualFold(b, "localhost") {
+		return loopback(a) && loopback(b)
+	}
+	if ia, ib := net.ParseIP(a), net.ParseIP(b); ia != nil && ib != nil {
+		return ia.Equal(ib)
+	}
+	return strings.EqualFold(a, b)
 }
 
 func loadBaseURL(raw string, c Config) (*url.URL, error) {

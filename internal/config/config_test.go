@@ -72,6 +72,13 @@ func TestLoadRefuses(t *testing.T) {
 		{"log level", map[string]string{"DATABASE_URL": "x", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"retention", map[string]string{"DATABASE_URL": "x", "RETENTION_MONTHS": "0"}, "RETENTION_MONTHS"},
 		{"loan months", map[string]string{"DATABASE_URL": "x", "LOAN_MAX_MONTHS": "seks"}, "LOAN_MAX_MONTHS"},
+		{"admin addr not host:port", map[string]string{"DATABASE_URL": "x", "ADMIN_ADDR": "9090"}, "ADMIN_ADDR must be host:port"},
+		{"admin addr on all interfaces", map[string]string{"DATABASE_URL": "x", "ADMIN_ADDR": ":9090"}, "ADMIN_ADDR must be on loopback"},
+		{"admin addr on a public ip", map[string]string{"DATABASE_URL": "x", "ADMIN_ADDR": "192.0.2.10:9090"}, "ADMIN_ADDR must be on loopback"},
+		{"admin addr on a hostname", map[string]string{"DATABASE_URL": "x", "ADMIN_ADDR": "admin.example:9090"}, "ADMIN_ADDR must be on loopback"},
+		{"admin addr is addr", map[string]string{"DATABASE_URL": "x", "ADDR": "127.0.0.1:8080", "ADMIN_ADDR": "127.0.0.1:8080"}, "ADMIN_ADDR must differ from ADDR"},
+		{"admin addr is default addr", map[string]string{"DATABASE_URL": "x", "ADMIN_ADDR": "localhost:8080"}, "ADMIN_ADDR must differ from ADDR"},
+		{"admin addr within wildcard addr", map[string]string{"DATABASE_URL": "x", "ADDR": ":9090", "ADMIN_ADDR": "[::1]:9090"}, "ADMIN_ADDR must differ from ADDR"},
 		{"previous secret weak", map[string]string{"DATABASE_URL": "x", "SECRET_KEY_PREVIOUS": strongKey + ",c2hvcnQ="}, "SECRET_KEY_PREVIOUS, key 2: is too weak"},
 	}
 	for _, tc := range cases {
@@ -84,5 +91,27 @@ func TestLoadRefuses(t *testing.T) {
 				t.Errorf("error %q should be one line mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestLoadAdminAddr(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "x"}))
+	if err != nil || c.AdminAddr != "" {
+		t.Fatalf("by default there is no admin listener: %q, %v", c.AdminAddr, err)
+	}
+	for _, tc := range []struct{ addr, admin string }{
+		{"127.0.0.1:8080", "127.0.0.1:9090"},
+		{"127.0.0.1:8080", " [::1]:9090 "},
+		{"127.0.0.1:8080", "localhost:9090"},
+		{"127.0.0.2:8080", "127.0.0.1:8080"}, // the same port on a host ADDR does not listen on
+		{"0.0.0.0:8080", "127.0.0.1:9090"},
+		{"127.0.0.1:0", "127.0.0.1:0"}, // two free ports, as in tests
+	} {
+		c, err := Load(env(map[string]string{"DATABASE_URL": "x", "ADDR": tc.addr, "ADMIN_ADDR": tc.admin}))
+		if err != nil {
+			t.Errorf("ADDR %q ADMIN_ADDR %q: %v", tc.addr, tc.admin, err)
+		} else if c.AdminAddr != strings.TrimSpace(tc.admin) {
+			t.Errorf("ADMIN_ADDR %q read as %q", tc.admin, c.AdminAddr)
+		}
 	}
 }

@@ -17,6 +17,9 @@ import (
 // route added here without an entry there fails the tests.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
+	if s.metrics != nil {
+		r.Use(s.metrics)
+	}
 	r.Use(middleware.RequestID)
 	// Behind a reverse proxy (TRUSTED_PROXIES=1) the client is read from X-Forwarded-For,
 	// counting only the hops we trust; otherwise from the peer address. Never RealIP.
