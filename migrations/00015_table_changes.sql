@@ -16,7 +16,7 @@ DO $$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['groups', 'group_themes', 'themes', 'memberships', 'orgs', 'rooms',
-                             'bookings', 'booking_occurrences', 'calendar_feeds'] LOOP
+                             'bookings', 'booking_occurrences', 'calendar_feeds', 'settings'] LOOP
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I
                         FOR EACH STATEMENT EXECUTE FUNCTION notify_table_changed()', t || '_changed', t);
     END LOOP;

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/cache"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
@@ -13,7 +14,7 @@ import (
 )
 
 // The public pages anyone may hit in a rush — home, catalogue, group pages and calendar feeds —
-// read through memos that forget a result when a table it was read from changes (see
+// and the house rule every staff request checks read through memos that forget a result when a table it was read from changes (see
 // internal/cache). Without a watcher (tests, unless they set one) every read goes to the
 // database.
 
@@ -28,6 +29,7 @@ type memos struct {
 	catalogue *cache.Memo[groupsPage]
 	group     *cache.Memo[groups.Group]
 	feed      *cache.Memo[[]byte]
+	twoFactor *cache.Memo[bool] // the house rule, read on every staff request
 }
 
 type groupsPage struct {
@@ -48,7 +50,8 @@ func newMemos(w *cache.Watcher) *memos {
 		catalogue: cache.NewMemo[groupsPage](w, 0, 200, catalogueTables...),
 		group:     cache.NewMemo[groups.Group](w, 0, 1000, catalogueTables...),
 		// A feed covers a window around now and carries its time of making: a minute at most.
-		feed: cache.NewMemo[[]byte](w, time.Minute, 32, feedTables...),
+		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, feedTables...),
+		twoFactor: cache.NewMemo[bool](w, 0, 1, "settings"),
 	}
 }
 
@@ -76,6 +79,11 @@ func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group,
 	return s.memo.group.Get(ctx, slug, func(ctx context.Context) (groups.Group, error) {
 		return groups.NewStore(s.db).PublishedGroup(ctx, slug)
 	})
+}
+
+// requireTwoFactor reports whether admins require a second factor of all staff.
+func (s *Server) requireTwoFactor(ctx context.Context) (bool, error) {
+	return s.memo.twoFactor.Get(ctx, "", auth.NewStore(s.db).RequireTwoFactor)
 }
 
 // calendar renders the feed behind token: the bytes, or postgres.ErrNotFound.

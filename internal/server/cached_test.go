@@ -105,3 +105,19 @@ func TestCachedFeedStopsOnRotation(t *testing.T) {
 		t.Fatalf("a revoked feed from memory = %d, want 404", res.StatusCode)
 	}
 }
+
+// The rule that staff need a second factor is read from memory, and a change to it applies at
+// once to the next request.
+func TestCachedTwoFactorRule(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	change := app.withCache(t)
+	staff := app.client(t).login(p.staff.Email)
+	if res, _ := staff.get("/admin"); res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /admin = %d", res.StatusCode)
+	}
+	change(`UPDATE settings SET require_two_factor = true`, "settings")
+	if res, _ := staff.get("/admin"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/konto/tofaktor" {
+		t.Fatalf("with the rule on: %d to %q, want the two-factor set-up", res.StatusCode, res.Header.Get("Location"))
+	}
+}

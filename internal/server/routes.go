@@ -121,7 +121,7 @@ func (s *Server) routes() http.Handler {
 
 		// Staff and admins.
 		r.Route("/admin", func(r chi.Router) {
-			r.Use(s.requireLogin, s.requireRole(auth.Staff, auth.Admin), s.requireTwoFactor)
+			r.Use(s.requireLogin, s.requireRole(auth.Staff, auth.Admin), s.twoFactorRequired)
 			r.Get("/", s.adminHome)
 			r.Get("/invitasjon", s.invitePage)
 			r.Post("/invitasjon", s.invite)

@@ -104,12 +104,12 @@ func (s *Server) requireRole(roles ...auth.Role) func(http.Handler) http.Handler
 	}
 }
 
-// requireTwoFactor sends staff without a second factor to set one up, when admins require it.
-func (s *Server) requireTwoFactor(next http.Handler) http.Handler {
+// twoFactorRequired sends staff without a second factor to set one up, when admins require it.
+func (s *Server) twoFactorRequired(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := currentUser(r)
 		if u != nil && u.Role.IsStaff() && !u.TwoFactor() {
-			on, err := auth.NewStore(s.db).RequireTwoFactor(r.Context())
+			on, err := s.requireTwoFactor(r.Context())
 			if err != nil {
 				s.serverError(w, r, err)
 				return
