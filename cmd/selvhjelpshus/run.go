@@ -19,12 +19,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/cache"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/metrics"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/localdb"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
@@ -36,7 +38,7 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | user create … | localdb [--name N] | rotate-key | healthcheck | version]`
+const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | seed --large [--seed N] [--scale F] | user create … | localdb [--name N] | rotate-key | healthcheck | version]`
 
 // run is the whole program; main only gives it the process's context, arguments, environment
 // and output, so tests can start it the same way.
@@ -100,6 +102,21 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 		return err
 	}
 	defer srv.Close()
+	// The public pages' memos, kept fresh by the database's table_changed notifications.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	watcher := cache.NewWatcher(pool, log)
+	go watcher.Run(watchCtx)
+	srv.SetCache(watcher)
+	if cfg.AdminAddr != "" {
+		m := metrics.New(pool)
+		srv.SetMetrics(m.Middleware)
+		stopAdmin, err := startAdmin(ctx, cfg.AdminAddr, m, log, stdout)
+		if err != nil {
+			return err
+		}
+		defer stopAdmin()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -218,19 +235,42 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.SetOutput(stdout)
 	withDemo := fs.Bool("demo", false, "add the demo data set")
 	ifEmpty := fs.Bool("if-empty", false, "only when the database holds no data yet (make run)")
+	withLarge := fs.Bool("large", false, "add the large data set for performance runs (needs SECRET_KEY)")
+	largeSeed := fs.Uint64("seed", 1, "with --large: picks the data; the same seed gives the same rows")
+	largeScale := fs.Float64("scale", 1, "with --large: the size, 1 being the full one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*withDemo {
-		return errors.New("usage: selvhjelpshus seed --demo")
+	if *withDemo == *withLarge {
+		return errors.New("usage: selvhjelpshus seed --demo | seed --large [--seed N] [--scale F]")
 	}
 	pool, err := openMigrated(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	empty := true
-	if *ifEmpty {
+	if *withLarge {
+		// The licence passwords are sealed: under a key made up for this run they could never
+		// be opened again, and the set cannot be loaded twice to fix that.
+		cfg, err := config.Load(getenv)
+		if err != nil {
+			return err
+		}
+		if cfg.SecretGenerated {
+			return errors.New("seed --large needs SECRET_KEY: the licence passwords are sealed with it")
+		}
+		ring, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
+		if err != nil {
+			return err
+		}
+		res, err := demo.SeedLarge(ctx, pool, demo.LargeOptions{Seed: *largeSeed, Scale: *largeScale, Keyring: ring, Log: stdout})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "large data set: %s\n", res)
+	}
+	empty := !*withLarge // the large set brings the demo data itself to an empty database
+	if *ifEmpty && empty {
 		if empty, err = demo.Empty(ctx, pool); err != nil {
 			return err
 		}
