@@ -4,8 +4,10 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,14 +73,66 @@ type Dashboard struct {
 	Themes   []Theme
 }
 
-// Queries is how many queries Load runs: a test holds it to that, with little and much data.
+// Waiting is the waiting list: how many wait in all, and by theme. It changes only with
+// sign-ups and themes, so the server keeps it in memory between changes (it is the one part
+// of the dashboard that reads every waiting sign-up). Each theme has the median time people
+// began waiting, not a number of days, so that it stays true as time passes.
+type Waiting struct {
+	Total  int
+	Themes []ThemeWaiting
+}
+
+// ThemeWaiting is one theme's waiting list.
+type ThemeWaiting struct {
+	ID             int64
+	NameNB, NameEN string
+	Waiting        int
+	MedianSince    time.Time
+}
+
+// Queries is how many queries LoadWaiting and Load run together: a test holds it to that,
+// with little and much data.
 const Queries = 4
 
-// Load gathers the dashboard at now, in Queries queries.
-func Load(ctx context.Context, db postgres.DBTX, now time.Time) (Dashboard, error) {
+// LoadWaiting reads the waiting list in one query: the total first (id 0), then the themes
+// with the most people waiting.
+func LoadWaiting(ctx context.Context, db postgres.DBTX) (Waiting, error) {
+	var w Waiting
+	rows, err := db.Query(ctx, `SELECT 0, '', '', count(*), now() FROM signups WHERE status = 'waiting'
+		UNION ALL (SELECT t.id, t.name_nb, t.name_en, count(*),
+			to_timestamp(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.waiting_since)))
+		FROM signups s JOIN themes t ON t.id = s.theme_id
+		WHERE s.status = 'waiting' GROUP BY t.id ORDER BY count(*) DESC, t.id LIMIT 100)`)
+	if err != nil {
+		return w, fmt.Errorf("dashboard: waiting: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ThemeWaiting])
+	if err != nil {
+		return w, fmt.Errorf("dashboard: waiting: %w", err)
+	}
+	for _, t := range list {
+		if t.ID == 0 {
+			w.Total = t.Waiting
+		} else {
+			w.Themes = append(w.Themes, t)
+		}
+	}
+	slices.SortStableFunc(w.Themes, func(a, b ThemeWaiting) int {
+		return cmp.Or(cmp.Compare(b.Waiting, a.Waiting), cmp.Compare(a.ID, b.ID))
+	})
+	return w, nil
+}
+
+// Load gathers the dashboard at now around the waiting list w (from LoadWaiting).
+func Load(ctx context.Context, db postgres.DBTX, now time.Time, w Waiting) (Dashboard, error) {
 	d := Dashboard{Today: tz.Midnight(now)}
+	for _, t := range w.Themes {
+		d.Themes = append(d.Themes, Theme{ID: t.ID, NameNB: t.NameNB, NameEN: t.NameEN, Waiting: t.Waiting,
+			MedianDays: now.Sub(t.MedianSince).Hours() / 24})
+	}
 	tomorrow := d.Today.AddDate(0, 0, 1)
 	c := &d.Counts
+	c.Waiting = w.Total
 	err := db.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM key_loans WHERE returned_at IS NULL),
 		(SELECT count(*) FROM key_loans WHERE returned_at IS NULL AND due_at < $2::date),
@@ -94,10 +148,9 @@ func Load(ctx context.Context, db postgres.DBTX, now time.Time) (Dashboard, erro
 				ORDER BY group_id, happened_on DESC, id DESC) latest WHERE next_check_on <= $2::date) due),
 		(SELECT count(*) FROM groups g WHERE g.status = 'startup'
 			AND NOT EXISTS (SELECT 1 FROM group_volunteers v WHERE v.group_id = g.id AND v.ended_at IS NULL)),
-		(SELECT count(*) FROM outbox WHERE sent_at IS NULL AND created_at < $1 - interval '15 minutes'),
-		(SELECT count(*) FROM signups WHERE status = 'waiting')`,
+		(SELECT count(*) FROM outbox WHERE sent_at IS NULL AND created_at < $1 - interval '15 minutes')`,
 		now, d.Today.Format(time.DateOnly)).Scan(&c.KeysOut, &c.KeysOverdue, &c.LoansOverdue, &c.LicenceRequests, &c.RoomRequests,
-		&c.OffersOpen, &c.OffersAnswered, &c.FollowUpsDue, &c.WithoutVolunteer, &c.Undelivered, &c.Waiting)
+		&c.OffersOpen, &c.OffersAnswered, &c.FollowUpsDue, &c.WithoutVolunteer, &c.Undelivered)
 	if err != nil {
 		return d, fmt.Errorf("dashboard: counts: %w", err)
 	}
@@ -121,16 +174,6 @@ func Load(ctx context.Context, db postgres.DBTX, now time.Time) (Dashboard, erro
 	}
 	if d.Events, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Event]); err != nil {
 		return d, fmt.Errorf("dashboard: events: %w", err)
-	}
-	rows, err = db.Query(ctx, `SELECT t.id, t.name_nb, t.name_en, count(*),
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM $1 - s.waiting_since) / 86400)
-		FROM signups s JOIN themes t ON t.id = s.theme_id
-		WHERE s.status = 'waiting' GROUP BY t.id ORDER BY count(*) DESC, t.id LIMIT 100`, now)
-	if err != nil {
-		return d, fmt.Errorf("dashboard: waiting: %w", err)
-	}
-	if d.Themes, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Theme]); err != nil {
-		return d, fmt.Errorf("dashboard: waiting: %w", err)
 	}
 	return d, nil
 }

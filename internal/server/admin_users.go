@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -26,7 +27,15 @@ import (
 )
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	d, err := dashboard.Load(r.Context(), s.db, s.now())
+	ctx := r.Context()
+	waiting, err := s.memo.waiting.Get(ctx, "", func(ctx context.Context) (dashboard.Waiting, error) {
+		return dashboard.LoadWaiting(ctx, s.db)
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d, err := dashboard.Load(ctx, s.db, s.now(), waiting)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

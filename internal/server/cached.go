@@ -8,8 +8,10 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/cache"
+	"github.com/linkoslo/selvhjelpshuset/internal/dashboard"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/report"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 )
 
@@ -22,6 +24,10 @@ import (
 var (
 	catalogueTables = []string{"groups", "group_themes", "themes", "memberships", "orgs"}
 	feedTables      = []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
+	// Every table report.Build reads (found with pg_stat_user_tables around a build).
+	reportTables = []string{"yearly_counts", "placement_waits", "groups", "group_status_history", "group_themes",
+		"themes", "group_volunteers", "volunteers", "checkins", "rooms", "bookings", "booking_occurrences", "closures",
+		"opening_hours", "licences", "licence_loans", "licence_requests", "events", "event_signups", "orgs"}
 )
 
 type memos struct {
@@ -30,6 +36,8 @@ type memos struct {
 	group     *cache.Memo[groups.Group]
 	feed      *cache.Memo[[]byte]
 	twoFactor *cache.Memo[bool] // the house rule, read on every staff request
+	waiting   *cache.Memo[dashboard.Waiting]
+	report    *cache.Memo[report.Report]
 }
 
 type groupsPage struct {
@@ -52,6 +60,9 @@ func newMemos(w *cache.Watcher) *memos {
 		// A feed covers a window around now and carries its time of making: a minute at most.
 		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, feedTables...),
 		twoFactor: cache.NewMemo[bool](w, 0, 1, "settings"),
+		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, "signups", "themes"),
+		// The current year's report counts events that have ended by now: a minute at most.
+		report: cache.NewMemo[report.Report](w, time.Minute, 8, reportTables...),
 	}
 }
 
@@ -84,6 +95,14 @@ func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group,
 // requireTwoFactor reports whether admins require a second factor of all staff.
 func (s *Server) requireTwoFactor(ctx context.Context) (bool, error) {
 	return s.memo.twoFactor.Get(ctx, "", auth.NewStore(s.db).RequireTwoFactor)
+}
+
+// annualReport builds the report of year in the visitor's language, or takes it from memory.
+func (s *Server) annualReport(ctx context.Context, year int) (report.Report, error) {
+	lang := i18n.LangOf(ctx)
+	return s.memo.report.Get(ctx, fmt.Sprintf("%d/%s", year, lang), func(ctx context.Context) (report.Report, error) {
+		return report.Build(ctx, s.db, year, lang)
+	})
 }
 
 // calendar renders the feed behind token: the bytes, or postgres.ErrNotFound.

@@ -121,3 +121,31 @@ func TestCachedTwoFactorRule(t *testing.T) {
 		t.Fatalf("with the rule on: %d to %q, want the two-factor set-up", res.StatusCode, res.Header.Get("Location"))
 	}
 }
+
+// The dashboard's waiting list and the annual report come from memory until a table they
+// read changes.
+func TestCachedWaitingListAndReport(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	app.catalogueFixture(t)
+	change := app.withCache(t)
+	staff := app.client(t).login(p.staff.Email)
+	year := strconv.Itoa(time.Now().Year() - 1)
+	if _, body := staff.get("/admin"); strings.Contains(body, "Sorg og tap") {
+		t.Fatal("a theme nobody waits for is on the waiting list")
+	}
+	_, before := staff.get("/admin/rapport/" + year + "/pameldinger.csv")
+	change(`WITH p AS (INSERT INTO participants (first_name, email) VALUES ('Kari', 'kari@example.test') RETURNING id)
+		INSERT INTO signups (participant_id, theme_id, consent_version) SELECT p.id, (SELECT id FROM themes WHERE slug = 'sorg'), 'v' FROM p`,
+		"signups")
+	if _, body := staff.get("/admin"); !strings.Contains(body, "Sorg og tap") {
+		t.Fatal("a new person waiting is not on the dashboard")
+	}
+	if _, again := staff.get("/admin/rapport/" + year + "/pameldinger.csv"); again != before {
+		t.Fatal("a sign-up this year changed last year's report")
+	}
+	change(`INSERT INTO yearly_counts (year, metric, key, count) VALUES (`+year+`, 'placed', '', 17)`, "yearly_counts")
+	if _, after := staff.get("/admin/rapport/" + year + "/pameldinger.csv"); after == before || !strings.Contains(after, "17") {
+		t.Fatalf("the report did not change with its counts:\n%s", after)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/report"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -26,7 +25,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := report.Build(r.Context(), s.db, year, i18n.LangOf(r.Context()))
+	rep, err := s.annualReport(r.Context(), year)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -44,7 +43,7 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := report.Build(r.Context(), s.db, year, i18n.LangOf(r.Context()))
+	rep, err := s.annualReport(r.Context(), year)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
