@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
@@ -13,6 +14,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/report"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
 // The public pages anyone may hit in a rush — home, catalogue, group pages and calendar feeds —
@@ -38,6 +40,7 @@ type memos struct {
 	twoFactor *cache.Memo[bool] // the house rule, read on every staff request
 	waiting   *cache.Memo[dashboard.Waiting]
 	report    *cache.Memo[report.Report]
+	reportDoc *cache.Memo[string] // the report rendered: some 300 kB of tables and charts
 }
 
 type groupsPage struct {
@@ -62,7 +65,8 @@ func newMemos(w *cache.Watcher) *memos {
 		twoFactor: cache.NewMemo[bool](w, 0, 1, "settings"),
 		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, "signups", "themes"),
 		// The current year's report counts events that have ended by now: a minute at most.
-		report: cache.NewMemo[report.Report](w, time.Minute, 8, reportTables...),
+		report:    cache.NewMemo[report.Report](w, time.Minute, 8, reportTables...),
+		reportDoc: cache.NewMemo[string](w, time.Minute, 8, reportTables...),
 	}
 }
 
@@ -102,6 +106,20 @@ func (s *Server) annualReport(ctx context.Context, year int) (report.Report, err
 	lang := i18n.LangOf(ctx)
 	return s.memo.report.Get(ctx, fmt.Sprintf("%d/%s", year, lang), func(ctx context.Context) (report.Report, error) {
 		return report.Build(ctx, s.db, year, lang)
+	})
+}
+
+// annualReportHTML is the report of year rendered in the visitor's language, without the
+// page around it (which shows who is logged in).
+func (s *Server) annualReportHTML(ctx context.Context, year int) (string, error) {
+	return s.memo.reportDoc.Get(ctx, fmt.Sprintf("%d/%s", year, i18n.LangOf(ctx)), func(ctx context.Context) (string, error) {
+		rep, err := s.annualReport(ctx, year)
+		if err != nil {
+			return "", err
+		}
+		var b strings.Builder
+		err = pages.Report(rep).Render(ctx, &b)
+		return b.String(), err
 	})
 }
 

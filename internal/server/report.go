@@ -5,8 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
 // reportYear reads the year of the path: 2000 up to this year.
@@ -25,12 +26,12 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := s.annualReport(r.Context(), year)
+	doc, err := s.annualReportHTML(r.Context(), year)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "report.title", "Year", year), pages.Report(rep))
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "report.title", "Year", year), templ.Raw(doc))
 }
 
 func (s *Server) reportLatest(w http.ResponseWriter, r *http.Request) {
