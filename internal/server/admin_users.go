@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
-	"github.com/linkoslo/selvhjelpshuset/internal/dashboard"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
@@ -27,15 +25,7 @@ import (
 )
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	waiting, err := s.memo.waiting.Get(ctx, "", func(ctx context.Context) (dashboard.Waiting, error) {
-		return dashboard.LoadWaiting(ctx, s.db)
-	})
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	d, err := dashboard.Load(ctx, s.db, s.now(), waiting)
+	d, err := s.staffDashboard(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return

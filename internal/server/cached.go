@@ -26,6 +26,10 @@ import (
 var (
 	catalogueTables = []string{"groups", "group_themes", "themes", "memberships", "orgs"}
 	feedTables      = []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
+	// Every table dashboard.Load reads.
+	dashboardTables = []string{"key_loans", "licence_loans", "licence_requests", "booking_requests", "offers", "checkins",
+		"follow_ups", "groups", "group_volunteers", "outbox", "booking_occurrences", "bookings", "rooms", "events",
+		"event_signups", "signups", "themes"}
 	// Every table report.Build reads (found with pg_stat_user_tables around a build).
 	reportTables = []string{"yearly_counts", "placement_waits", "groups", "group_status_history", "group_themes",
 		"themes", "group_volunteers", "volunteers", "checkins", "rooms", "bookings", "booking_occurrences", "closures",
@@ -39,6 +43,7 @@ type memos struct {
 	feed      *cache.Memo[[]byte]
 	twoFactor *cache.Memo[bool] // the house rule, read on every staff request
 	waiting   *cache.Memo[dashboard.Waiting]
+	dashboard *cache.Memo[dashboard.Dashboard]
 	report    *cache.Memo[report.Report]
 	reportDoc *cache.Memo[string] // the report rendered: some 300 kB of tables and charts
 }
@@ -64,6 +69,8 @@ func newMemos(w *cache.Watcher) *memos {
 		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, feedTables...),
 		twoFactor: cache.NewMemo[bool](w, 0, 1, "settings"),
 		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, "signups", "themes"),
+		// What is overdue or late depends on the clock as well: a minute at most.
+		dashboard: cache.NewMemo[dashboard.Dashboard](w, time.Minute, 1, dashboardTables...),
 		// The current year's report counts events that have ended by now: a minute at most.
 		report:    cache.NewMemo[report.Report](w, time.Minute, 8, reportTables...),
 		reportDoc: cache.NewMemo[string](w, time.Minute, 8, reportTables...),
@@ -99,6 +106,19 @@ func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group,
 // requireTwoFactor reports whether admins require a second factor of all staff.
 func (s *Server) requireTwoFactor(ctx context.Context) (bool, error) {
 	return s.memo.twoFactor.Get(ctx, "", auth.NewStore(s.db).RequireTwoFactor)
+}
+
+// staffDashboard gathers the dashboard at now, or takes it from memory.
+func (s *Server) staffDashboard(ctx context.Context) (dashboard.Dashboard, error) {
+	return s.memo.dashboard.Get(ctx, "", func(ctx context.Context) (dashboard.Dashboard, error) {
+		waiting, err := s.memo.waiting.Get(ctx, "", func(ctx context.Context) (dashboard.Waiting, error) {
+			return dashboard.LoadWaiting(ctx, s.db)
+		})
+		if err != nil {
+			return dashboard.Dashboard{}, err
+		}
+		return dashboard.Load(ctx, s.db, s.now(), waiting)
+	})
 }
 
 // annualReport builds the report of year in the visitor's language, or takes it from memory.
