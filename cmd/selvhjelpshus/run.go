@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -72,6 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
+// defaultMemoryLimit is the heap's soft limit when GOMEMLIMIT is not set.
+const defaultMemoryLimit = 40 << 20
+
 func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -81,6 +85,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 		return err
 	}
 	log := newLogger(cfg, stdout)
+	if getenv("GOMEMLIMIT") == "" {
+		// A soft limit on the heap: the garbage collector works harder near it, so that a rush
+		// does not double the memory in use (GOGC's headroom). GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	if cfg.SecretGenerated {
 		fmt.Fprintf(stdout, "SECRET_KEY is not set; this run uses a new one. Keep it by setting:\n  SECRET_KEY=%s\n", config.EncodeSecret(cfg.Secret))
 	}

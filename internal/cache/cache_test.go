@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,5 +171,47 @@ func TestWaitForAChange(t *testing.T) {
 	after, _ := w.Stamp("groups")
 	if err := w.Wait(short, after, "groups"); err == nil {
 		t.Fatal("Wait returned without a change")
+	}
+}
+
+// A rush of callers that miss at once costs one load; they all get its result.
+func TestOneLoadForARush(t *testing.T) {
+	w, _, _ := watch(t)
+	m := NewMemo[int](w, 0, 10, "themes")
+	inLoad, release := make(chan struct{}), make(chan struct{})
+	var loads atomic.Int32
+	load := func(context.Context) (int, error) {
+		if loads.Add(1) == 1 {
+			close(inLoad)
+		}
+		<-release
+		return 42, nil
+	}
+	const n = 50
+	results := make(chan int, n)
+	get := func() {
+		v, _ := m.Get(context.Background(), "k", load)
+		results <- v
+	}
+	go get()
+	<-inLoad // the first caller is loading
+	for range n - 1 {
+		go get()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for m.waits.Load() < n-1 { // every other caller waits for that load
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s only %d of %d callers wait for the load under way", m.waits.Load(), n-1)
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	for range n {
+		if v := <-results; v != 42 {
+			t.Fatalf("a caller got %d", v)
+		}
+	}
+	if got := loads.Load(); got != 1 {
+		t.Fatalf("%d loads for one rush, want 1", got)
 	}
 }
