@@ -10,7 +10,7 @@ GOVULNDB ?= $(abspath ../shared/govulndb/osv)
 # project-private cluster under .data/ (see internal/postgres/localdb).
 LOCALDB   = go run ./cmd/selvhjelpshus localdb
 
-.PHONY: help run test lint generate build docker tools
+.PHONY: help run test lint generate build docker tools bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,24 @@ lint: ## gofmt, go vet, staticcheck, stale templ code, govulncheck
 		echo "generated templ code is stale: run 'make generate' and commit"; git status --short -- '*_templ.go'; exit 1; fi
 	@if [ -d "$(GOVULNDB)" ]; then go tool govulncheck -db file://$(GOVULNDB) ./...; \
 	else echo "govulncheck: no offline database at $(GOVULNDB), skipped"; fi
+
+# Where make bench keeps its Go benchmark output and the servers' logs.
+BENCHDIR := .data/bench
+REFDIR   ?= ../shared/bench/reference
+
+bench: build ## Go benchmarks, then our app against the reference server on the large data set; writes BENCHMARKS.md
+	@set -e; mkdir -p $(BENCHDIR); \
+	if [ -z "$$SECRET_KEY" ] && [ ! -s .data/secret-key ]; then head -c 32 /dev/urandom | base64 > .data/secret-key; fi; \
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret-key)}"; \
+	export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$($(BIN) localdb --name selvhjelpshus_test)}"; \
+	go test -run '^$$' -bench . -benchtime 20x -benchmem ./web/pages ./internal/matching ./internal/server | tee $(BENCHDIR)/go.txt; \
+	go test -run '^$$' -bench 'Recurrence' -benchmem ./internal/rooms | tee -a $(BENCHDIR)/go.txt; \
+	go test -run '^$$' -bench 'Build' -benchtime 5x -benchmem ./internal/report | tee -a $(BENCHDIR)/go.txt; \
+	go test -run '^$$' -bench 'Book$$' -benchtime 300x -count 2 ./internal/rooms | tee -a $(BENCHDIR)/go.txt; \
+	db="$$($(BIN) localdb --name selvhjelpshus_bench)"; refdb="$$($(BIN) localdb --name selvhjelpshus_benchref)"; \
+	DATABASE_URL="$$db" $(BIN) migrate up; \
+	DATABASE_URL="$$db" $(BIN) seed --large --if-empty; \
+	go run ./cmd/loadbench -app $(BIN) -ref $(REFDIR) -db "$$db" -refdb "$$refdb" -logs $(BENCHDIR) -gobench $(BENCHDIR)/go.txt $(BENCHFLAGS)
 
 generate: ## Generate Go code from the templ files
 	@go tool templ generate >/dev/null 2>&1 || go tool templ generate

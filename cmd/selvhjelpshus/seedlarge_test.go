@@ -37,4 +37,8 @@ func TestSeedLarge(t *testing.T) {
 	if err := run(context.Background(), args, getenv, nil, io.Discard); !errors.Is(err, demo.ErrLargePresent) {
 		t.Errorf("a second load: %v; want ErrLargePresent", err)
 	}
+	out.Reset()
+	if err := run(context.Background(), append(args, "--if-empty"), getenv, nil, &out); err != nil || !strings.Contains(out.String(), "already loaded") {
+		t.Errorf("a second load with --if-empty: %v\n%s", err, out.String())
+	}
 }
