@@ -50,6 +50,7 @@ var matrix = map[string][]outcome{
 	"GET /readyz":                everyone,
 	"GET /static/*":              row(missing, missing, missing, missing, missing), // only hashed names exist
 	"GET /personvern":            everyone,
+	"GET /tilgjengelighet":       everyone,
 	"POST /sprak":                everyone,
 	"GET /logg-inn":              everyone,
 	"POST /logg-inn":             everyone,

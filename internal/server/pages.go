@@ -18,6 +18,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, i18n.T(ctx, "home.title.short"), pages.Home(themes))
 }
 
+// accessibility is the accessibility statement (tilgjengelighetserklæring).
+func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "a11y.title"), pages.Accessibility())
+}
+
 func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "privacy.title"), pages.Privacy())
 }

@@ -53,6 +53,7 @@ func (s *Server) routes() http.Handler {
 		// Public: anyone.
 		r.Get("/", s.home)
 		r.Get("/personvern", s.privacy)
+		r.Get("/tilgjengelighet", s.accessibility)
 		r.Post("/sprak", s.setLanguage)
 		r.Get("/logg-inn", s.loginPage)
 		r.Post("/logg-inn", s.login)

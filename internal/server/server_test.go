@@ -56,7 +56,7 @@ func TestHomePageAndSecurityHeaders(t *testing.T) {
 	if !strings.Contains(body, `<html lang="nb">`) || !strings.Contains(body, "Hva er en selvhjelpsgruppe?") {
 		t.Error("home page is not the Norwegian home page")
 	}
-	for _, want := range []string{"113", "116 117", "116 123", `href="/personvern"`, `href="#innhold"`, `<main id="innhold"`} {
+	for _, want := range []string{"113", "116 117", "116 123", `href="/personvern"`, `href="/tilgjengelighet"`, `href="#innhold"`, `<main id="innhold"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("home page lacks %q", want)
 		}
@@ -309,5 +309,25 @@ func TestServerErrorAnswersNotFoundWith404(t *testing.T) {
 	}
 	if strings.Contains(app.logs.String(), "level=ERROR") {
 		t.Error("a missing row was logged as an error")
+	}
+}
+
+// The accessibility statement states the standard, how it is checked, what is missing and
+// where to complain, in both languages.
+func TestAccessibilityStatement(t *testing.T) {
+	ts, _ := newTestServer(t, nil)
+	for lang, wants := range map[string][]string{
+		"nb": {"Tilgjengelighetserklæring", "WCAG 2.1", "AA", "Nu Html Checker", "uutilsynet.no", "Kirkeveien 61"},
+		"en": {"Accessibility statement", "WCAG 2.1", "AA", "axe-core", "uutilsynet.no", "Kirkeveien 61"},
+	} {
+		res, body := get(t, noRedirect, ts.URL+"/tilgjengelighet", "Cookie", "lang="+lang)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", lang, res.StatusCode)
+		}
+		for _, w := range wants {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the statement lacks %q", lang, w)
+			}
+		}
 	}
 }
