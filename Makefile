@@ -10,7 +10,7 @@ GOVULNDB ?= $(abspath ../shared/govulndb/osv)
 # project-private cluster under .data/ (see internal/postgres/localdb).
 LOCALDB   = go run ./cmd/selvhjelpshus localdb
 
-.PHONY: help run test lint generate build docker tools bench
+.PHONY: help run test lint generate build docker tools bench backup restore
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,16 @@ lint: ## gofmt, go vet, staticcheck, stale templ code, govulncheck
 		echo "generated templ code is stale: run 'make generate' and commit"; git status --short -- '*_templ.go'; exit 1; fi
 	@if [ -d "$(GOVULNDB)" ]; then go tool govulncheck -db file://$(GOVULNDB) ./...; \
 	else echo "govulncheck: no offline database at $(GOVULNDB), skipped"; fi
+
+backup: build ## Write the database (DATABASE_URL, else the local one) to .data/backups/ with pg_dump; OUT=file to choose
+	@set -e; export DATABASE_URL="$${DATABASE_URL:-$$($(BIN) localdb --name selvhjelpshus)}"; \
+	$(BIN) backup $(if $(OUT),--out "$(OUT)")
+
+restore: build ## Load FILE=… into an empty database (DATABASE_URL, else a new local selvhjelpshus_restore)
+	@set -e; if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=.data/backups/….dump [DATABASE_URL=…]"; exit 2; fi; \
+	export DATABASE_URL="$${DATABASE_URL:-$$($(BIN) localdb --name selvhjelpshus_restore)}"; \
+	$(BIN) restore "$(FILE)"; \
+	echo "start the app on it with: DATABASE_URL='$$DATABASE_URL' make run"
 
 # Where make bench keeps its Go benchmark output and the servers' logs.
 BENCHDIR := .data/bench

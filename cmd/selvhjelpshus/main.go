@@ -3,9 +3,12 @@
 //	selvhjelpshus [serve]             run the web app (migrates the database first)
 //	selvhjelpshus migrate up|down|status
 //	selvhjelpshus seed --demo         add demo data (idempotent)
+//	selvhjelpshus seed --large        add the large data set for make bench
 //	selvhjelpshus user create --email E --name N --role R [--org O] [--password-stdin]
 //	selvhjelpshus localdb [--name N]  print a URL to a local database, setting one up if needed
 //	selvhjelpshus rotate-key          seal the licence secrets again under SECRET_KEY (old key in SECRET_KEY_PREVIOUS)
+//	selvhjelpshus backup [--out FILE] write the database with pg_dump (default .data/backups/…)
+//	selvhjelpshus restore FILE        load a backup into an empty DATABASE_URL
 //	selvhjelpshus healthcheck         exit 0 when the instance on ADDR is ready (for containers)
 //	selvhjelpshus version
 //

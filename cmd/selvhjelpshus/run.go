@@ -39,7 +39,7 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | seed --large [--seed N] [--scale F] | user create … | localdb [--name N] | rotate-key | healthcheck | version]`
+const usage = `usage: selvhjelpshus [serve | migrate up|down|status | seed --demo | seed --large [--seed N] [--scale F] | user create … | localdb [--name N] | rotate-key | backup [--out FILE] | restore FILE | healthcheck | version]`
 
 // run is the whole program; main only gives it the process's context, arguments, environment
 // and output, so tests can start it the same way.
@@ -61,6 +61,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return localDB(ctx, args, stdout)
 	case "rotate-key":
 		return rotateKey(ctx, getenv, stdout)
+	case "backup":
+		return backup(ctx, args, getenv, stdout)
+	case "restore":
+		return restore(ctx, args, getenv, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
 	case "version":

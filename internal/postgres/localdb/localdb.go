@@ -168,6 +168,22 @@ func findBinDir() (string, error) {
 	return "", ErrNotInstalled
 }
 
+// Tool finds a PostgreSQL client program (pg_dump, pg_restore): the newest of Debian's
+// versioned directories, which can read every older server, else the one on PATH.
+func Tool(name string) (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) > version(dirs[j]) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, name)); err == nil {
+			return filepath.Join(d, name), nil
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("%s: %w", name, ErrNotInstalled)
+}
+
 func version(binDir string) int {
 	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
 	return n
