@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type memos struct {
 	twoFactor *cache.Memo[bool] // the house rule, read on every staff request
 	waiting   *cache.Memo[dashboard.Waiting]
 	dashboard *cache.Memo[dashboard.Dashboard]
+	week      *cache.Memo[pages.WeekPage] // a room's week: staff look at the same few weeks
 	report    *cache.Memo[report.Report]
 	reportDoc *cache.Memo[string] // the report rendered: some 300 kB of tables and charts
 }
@@ -68,6 +70,7 @@ func newMemos(w *cache.Watcher) *memos {
 		// A feed covers a window around now and carries its time of making: a minute at most.
 		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, feedTables...),
 		twoFactor: cache.NewMemo[bool](w, 0, 1, "settings"),
+		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, "rooms", "bookings", "booking_occurrences"),
 		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, "signups", "themes"),
 		// What is overdue or late depends on the clock as well: a minute at most.
 		dashboard: cache.NewMemo[dashboard.Dashboard](w, time.Minute, 1, dashboardTables...),
@@ -106,6 +109,20 @@ func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group,
 // requireTwoFactor reports whether admins require a second factor of all staff.
 func (s *Server) requireTwoFactor(ctx context.Context) (bool, error) {
 	return s.memo.twoFactor.Get(ctx, "", auth.NewStore(s.db).RequireTwoFactor)
+}
+
+// roomWeekView is a room's meetings in the week from monday, or rooms.ErrNotFound.
+func (s *Server) roomWeekView(ctx context.Context, id int64, monday time.Time) (pages.WeekPage, error) {
+	key := strconv.FormatInt(id, 10) + "/" + monday.Format(time.DateOnly)
+	return s.memo.week.Get(ctx, key, func(ctx context.Context) (pages.WeekPage, error) {
+		store := rooms.NewStore(s.db)
+		room, err := store.Room(ctx, id)
+		if err != nil {
+			return pages.WeekPage{}, err
+		}
+		list, err := store.Between(ctx, id, monday, monday.AddDate(0, 0, 7))
+		return pages.WeekPage{Room: room, Monday: monday, Occurrences: list}, err
+	})
 }
 
 // staffDashboard gathers the dashboard at now, or takes it from memory.

@@ -149,3 +149,26 @@ func TestCachedWaitingListAndReport(t *testing.T) {
 		t.Fatalf("the report did not change with its counts:\n%s", after)
 	}
 }
+
+// A room's week comes from memory until a booking changes; a new booking then shows at once.
+func TestCachedRoomWeek(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	room := app.room(t, "Bjørk")
+	change := app.withCache(t)
+	staff := app.client(t).login(p.staff.Email)
+	week := "/admin/rom/" + strconv.FormatInt(room, 10) + "?uke=2031-03-04"
+	if _, body := staff.get(week); strings.Contains(body, "Minnestund") {
+		t.Fatal("the week shows a booking before it is made")
+	}
+	f := bookingForm(room, "2031-03-05", "once", "")
+	f.Set("title", "Minnestund")
+	f.Set("override", "Test")
+	if res, _ := staff.post("/admin/bookinger/ny", f); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("booking = %d", res.StatusCode)
+	}
+	change(`UPDATE rooms SET name = name`, "rooms") // the booking's notification has come before this one
+	if _, body := staff.get(week); !strings.Contains(body, "Minnestund") {
+		t.Fatal("the week does not show the new booking")
+	}
+}

@@ -27,25 +27,17 @@ func (s *Server) roomList(w http.ResponseWriter, r *http.Request) {
 
 // roomWeek shows a room's week (?uke=yyyy-mm-dd, any day of it; this week by default).
 func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id := pathID(r)
-	store := rooms.NewStore(s.db)
-	room, err := store.Room(ctx, id)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	day, err := tz.ParseDate(r.URL.Query().Get("uke"))
 	if err != nil {
 		day = s.now()
 	}
 	monday := tz.Midnight(day).AddDate(0, 0, 1-tz.Weekday(day))
-	list, err := store.Between(ctx, id, monday, monday.AddDate(0, 0, 7))
+	v, err := s.roomWeekView(r.Context(), pathID(r), monday)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, room.Name, pages.Week(pages.WeekPage{Room: room, Monday: monday, Occurrences: list}))
+	s.render(w, r, http.StatusOK, v.Room.Name, pages.Week(v))
 }
 
 func (s *Server) newBookingPage(w http.ResponseWriter, r *http.Request) {

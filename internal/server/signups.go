@@ -47,7 +47,7 @@ func (s *Server) signupTarget(w http.ResponseWriter, r *http.Request) (pages.Sig
 	var err error
 	if strings.HasPrefix(r.URL.Path, "/grupper/") {
 		var g groups.Group
-		if g, err = store.PublishedGroup(ctx, slug); err == nil {
+		if g, err = s.publishedGroup(ctx, slug); err == nil {
 			if !g.TakesMembers() {
 				// Full, closed or paused: the way in is interest in the group's theme.
 				target := "/grupper"
