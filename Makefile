@@ -10,7 +10,7 @@ GOVULNDB ?= $(abspath ../shared/govulndb/osv)
 # project-private cluster under .data/ (see internal/postgres/localdb).
 LOCALDB   = go run ./cmd/selvhjelpshus localdb
 
-.PHONY: help run test lint generate build docker tools bench backup restore
+.PHONY: help run test lint generate build docker tools bench backup restore test-faults
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,9 @@ test: generate ## Run every test (unit, database, HTTP and browser) against a re
 	@.ci/ensure-chromium
 	@set -e; export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$($(LOCALDB) --name selvhjelpshus_test)}"; \
 	go test -count=1 ./...
+
+test-faults: ## Fault tests: the real binary on a private PostgreSQL (restart, SIGKILL, SMTP down, two instances)
+	go test -tags faults -count=1 -v -timeout 5m ./internal/faults
 
 lint: ## gofmt, go vet, staticcheck, stale templ code, govulncheck
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

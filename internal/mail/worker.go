@@ -91,21 +91,46 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
 			m.ID, sendErr.Error())
 	} else {
-		// Once out through SMTP the bodies are emptied: they hold working private links, which
-		// a database copy must not give away. The dev mailbox keeps them to be read.
-		_, err = tx.Exec(dbCtx, `
-			UPDATE outbox SET sent_at = now(), transport = $2, attempts = attempts + 1, last_error = NULL,
-				text_body = CASE WHEN $2 = 'smtp' THEN '' ELSE text_body END,
-				html_body = CASE WHEN $2 = 'smtp' THEN '' ELSE html_body END
-			WHERE id = $1`, m.ID, w.sender.Transport())
+		_, err = tx.Exec(dbCtx, markSent, m.ID, w.sender.Transport())
 	}
 	if err == nil {
 		err = tx.Commit(dbCtx)
+	}
+	if err != nil && sendErr == nil && postgres.IsUnavailable(err) {
+		// The transport has the message, but the database went away (a restart) before it
+		// was marked sent. Failing the job would send it again on the retry: keep marking.
+		err = w.markSentWhenBack(dbCtx, m.ID)
 	}
 	if err != nil {
 		return errors.Join(sendErr, fmt.Errorf("mail: record attempt for %d: %w", m.ID, err))
 	}
 	return sendErr
+}
+
+// markSent records a delivery. Once out through SMTP the bodies are emptied: they hold
+// working private links, which a database copy must not give away. The dev mailbox keeps them
+// to be read.
+const markSent = `
+	UPDATE outbox SET sent_at = now(), transport = $2, attempts = attempts + 1, last_error = NULL,
+		text_body = CASE WHEN $2 = 'smtp' THEN '' ELSE text_body END,
+		html_body = CASE WHEN $2 = 'smtp' THEN '' ELSE html_body END
+	WHERE id = $1`
+
+// markSentWhenBack marks message id sent on a connection of its own, trying again while the
+// database is unavailable, until ctx ends. A commit whose answer was lost may have marked it
+// already; then nothing changes.
+func (w *SendWorker) markSentWhenBack(ctx context.Context, id int64) error {
+	for pause := 100 * time.Millisecond; ; pause = min(2*pause, 2*time.Second) {
+		_, err := w.db.Exec(ctx, markSent+` AND sent_at IS NULL`, id, w.sender.Transport())
+		if err == nil || !postgres.IsUnavailable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
 }
 
 // redactedError keeps an SMTP failure's text without the recipient's address, which some
