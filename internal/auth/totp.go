@@ -180,11 +180,22 @@ func (s *Store) ConfirmTwoFactor(ctx context.Context, seal *Sealer, userID int64
 
 // VerifyTwoFactor checks a login code, or a recovery code, and reports which was used.
 func (s *Store) VerifyTwoFactor(ctx context.Context, seal *Sealer, userID int64, code string, now time.Time) (recovery bool, err error) {
-	code = strings.ToLower(strings.Join(strings.Fields(code), ""))
-	if len(code) == 9 && code[4] == '-' {
+	code, recovery = codeOf(code)
+	if recovery {
 		return true, s.useRecoveryCode(ctx, userID, code)
 	}
 	return false, s.checkCode(ctx, seal, userID, code, now)
+}
+
+// codeOf reads a typed code: spaces anywhere and case do not matter, and a recovery code
+// (eight letters and digits of base32, shown as "abcd-efgh") is recognised with or without
+// its dash and returned as it was shown. Anything else is returned as a login code.
+func codeOf(typed string) (code string, recovery bool) {
+	code = strings.ToLower(strings.Join(strings.Fields(typed), ""))
+	if len(code) == 8 && strings.Trim(code, "abcdefghijklmnopqrstuvwxyz234567") == "" {
+		code = code[:4] + "-" + code[4:]
+	}
+	return code, len(code) == 9 && code[4] == '-'
 }
 
 // checkCode accepts a 6-digit code of the current 30-second step or one step either side, and

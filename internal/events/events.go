@@ -159,6 +159,11 @@ func (f *Form) Validate() validate.Errors {
 	if err == nil && err1 == nil && err2 == nil {
 		f.starts = time.Date(day.Year(), day.Month(), day.Day(), int(start.Hours()), int(start.Minutes())%60, 0, 0, tz.Oslo)
 		f.ends = time.Date(day.Year(), day.Month(), day.Day(), int(end.Hours()), int(end.Minutes())%60, 0, 0, tz.Oslo)
+		if !f.ends.After(f.starts) {
+			// The start fell in the hour skipped when summer time begins and moved an hour on,
+			// past the end: keep the event's length.
+			f.ends = f.starts.Add(end - start)
+		}
 	}
 	switch f.Format {
 	case Digital:
@@ -168,6 +173,9 @@ func (f *Form) Validate() validate.Errors {
 		if f.MeetingLink != "" {
 			if u, err := url.Parse(f.MeetingLink); err != nil || u.Scheme != "https" || u.Host == "" {
 				e.Add("meeting_link", "events.link.invalid")
+			} else {
+				// "HTTPS://…" parses, but the table's check wants the scheme in lower case.
+				f.MeetingLink = u.Scheme + f.MeetingLink[len(u.Scheme):]
 			}
 		}
 		f.RoomID = 0

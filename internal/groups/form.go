@@ -154,6 +154,9 @@ func checkSlug(e *validate.Errors, slug, name string) string {
 	out := Slugify(in)
 	if out == "" && (strings.TrimSpace(slug) != "" || strings.TrimSpace(name) != "") {
 		e.Add("slug", "groups.slug.invalid")
+		// Keep what was typed next to the message; "" would make the slug from the name on
+		// the next try and pass without the visitor seeing why.
+		return strings.TrimSpace(slug)
 	}
 	return out
 }

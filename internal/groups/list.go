@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,9 +21,13 @@ type Filter struct {
 }
 
 // Normalise drops values that are not choices of the catalogue, so a hand-edited URL filters
-// on what it can and ignores the rest.
+// on what it can and ignores the rest. A theme that cannot be a slug is dropped before it
+// reaches PostgreSQL, which refuses a NUL or broken UTF-8 with an error, not an empty list.
 func (f *Filter) Normalise() {
 	f.Theme = strings.TrimSpace(f.Theme)
+	if !slugPattern.MatchString(f.Theme) || len(f.Theme) > MaxSlug {
+		f.Theme = ""
+	}
 	if !slices.Contains(Formats, f.Format) {
 		f.Format = ""
 	}
@@ -33,6 +38,9 @@ func (f *Filter) Normalise() {
 		f.DayPart = ""
 	}
 }
+
+// slugPattern is what the database's checks take as a slug of a group or a theme.
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // conds collects the conditions of a WHERE clause and their arguments. Only the filters in
 // use become conditions, so each query the planner sees can use the index for its filter,

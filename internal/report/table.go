@@ -58,17 +58,24 @@ type Table struct {
 }
 
 // WriteCSV writes the table as RFC 4180 CSV in UTF-8, with the figures as shown (a suppressed
-// count stays "< 5").
+// count stays "< 5"). Text that a spreadsheet would run as a formula is guarded (csvText).
 func (t Table) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write(t.Columns); err != nil {
+	head := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		head[i] = csvText(c)
+	}
+	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, row := range t.Rows {
 		rec := make([]string, len(row))
 		for i, c := range row {
 			rec[i] = c.Shown()
+			if !c.Number {
+				rec[i] = csvText(rec[i])
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -76,6 +83,18 @@ func (t Table) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvText makes a text cell safe to open in a spreadsheet. Names come from forms, and one
+// that starts with = + - @ or a tab would run as a formula (CSV injection, OWASP): it gets a
+// leading apostrophe, which spreadsheets show as text. A CR, alone or before LF, becomes a
+// LF: encoding/csv with UseCRLF drops a lone CR, so the cell would not read back.
+func csvText(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	if s != "" && strings.ContainsRune("=+-@\t", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // BarChart draws the table's first figure column as horizontal bars: an SVG with role="img",

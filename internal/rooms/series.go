@@ -2,6 +2,8 @@ package rooms
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -72,11 +74,18 @@ func (s Series) Slots() []Slot {
 	var out []Slot
 	for i := 0; i <= MaxOccurrences; i++ {
 		day := time.Date(y, m, d+i*step, 0, 0, 0, 0, tz.Oslo)
-		if s.Frequency == Once && i > 0 || s.Count > 0 && i >= s.Count ||
-			s.Count == 0 && !s.Until.IsZero() && day.After(tz.Midnight(s.Until)) {
+		// A single meeting ignores Until and Count, which a form may still send.
+		if s.Frequency == Once && i > 0 || s.Frequency != Once && (s.Count > 0 && i >= s.Count ||
+			s.Count == 0 && !s.Until.IsZero() && day.After(tz.Midnight(s.Until))) {
 			break
 		}
-		out = append(out, Slot{Start: at(day, s.Start), End: at(day, s.End)})
+		start, end := at(day, s.Start), at(day, s.End)
+		if !end.After(start) {
+			// The start fell in the hour skipped when summer time begins, and the clocks moved
+			// it past the end (02:30–03:00 would be 03:30–03:00): keep the meeting's length.
+			end = start.Add(s.End - s.Start)
+		}
+		out = append(out, Slot{Start: start, End: end})
 	}
 	return out
 }
@@ -86,16 +95,21 @@ func at(day time.Time, clock time.Duration) time.Time {
 	return time.Date(y, m, d, int(clock/time.Hour), int(clock%time.Hour/time.Minute), 0, 0, tz.Oslo)
 }
 
-// ParseClock reads "18:00" or "18.00" as a time of day.
+// ParseClock reads "18:00", "18.00" or "9:30" as a time of day; anything more or less (a
+// third digit of minutes, seconds, words after it) is refused rather than half read.
 func ParseClock(s string) (time.Duration, error) {
-	var h, m int
-	if _, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil {
-		if _, err := fmt.Sscanf(s, "%d.%d", &h, &m); err != nil {
-			return 0, fmt.Errorf("rooms: %q is not a time of day", s)
-		}
+	text := strings.TrimSpace(s)
+	h, m, ok := strings.Cut(text, ":")
+	if !ok {
+		h, m, ok = strings.Cut(text, ".")
 	}
-	if h < 0 || h > 23 || m < 0 || m > 59 {
+	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 || strings.Trim(h+m, "0123456789") != "" {
 		return 0, fmt.Errorf("rooms: %q is not a time of day", s)
 	}
-	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, nil
+	hh, _ := strconv.Atoi(h)
+	mm, _ := strconv.Atoi(m)
+	if hh > 23 || mm > 59 {
+		return 0, fmt.Errorf("rooms: %q is not a time of day", s)
+	}
+	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, nil
 }

@@ -78,9 +78,11 @@ func (e *Errors) MaxLength(field, value string, n int, msg string) bool {
 }
 
 // Email reports whether s looks like a single e-mail address a person would type:
-// local@domain with a dot in the domain and no display name.
+// local@domain with a dot in the domain and no display name. Invisible characters are
+// refused: net/mail takes a no-break space or a zero-width space (pasted from a document)
+// inside the address, and mail to it would not arrive.
 func Email(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>\"(),;:\\[]") {
+	if len(s) > 254 || strings.ContainsAny(s, " <>\"(),;:\\[]") || strings.ContainsFunc(s, invisible) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
@@ -90,6 +92,12 @@ func Email(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	domain := s[at+1:]
 	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// invisible reports whether r shows as nothing or as a space: spaces, control characters
+// and format characters (zero-width space, direction marks).
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
 // Merge appends other's problems, keeping the first per field.

@@ -125,8 +125,10 @@ func (f *MeetingForm) Validate() validate.Errors {
 	}
 	e.MaxLength("meeting_note", f.Note, MaxMeetingNote, "form.tooLong")
 	if dayOK && clockOK {
+		// From the local date and clock, not midnight plus hours: the days summer time begins
+		// and ends have 23 and 25 hours.
 		y, m, d := day.Date()
-		f.at = time.Date(y, m, d, 0, 0, 0, 0, tz.Oslo).Add(clock)
+		f.at = time.Date(y, m, d, int(clock/time.Hour), int(clock%time.Hour/time.Minute), 0, 0, tz.Oslo)
 	}
 	return e
 }
