@@ -10,7 +10,7 @@ GOVULNDB ?= $(abspath ../shared/govulndb/osv)
 # project-private cluster under .data/ (see internal/postgres/localdb).
 LOCALDB   = go run ./cmd/selvhjelpshus localdb
 
-.PHONY: help run test lint generate build docker tools bench backup restore test-faults
+.PHONY: help run test lint generate build docker tools bench backup restore test-faults fuzz
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,18 +23,23 @@ run: build ## Start the app on http://127.0.0.1:8080 with a local database and d
 	$(BIN) seed --demo --if-empty; \
 	exec $(BIN) serve
 
-test: generate ## Run every test (unit, database, HTTP and browser) against a real PostgreSQL
+test: generate ## Run every test (unit, database, HTTP, browser and HTML validity) against a real PostgreSQL
 	@.ci/ensure-chromium
+	@.ci/ensure-vnu >/dev/null
 	@set -e; export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$($(LOCALDB) --name selvhjelpshus_test)}"; \
 	go test -count=1 ./...
 
 test-faults: ## Fault tests: the real binary on a private PostgreSQL (restart, SIGKILL, SMTP down, two instances)
 	go test -tags faults -count=1 -v -timeout 5m ./internal/faults
 
-lint: ## gofmt, go vet, staticcheck, stale templ code, govulncheck
+fuzz: ## Run every Go fuzz target for FUZZTIME each (default 5s); no database needed
+	.ci/fuzz
+
+lint: ## gofmt, go vet, staticcheck, gosec, stale templ code, govulncheck
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	go tool staticcheck ./...
+	go tool gosec -quiet ./...
 	@go tool templ generate >/dev/null 2>&1; \
 	if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
 		echo "generated templ code is stale: run 'make generate' and commit"; git status --short -- '*_templ.go'; exit 1; fi

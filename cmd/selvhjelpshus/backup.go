@@ -69,7 +69,7 @@ func restore(ctx context.Context, args []string, getenv func(string) string, std
 	if dbURL == "" {
 		return errors.New("restore: DATABASE_URL is not set")
 	}
-	if _, err := os.Stat(args[0]); err != nil {
+	if _, err := os.Stat(args[0]); err != nil { // #nosec G703 -- the operator names the backup file to restore on the command line
 		return fmt.Errorf("restore: %w", err)
 	}
 	if err := requireEmpty(ctx, dbURL); err != nil {
@@ -109,7 +109,7 @@ func pgTool(ctx context.Context, name string, out io.Writer, args ...string) err
 		return err
 	}
 	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, path, args...)
+	cmd := exec.CommandContext(ctx, path, args...) // #nosec G204 G702 -- a PostgreSQL client found by localdb.Tool, arguments passed without a shell
 	cmd.Stdout, cmd.Stderr = out, &stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s: %w: %s", name, err, strings.TrimSpace(stderr.String()))

@@ -349,7 +349,7 @@ func healthcheck(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("healthcheck: /readyz answered %d", res.StatusCode)
 	}

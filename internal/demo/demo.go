@@ -34,7 +34,7 @@ func (r Result) String() string {
 
 // DemoPassword is the password of every demo user. It exists only in databases seeded with
 // demo data, which production never is.
-const DemoPassword = "demo-selvhjelp-kirkeveien"
+const DemoPassword = "demo-selvhjelp-kirkeveien" // #nosec G101 -- the published password of fictional demo users
 
 // AdminEmail is the demo administrator's login.
 const AdminEmail = "admin@demo.selvhjelpshuset.test"

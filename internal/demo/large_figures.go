@@ -57,9 +57,9 @@ func (g *large) seedFigures(ctx context.Context) error {
 	slices.SortFunc(keys, func(a, b yearlyKey) int {
 		return cmp.Or(cmp.Compare(a.year, b.year), cmp.Compare(a.metric, b.metric), cmp.Compare(a.key, b.key))
 	})
-	years, metrics, names, counts := make([]int32, len(keys)), make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+	years, metrics, names, counts := make([]int, len(keys)), make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
 	for i, k := range keys {
-		years[i], metrics[i], names[i], counts[i] = int32(k.year), k.metric, k.key, int64(g.counts[k])
+		years[i], metrics[i], names[i], counts[i] = k.year, k.metric, k.key, int64(g.counts[k])
 	}
 	tag, err := g.tx.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count)
 		SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[])

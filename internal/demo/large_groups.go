@@ -274,9 +274,9 @@ func (g *large) checkins(r *rand.Rand, gr *largeGroup) [][]any {
 		return nil
 	}
 	var out [][]any
-	for _, months := range []int{3, 6, 12} {
-		due := gr.started.AddDate(0, months, 0)
-		row := []any{gr.id, int16(months), civilDate(due), nil, nil, nil}
+	for _, months := range []int16{3, 6, 12} {
+		due := gr.started.AddDate(0, int(months), 0)
+		row := []any{gr.id, months, civilDate(due), nil, nil, nil}
 		if due.Before(g.today.AddDate(0, 0, -7)) && chance(r, 0.9) {
 			done := due.AddDate(0, 0, r.IntN(7))
 			meets := (gr.status != "closed" || due.Before(gr.ended)) && chance(r, 0.92)

@@ -14,6 +14,8 @@ import (
 )
 
 // demoLicences are made-up licences; their passwords are demo text, sealed like real ones.
+//
+// #nosec G101 -- fictional demo accounts on the .test domain, not real secrets
 var demoLicences = []licences.Form{
 	{Provider: licences.Zoom, Label: "Zoom 1", MaxParticipants: "100", MaxMinutes: "", AccountLogin: "zoom1@lisens.demo.test", Secret: "demo-zoom-1-passord", Funding: "Tilskudd fra Oslo kommune"},
 	{Provider: licences.Zoom, Label: "Zoom 2", MaxParticipants: "100", MaxMinutes: "", AccountLogin: "zoom2@lisens.demo.test", Secret: "demo-zoom-2-passord", Funding: "Tilskudd fra Oslo kommune"},

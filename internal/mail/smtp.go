@@ -117,7 +117,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Mail, messageID string) error {
 		raw = c
 		mu.Unlock()
 		if ctx.Err() != nil {
-			c.Close()
+			_ = c.Close()
 			return nil, ctx.Err()
 		}
 		if !s.implicitTLS {
@@ -125,7 +125,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Mail, messageID string) error {
 		}
 		tc := tls.Client(c, s.tls)
 		if err := tc.HandshakeContext(dctx); err != nil {
-			c.Close()
+			_ = c.Close()
 			return nil, err
 		}
 		return tc, nil
@@ -134,7 +134,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Mail, messageID string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if raw != nil {
-			raw.Close()
+			_ = raw.Close()
 		}
 	})
 	defer stop()

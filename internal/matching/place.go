@@ -91,14 +91,14 @@ func newPlacer(ps []Person, gs []Group, idx groupIndex) *placer {
 	}
 	for i, p := range ps {
 		pl.in[i] = -1
-		pl.start[i] = int32(len(pl.adj))
+		pl.start[i] = index32(len(pl.adj))
 		for _, g := range idx.candidates(p) {
 			if Compatible(p, gs[g]) {
 				pl.adj = append(pl.adj, g)
 			}
 		}
 	}
-	pl.start[len(ps)] = int32(len(pl.adj))
+	pl.start[len(ps)] = index32(len(pl.adj))
 	return pl
 }
 

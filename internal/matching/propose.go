@@ -2,6 +2,7 @@ package matching
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -79,7 +80,7 @@ func newPool(ps []Person, in []int32) *pool {
 	bucketOf := map[uint64]int32{}
 	var langs []int
 	for i, p := range ps {
-		pl.start[i] = int32(len(pl.of))
+		pl.start[i] = index32(len(pl.of))
 		if !waiting(i) {
 			continue
 		}
@@ -89,9 +90,10 @@ func newPool(ps []Person, in []int32) *pool {
 				langs = append(langs, langIdx[l])
 			}
 		}
-		pl.add(int32(i), uint64(themeIdx[p.Theme]), newFormatMask(p.Formats), slotMask(p.Slots), langs, bucketOf)
+		// #nosec G115 -- sortedKeys numbers the themes from 0, never negative
+		pl.add(index32(i), uint64(themeIdx[p.Theme]), newFormatMask(p.Formats), slotMask(p.Slots), langs, bucketOf)
 	}
-	pl.start[len(ps)] = int32(len(pl.of))
+	pl.start[len(ps)] = index32(len(pl.of))
 	return pl
 }
 
@@ -105,10 +107,10 @@ func (pl *pool) add(i int32, t, formats uint64, slots uint32, langs []int, bucke
 				continue
 			}
 			for _, l := range langs {
-				k := ((t*uint64(len(newFormats))+f)*slotsPerWeek+s)*nLang + uint64(l)
+				k := ((t*uint64(len(newFormats))+f)*slotsPerWeek+s)*nLang + uint64(l) // #nosec G115 -- l is a language number from sortedKeys, never negative
 				b, ok := bucketOf[k]
 				if !ok {
-					b = int32(len(pl.key))
+					b = index32(len(pl.key))
 					bucketOf[k] = b
 					pl.key, pl.members, pl.count = append(pl.key, k), append(pl.members, nil), append(pl.count, 0)
 				}
@@ -146,6 +148,16 @@ func newFormatMask(formats []string) uint64 {
 		}
 	}
 	return m
+}
+
+// index32 is the length or index n as an int32: the matcher keeps its indices in int32 to
+// halve their memory. Past 2³¹ entries it stops rather than wrap around; that many would
+// take tens of gigabytes, so it does not happen with any real waiting list.
+func index32(n int) int32 {
+	if n < 0 || n > math.MaxInt32 {
+		panic("matching: more entries than an int32 index can hold")
+	}
+	return int32(n)
 }
 
 // sortedKeys numbers the keys of m in sorted order, in m, and returns them sorted.

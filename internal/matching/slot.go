@@ -1,5 +1,7 @@
 package matching
 
+import "strconv"
+
 // Slot is a weekday and part of day, as sign-ups store availability: "1-morning" … "7-evening"
 // (ISO weekday 1=Monday; parts: morning, afternoon, evening).
 type Slot string
@@ -31,7 +33,7 @@ func (s Slot) index() (int, bool) {
 
 // slotAt is the slot numbered i by index.
 func slotAt(i int) Slot {
-	return Slot(string(rune('1'+i/len(dayParts))) + "-" + dayParts[i%len(dayParts)])
+	return Slot(strconv.Itoa(1+i/len(dayParts)) + "-" + dayParts[i%len(dayParts)])
 }
 
 // slotMask is the set of valid slots in slots, as bits by index; no slots at all means any.

@@ -40,12 +40,12 @@ func NewMigrator(pool *pgxpool.Pool, logOut io.Writer) (*Migrator, error) {
 	// same key from another session of this process would wait for ever. locked covers both.
 	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSlog(log))
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	r, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: log})
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("migrate: river: %w", err)
 	}
 	return &Migrator{pool: pool, db: db, provider: p, river: r}, nil

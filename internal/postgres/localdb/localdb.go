@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -205,11 +206,18 @@ func runAs(dataDir string) (*user.User, error) {
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
-	return u, filepath.Walk(dataDir, func(p string, _ os.FileInfo, err error) error {
+	// Through an os.Root, so a symbolic link swapped in during the walk cannot lead the
+	// chown outside the data directory.
+	root, err := os.OpenRoot(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return u, fs.WalkDir(root.FS(), ".", func(p string, _ fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		return os.Lchown(p, uid, gid)
+		return root.Lchown(p, uid, gid)
 	})
 }
 
@@ -220,7 +228,7 @@ func run(ctx context.Context, log io.Writer, as *user.User, name string, args ..
 		args = append([]string{"-u", as.Username, "--", name}, args...)
 		name = "runuser"
 	}
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := exec.CommandContext(ctx, name, args...) // #nosec G204 -- PostgreSQL's own programs (or runuser), arguments passed without a shell
 	cmd.Stdout, cmd.Stderr = log, log
 	return cmd.Run()
 }
