@@ -98,16 +98,16 @@ func WriteICal(w io.Writer, name, host string, events []FeedEvent, now time.Time
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//LINK Oslo//Selvhjelpshuset//NB")
-	cal.SetName(icalText(name))
-	cal.SetXWRCalName(icalText(name))
+	cal.SetName(ICalText(name))
+	cal.SetXWRCalName(ICalText(name))
 	cal.SetRefreshInterval("PT1H")
 	for _, e := range events {
 		ev := cal.AddEvent("booking-" + strconv.FormatInt(e.ID, 10) + "@" + host)
 		ev.SetDtStampTime(now)
 		ev.SetStartAt(e.Start)
 		ev.SetEndAt(e.End)
-		ev.SetSummary(icalText(e.Title))
-		ev.SetLocation(icalText("Kirkeveien 61, " + e.Room))
+		ev.SetSummary(ICalText(e.Title))
+		ev.SetLocation(ICalText("Kirkeveien 61, " + e.Room))
 		if e.Cancelled {
 			ev.SetStatus(ics.ObjectStatusCancelled)
 		} else {
@@ -118,12 +118,12 @@ func WriteICal(w io.Writer, name, host string, events []FeedEvent, now time.Time
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
 }
 
-// icalText makes s fit for a TEXT value: the library escapes commas, semicolons, backslashes
+// ICalText makes s fit for a TEXT value: the library escapes commas, semicolons, backslashes
 // and line feeds, but passes carriage returns and other control characters through, which
 // RFC 5545 forbids and some readers take for line ends. A CR (alone or before LF) becomes a
 // line break, the other control characters but tab are dropped, and bytes that are not UTF-8
 // become U+FFFD.
-func icalText(s string) string {
+func ICalText(s string) string {
 	s = strings.ToValidUTF8(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\uFFFD")
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {

@@ -53,11 +53,11 @@ func (s *Server) renderOrg(w http.ResponseWriter, r *http.Request, status int, p
 
 // saveOrg creates (no id in the path) or updates an organisation.
 func (s *Server) saveOrg(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	id, ok := s.formID(w, r)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	ctx := r.Context()
-	id := pathID(r)
 	store := orgs.NewStore(s.db)
 	p := pages.OrgFormPage{ID: id}
 	if id != 0 {

@@ -203,7 +203,9 @@ func (s *Server) userAction(action, flash string, change func(r *http.Request, t
 				return err
 			}
 			e := audit.Entry{Action: action, Entity: "user", EntityID: u.ID}
-			if role := r.PostFormValue("role"); role != "" {
+			// Only a role change has a role to record, and by now the store has checked it: the
+			// other actions would put whatever was posted in the audit log.
+			if role := r.PostFormValue("role"); role != "" && action == audit.UserRoleChanged {
 				e.Details = map[string]any{"from": string(u.Role), "to": role}
 			}
 			return audit.Record(ctx, tx, actor(r), e)

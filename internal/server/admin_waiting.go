@@ -21,9 +21,7 @@ import (
 func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	store := signups.NewStore(s.db)
-	var t signups.Target
-	t.GroupID, _ = strconv.ParseInt(r.URL.Query().Get("gruppe"), 10, 64)
-	t.ThemeID, _ = strconv.ParseInt(r.URL.Query().Get("tema"), 10, 64)
+	t := signups.Target{GroupID: queryID(r, "gruppe"), ThemeID: queryID(r, "tema")}
 	if t.GroupID == 0 && t.ThemeID == 0 {
 		queues, err := store.Queues(ctx)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -68,11 +69,16 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error)
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	err := r.ParseForm()
 	if err == nil {
-		// No form of ours takes control characters (but tab and line breaks); PostgreSQL
-		// refuses NUL outright. A value with one is a bad request, not a 500.
-		for _, values := range r.PostForm {
+		// No form of ours takes control characters (but tab and line breaks) or bytes that
+		// are not UTF-8; PostgreSQL refuses NUL and invalid UTF-8 outright. A value with one
+		// is a bad request, not a 500.
+		for key, values := range r.PostForm {
+			if !plainText(key, false) {
+				s.renderError(w, r, http.StatusBadRequest)
+				return false
+			}
 			for _, v := range values {
-				if strings.ContainsFunc(v, func(c rune) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f }) {
+				if !plainText(v, true) {
 					s.renderError(w, r, http.StatusBadRequest)
 					return false
 				}
@@ -87,6 +93,39 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	}
 	s.renderError(w, r, http.StatusBadRequest)
 	return false
+}
+
+// plainText reports whether v is valid UTF-8 without control characters; lines allows tab
+// and line breaks, as a text area sends them.
+func plainText(v string, lines bool) bool {
+	return utf8.ValidString(v) && !strings.ContainsFunc(v, func(c rune) bool {
+		return c < 0x20 && !(lines && (c == '\t' || c == '\n' || c == '\r')) || c == 0x7f
+	})
+}
+
+// formID reads the {id} of a form that creates (a route without {id}) or updates (with one).
+// An {id} that is no number above zero names no row: it answers 404 itself rather than
+// letting the form create a new row.
+func (s *Server) formID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	raw := r.PathValue("id")
+	if raw == "" {
+		return 0, true
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return 0, false
+	}
+	return id, true
+}
+
+// queryID reads an id from the query; anything but a number (too large for one, say) is 0.
+func queryID(r *http.Request, name string) int64 {
+	id, err := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
 }
 
 // pathID reads the {id} of the path; anything but a number is 0, which no row has, so the

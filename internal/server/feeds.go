@@ -2,8 +2,10 @@ package server
 
 import (
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -26,7 +28,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, max-age=300")
-	_, _ = w.Write(cal)
+	_, _ = w.Write(cal) // #nosec G705 -- an iCalendar body sent as text/calendar with nosniff, never as HTML
 }
 
 // rotateFeed makes a new secret feed link for a room or group and shows it once; the old
@@ -38,6 +40,12 @@ func (s *Server) rotateFeed(kind string) http.HandlerFunc {
 		}
 		id := pathID(r)
 		token, err := rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
+		// Rotations at once (a double click) collide on the one active link: the losers try
+		// again a moment later, and the last to commit is the link that works.
+		for try := 1; try <= 10 && errors.Is(err, postgres.ErrConflict); try++ {
+			time.Sleep(time.Duration(try*rand.IntN(10)) * time.Millisecond)
+			token, err = rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
+		}
 		if err != nil {
 			s.serverError(w, r, err)
 			return

@@ -70,11 +70,11 @@ func (s *Server) renderLicence(w http.ResponseWriter, r *http.Request, status in
 // saveLicence creates (no id) or updates a licence. A new secret on an update is the
 // password change that lets the licence be revealed again after a return.
 func (s *Server) saveLicence(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	id, ok := s.formID(w, r)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	ctx := r.Context()
-	id := pathID(r)
 	store := s.licences()
 	p := pages.LicenceFormPage{ID: id}
 	if id != 0 {

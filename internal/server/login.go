@@ -46,6 +46,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	users := auth.NewStore(s.db)
 	keys := auth.ThrottleKeys(clientKey(r), f.Email)
+	if len(f.Email) > maxEmail {
+		// No account has such an address: the failure counts against the IP alone, so the
+		// throttle table never holds more than an address's worth of what was typed.
+		keys = keys[:1]
+	}
 	locked, retry, err := users.Locked(ctx, keys)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -81,6 +86,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.completeLogin(w, r, u, f.Next, false)
 }
+
+// maxEmail is the longest e-mail address there is (RFC 5321), and the longest of any account.
+const maxEmail = 254
 
 func (s *Server) tooManyAttempts(w http.ResponseWriter, r *http.Request, f pages.LoginForm, retry time.Duration) {
 	ctx := r.Context()

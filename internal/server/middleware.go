@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,6 +108,26 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 		s.renderError(w, r, http.StatusForbidden)
 	}))
 	return cop.Handler(next)
+}
+
+// refuseBadURL answers a path or query that no page of ours can mean — bytes that are not
+// UTF-8, NUL or other control characters — before a handler hands it to PostgreSQL, which
+// refuses NUL and invalid UTF-8 with an error (a 500). A bad path names no page (404); a bad
+// query is a bad request (400).
+func (s *Server) refuseBadURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !plainText(r.URL.Path, false) {
+			s.notFound(w, r)
+			return
+		}
+		for k, values := range r.URL.Query() {
+			if !plainText(k, false) || slices.ContainsFunc(values, func(v string) bool { return !plainText(v, false) }) {
+				s.renderError(w, r, http.StatusBadRequest)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // langCookie remembers a visitor's choice of language; it holds nothing else.

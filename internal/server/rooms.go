@@ -83,6 +83,7 @@ func parseBooking(r *http.Request) (pages.BookingForm, rooms.Booking, rooms.Seri
 	if f.Errors.Required("title", f.Title, "booking.title.required") {
 		f.Errors.MaxLength("title", f.Title, 120, "form.tooLong")
 	}
+	f.Errors.MaxLength("override", f.Override, 300, "form.tooLong")
 	if f.RoomID == 0 {
 		f.Errors.Add("room", "booking.room.required")
 	}

@@ -34,6 +34,7 @@ func (s *Server) routes() http.Handler {
 	// Before routing, so a cross-site POST to any path, known or not, is refused alike.
 	r.Use(s.crossOriginProtection)
 	r.Use(s.language)
+	r.Use(s.refuseBadURL)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
 		"application/javascript", "application/json", "image/svg+xml", "text/calendar", "text/csv"))
 	r.NotFound(s.notFound)

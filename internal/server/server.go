@@ -5,6 +5,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
@@ -57,7 +59,7 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, keys: keys, outbox: outbox, now: time.Now,
 		memo: newMemos(nil)}
 	s.store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
-	s.sessions = newSessions(cfg, s.store)
+	s.sessions = newSessions(cfg, digestStore{s.store})
 	s.sessions.ErrorFunc = s.sessionError
 	s.handler = s.routes()
 	return s, nil
@@ -78,6 +80,26 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops the session cleanup goroutine.
 func (s *Server) Close() { s.store.StopCleanup() }
+
+// digestStore keeps each session under the SHA-256 of its token, so that the sessions table
+// (a backup, a copy of the database) holds nothing that opens a session: the token itself is
+// only ever in the browser's cookie.
+type digestStore struct{ scs.Store }
+
+func sessionDigest(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func (d digestStore) Find(token string) ([]byte, bool, error) {
+	return d.Store.Find(sessionDigest(token))
+}
+
+func (d digestStore) Commit(token string, b []byte, expiry time.Time) error {
+	return d.Store.Commit(sessionDigest(token), b, expiry)
+}
+
+func (d digestStore) Delete(token string) error { return d.Store.Delete(sessionDigest(token)) }
 
 // newSessions configures scs for staff and partner logins. Participants never log in; for
 // them the session holds at most a flash message. Defaults of scs are not production-safe, so

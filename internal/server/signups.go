@@ -19,8 +19,9 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
-// signupRateLimit lets one client IP send at most 20 sign-up forms or link requests in ten
-// minutes; reading pages is not limited. (The count is per app instance.)
+// signupRateLimit lets one client IP send each kind of sign-up form or link request at most
+// 20 times in ten minutes (chi builds a group's middleware once per route, so each route
+// counts on its own); reading pages is not limited. (The count is per app instance.)
 func (s *Server) signupRateLimit(next http.Handler) http.Handler {
 	limited := httprate.LimitBy(20, 10*time.Minute,
 		func(r *http.Request) (string, error) {

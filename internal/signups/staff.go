@@ -56,7 +56,7 @@ func (s *Store) Waiters(ctx context.Context, t Target, limit, offset int) ([]Wai
 	rows, err := s.db.Query(ctx, `SELECT s.id, p.id, p.first_name, p.age_band, s.formats, s.availability, s.waiting_since,
 			count(*) OVER ()
 		FROM signups s JOIN participants p ON p.id = s.participant_id
-		WHERE s.status = 'waiting' AND (($1 <> 0 AND s.group_id = $1) OR ($1 = 0 AND s.group_id IS NULL AND s.theme_id = $2))
+		WHERE s.status = 'waiting' AND (($1::bigint <> 0 AND s.group_id = $1) OR ($1::bigint = 0 AND s.group_id IS NULL AND s.theme_id = $2::bigint))
 		ORDER BY s.waiting_since, s.id LIMIT $3 OFFSET $4`, t.GroupID, t.ThemeID, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("signups: waiters: %w", err)
@@ -178,7 +178,7 @@ func (s *Store) markLeft(ctx context.Context, membershipID int64) (int64, error)
 func (s *Store) TargetName(ctx context.Context, t Target) (string, error) {
 	var name string
 	err := s.db.QueryRow(ctx, `SELECT name FROM groups WHERE id = $1 UNION ALL
-		SELECT name_nb FROM themes WHERE $1 = 0 AND id = $2`, t.GroupID, t.ThemeID).Scan(&name)
+		SELECT name_nb FROM themes WHERE $1::bigint = 0 AND id = $2::bigint`, t.GroupID, t.ThemeID).Scan(&name)
 	if err != nil {
 		return "", fmt.Errorf("signups: target: %w", postgres.MapError(err))
 	}
