@@ -26,17 +26,17 @@ const (
 // ErrNotFound.
 func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (string, error) {
 	token := tokens.New()
-	exists := `SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1)`
+	// Rotations of one target queue on its row (a double click), so the second revokes the
+	// first's link instead of colliding with it on the one active link. NO KEY: sign-ups and
+	// bookings that refer to the row are not held up.
+	lock := `SELECT 1 FROM rooms WHERE id = $1 FOR NO KEY UPDATE`
 	if kind == FeedGroup {
-		exists = `SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1)`
+		lock = `SELECT 1 FROM groups WHERE id = $1 FOR NO KEY UPDATE`
 	}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var ok bool
-		if err := tx.QueryRow(ctx, exists, targetID).Scan(&ok); err != nil {
-			return err
-		}
-		if !ok {
-			return postgres.ErrNotFound
+		var one int
+		if err := tx.QueryRow(ctx, lock, targetID).Scan(&one); err != nil {
+			return err // no row: ErrNotFound after MapError
 		}
 		if _, err := tx.Exec(ctx, `UPDATE calendar_feeds SET revoked_at = now() WHERE kind = $1 AND target_id = $2 AND revoked_at IS NULL`,
 			kind, targetID); err != nil {

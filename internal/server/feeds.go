@@ -2,10 +2,8 @@ package server
 
 import (
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -40,12 +38,6 @@ func (s *Server) rotateFeed(kind string) http.HandlerFunc {
 		}
 		id := pathID(r)
 		token, err := rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
-		// Rotations at once (a double click) collide on the one active link: the losers try
-		// again a moment later, and the last to commit is the link that works.
-		for try := 1; try <= 10 && errors.Is(err, postgres.ErrConflict); try++ {
-			time.Sleep(time.Duration(try*rand.IntN(10)) * time.Millisecond)
-			token, err = rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
-		}
 		if err != nil {
 			s.serverError(w, r, err)
 			return

@@ -277,7 +277,7 @@ func (w *sweepWorld) accounts(t *testing.T) {
 	w.pending = w.browser(t)
 	res, body = w.pending.post("/logg-inn", url.Values{"email": {worldTwoFactor}, "password": {testPassword}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/logg-inn/kode" {
-		t.Fatalf("two-factor login = %d to %q", res.StatusCode, res.Header.Get("Location"))
+		t.Fatalf("two-factor login = %d to %q\n%s", res.StatusCode, res.Header.Get("Location"), body)
 	}
 	w.secrets = append(append(w.secrets, m[1]), w.recovery...)
 }
