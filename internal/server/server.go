@@ -36,9 +36,12 @@ type Server struct {
 	keys     *secrets.Keyring // licence credentials at rest
 	outbox   *mail.Outbox
 	now      func() time.Time
-	metrics  func(http.Handler) http.Handler // nil: requests are not measured
-	memo     *memos                          // the public pages' cached reads
-	handler  http.Handler
+	// wallClock times sessions' idle limit. Tests that move now to another day (a loan that
+	// starts tomorrow) keep their logins; the idle test moves this one.
+	wallClock func() time.Time
+	metrics   func(http.Handler) http.Handler // nil: requests are not measured
+	memo      *memos                          // the public pages' cached reads
+	handler   http.Handler
 }
 
 // New wires a Server. It does not touch the network; Close stops its background work.
@@ -56,7 +59,7 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, keys: keys, outbox: outbox, now: time.Now,
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, keys: keys, outbox: outbox, now: time.Now, wallClock: time.Now,
 		memo: newMemos(nil)}
 	s.store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
 	s.sessions = newSessions(cfg, digestStore{s.store})

@@ -58,7 +58,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		now := s.now().Unix()
+		now := s.wallClock().Unix()
 		seen := s.sessions.GetInt64(ctx, sessSeen)
 		idle := seen != 0 && now-seen > int64(idleTimeout/time.Second)
 		if err != nil || idle || u.Disabled || u.SessionEpoch != s.sessions.GetInt(ctx, sessEpoch) {
@@ -135,7 +135,7 @@ func (s *Server) logIn(r *http.Request, u auth.User) error {
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
 	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
-	s.sessions.Put(ctx, sessSeen, s.now().Unix())
+	s.sessions.Put(ctx, sessSeen, s.wallClock().Unix())
 	return nil
 }
 

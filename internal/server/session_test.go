@@ -14,7 +14,7 @@ func TestIdleLoginEnds(t *testing.T) {
 	p := app.people(t)
 	start := time.Now()
 	clock := start
-	app.srv.now = func() time.Time { return clock }
+	app.srv.wallClock = func() time.Time { return clock }
 	staff := app.client(t).login(p.staff.Email)
 	writes := func() (n int64) {
 		t.Helper()
