@@ -317,3 +317,27 @@ func TestOpeningHoursAndClosuresOverHTTP(t *testing.T) {
 		t.Errorf("booking after the closure was deleted = %d", res.StatusCode)
 	}
 }
+
+// A meeting outside the house's day (booked with an override) still shows in the week grid.
+func TestWeekGridShowsEarlyAndLateMeetings(t *testing.T) {
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	room := app.room(t, "Bjørk")
+	staff := app.client(t).login(p.staff.Email)
+	for title, times := range map[string][2]string{"Morgenmøte": {"06:00", "07:00"}, "Nattmøte": {"22:30", "23:30"}} {
+		f := bookingForm(room, "2031-03-05", "once", "")
+		f.Set("title", title)
+		f.Set("start", times[0])
+		f.Set("end", times[1])
+		f.Set("override", "Avtalt med huset")
+		if res, body := staff.post("/admin/bookinger/ny", f); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("booking %s = %d\n%s", title, res.StatusCode, body)
+		}
+	}
+	_, body := staff.get("/admin/rom/" + strconv.FormatInt(room, 10) + "?uke=2031-03-04")
+	for _, want := range []string{"06:00–07:00 Morgenmøte", "22:30–23:30 Nattmøte", ">6:00<", ">22:00<"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the week grid lacks %q", want)
+		}
+	}
+}
