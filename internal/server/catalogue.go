@@ -61,7 +61,7 @@ func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	list, total, err := store.List(ctx, groups.Filter{Theme: t.Slug}, perPage, offset(r))
+	list, total, err := s.publishedGroups(ctx, groups.Filter{Theme: t.Slug}, perPage, offset(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
 	"net"
@@ -21,6 +20,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
+	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 	"github.com/linkoslo/selvhjelpshuset/web"
 )
 
@@ -89,10 +89,7 @@ func (s *Server) Close() { s.store.StopCleanup() }
 // only ever in the browser's cookie.
 type digestStore struct{ scs.Store }
 
-func sessionDigest(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func sessionDigest(token string) string { return hex.EncodeToString(tokens.Hash(token)) }
 
 func (d digestStore) Find(token string) ([]byte, bool, error) {
 	return d.Store.Find(sessionDigest(token))
