@@ -105,12 +105,12 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	if err := migrateUp(ctx, pool, log); err != nil {
 		return err
 	}
-	mailer, err := newMailer(ctx, cfg, pool, log)
+	jobs, err := newJobRunner(ctx, cfg, pool, log)
 	if err != nil {
 		return err
 	}
-	defer stopMailer(mailer, log)
-	srv, err := server.New(cfg, pool, log, mail.NewOutbox(mailer))
+	defer stopJobRunner(jobs, log)
+	srv, err := server.New(cfg, pool, log, mail.NewOutbox(jobs, cfg.BaseURL))
 	if err != nil {
 		return err
 	}
@@ -143,10 +143,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	return err
 }
 
-// newMailer starts the worker that delivers the outbox: through SMTP_URL, or in development
-// without it into the dev mailbox. Production refuses to start without SMTP, since invitations
+// newJobRunner starts River, the runner of every background job: the worker that delivers the
+// outbox (through SMTP_URL, or in development without it into the dev mailbox), retention,
+// licence reminders, offer expiry and the events' hourly job. Production refuses to start without SMTP, since invitations
 // and participants' links would silently go nowhere.
-func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
+func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
 	var sender mail.Sender = mail.NewDevSender(log)
 	switch {
 	case cfg.SMTPURL != nil:
@@ -175,7 +176,7 @@ func newMailer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *
 		return nil, err
 	}
 	if err := client.Start(ctx); err != nil {
-		return nil, fmt.Errorf("mail worker: %w", err)
+		return nil, fmt.Errorf("job runner: %w", err)
 	}
 	return client, nil
 }
@@ -191,12 +192,12 @@ func absURL(base *url.URL) func(path string) string {
 	}
 }
 
-// stopMailer lets a message being sent finish, for at most a while.
-func stopMailer(c *river.Client[pgx.Tx], log *slog.Logger) {
+// stopJobRunner lets a job being worked (a message being sent) finish, for at most a while.
+func stopJobRunner(c *river.Client[pgx.Tx], log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := c.Stop(ctx); err != nil {
-		log.Warn("mail worker did not stop cleanly", "error", err)
+		log.Warn("job runner did not stop cleanly", "error", err)
 	}
 }
 

@@ -146,11 +146,11 @@ func (f *Form) Validate() validate.Errors {
 	if err != nil {
 		e.Add("date", "rooms.date.required")
 	}
-	start, err1 := rooms.ParseClock(f.Start)
+	start, err1 := tz.ParseClock(f.Start)
 	if err1 != nil {
 		e.Add("start", "booking.time.invalid")
 	}
-	end, err2 := rooms.ParseClock(f.End)
+	end, err2 := tz.ParseClock(f.End)
 	if err2 != nil {
 		e.Add("end", "booking.time.invalid")
 	} else if err1 == nil && end <= start {

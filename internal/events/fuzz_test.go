@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
@@ -62,7 +61,7 @@ func checkEvent(t *testing.T, in, form Form) {
 		t.Fatalf("%+v: starts %s, ends %s", in, form.starts, form.ends)
 	}
 	day, err := tz.ParseDate(form.Date)
-	start, _ := rooms.ParseClock(form.Start)
+	start, _ := tz.ParseClock(form.Start)
 	if err != nil || !tz.Midnight(form.starts).Equal(day) {
 		t.Errorf("%+v: starts %s, not on %s", in, form.starts, form.Date)
 	}

@@ -110,7 +110,7 @@ type Worker struct {
 
 // Work expires offers, makes new ones and sends the reminders.
 func (w *Worker) Work(ctx context.Context, _ *river.Job[JobArgs]) error {
-	outbox := mail.NewOutbox(river.ClientFromContext[pgx.Tx](ctx))
+	outbox := mail.NewOutbox(nil, nil)
 	now := w.Now()
 	expired, err := NewStore(w.DB).ExpireOffers(ctx, now, func(tx pgx.Tx, offers []Offer) error {
 		return MailOffers(ctx, tx, outbox, w.Link, offers)

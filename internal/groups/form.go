@@ -1,7 +1,6 @@
 package groups
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
@@ -56,7 +56,7 @@ type Form struct {
 // FormOf returns the form that edits g.
 func FormOf(g Group) Form {
 	f := Form{Name: g.Name, Slug: g.Slug, Kind: g.Kind, Format: g.Format, Platform: g.Platform, Venue: g.Venue,
-		Weekday: g.Weekday, Starts: FormatClock(g.StartsAt), Ends: FormatClock(g.EndsAt), Frequency: g.Frequency,
+		Weekday: g.Weekday, Starts: tz.FormatClock(g.StartsAt), Ends: tz.FormatClock(g.EndsAt), Frequency: g.Frequency,
 		Language: g.Language, Capacity: strconv.Itoa(g.Capacity), Open: g.Open, TwelveStep: g.TwelveStep,
 		DescriptionNB: g.DescriptionNB, DescriptionEN: g.DescriptionEN}
 	if g.OrgID != nil {
@@ -127,20 +127,20 @@ func (f *Form) Validate() validate.Errors {
 
 func (f *Form) checkTimes(e *validate.Errors) {
 	var okStart, okEnd bool
-	if f.starts, okStart = ParseClock(f.Starts); !okStart {
+	if f.starts, okStart = parseClock(f.Starts); !okStart {
 		e.Add("starts", "groups.time.invalid")
 	}
-	if f.ends, okEnd = ParseClock(f.Ends); !okEnd {
+	if f.ends, okEnd = parseClock(f.Ends); !okEnd {
 		e.Add("ends", "groups.time.invalid")
 	}
 	if okStart && okEnd && f.ends <= f.starts {
 		e.Add("ends", "groups.ends.beforeStart")
 	}
 	if okStart {
-		f.Starts = FormatClock(f.starts)
+		f.Starts = tz.FormatClock(f.starts)
 	}
 	if okEnd {
-		f.Ends = FormatClock(f.ends)
+		f.Ends = tz.FormatClock(f.ends)
 	}
 }
 
@@ -159,32 +159,6 @@ func checkSlug(e *validate.Errors, slug, name string) string {
 		return strings.TrimSpace(slug)
 	}
 	return out
-}
-
-// ParseClock reads a time of day written "18:00", "18.00" or "9:30".
-func ParseClock(s string) (time.Duration, bool) {
-	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
-	if !ok {
-		h, m, ok = strings.Cut(strings.TrimSpace(s), ".")
-	}
-	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 || !digits(h) || !digits(m) {
-		return 0, false
-	}
-	hh, _ := strconv.Atoi(h)
-	mm, _ := strconv.Atoi(m)
-	if hh > 23 || mm > 59 {
-		return 0, false
-	}
-	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, true
-}
-
-func digits(s string) bool {
-	return strings.Trim(s, "0123456789") == ""
-}
-
-// FormatClock writes a time of day as "18:00".
-func FormatClock(d time.Duration) string {
-	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
 // Slugify makes the readable part of an address from a name: lower case ASCII letters and
@@ -246,4 +220,10 @@ func (f *ThemeForm) Validate() validate.Errors {
 	e.MaxLength("description_nb", f.DescriptionNB, MaxThemeDesc, "form.tooLong")
 	e.MaxLength("description_en", f.DescriptionEN, MaxThemeDesc, "form.tooLong")
 	return e
+}
+
+// parseClock is tz.ParseClock as a form check reads it.
+func parseClock(s string) (time.Duration, bool) {
+	d, err := tz.ParseClock(s)
+	return d, err == nil
 }

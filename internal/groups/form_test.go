@@ -115,20 +115,6 @@ func TestSlugify(t *testing.T) {
 }
 
 func TestClock(t *testing.T) {
-	for in, want := range map[string]time.Duration{"18:00": 18 * time.Hour, "9:30": 9*time.Hour + 30*time.Minute,
-		"09.05": 9*time.Hour + 5*time.Minute, "00:00": 0, "23:59": 23*time.Hour + 59*time.Minute} {
-		if got, ok := groups.ParseClock(in); !ok || got != want {
-			t.Errorf("ParseClock(%q) = %v, %v", in, got, ok)
-		}
-		if in == "18:00" && groups.FormatClock(want) != "18:00" {
-			t.Errorf("FormatClock(18h) = %q", groups.FormatClock(want))
-		}
-	}
-	for _, bad := range []string{"", "18", "24:00", "18:60", "+1:30", "1:+5", "18:0", "123:00", "18-00", "ti:mm"} {
-		if _, ok := groups.ParseClock(bad); ok {
-			t.Errorf("ParseClock(%q) accepted", bad)
-		}
-	}
 	for d, want := range map[time.Duration]string{0: groups.Morning, 11*time.Hour + 59*time.Minute: groups.Morning,
 		12 * time.Hour: groups.Afternoon, 16*time.Hour + 59*time.Minute: groups.Afternoon, 17 * time.Hour: groups.Evening,
 		23 * time.Hour: groups.Evening} {

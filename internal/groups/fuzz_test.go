@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // slugPattern is the database's check of a slug (groups and themes).
@@ -53,35 +53,6 @@ func FuzzFilterNormalise(f *testing.F) {
 		}
 		if got.DayPart != "" && !slices.Contains(groups.DayParts, got.DayPart) || got.TakesMembers != free {
 			t.Errorf("Normalise(%+v) = %+v", in, got)
-		}
-	})
-}
-
-// groups.ParseClock reads H:MM, HH:MM, H.MM or HH.MM (around spaces) as the time it says, and
-// FormatClock writes it back in a form it reads again.
-func FuzzParseClock(f *testing.F) {
-	for _, s := range []string{"18:00", "9.30", " 07:05 ", "24:00", "23:60", "18:0", "18:000", "+1:00", "1:-0", "١٨:٠٠", "18:00:00", "", "."} {
-		f.Add(s)
-	}
-	clock := regexp.MustCompile(`^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$`)
-	f.Fuzz(func(t *testing.T, s string) {
-		d, ok := groups.ParseClock(s)
-		text := strings.TrimSpace(s)
-		if ok != clock.MatchString(text) {
-			t.Fatalf("ParseClock(%q) = %v, %v", s, d, ok)
-		}
-		if !ok {
-			return
-		}
-		h, m, _ := strings.Cut(strings.ReplaceAll(text, ".", ":"), ":")
-		hh, _ := strconv.Atoi(h)
-		mm, _ := strconv.Atoi(m)
-		if want := time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute; d != want {
-			t.Errorf("ParseClock(%q) = %v, want %v", s, d, want)
-		}
-		back := groups.FormatClock(d)
-		if again, ok := groups.ParseClock(back); !ok || again != d || len(back) != 5 {
-			t.Errorf("FormatClock(%v) = %q reads as %v, %v", d, back, again, ok)
 		}
 	})
 }
@@ -169,9 +140,9 @@ func checkGroup(t *testing.T, g groups.Form) {
 	if g.Weekday < 1 || g.Weekday > 7 {
 		t.Errorf("weekday %d accepted", g.Weekday)
 	}
-	starts, ok1 := groups.ParseClock(g.Starts)
-	ends, ok2 := groups.ParseClock(g.Ends)
-	if !ok1 || !ok2 || ends <= starts || groups.FormatClock(starts) != g.Starts || groups.FormatClock(ends) != g.Ends {
+	starts, err1 := tz.ParseClock(g.Starts)
+	ends, err2 := tz.ParseClock(g.Ends)
+	if err1 != nil || err2 != nil || ends <= starts || tz.FormatClock(starts) != g.Starts || tz.FormatClock(ends) != g.Ends {
 		t.Errorf("times %q–%q accepted", g.Starts, g.Ends)
 	}
 	if !regexp.MustCompile(`^[a-z]{2}$`).MatchString(g.Language) {

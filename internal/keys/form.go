@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
@@ -78,7 +79,8 @@ func (f *LoanForm) Validate(today time.Time) validate.Errors {
 	}
 	f.due = nil
 	if f.Due != "" {
-		d, ok := ParseDate(f.Due)
+		d, err := tz.ParseDay(f.Due)
+		ok := err == nil
 		switch {
 		case !ok:
 			e.Add("due", "form.date.invalid")
@@ -89,17 +91,6 @@ func (f *LoanForm) Validate(today time.Time) validate.Errors {
 		}
 	}
 	return e
-}
-
-// ParseDate reads a date written 2026-12-31 (as a date field sends it) or 31.12.2026, and
-// returns it as midnight UTC.
-func ParseDate(s string) (time.Time, bool) {
-	for _, layout := range []string{time.DateOnly, "2.1.2006"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // optional is id as a nullable column value: nil for 0.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // dbPhone is the key_loans table's check of a holder's phone number.
@@ -87,7 +89,8 @@ func FuzzLoanForm(f *testing.F) {
 			t.Fatalf("due %q kept as %v", form.Due, form.due)
 		}
 		if form.due != nil {
-			typed, ok := ParseDate(due)
+			typed, err := tz.ParseDay(due)
+			ok := err == nil
 			if !ok || !typed.Equal(*form.due) || form.Due != form.due.Format(time.DateOnly) || form.due.Before(today) {
 				t.Errorf("due %q kept as %q, %v", due, form.Due, form.due)
 			}

@@ -173,24 +173,6 @@ func TestLoanFormValidate(t *testing.T) {
 	}
 }
 
-func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2026-12-31", "31.12.2026", "1.2.2026", "2026-02-30", "", "12/31/2026", " 2026-01-01 "} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, ok := keys.ParseDate(s)
-		if !ok {
-			return
-		}
-		if d.Location() != time.UTC || d.Hour() != 0 || d.Minute() != 0 {
-			t.Errorf("ParseDate(%q) = %v: not midnight UTC", s, d)
-		}
-		if again, ok := keys.ParseDate(d.Format(time.DateOnly)); !ok || !again.Equal(d) {
-			t.Errorf("ParseDate(%q) = %v does not read back", s, d)
-		}
-	})
-}
-
 // Many staff members lend the same key at the same moment: the unique index lets exactly one
 // through, and the others get the field error, not a server error.
 func TestHandOutOneAtATime(t *testing.T) {

@@ -36,7 +36,7 @@ type ReminderWorker struct {
 
 // Work queues the reminders due now, through the River client that runs the job.
 func (w *ReminderWorker) Work(ctx context.Context, _ *river.Job[ReminderArgs]) error {
-	outbox := mail.NewOutbox(river.ClientFromContext[pgx.Tx](ctx))
+	outbox := mail.NewOutbox(nil, nil)
 	n, err := SendReminders(ctx, w.DB, outbox, w.Now(), w.Link)
 	if n > 0 {
 		w.Log.Info("licences: loan reminders queued", "count", n)

@@ -27,7 +27,7 @@ func testOutbox(t *testing.T, db *pgxpool.Pool) *mail.Outbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mail.NewOutbox(c)
+	return mail.NewOutbox(c, nil)
 }
 
 func link(path string) string { return "https://selvhjelp.test" + path }

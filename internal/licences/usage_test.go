@@ -158,7 +158,7 @@ func TestParsePeriod(t *testing.T) {
 	}{
 		{"", "2026-03-31", "fra", "usage.from.invalid"},
 		{"2026-02-30", "2026-03-31", "fra", "usage.from.invalid"},
-		{"2026-03-01", "31.03.2026", "til", "usage.to.invalid"},
+		{"2026-03-01", "31/03/2026", "til", "usage.to.invalid"},
 		{"2026-03-02", "2026-03-01", "til", "usage.to.order"},
 		{"2026-03-01", "2031-03-01", "til", "usage.tooLong"},
 	} {

@@ -83,7 +83,7 @@ func enqueue(t *testing.T, pool *pgxpool.Pool, c *river.Client[pgx.Tx], to strin
 		m := Invitation(i18n.NB, "Kari", "https://selvhjelpshuset.test/invitasjon/abc", time.Now().Add(72*time.Hour))
 		m.To = to
 		var err error
-		id, err = NewOutbox(c).Enqueue(context.Background(), tx, m)
+		id, err = NewOutbox(c, nil).Enqueue(context.Background(), tx, m)
 		return err
 	})
 	if err != nil {

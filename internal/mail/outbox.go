@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	netmail "net/mail"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,15 +14,31 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 )
 
-// Outbox puts messages in the outbox table and queues the job that sends each one.
+// Outbox puts messages in the outbox table and queues the job that sends each one. Feature
+// stores that send mail hold one: a use case enqueues its mail in its own transaction.
 type Outbox struct {
-	client *river.Client[pgx.Tx]
+	client *river.Client[pgx.Tx] // nil: the client running the current job
+	base   *url.URL
 }
 
-// NewOutbox returns an Outbox that queues its jobs through client. The client need not be
-// started: inserting works without it, and any started instance sends.
-func NewOutbox(client *river.Client[pgx.Tx]) *Outbox {
-	return &Outbox{client: client}
+// NewOutbox returns an Outbox that queues its jobs through client and makes links to the site
+// at base (BASE_URL). The client need not be started: inserting works without it, and any
+// started instance sends. A nil client means the River client that runs the job in whose
+// context Enqueue is called, for the workers that a client is built with.
+func NewOutbox(client *river.Client[pgx.Tx], base *url.URL) *Outbox {
+	if base == nil {
+		base = &url.URL{Scheme: "http", Host: "localhost"}
+	}
+	return &Outbox{client: client, base: base}
+}
+
+// URL makes the absolute link a mail carries from a path on the site.
+func (o *Outbox) URL(path string) string {
+	ref, err := url.Parse(path)
+	if err != nil {
+		return o.base.String()
+	}
+	return o.base.ResolveReference(ref).String()
 }
 
 // Enqueue renders m, stores it and queues its sending, all on tx: the mail exists if and only
@@ -30,6 +47,13 @@ func NewOutbox(client *river.Client[pgx.Tx]) *Outbox {
 func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
+	}
+	client := o.client
+	if client == nil {
+		var err error
+		if client, err = river.ClientFromContextSafely[pgx.Tx](ctx); err != nil {
+			return 0, fmt.Errorf("mail: enqueue outside a job needs a client: %w", err)
+		}
 	}
 	r, err := Render(m)
 	if err != nil {
@@ -43,7 +67,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, erro
 	if err != nil {
 		return 0, fmt.Errorf("mail: enqueue: %w", postgres.MapError(err))
 	}
-	if _, err := o.client.InsertTx(ctx, tx, SendArgs{OutboxID: id}, nil); err != nil {
+	if _, err := client.InsertTx(ctx, tx, SendArgs{OutboxID: id}, nil); err != nil {
 		return 0, fmt.Errorf("mail: enqueue job: %w", err)
 	}
 	return id, nil

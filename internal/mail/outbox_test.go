@@ -22,7 +22,7 @@ import (
 func TestEnqueueFollowsTheTransaction(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))})) // never started
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil) // never started
 	counts := func() (rows, jobs int) {
 		t.Helper()
 		err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM river_job WHERE kind = 'mail_send')`).Scan(&rows, &jobs)
@@ -79,7 +79,7 @@ func TestEnqueueFollowsTheTransaction(t *testing.T) {
 func TestEnqueueRefusesWhatCannotBeSent(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}))
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
 	good := Invitation(i18n.NB, "Kari", "https://selvhjelpshuset.test/i/x", time.Now())
 	good.To = "kari@example.org"
 	for name, change := range map[string]func(*Message){

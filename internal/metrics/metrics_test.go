@@ -206,7 +206,7 @@ func enqueueMail(t *testing.T, db *pgxpool.Pool) int64 {
 	msg.To = "kari@example.no"
 	var id int64
 	err = pgx.BeginFunc(context.Background(), db, func(tx pgx.Tx) (err error) {
-		id, err = mail.NewOutbox(c).Enqueue(context.Background(), tx, msg)
+		id, err = mail.NewOutbox(c, nil).Enqueue(context.Background(), tx, msg)
 		return err
 	})
 	if err != nil {

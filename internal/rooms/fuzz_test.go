@@ -15,42 +15,6 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
-// clockText is what ParseClock may accept, around its surrounding spaces: H:MM, HH:MM, H.MM
-// or HH.MM of a real time of day.
-var clockText = regexp.MustCompile(`^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$`)
-
-// ParseClock accepts exactly the ways a person writes a time of day and nothing after it
-// ("18:0030" once read as 18:30), and what it returns reads back unchanged.
-func FuzzParseClock(f *testing.F) {
-	for _, s := range []string{"18:00", "9.30", "09:05", "0:00", "23:59", "24:00", "18:60", "18:0030", "18:00 i morgen",
-		"+9:+5", "-0:00", "18:5", "18.5", " 18:00 ", "kveld", "１８:００", "18:00:00", "7:3", "", ":", "1_8:00", "0x12:00"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseClock(s)
-		if err != nil {
-			if d != 0 {
-				t.Errorf("ParseClock(%q) = %v with the error %v", s, d, err)
-			}
-			return
-		}
-		text := strings.TrimSpace(s)
-		if !clockText.MatchString(text) {
-			t.Fatalf("ParseClock(%q) = %v: accepted something that is not a time of day", s, d)
-		}
-		h, m, _ := strings.Cut(strings.ReplaceAll(text, ".", ":"), ":")
-		hh, _ := strconv.Atoi(h)
-		mm, _ := strconv.Atoi(m)
-		if want := time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute; d != want {
-			t.Errorf("ParseClock(%q) = %v, want %v", s, d, want)
-		}
-		back := fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
-		if again, err := ParseClock(back); err != nil || again != d {
-			t.Errorf("ParseClock(%q) = %v, but %q reads as %v, %v", s, d, back, again, err)
-		}
-	})
-}
-
 var frequencies = []string{Once, Weekly, Biweekly, "monthly", ""}
 
 // A series that Validate accepts expands to 1–MaxOccurrences meetings, each on its own local

@@ -1,9 +1,6 @@
 package rooms
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -93,23 +90,4 @@ func (s Series) Slots() []Slot {
 func at(day time.Time, clock time.Duration) time.Time {
 	y, m, d := day.Date()
 	return time.Date(y, m, d, int(clock/time.Hour), int(clock%time.Hour/time.Minute), 0, 0, tz.Oslo)
-}
-
-// ParseClock reads "18:00", "18.00" or "9:30" as a time of day; anything more or less (a
-// third digit of minutes, seconds, words after it) is refused rather than half read.
-func ParseClock(s string) (time.Duration, error) {
-	text := strings.TrimSpace(s)
-	h, m, ok := strings.Cut(text, ":")
-	if !ok {
-		h, m, ok = strings.Cut(text, ".")
-	}
-	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 || strings.Trim(h+m, "0123456789") != "" {
-		return 0, fmt.Errorf("rooms: %q is not a time of day", s)
-	}
-	hh, _ := strconv.Atoi(h)
-	mm, _ := strconv.Atoi(m)
-	if hh > 23 || mm > 59 {
-		return 0, fmt.Errorf("rooms: %q is not a time of day", s)
-	}
-	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, nil
 }

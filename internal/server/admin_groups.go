@@ -148,8 +148,8 @@ func (s *Server) newGroupPage(w http.ResponseWriter, r *http.Request) {
 
 // freeRooms lists the rooms free at the weekday and times for the coming eight weeks.
 func (s *Server) freeRooms(r *http.Request, weekday int, start, end string) ([]rooms.Room, error) {
-	from, _ := rooms.ParseClock(start)
-	to, _ := rooms.ParseClock(end)
+	from, _ := tz.ParseClock(start)
+	to, _ := tz.ParseClock(end)
 	today := tz.Midnight(s.now())
 	first := today.AddDate(0, 0, (weekday-tz.Weekday(today)+7)%7)
 	slots := rooms.Series{First: first, Start: from, End: to, Frequency: rooms.Weekly, Count: 8}.Slots()

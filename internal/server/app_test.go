@@ -60,7 +60,7 @@ func newTestApp(t *testing.T, env map[string]string) *testApp {
 		t.Fatal(err)
 	}
 	a := &testApp{db: pgtest.New(t), logs: &syncBuffer{}}
-	a.srv, err = New(cfg, a.db, slog.New(slog.NewTextHandler(a.logs, nil)), testOutbox(t, a.db))
+	a.srv, err = New(cfg, a.db, slog.New(slog.NewTextHandler(a.logs, nil)), testOutbox(t, a.db, cfg.BaseURL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,14 +171,14 @@ func (a *testApp) people(t *testing.T) people {
 }
 
 // testOutbox queues mail in the test's database; no worker runs, so tests read the outbox.
-func testOutbox(t *testing.T, db *pgxpool.Pool) *mail.Outbox {
+func testOutbox(t *testing.T, db *pgxpool.Pool, base *url.URL) *mail.Outbox {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mail.NewOutbox(c)
+	return mail.NewOutbox(c, base)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -113,7 +114,7 @@ func (s *Server) groupsJSON(w http.ResponseWriter, r *http.Request) {
 	out := feed{TimeZone: "Europe/Oslo", Groups: make([]feedGroup, 0, len(list))}
 	for _, g := range list {
 		f := feedGroup{Slug: g.Slug, Name: g.Name, Kind: g.Kind, Format: g.Format, Platform: g.Platform, Weekday: g.Weekday,
-			Start: groups.FormatClock(g.StartsAt), End: groups.FormatClock(g.EndsAt), Frequency: g.Frequency,
+			Start: tz.FormatClock(g.StartsAt), End: tz.FormatClock(g.EndsAt), Frequency: g.Frequency,
 			Language: g.Language, Status: g.Status, Open: g.Open, PlacesAvailable: g.TakesMembers(),
 			Themes: make([]feedTheme, 0, len(g.Themes)), Organiser: pages.Organiser(i18n.WithLang(r.Context(), i18n.NB), g),
 			URL: s.absURL("/grupper/" + g.Slug)}

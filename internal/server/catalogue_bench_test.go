@@ -55,7 +55,7 @@ func BenchmarkCatalogue(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(cfg, db, discard, mail.NewOutbox(client))
+	srv, err := New(cfg, db, discard, mail.NewOutbox(client, cfg.BaseURL))
 	if err != nil {
 		b.Fatal(err)
 	}

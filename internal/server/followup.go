@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/volunteers"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
@@ -65,7 +65,7 @@ func (s *Server) renderFollowUp(w http.ResponseWriter, r *http.Request, status i
 	p.Pager = pager(r, total)
 	p.Pager.URL = func(n int) string { return base + "?side=" + strconv.Itoa(n) + "#logg" }
 	if p.Meeting.Time == "" && p.Errors.OK() {
-		p.Meeting.Time = groups.FormatClock(p.Group.StartsAt)
+		p.Meeting.Time = tz.FormatClock(p.Group.StartsAt)
 	}
 	page := s.layout(r, i18n.T(ctx, "followup.title", "Name", p.Group.Name))
 	page.NoIndex = true

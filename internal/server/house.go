@@ -65,10 +65,10 @@ func (s *Server) saveHours(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		var err error
-		if week[i].Opens, err = rooms.ParseClock(p.Hours[i].Opens); err != nil {
+		if week[i].Opens, err = tz.ParseClock(p.Hours[i].Opens); err != nil {
 			p.HoursErrors.Add("opens-"+n, "booking.time.invalid")
 		}
-		if week[i].Closes, err = rooms.ParseClock(p.Hours[i].Closes); err != nil {
+		if week[i].Closes, err = tz.ParseClock(p.Hours[i].Closes); err != nil {
 			p.HoursErrors.Add("closes-"+n, "booking.time.invalid")
 		}
 	}

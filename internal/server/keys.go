@@ -11,6 +11,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/keys"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -136,7 +137,7 @@ func (s *Server) handOutKey(w http.ResponseWriter, r *http.Request) {
 		// A date field shows only yyyy-mm-dd: another way of writing the date is shown that way,
 		// and what is no date at all (only possible by editing the request) is cleared.
 		p.Form.Due = ""
-		if d, ok := keys.ParseDate(f.Get("due")); ok {
+		if d, err := tz.ParseDay(f.Get("due")); err == nil {
 			p.Form.Due = d.Format(time.DateOnly)
 		}
 		s.renderKey(w, r, http.StatusUnprocessableEntity, p)

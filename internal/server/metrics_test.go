@@ -23,7 +23,7 @@ func newMeasuredServer(t *testing.T) (*httptest.Server, *metrics.Metrics) {
 		t.Fatal(err)
 	}
 	db := pgtest.New(t)
-	srv, err := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), testOutbox(t, db))
+	srv, err := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), testOutbox(t, db, cfg.BaseURL))
 	if err != nil {
 		t.Fatal(err)
 	}

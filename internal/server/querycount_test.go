@@ -109,7 +109,7 @@ func newCountingApp(t *testing.T) (*testApp, *queryCounter) {
 	}
 	t.Cleanup(db.Close)
 	a := &testApp{db: db, logs: &syncBuffer{}}
-	a.srv, err = New(cfg, db, slog.New(slog.NewTextHandler(a.logs, nil)), testOutbox(t, db))
+	a.srv, err = New(cfg, db, slog.New(slog.NewTextHandler(a.logs, nil)), testOutbox(t, db, cfg.BaseURL))
 	if err != nil {
 		t.Fatal(err)
 	}

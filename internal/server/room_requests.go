@@ -130,10 +130,10 @@ func parseRoomRequest(r *http.Request, needTitle bool, today time.Time) (pages.R
 	} else if sr.First.Before(today) {
 		f.Errors.Add("date", "roomreq.date.past")
 	}
-	if sr.Start, err = rooms.ParseClock(f.Start); err != nil {
+	if sr.Start, err = tz.ParseClock(f.Start); err != nil {
 		f.Errors.Add("start", "booking.time.invalid")
 	}
-	if sr.End, err = rooms.ParseClock(f.End); err != nil {
+	if sr.End, err = tz.ParseClock(f.End); err != nil {
 		f.Errors.Add("end", "booking.time.invalid")
 	}
 	if f.Until != "" && f.Frequency != rooms.Once {

@@ -98,10 +98,10 @@ func parseBooking(r *http.Request) (pages.BookingForm, rooms.Booking, rooms.Seri
 	if sr.First, err = tz.ParseDate(f.Date); err != nil {
 		f.Errors.Add("date", "rooms.date.required")
 	}
-	if sr.Start, err = rooms.ParseClock(f.Start); err != nil {
+	if sr.Start, err = tz.ParseClock(f.Start); err != nil {
 		f.Errors.Add("start", "booking.time.invalid")
 	}
-	if sr.End, err = rooms.ParseClock(f.End); err != nil {
+	if sr.End, err = tz.ParseClock(f.End); err != nil {
 		f.Errors.Add("end", "booking.time.invalid")
 	}
 	if f.Until != "" {

@@ -30,12 +30,13 @@ type Server struct {
 	db       *pgxpool.Pool
 	log      *slog.Logger
 	sessions *scs.SessionManager
-	store    *pgxstore.PostgresStore
-	assets   *web.Assets
-	seal     *auth.Sealer     // two-factor secrets at rest
-	keys     *secrets.Keyring // licence credentials at rest
-	outbox   *mail.Outbox
-	now      func() time.Time
+	// sessionStore is the sessions' table, behind the digests of digestStore.
+	sessionStore *pgxstore.PostgresStore
+	assets       *web.Assets
+	seal         *auth.Sealer     // two-factor secrets at rest
+	licenceRing  *secrets.Keyring // licence credentials at rest (not the key register)
+	outbox       *mail.Outbox
+	now          func() time.Time
 	// wallClock times sessions' idle limit. Tests that move now to another day (a loan that
 	// starts tomorrow) keep their logins; the idle test moves this one.
 	wallClock func() time.Time
@@ -55,14 +56,14 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	if err != nil {
 		return nil, err
 	}
-	keys, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
+	licenceRing, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, keys: keys, outbox: outbox, now: time.Now, wallClock: time.Now,
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, licenceRing: licenceRing, outbox: outbox, now: time.Now, wallClock: time.Now,
 		memo: newMemos(nil)}
-	s.store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
-	s.sessions = newSessions(cfg, digestStore{s.store})
+	s.sessionStore = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
+	s.sessions = newSessions(cfg, digestStore{s.sessionStore})
 	s.sessions.ErrorFunc = s.sessionError
 	s.handler = s.routes()
 	return s, nil
@@ -76,13 +77,13 @@ func (s *Server) SetMetrics(mw func(http.Handler) http.Handler) {
 }
 
 // licences is the licence store, with the server's keys.
-func (s *Server) licences() *licences.Store { return licences.NewStore(s.db, s.keys) }
+func (s *Server) licences() *licences.Store { return licences.NewStore(s.db, s.licenceRing) }
 
 // Handler returns the root HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops the session cleanup goroutine.
-func (s *Server) Close() { s.store.StopCleanup() }
+func (s *Server) Close() { s.sessionStore.StopCleanup() }
 
 // digestStore keeps each session under the SHA-256 of its token, so that the sessions table
 // (a backup, a copy of the database) holds nothing that opens a session: the token itself is

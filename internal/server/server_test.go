@@ -283,7 +283,7 @@ func TestPanicGivesFriendlyPage(t *testing.T) {
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "x"}[k] })
 	logs := &bytes.Buffer{}
 	db := pgtest.New(t)
-	srv, err := New(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), testOutbox(t, db))
+	srv, err := New(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), testOutbox(t, db, cfg.BaseURL))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func TestSignupJourneyInTheBrowser(t *testing.T) {
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	base, _ := url.Parse(app.URL)
-	app.srv.cfg.BaseURL = base // links in mail lead back to this test server
+	*app.srv.cfg.BaseURL = *base // links in mail lead back to this test server (the outbox shares the URL)
 	const email = "nettleser@example.no"
 	tab := browsertest.New(t).NewTab(t)
 

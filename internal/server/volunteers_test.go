@@ -307,7 +307,7 @@ func TestGroupFollowUp(t *testing.T) {
 		t.Error("a newer entry without a next check leaves the group on the due list")
 	}
 
-	res, body = staff.post(page+"/start", url.Values{"started_on": {"31.12.2025"}})
+	res, body = staff.post(page+"/start", url.Values{"started_on": {"31/12/2025"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv datoen slik") {
 		t.Errorf("bad start = %d", res.StatusCode)
 	}

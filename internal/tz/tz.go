@@ -5,6 +5,9 @@ package tz
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // the container image has no zoneinfo
 )
@@ -36,13 +39,58 @@ func Weekday(t time.Time) int {
 // ErrDate is returned by ParseDate for anything but a date the centre could mean.
 var ErrDate = errors.New("tz: not a date between 2000 and 2199")
 
-// ParseDate reads a form's yyyy-mm-dd as a local date (midnight in Oslo). Dates outside
-// 2000–2199 are refused: Go reads year 0 or 9999 happily, but they are typing mistakes, and
-// PostgreSQL refuses some of them.
+// dateLayouts are the ways a person writes a date: as a date field sends it (2026-12-31), and
+// the Norwegian way (31.12.2026).
+var dateLayouts = []string{time.DateOnly, "2.1.2006"}
+
+// ParseDate reads a date written 2026-12-31 (as a date field sends it) or 31.12.2026, around
+// spaces, as a local date (midnight in Oslo). Dates outside 2000–2199 are refused: Go reads
+// year 0 or 9999 happily, but they are typing mistakes, and PostgreSQL refuses some of them.
+// It is the one date parser of the app: forms, filters and links all read dates with it.
 func ParseDate(s string) (time.Time, error) {
-	t, err := time.ParseInLocation(time.DateOnly, s, Oslo)
-	if err != nil || t.Year() < 2000 || t.Year() > 2199 {
-		return time.Time{}, ErrDate
+	text := strings.TrimSpace(s)
+	for _, layout := range dateLayouts {
+		t, err := time.ParseInLocation(layout, text, Oslo)
+		if err == nil && t.Year() >= 2000 && t.Year() <= 2199 {
+			return t, nil
+		}
 	}
-	return t, nil
+	return time.Time{}, ErrDate
+}
+
+// ParseDay is ParseDate returning midnight UTC, the way a date column reads.
+func ParseDay(s string) (time.Time, error) {
+	t, err := ParseDate(s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
+}
+
+// ErrClock is returned by ParseClock for anything but a time of day.
+var ErrClock = errors.New("tz: not a time of day")
+
+// ParseClock reads "18:00", "18.00" or "9:30" (around spaces) as a time of day; anything more
+// or less (a third digit of minutes, seconds, words after it) is refused rather than half
+// read. It is the one clock parser of the app.
+func ParseClock(s string) (time.Duration, error) {
+	text := strings.TrimSpace(s)
+	h, m, ok := strings.Cut(text, ":")
+	if !ok {
+		h, m, ok = strings.Cut(text, ".")
+	}
+	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 || strings.Trim(h+m, "0123456789") != "" {
+		return 0, fmt.Errorf("%w: %q", ErrClock, s)
+	}
+	hh, _ := strconv.Atoi(h)
+	mm, _ := strconv.Atoi(m)
+	if hh > 23 || mm > 59 {
+		return 0, fmt.Errorf("%w: %q", ErrClock, s)
+	}
+	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, nil
+}
+
+// FormatClock writes a time of day as "18:00", which ParseClock reads back.
+func FormatClock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }

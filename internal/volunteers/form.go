@@ -67,7 +67,8 @@ func (f *Form) Validate(today time.Time) validate.Errors {
 	}
 	f.trainedOn = nil
 	if f.TrainedOn != "" {
-		d, ok := ParseDate(f.TrainedOn)
+		d, err := tz.ParseDay(f.TrainedOn)
+		ok := err == nil
 		switch {
 		case !ok:
 			e.Add("trained_on", "form.date.invalid")
@@ -111,14 +112,4 @@ func Slots(in []string) []string {
 		}
 	}
 	return out
-}
-
-// ParseDate reads a form's yyyy-mm-dd (years 2000–2199) and returns it as midnight UTC, the
-// way a date column reads.
-func ParseDate(s string) (time.Time, bool) {
-	t, err := tz.ParseDate(strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}, false
-	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), true
 }

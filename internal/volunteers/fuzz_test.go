@@ -81,7 +81,7 @@ func FuzzForm(f *testing.F) {
 		if (form.TrainedOn == "") != (form.trainedOn == nil) {
 			t.Fatalf("trained on %q kept as %v", form.TrainedOn, form.trainedOn)
 		}
-		if d, ok := ParseDate(form.TrainedOn); form.trainedOn != nil && (!ok || !d.Equal(*form.trainedOn) || d.After(today)) {
+		if d, ok := parseDay(form.TrainedOn); form.trainedOn != nil && (!ok || !d.Equal(*form.trainedOn) || d.After(today)) {
 			t.Errorf("trained on %q kept as %v", form.TrainedOn, form.trainedOn)
 		}
 	})
@@ -135,8 +135,8 @@ func FuzzMeetingForm(f *testing.F) {
 			return
 		}
 		day, err := tz.ParseDate(form.Date)
-		d, ok := groups.ParseClock(form.Time)
-		if err != nil || !ok || utf8.RuneCountInString(form.Note) > MaxMeetingNote {
+		d, clockErr := tz.ParseClock(form.Time)
+		if err != nil || clockErr != nil || utf8.RuneCountInString(form.Note) > MaxMeetingNote {
 			t.Fatalf("%+v accepted", form)
 		}
 		local := form.at.In(tz.Oslo)
@@ -172,11 +172,11 @@ func FuzzFollowUpForm(f *testing.F) {
 		if !errs.OK() {
 			return
 		}
-		h, ok := ParseDate(form.HappenedOn)
+		h, ok := parseDay(form.HappenedOn)
 		if !ok || !h.Equal(form.happened) || h.After(today) || !slices.Contains(Kinds, form.Kind) || utf8.RuneCountInString(form.Note) > MaxFollowUpNote {
 			t.Errorf("%+v accepted", form)
 		}
-		if n, ok := ParseDate(form.NextCheckOn); (form.NextCheckOn == "") != (form.next == nil) || form.next != nil && (!ok || !n.Equal(*form.next) || !n.After(h)) {
+		if n, ok := parseDay(form.NextCheckOn); (form.NextCheckOn == "") != (form.next == nil) || form.next != nil && (!ok || !n.Equal(*form.next) || !n.After(h)) {
 			t.Errorf("next check %q kept as %v", form.NextCheckOn, form.next)
 		}
 	})
@@ -206,7 +206,7 @@ func FuzzCheckinForm(f *testing.F) {
 		if !errs.OK() {
 			return
 		}
-		d, ok := ParseDate(form.DoneOn)
+		d, ok := parseDay(form.DoneOn)
 		if !slices.Contains(CheckinMonths, form.months) || !ok || !d.Equal(form.doneOn) || d.After(today) || form.StillMeets != Yes && form.StillMeets != No {
 			t.Errorf("%+v accepted", form)
 		}
@@ -278,4 +278,10 @@ func FuzzShowOf(f *testing.F) {
 			t.Errorf("ShowOf(%q) = %q", s, show)
 		}
 	})
+}
+
+// parseDay is tz.ParseDay as the checks above read it.
+func parseDay(s string) (time.Time, bool) {
+	d, err := tz.ParseDay(s)
+	return d, err == nil
 }

@@ -119,7 +119,10 @@ func (f *MeetingForm) Validate() validate.Errors {
 	}
 	clock, clockOK := time.Duration(0), false
 	if e.Required("meeting_time", f.Time, "followup.meetings.time.required") {
-		if clock, clockOK = groups.ParseClock(f.Time); !clockOK {
+		var err error
+		if clock, err = tz.ParseClock(f.Time); err == nil {
+			clockOK = true
+		} else {
 			e.Add("meeting_time", "followup.meetings.time.invalid")
 		}
 	}
@@ -229,7 +232,8 @@ func (f *dateField) validate(optional, notFuture bool, today time.Time) validate
 		}
 		return e
 	}
-	d, ok := ParseDate(f.Date)
+	d, err := tz.ParseDay(f.Date)
+	ok := err == nil
 	switch {
 	case !ok:
 		e.Add(f.Field, "form.date.invalid")

@@ -159,7 +159,7 @@ func TestStartedOn(t *testing.T) {
 		t.Errorf("start set = %+v", st)
 	}
 	fieldError(t, f.s.SetStartedOn(ctx, g, "2026-06-16", f.today), "started_on", "followup.date.future")
-	fieldError(t, f.s.SetStartedOn(ctx, g, "15.01.2026", f.today), "started_on", "form.date.invalid")
+	fieldError(t, f.s.SetStartedOn(ctx, g, "15/01/2026", f.today), "started_on", "form.date.invalid")
 	if err := f.s.SetStartedOn(ctx, g, "", f.today); err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,7 @@ func TestFormValidate(t *testing.T) {
 		{"long name", volunteers.Form{Name: strings.Repeat("å", 121)}, "name", "form.tooLong"},
 		{"bad e-mail", volunteers.Form{Name: "Kari", Email: "kari@"}, "email", validate.EmailInvalid},
 		{"bad phone", volunteers.Form{Name: "Kari", Phone: "ring meg"}, "phone", "volunteers.phone.invalid"},
-		{"bad date", volunteers.Form{Name: "Kari", TrainedOn: "31.12.2025"}, "trained_on", "form.date.invalid"},
+		{"bad date", volunteers.Form{Name: "Kari", TrainedOn: "31.02.2025"}, "trained_on", "form.date.invalid"},
 		{"trained tomorrow", volunteers.Form{Name: "Kari", TrainedOn: "2026-06-16"}, "trained_on", "volunteers.trainedOn.future"},
 		{"long notes", volunteers.Form{Name: "Kari", Notes: strings.Repeat("x", 2001)}, "notes", "form.tooLong"},
 		{"all good", volunteers.Form{Name: " Kari ", Email: "kari@example.no", Phone: "900 00 001", TrainedOn: "2026-06-15"}, "", ""},
