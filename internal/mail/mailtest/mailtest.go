@@ -8,11 +8,15 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 )
 
@@ -55,4 +59,86 @@ func All(t testing.TB, db *pgxpool.Pool) []Queued {
 		t.Fatal(err)
 	}
 	return list
+}
+
+// Expires is the time the mail texts under CheckMessages are built with: a Thursday in winter
+// time, 14.30 in Oslo.
+var Expires = time.Date(2026, 11, 26, 13, 30, 0, 0, time.UTC)
+
+// Link is the link they are built with; its & must come out escaped in HTML.
+const Link = "https://selvhjelpshuset.no/invitasjon/abc123?x=1&y=2"
+
+// Builders build one kind of mail each, by name, in a language.
+type Builders map[string]func(i18n.Lang) mail.Message
+
+var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
+
+// CheckMessages renders every kind of mail a feature sends, built with Expires and Link, in
+// both languages and fails t unless each has its subject, the link (escaped in HTML, as an
+// action), the time of Expires in Oslo (its date only for the names in dateOnly) and the
+// footer in both bodies, no untranslated catalogue id, an HTML body that declares its
+// language and fetches nothing, and a text body without tags.
+func CheckMessages(t *testing.T, builders Builders, dateOnly map[string]bool) {
+	t.Helper()
+	footer := map[i18n.Lang][]string{
+		i18n.NB: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sendt automatisk"},
+		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically"},
+	}
+	when := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026 kl. 14.30", i18n.EN: "Thursday 26 November 2026 at 14:30"}
+	day := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026", i18n.EN: "Thursday 26 November 2026"}
+	for name, build := range builders {
+		rendered := map[i18n.Lang]mail.Rendered{}
+		for _, l := range i18n.Langs {
+			r, err := mail.Render(build(l))
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, l, err)
+			}
+			rendered[l] = r
+			at := when[l]
+			if dateOnly[name] {
+				at = day[l]
+			}
+			checkRendered(t, name, l, r, append(footer[l], at))
+		}
+		if rendered[i18n.NB].Subject == rendered[i18n.EN].Subject || rendered[i18n.NB].Text == rendered[i18n.EN].Text {
+			t.Errorf("%s: nb and en render the same", name)
+		}
+	}
+}
+
+// checkRendered checks one rendered mail; want must stand in both bodies.
+func checkRendered(t *testing.T, name string, l i18n.Lang, r mail.Rendered, want []string) {
+	t.Helper()
+	if r.Subject == "" {
+		t.Errorf("%s %s: no subject", name, l)
+	}
+	for _, id := range i18n.IDs(l) {
+		if strings.Contains(r.Subject+r.Text+r.HTML, id) {
+			t.Errorf("%s %s: the id %q is left untranslated", name, l, id)
+		}
+	}
+	for _, body := range []string{r.Text, r.HTML} {
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s %s: body lacks %q:\n%s", name, l, w, body)
+			}
+		}
+	}
+	if !strings.Contains(r.Text, Link) {
+		t.Errorf("%s %s: text body lacks the link:\n%s", name, l, r.Text)
+	}
+	if !strings.Contains(r.HTML, `href="https://selvhjelpshuset.no/invitasjon/abc123?x=1&amp;y=2"`) {
+		t.Errorf("%s %s: HTML body lacks the action link:\n%s", name, l, r.HTML)
+	}
+	if !strings.Contains(r.HTML, `<html lang="`+string(l)+`">`) {
+		t.Errorf("%s %s: HTML body does not declare its language", name, l)
+	}
+	if m := tag.FindString(r.Text); m != "" {
+		t.Errorf("%s %s: text body has the HTML tag %s", name, l, m)
+	}
+	for _, bad := range []string{"<img", "<link", "<script", "url(", "src="} {
+		if strings.Contains(r.HTML, bad) {
+			t.Errorf("%s %s: HTML body contains %q", name, l, bad)
+		}
+	}
 }
