@@ -169,7 +169,7 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
 				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
-				river.AddWorkerSafely(w, &events.Worker{DB: pool, Now: time.Now, Link: absURL(cfg.BaseURL), Log: log}))
+				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}))
 		},
 		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job()}})
 	if err != nil {

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -56,11 +56,14 @@ type Event struct {
 // PlacesLeft is how many can still be confirmed.
 func (e Event) PlacesLeft() int { return max(e.Capacity-e.Confirmed, 0) }
 
-// Store keeps events and their sign-ups.
-type Store struct{ db *pgxpool.Pool }
+// Store keeps events and their sign-ups, and sends their mail through its outbox.
+type Store struct {
+	db  postgres.DBTX
+	out *mail.Outbox
+}
 
-// NewStore returns a Store on db.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+// NewStore returns a Store on db (a pool or a transaction to join) that queues mail in out.
+func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db, out: out} }
 
 const eventColumns = `e.id, e.kind, e.title, e.description, e.starts_at, e.ends_at, e.format, e.meeting_link,
 	coalesce(e.room_id, 0), coalesce(r.name, ''), coalesce(e.booking_id, 0), e.capacity, e.published,
@@ -200,10 +203,12 @@ func (f *Form) Validate() validate.Errors {
 // collision is *rooms.ErrConflicts. A changed time or room gives up the old booking.
 //
 // A moved event is reminded of again, and offered places end by its new start; places added
-// are offered to those waiting, whom then (the e-mails) tells in the same transaction.
-func (s *Store) Save(ctx context.Context, id int64, f Form, by int64, then func(pgx.Tx, []Offer) error) (int64, error) {
+// are offered to those waiting, each told by e-mail in the same transaction. Save returns the
+// event's id and the offers it made.
+func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []Offer, error) {
 	var slot rooms.Slot
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	var offers []Offer
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var old Event
 		if id != 0 {
 			var err error
@@ -255,11 +260,9 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64, then func(
 				return err
 			}
 		}
-		offers, err := offerFreed(ctx, tx, id, time.Now())
-		if err != nil || then == nil {
-			return err
-		}
-		return then(tx, offers)
+		var err error
+		offers, err = s.offerFreed(ctx, tx, id, time.Now())
+		return err
 	})
 	var ce *rooms.ErrConflicts
 	switch {
@@ -269,5 +272,5 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64, then func(
 	default:
 		err = fmt.Errorf("events: save: %w", postgres.MapError(err))
 	}
-	return id, err
+	return id, offers, err
 }

@@ -4,34 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
-func outbox(t *testing.T, db *pgxpool.Pool) *mail.Outbox {
+// store is a Store on a fresh database whose mail is queued in its outbox.
+func store(t *testing.T) (*events.Store, *pgxpool.Pool) {
 	t.Helper()
-	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mail.NewOutbox(c, nil)
+	db := pgtest.New(t)
+	return events.NewStore(db, mailtest.Outbox(t, db)), db
 }
-
-func link(path string) string { return "https://selvhjelp.test" + path }
 
 // event saves a published digital event starting at starts with capacity places.
 func event(t *testing.T, s *events.Store, starts time.Time, capacity int) int64 {
@@ -42,7 +34,7 @@ func event(t *testing.T, s *events.Store, starts time.Time, capacity int) int64 
 	if errs := f.Validate(); !errs.OK() {
 		t.Fatal(errs)
 	}
-	id, err := s.Save(context.Background(), 0, f, 0, nil)
+	id, _, err := s.Save(context.Background(), 0, f, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,13 +55,12 @@ func nextWeek() time.Time {
 // arrival order; a cancellation offers the place to the first one waiting.
 func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.New(t)
-	s := events.NewStore(db)
+	s, _ := store(t)
 	id := event(t, s, nextWeek(), 10)
 	var wg sync.WaitGroup
 	for i := range 50 {
 		wg.Go(func() {
-			if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now(), nil); err != nil {
+			if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now()); err != nil {
 				t.Error(err)
 			}
 		})
@@ -97,7 +88,7 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 		t.Fatalf("%d confirmed, %d waiting; the last confirmed (%d) must have come before the first waiting (%d)", confirmed, waiting, lastConfirmed, firstWaiting)
 	}
 	// A second sign-up with the same address changes nothing.
-	again, err := s.SignUp(ctx, id, person(0), "nb", time.Now(), nil)
+	again, err := s.SignUp(ctx, id, person(0), "nb", time.Now())
 	var p00 int64
 	for _, g := range list {
 		if g.Email == "p00@example.test" {
@@ -109,8 +100,8 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 	}
 
 	// The first confirmed cancels: the first waiting is offered the place.
-	var offered []events.Offer
-	if err := s.Cancel(ctx, list[0].ID, time.Now(), func(_ pgx.Tx, o []events.Offer) error { offered = o; return nil }); err != nil {
+	offered, err := s.Cancel(ctx, list[0].ID, time.Now())
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(offered) != 1 || offered[0].ID != firstWaiting || offered[0].Deadline.IsZero() {
@@ -127,11 +118,9 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 		t.Errorf("after the accepted offer: %d confirmed, %d waiting", e.Confirmed, e.Waiting)
 	}
 	// An offer not taken before its deadline goes to the next one.
-	var second []events.Offer
-	s.Cancel(ctx, list[2].ID, time.Now(), func(_ pgx.Tx, o []events.Offer) error { second = o; return nil })
+	second, _ := s.Cancel(ctx, list[2].ID, time.Now())
 	later := time.Now().Add(events.OfferHours*time.Hour + time.Minute)
-	var third []events.Offer
-	n, err := s.ExpireOffers(ctx, later, func(_ pgx.Tx, o []events.Offer) error { third = append(third, o...); return nil })
+	n, third, err := s.ExpireOffers(ctx, later)
 	if err != nil || n != 1 || len(third) != 1 || third[0].ID <= second[0].ID {
 		t.Errorf("expiry: %d expired, new offers %+v (after %d), %v", n, third, second[0].ID, err)
 	}
@@ -144,18 +133,16 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 // meeting link, and nobody on the waiting list one.
 func TestRemindersOnceWithTheLink(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.New(t)
-	s := events.NewStore(db)
+	s, db := store(t)
 	id := event(t, s, nextWeek(), 2)
 	for i := range 4 {
-		if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now(), nil); err != nil {
+		if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	box := outbox(t, db)
 	dayBefore := nextWeek().Add(-20 * time.Hour)
 	for _, at := range []time.Time{nextWeek().Add(-48 * time.Hour), dayBefore, dayBefore.Add(time.Hour), nextWeek().Add(time.Hour)} {
-		if _, err := events.SendReminders(ctx, db, box, link, at); err != nil {
+		if _, err := s.SendReminders(ctx, at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -178,8 +165,7 @@ func TestRemindersOnceWithTheLink(t *testing.T) {
 // An event in the house books its room by the booking rules; a collision is shown as such.
 func TestEventBooksItsRoom(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.New(t)
-	s := events.NewStore(db)
+	s, db := store(t)
 	var room int64
 	db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Ospesalen', 24) RETURNING id`).Scan(&room)
 	at := nextWeek()
@@ -192,14 +178,14 @@ func TestEventBooksItsRoom(t *testing.T) {
 	if errs := f.Validate(); !errs.OK() {
 		t.Fatal(errs)
 	}
-	_, err := s.Save(ctx, 0, f, 0, nil)
+	_, _, err := s.Save(ctx, 0, f, 0)
 	var ce *rooms.ErrConflicts
 	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 || ce.Conflicts[0].Title != "Kurs" {
 		t.Fatalf("a colliding event: %v", err)
 	}
 	f.Start, f.End = "19:00", "20:30"
 	f.Validate()
-	id, err := s.Save(ctx, 0, f, 0, nil)
+	id, _, err := s.Save(ctx, 0, f, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +196,7 @@ func TestEventBooksItsRoom(t *testing.T) {
 	// Moving it gives up the old booking and books the new time.
 	f.Start, f.End = "20:00", "21:00"
 	f.Validate()
-	if _, err := s.Save(ctx, id, f, 0, nil); err != nil {
+	if _, _, err := s.Save(ctx, id, f, 0); err != nil {
 		t.Fatal(err)
 	}
 	var active int
@@ -241,18 +227,17 @@ func TestFormValidation(t *testing.T) {
 // anonymous figures for the report.
 func TestPurgeKeepsTheFigures(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.New(t)
-	s := events.NewStore(db)
+	s, db := store(t)
 	id := event(t, s, nextWeek(), 2)
 	for i := range 3 {
-		s.SignUp(ctx, id, person(i), "nb", time.Now(), nil)
+		s.SignUp(ctx, id, person(i), "nb", time.Now())
 	}
 	list, _, _ := s.Signups(ctx, id, 10, 0)
 	s.SetAttended(ctx, id, []int64{list[0].ID, list[1].ID}, []int64{list[0].ID})
-	if n, err := events.Purge(ctx, db, nextWeek().AddDate(0, 0, events.KeepDays-1)); err != nil || n != 0 {
+	if n, err := s.Purge(ctx, nextWeek().AddDate(0, 0, events.KeepDays-1)); err != nil || n != 0 {
 		t.Fatalf("purged %d before the time, %v", n, err)
 	}
-	if n, err := events.Purge(ctx, db, nextWeek().AddDate(0, 0, events.KeepDays+1)); err != nil || n != 3 {
+	if n, err := s.Purge(ctx, nextWeek().AddDate(0, 0, events.KeepDays+1)); err != nil || n != 3 {
 		t.Fatalf("purged %d, %v", n, err)
 	}
 	var held, confirmed, came int
@@ -266,25 +251,24 @@ func TestPurgeKeepsTheFigures(t *testing.T) {
 // More places go to those waiting, not to a newcomer.
 func TestMorePlacesGoToThoseWaiting(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.New(t)
-	s := events.NewStore(db)
+	s, _ := store(t)
 	id := event(t, s, nextWeek(), 1)
-	s.SignUp(ctx, id, person(0), "nb", time.Now(), nil)
-	b, _ := s.SignUp(ctx, id, person(1), "nb", time.Now(), nil)
+	s.SignUp(ctx, id, person(0), "nb", time.Now())
+	b, _ := s.SignUp(ctx, id, person(1), "nb", time.Now())
 	e, _ := s.Get(ctx, id, true)
 	f := events.FormOf(e)
 	f.Capacity = "2"
 	if errs := f.Validate(); !errs.OK() {
 		t.Fatal(errs)
 	}
-	var offered []events.Offer
-	if _, err := s.Save(ctx, id, f, 0, func(_ pgx.Tx, o []events.Offer) error { offered = o; return nil }); err != nil {
+	_, offered, err := s.Save(ctx, id, f, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(offered) != 1 || offered[0].ID != b.ID {
 		t.Errorf("offered %+v, want the one waiting", offered)
 	}
-	if c, _ := s.SignUp(ctx, id, person(2), "nb", time.Now(), nil); c.Status != events.Waiting {
+	if c, _ := s.SignUp(ctx, id, person(2), "nb", time.Now()); c.Status != events.Waiting {
 		t.Errorf("a newcomer got %s while a place was offered", c.Status)
 	}
 }

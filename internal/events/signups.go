@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -80,11 +81,11 @@ var ErrEnded = errors.New("events: the event has begun")
 // SignUp stores a validated sign-up: confirmed while there are places and nobody waits, else
 // on the waiting list, in arrival order. Sign-ups for one event are serialised on the event's
 // row, so many at once can never confirm more than its places. An address already signed up
-// is not signed up twice, but gets a fresh link (Created is false). then runs in the same
-// transaction with the sign-up and its event (the e-mail with the link).
-func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang string, now time.Time, then func(pgx.Tx, Made, Event) error) (Made, error) {
+// is not signed up twice, but gets a fresh link (Created is false). The e-mail with the link
+// and the status is queued in the same transaction.
+func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang string, now time.Time) (Made, error) {
 	m := Made{Token: tokens.New()}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var capacity, taken int
 		var starts time.Time
 		err := tx.QueryRow(ctx, `SELECT capacity, starts_at FROM events WHERE id = $1 AND published FOR UPDATE`, eventID).Scan(&capacity, &starts)
@@ -121,14 +122,12 @@ func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang st
 		if err := addLink(ctx, tx, m.ID, m.Token); err != nil {
 			return err
 		}
-		if then == nil {
-			return nil
-		}
 		e, err := get(ctx, tx, eventID, true)
 		if err != nil {
 			return err
 		}
-		return then(tx, m, e)
+		return s.enqueue(ctx, tx, m.Email, signupMail(i18n.Lang(m.Lang), m.FirstName, e.Title, e.Starts, m.Status != Confirmed,
+			s.out.URL("/arrangement/"+m.Token)))
 	})
 	if err != nil && !errors.Is(err, ErrEnded) {
 		return m, fmt.Errorf("events: sign up: %w", postgres.MapError(err))
@@ -179,8 +178,17 @@ type Offer struct {
 }
 
 // offerFreed offers the event's free places to the people waiting longest, in the caller's
-// transaction (which holds the event's row), and returns the offers made.
-func offerFreed(ctx context.Context, tx pgx.Tx, eventID int64, now time.Time) ([]Offer, error) {
+// transaction (which holds the event's row), mails each offer and returns the offers made.
+func (s *Store) offerFreed(ctx context.Context, tx pgx.Tx, eventID int64, now time.Time) ([]Offer, error) {
+	offers, err := freePlaces(ctx, tx, eventID, now)
+	if err != nil {
+		return nil, err
+	}
+	return offers, s.mailOffers(ctx, tx, offers)
+}
+
+// freePlaces marks the sign-ups to offer the event's free places to.
+func freePlaces(ctx context.Context, tx pgx.Tx, eventID int64, now time.Time) ([]Offer, error) {
 	rows, err := tx.Query(ctx, `WITH free AS (
 			SELECT e.capacity - (SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'offered')) AS n,
 				least($2::timestamptz + make_interval(hours => $3), e.starts_at) AS deadline
@@ -213,24 +221,22 @@ func prefixed(p, columns string) string {
 var ErrNotOffered = errors.New("events: no place is offered")
 
 // Cancel cancels the sign-up behind the link and offers a freed place to the next person
-// waiting, in one transaction; then runs in it (the offer e-mails).
-func (s *Store) Cancel(ctx context.Context, id int64, now time.Time, then func(pgx.Tx, []Offer) error) error {
+// waiting, by e-mail, in one transaction. It returns the offers made.
+func (s *Store) Cancel(ctx context.Context, id int64, now time.Time) ([]Offer, error) {
+	var offers []Offer
 	err := s.withEvent(ctx, id, func(tx pgx.Tx, eventID int64) error {
 		tag, err := tx.Exec(ctx, `UPDATE event_signups SET status = 'cancelled', offer_deadline = NULL, status_changed_at = $2
 			WHERE id = $1 AND status IN ('confirmed', 'waiting', 'offered')`, id, now)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-		offers, err := offerFreed(ctx, tx, eventID, now)
-		if err != nil {
-			return err
-		}
-		return then(tx, offers)
+		offers, err = s.offerFreed(ctx, tx, eventID, now)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("events: cancel: %w", postgres.MapError(err))
+		return nil, fmt.Errorf("events: cancel: %w", postgres.MapError(err))
 	}
-	return nil
+	return offers, nil
 }
 
 // Accept takes the place offered to the sign-up, before its deadline.
@@ -251,7 +257,7 @@ func (s *Store) Accept(ctx context.Context, id int64, now time.Time) error {
 
 // withEvent runs fn in a transaction holding the row of the sign-up's event.
 func (s *Store) withEvent(ctx context.Context, signupID int64, fn func(pgx.Tx, int64) error) error {
-	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var eventID int64
 		if err := tx.QueryRow(ctx, `SELECT e.id FROM events e JOIN event_signups s ON s.event_id = e.id WHERE s.id = $1 FOR UPDATE OF e`,
 			signupID).Scan(&eventID); err != nil {
@@ -262,19 +268,21 @@ func (s *Store) withEvent(ctx context.Context, signupID int64, fn func(pgx.Tx, i
 }
 
 // ExpireOffers ends the offered places whose deadline has passed and offers them to the next
-// people waiting; then runs in the transaction with each event's new offers.
-func (s *Store) ExpireOffers(ctx context.Context, now time.Time, then func(pgx.Tx, []Offer) error) (int, error) {
+// people waiting, each event in a transaction of its own with the e-mails of its new offers.
+// It returns how many offers expired and the new offers made.
+func (s *Store) ExpireOffers(ctx context.Context, now time.Time) (int, []Offer, error) {
 	rows, err := s.db.Query(ctx, `SELECT DISTINCT event_id FROM event_signups WHERE status = 'offered' AND offer_deadline <= $1`, now)
 	if err != nil {
-		return 0, fmt.Errorf("events: expire: %w", err)
+		return 0, nil, fmt.Errorf("events: expire: %w", err)
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
-		return 0, fmt.Errorf("events: expire: %w", err)
+		return 0, nil, fmt.Errorf("events: expire: %w", err)
 	}
 	n := 0
+	var made []Offer
 	for _, eventID := range ids {
-		err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, eventID); err != nil {
 				return err
 			}
@@ -284,17 +292,15 @@ func (s *Store) ExpireOffers(ctx context.Context, now time.Time, then func(pgx.T
 				return err
 			}
 			n += int(tag.RowsAffected())
-			offers, err := offerFreed(ctx, tx, eventID, now)
-			if err != nil {
-				return err
-			}
-			return then(tx, offers)
+			offers, err := s.offerFreed(ctx, tx, eventID, now)
+			made = append(made, offers...)
+			return err
 		})
 		if err != nil {
-			return n, fmt.Errorf("events: expire: %w", err)
+			return n, made, fmt.Errorf("events: expire: %w", err)
 		}
 	}
-	return n, nil
+	return n, made, nil
 }
 
 // SetAttended records, for the confirmed sign-ups shown, who came (staff); ids not of the
@@ -321,9 +327,9 @@ const KeepDays = 30
 // Purge deletes the sign-ups of events that ended more than KeepDays ago, first adding the
 // event and its attendance to the anonymous yearly figures of the report. It returns how many
 // sign-ups it deleted.
-func Purge(ctx context.Context, db postgres.DBTX, now time.Time) (int64, error) {
+func (s *Store) Purge(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
-	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		// Lock the events first (a purge running twice must not count twice), then count.
 		if _, err := tx.Exec(ctx, `SELECT e.id FROM events e WHERE e.ends_at < $1::timestamptz - make_interval(days => $2)
 			AND EXISTS (SELECT 1 FROM event_signups s WHERE s.event_id = e.id) ORDER BY e.id FOR UPDATE`, now, KeepDays); err != nil {

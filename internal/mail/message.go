@@ -339,59 +339,6 @@ func Offer(lang i18n.Lang, firstName, link string, deadline time.Time) Message {
 	}
 }
 
-// EventSignup confirms a sign-up for an event, or says the person is on its waiting list,
-// with the private link where they see the details, get the calendar file and cancel.
-func EventSignup(lang i18n.Lang, firstName, title string, starts time.Time, waiting bool, link string) Message {
-	status := "mail.event.confirmed"
-	if waiting {
-		status = "mail.event.waiting"
-	}
-	return Message{
-		Lang:       lang,
-		Kind:       KindEvent,
-		Subject:    i18n.Translate(lang, status+".subject", "Title", title),
-		Greeting:   i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{i18n.Translate(lang, status, "Title", title, "When", FormatTime(lang, starts)), i18n.Translate(lang, "mail.event.link")},
-		Action:     Action{Label: i18n.Translate(lang, "mail.event.action"), URL: link},
-		Notes:      []string{i18n.Translate(lang, "mail.event.cancel")},
-		Closing:    i18n.Translate(lang, "mail.closing"),
-	}
-}
-
-// EventOffer offers a freed place at an event to the next person on its waiting list.
-func EventOffer(lang i18n.Lang, firstName, title string, starts, deadline time.Time, link string) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindEventOffer,
-		Subject:  i18n.Translate(lang, "mail.eventoffer.subject", "Title", title),
-		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.eventoffer.place", "Title", title, "When", FormatTime(lang, starts)),
-			i18n.Translate(lang, "mail.eventoffer.answer", "Deadline", FormatTime(lang, deadline)),
-		},
-		Action:  Action{Label: i18n.Translate(lang, "mail.eventoffer.action"), URL: link},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
-// EventReminder reminds a confirmed person of tomorrow's event; where is the meeting link of
-// a digital event or the address of the house.
-func EventReminder(lang i18n.Lang, firstName, title string, starts time.Time, where, link string) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindEventReminder,
-		Subject:  i18n.Translate(lang, "mail.eventreminder.subject", "Title", title),
-		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.eventreminder.when", "Title", title, "When", FormatTime(lang, starts)),
-			i18n.Translate(lang, "mail.eventreminder.where", "Where", where),
-		},
-		Action:  Action{Label: i18n.Translate(lang, "mail.event.action"), URL: link},
-		Notes:   []string{i18n.Translate(lang, "mail.event.cancel")},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
 // FormatTime writes t as a reader expects it in a letter, in Oslo time: "torsdag 26. november
 // 2026 kl. 14.30" or "Thursday 26 November 2026 at 14:30 (Norwegian time)".
 func FormatTime(lang i18n.Lang, t time.Time) string {

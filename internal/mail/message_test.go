@@ -17,18 +17,12 @@ const link = "https://selvhjelpshuset.no/invitasjon/abc123?x=1&y=2"
 
 func builders() map[string]func(i18n.Lang) Message {
 	return map[string]func(i18n.Lang) Message{
-		"invitation":    func(l i18n.Lang) Message { return Invitation(l, "Kari Nordmann", link, expires) },
-		"reset":         func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
-		"signup":        func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
-		"mylink":        func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
-		"contact":       func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
-		"offer":         func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
-		"event":         func(l i18n.Lang) Message { return EventSignup(l, "Kari", "Introduksjonsmøte", expires, false, link) },
-		"event waiting": func(l i18n.Lang) Message { return EventSignup(l, "Kari", "Introduksjonsmøte", expires, true, link) },
-		"event offer":   func(l i18n.Lang) Message { return EventOffer(l, "Kari", "Kaffetreff", expires, expires, link) },
-		"event reminder": func(l i18n.Lang) Message {
-			return EventReminder(l, "Kari", "Kaffetreff", expires, "https://zoom.example/j/1", link)
-		},
+		"invitation": func(l i18n.Lang) Message { return Invitation(l, "Kari Nordmann", link, expires) },
+		"reset":      func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
+		"signup":     func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
+		"mylink":     func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
+		"contact":    func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
+		"offer":      func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
 		"room approved": func(l i18n.Lang) Message {
 			return RoomAnswerMessage(l, RoomAnswer{Approved: true, First: expires, Room: "Bjørk", Repeats: "x", Skipped: []time.Time{expires}}, link)
 		},

@@ -6,11 +6,9 @@ import (
 	"strconv"
 
 	ics "github.com/arran4/golang-ical"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -20,7 +18,7 @@ import (
 // pages. The meeting link of a digital event is only ever shown to confirmed people.
 
 func (s *Server) eventList(w http.ResponseWriter, r *http.Request) {
-	list, total, err := events.NewStore(s.db).Upcoming(r.Context(), s.now(), false, perPage, offset(r))
+	list, total, err := s.events().Upcoming(r.Context(), s.now(), false, perPage, offset(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -34,7 +32,7 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, status int, p pages.EventPage) {
 	var err error
-	if p.Event, err = events.NewStore(s.db).Get(r.Context(), pathID(r), false); err != nil {
+	if p.Event, err = s.events().Get(r.Context(), pathID(r), false); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -60,13 +58,7 @@ func (s *Server) eventSignup(w http.ResponseWriter, r *http.Request) {
 	}
 	// The answer is the same whether the address was new or signed up already (then it gets a
 	// fresh link): the page never tells who is signed up. The e-mail says the status.
-	_, err := events.NewStore(s.db).SignUp(ctx, pathID(r), p.Form, string(i18n.LangOf(ctx)), s.now(),
-		func(tx pgx.Tx, m events.Made, e events.Event) error {
-			msg := mail.EventSignup(i18n.Lang(m.Lang), m.FirstName, e.Title, e.Starts, m.Status != events.Confirmed, s.absURL("/arrangement/"+m.Token))
-			msg.To = m.Email
-			_, err := s.outbox.Enqueue(ctx, tx, msg)
-			return err
-		})
+	_, err := s.events().SignUp(ctx, pathID(r), p.Form, string(i18n.LangOf(ctx)), s.now())
 	switch {
 	case errors.Is(err, events.ErrEnded):
 		p.Errors.Add("first_name", "events.ended")
@@ -79,10 +71,13 @@ func (s *Server) eventSignup(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, eventURL(pathID(r))+"/takk", http.StatusSeeOther) // #nosec G710 -- a local path built from a numeric id
 }
 
+// events is the events' store, sending mail through the server's outbox.
+func (s *Server) events() *events.Store { return events.NewStore(s.db, s.outbox) }
+
 func eventURL(id int64) string { return "/arrangementer/" + strconv.FormatInt(id, 10) }
 
 func (s *Server) eventThanks(w http.ResponseWriter, r *http.Request) {
-	e, err := events.NewStore(s.db).Get(r.Context(), pathID(r), false)
+	e, err := s.events().Get(r.Context(), pathID(r), false)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -94,7 +89,7 @@ func (s *Server) eventThanks(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) mySignup(w http.ResponseWriter, r *http.Request) (events.Signup, events.Event, bool) {
 	w.Header().Set("Cache-Control", "no-store")
-	store := events.NewStore(s.db)
+	store := s.events()
 	g, err := store.ByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "offer.unknown"), pages.MyLinkExpired())
@@ -132,10 +127,8 @@ func (s *Server) myEventCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	store := events.NewStore(s.db)
-	err := store.Cancel(ctx, g.ID, s.now(), func(tx pgx.Tx, offers []events.Offer) error {
-		return events.MailOffers(ctx, tx, s.outbox, s.absURL, offers)
-	})
+	store := s.events()
+	_, err := store.Cancel(ctx, g.ID, s.now())
 	if err == nil {
 		g, err = store.ByToken(ctx, r.PathValue("token"))
 	}
@@ -153,7 +146,7 @@ func (s *Server) myEventAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	store := events.NewStore(s.db)
+	store := s.events()
 	err := store.Accept(ctx, g.ID, s.now())
 	if errors.Is(err, events.ErrNotOffered) {
 		s.renderMyEvent(w, r, http.StatusConflict, g, e, "events.notOffered")
@@ -202,7 +195,7 @@ func (s *Server) myEventICS(w http.ResponseWriter, r *http.Request) {
 // Staff.
 
 func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
-	list, total, err := events.NewStore(s.db).Upcoming(r.Context(), s.now(), true, perPage, offset(r))
+	list, total, err := s.events().Upcoming(r.Context(), s.now(), true, perPage, offset(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -216,7 +209,7 @@ func (s *Server) newEventPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editEventPage(w http.ResponseWriter, r *http.Request) {
-	e, err := events.NewStore(s.db).Get(r.Context(), pathID(r), true)
+	e, err := s.events().Get(r.Context(), pathID(r), true)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -229,7 +222,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 	var err error
 	if p.Rooms, err = rooms.NewStore(s.db).Rooms(ctx); err == nil && p.ID != 0 {
 		var total int
-		if p.Signups, total, err = events.NewStore(s.db).Signups(ctx, p.ID, perPage, offset(r)); err == nil {
+		if p.Signups, total, err = s.events().Signups(ctx, p.ID, perPage, offset(r)); err == nil {
 			p.Pager = pager(r, total)
 		}
 	}
@@ -252,7 +245,7 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	store := events.NewStore(s.db)
+	store := s.events()
 	p := pages.EventFormPage{ID: id}
 	if id != 0 {
 		var err error
@@ -269,9 +262,7 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	saved, err := store.Save(ctx, id, p.Form, currentUser(r).ID, func(tx pgx.Tx, offers []events.Offer) error {
-		return events.MailOffers(ctx, tx, s.outbox, s.absURL, offers)
-	})
+	saved, _, err := store.Save(ctx, id, p.Form, currentUser(r).ID)
 	var ce *rooms.ErrConflicts
 	switch {
 	case errors.As(err, &ce):
@@ -305,11 +296,11 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
 		return out
 	}
 	shown, came := ids("vist"), ids("kom")
-	if _, err := events.NewStore(s.db).Get(r.Context(), pathID(r), true); err != nil {
+	if _, err := s.events().Get(r.Context(), pathID(r), true); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := events.NewStore(s.db).SetAttended(r.Context(), pathID(r), shown, came); err != nil {
+	if err := s.events().SetAttended(r.Context(), pathID(r), shown, came); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

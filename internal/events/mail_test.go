@@ -1,0 +1,22 @@
+package events
+
+import (
+	"testing"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
+)
+
+// Every e-mail of events renders in both languages with its link, time and footer.
+func TestMessages(t *testing.T) {
+	at, link := mailtest.Expires, mailtest.Link
+	mailtest.CheckMessages(t, mailtest.Builders{
+		"event":         func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", "Introduksjonsmøte", at, false, link) },
+		"event waiting": func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", "Introduksjonsmøte", at, true, link) },
+		"event offer":   func(l i18n.Lang) mail.Message { return offerMail(l, "Kari", "Kaffetreff", at, at, link) },
+		"event reminder": func(l i18n.Lang) mail.Message {
+			return reminderMail(l, "Kari", "Kaffetreff", at, "https://zoom.example/j/1", link)
+		},
+	}, nil)
+}
