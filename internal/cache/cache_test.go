@@ -215,3 +215,16 @@ func TestOneLoadForARush(t *testing.T) {
 		t.Fatalf("%d loads for one rush, want 1", got)
 	}
 }
+
+// A memo tells the tables it was made with, and its caller cannot change them through it.
+func TestMemoTables(t *testing.T) {
+	m := NewMemo[int](nil, 0, 1, "groups", "themes")
+	got := m.Tables()
+	if len(got) != 2 || got[0] != "groups" || got[1] != "themes" {
+		t.Fatalf("Tables() = %v", got)
+	}
+	got[0] = "rooms"
+	if m.Tables()[0] != "groups" {
+		t.Fatal("changing the answer of Tables changed the memo")
+	}
+}

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,12 @@ type entry[V any] struct {
 // NewMemo makes a memo of at most max entries read from tables; ttl 0 means no time limit.
 func NewMemo[V any](w *Watcher, ttl time.Duration, max int, tables ...string) *Memo[V] {
 	return &Memo[V]{w: w, tables: tables, ttl: ttl, max: max, m: map[string]entry[V]{}, flying: map[string]*flight[V]{}}
+}
+
+// Tables returns the tables the memo's results are read from: a change to any of them makes
+// every result stale. Tests hold it to what the loader really reads.
+func (m *Memo[V]) Tables() []string {
+	return slices.Clone(m.tables)
 }
 
 // Get returns the remembered result for key, or loads, remembers and returns it. The stamp is

@@ -94,6 +94,11 @@ type ThemeWaiting struct {
 // with little and much data.
 const Queries = 4
 
+// WaitingTables are the tables LoadWaiting reads: a memo of its result is stale when one of
+// them changes. Keep it with the query (a test in internal/server runs the query and holds it
+// to this list).
+func WaitingTables() []string { return []string{"signups", "themes"} }
+
 // LoadWaiting reads the waiting list in one query: the total first (id 0), then the themes
 // with the most people waiting.
 func LoadWaiting(ctx context.Context, db postgres.DBTX) (Waiting, error) {
@@ -121,6 +126,15 @@ func LoadWaiting(ctx context.Context, db postgres.DBTX) (Waiting, error) {
 		return cmp.Or(cmp.Compare(b.Waiting, a.Waiting), cmp.Compare(a.ID, b.ID))
 	})
 	return w, nil
+}
+
+// Tables are the tables Load reads (not those of the waiting list it is given): a memo of its
+// result is stale when one of them changes. Keep it with the queries below (a test in
+// internal/server runs them and holds them to this list).
+func Tables() []string {
+	return []string{"key_loans", "licence_loans", "licence_requests", "booking_requests", "offers", "checkins",
+		"follow_ups", "groups", "group_volunteers", "outbox", "booking_occurrences", "bookings", "rooms", "events",
+		"event_signups"}
 }
 
 // Load gathers the dashboard at now around the waiting list w (from LoadWaiting).

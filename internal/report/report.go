@@ -33,6 +33,17 @@ func (r Report) Table(id string) (Table, bool) {
 	return Table{}, false
 }
 
+// Tables are the tables Build reads, its own queries and those of the functions of other
+// features it calls (signups.MedianWaits, volunteers.Survival, rooms.OpeningHours, the
+// licences' Usage): a memo of a report is stale when one of them changes. A test in
+// internal/server builds a report and holds its queries to this list. It names volunteers
+// and bookings too, which no query reads today.
+func Tables() []string {
+	return []string{"yearly_counts", "placement_waits", "groups", "group_status_history", "group_themes",
+		"themes", "group_volunteers", "volunteers", "checkins", "rooms", "bookings", "booking_occurrences", "closures",
+		"opening_hours", "licences", "licence_loans", "licence_requests", "events", "event_signups", "orgs"}
+}
+
 // Build computes the report of year from what outlives the people: the yearly counts, the
 // anonymous waiting times, the groups, rooms, licences and events. Deleting participants
 // under the retention rules does not change a past year's report.

@@ -22,20 +22,12 @@ import (
 // and the house rule every staff request checks read through memos that forget a result when a table it was read from changes (see
 // internal/cache). Without a watcher (tests, unless they set one) every read goes to the
 // database.
-
-// The tables each kind of public read depends on.
-var (
-	catalogueTables = []string{"groups", "group_themes", "themes", "memberships", "orgs"}
-	feedTables      = []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
-	// Every table dashboard.Load reads.
-	dashboardTables = []string{"key_loans", "licence_loans", "licence_requests", "booking_requests", "offers", "checkins",
-		"follow_ups", "groups", "group_volunteers", "outbox", "booking_occurrences", "bookings", "rooms", "events",
-		"event_signups", "signups", "themes"}
-	// Every table report.Build reads (found with pg_stat_user_tables around a build).
-	reportTables = []string{"yearly_counts", "placement_waits", "groups", "group_status_history", "group_themes",
-		"themes", "group_volunteers", "volunteers", "checkins", "rooms", "bookings", "booking_occurrences", "closures",
-		"opening_hours", "licences", "licence_loans", "licence_requests", "events", "event_signups", "orgs"}
-)
+//
+// Each memo is made with the tables its loader reads, declared beside the queries: the
+// features' own lists (dashboard.Tables, report.Tables) or, for the reads of the groups, rooms
+// and auth stores below, a list just above the method that makes them.
+// TestMemosDeclareTheTablesTheyRead runs every loader and fails when one reads a table that is
+// not in its memo's list, or that no table_changed trigger watches.
 
 type memos struct {
 	themes    *cache.Memo[[]groups.Theme]
@@ -62,22 +54,31 @@ func (s *Server) SetCache(w *cache.Watcher) {
 
 func newMemos(w *cache.Watcher) *memos {
 	return &memos{
-		themes: cache.NewMemo[[]groups.Theme](w, 0, 4, catalogueTables...),
+		themes: cache.NewMemo[[]groups.Theme](w, 0, 4, catalogueTables()...),
 		// Bounded so that made-up URLs cannot fill the memory: a page of the catalogue is
 		// some 25 kB, a group some 2 kB, a feed up to a few hundred kB.
-		catalogue: cache.NewMemo[groupsPage](w, 0, 200, catalogueTables...),
-		group:     cache.NewMemo[groups.Group](w, 0, 1000, catalogueTables...),
+		catalogue: cache.NewMemo[groupsPage](w, 0, 200, catalogueTables()...),
+		group:     cache.NewMemo[groups.Group](w, 0, 1000, catalogueTables()...),
 		// A feed covers a window around now and carries its time of making: a minute at most.
-		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, feedTables...),
-		twoFactor: cache.NewMemo[bool](w, 0, 1, "settings"),
-		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, "rooms", "bookings", "booking_occurrences"),
-		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, "signups", "themes"),
-		// What is overdue or late depends on the clock as well: a minute at most.
-		dashboard: cache.NewMemo[dashboard.Dashboard](w, time.Minute, 1, dashboardTables...),
+		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, feedTables()...),
+		twoFactor: cache.NewMemo[bool](w, 0, 1, twoFactorTables()...),
+		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, weekTables()...),
+		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, dashboard.WaitingTables()...),
+		// What is overdue or late depends on the clock as well: a minute at most. The dashboard
+		// is made around the waiting list, so it is stale when that is.
+		dashboard: cache.NewMemo[dashboard.Dashboard](w, time.Minute, 1, append(dashboard.Tables(), dashboard.WaitingTables()...)...),
 		// The current year's report counts events that have ended by now: a minute at most.
-		report:    cache.NewMemo[report.Report](w, time.Minute, 8, reportTables...),
-		reportDoc: cache.NewMemo[string](w, time.Minute, 8, reportTables...),
+		report:    cache.NewMemo[report.Report](w, time.Minute, 8, report.Tables()...),
+		reportDoc: cache.NewMemo[string](w, time.Minute, 8, report.Tables()...),
 	}
+}
+
+// catalogueTables are the tables the catalogue's reads below depend on: groups.Store's List
+// and PublishedGroup (a group's members are counted in memberships). The themes' memo takes
+// them too, though PublishedThemes reads only themes: a list longer than the reads costs a
+// load now and then, a shorter one a stale page.
+func catalogueTables() []string {
+	return []string{"groups", "group_themes", "themes", "memberships", "orgs"}
 }
 
 func (s *Server) publishedThemes(ctx context.Context) ([]groups.Theme, error) {
@@ -106,10 +107,16 @@ func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group,
 	})
 }
 
+// twoFactorTables are what auth.Store.RequireTwoFactor reads.
+func twoFactorTables() []string { return []string{"settings"} }
+
 // requireTwoFactor reports whether admins require a second factor of all staff.
 func (s *Server) requireTwoFactor(ctx context.Context) (bool, error) {
 	return s.memo.twoFactor.Get(ctx, "", auth.NewStore(s.db).RequireTwoFactor)
 }
+
+// weekTables are what rooms.Store's Room and Between read.
+func weekTables() []string { return []string{"rooms", "bookings", "booking_occurrences"} }
 
 // roomWeekView is a room's meetings in the week from monday, or rooms.ErrNotFound.
 func (s *Server) roomWeekView(ctx context.Context, id int64, monday time.Time) (pages.WeekPage, error) {
@@ -125,12 +132,17 @@ func (s *Server) roomWeekView(ctx context.Context, id int64, monday time.Time) (
 	})
 }
 
+// dashboardWaiting reads the dashboard's waiting list, or takes it from memory.
+func (s *Server) dashboardWaiting(ctx context.Context) (dashboard.Waiting, error) {
+	return s.memo.waiting.Get(ctx, "", func(ctx context.Context) (dashboard.Waiting, error) {
+		return dashboard.LoadWaiting(ctx, s.db)
+	})
+}
+
 // staffDashboard gathers the dashboard at now, or takes it from memory.
 func (s *Server) staffDashboard(ctx context.Context) (dashboard.Dashboard, error) {
 	return s.memo.dashboard.Get(ctx, "", func(ctx context.Context) (dashboard.Dashboard, error) {
-		waiting, err := s.memo.waiting.Get(ctx, "", func(ctx context.Context) (dashboard.Waiting, error) {
-			return dashboard.LoadWaiting(ctx, s.db)
-		})
+		waiting, err := s.dashboardWaiting(ctx)
 		if err != nil {
 			return dashboard.Dashboard{}, err
 		}
@@ -158,6 +170,12 @@ func (s *Server) annualReportHTML(ctx context.Context, year int) (string, error)
 		err = pages.Report(rep).Render(ctx, &b)
 		return b.String(), err
 	})
+}
+
+// feedTables are what rooms.Store's FeedTarget and FeedEvents read, and groups (a group's
+// feed is found through its bookings, not its row).
+func feedTables() []string {
+	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
 }
 
 // calendar renders the feed behind token: the bytes, or postgres.ErrNotFound.
