@@ -172,6 +172,18 @@ func (s *Store) SetPublished(ctx context.Context, id int64, published bool) erro
 	return nil
 }
 
+// LockStatus locks the group's row until the caller's transaction ends and returns its
+// status, so that another feature's change to the group (a volunteer given, a meeting
+// planned, the handover) is decided on a status that cannot change meanwhile. Called on a
+// pool rather than a transaction, the lock ends at once. No group gives ErrNotFound.
+func (s *Store) LockStatus(ctx context.Context, id int64) (string, error) {
+	var status string
+	if err := s.db.QueryRow(ctx, `SELECT status FROM groups WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
+		return "", fmt.Errorf("groups: lock: %w", postgres.MapError(err))
+	}
+	return status, nil
+}
+
 // SetStarted records the day the group started; nil goes back to reading it from the status
 // history (the day of its first change to start-up). The start-up and follow-up of groups
 // (package volunteers) calls it on its own transaction.

@@ -6,6 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 )
 
@@ -46,5 +50,30 @@ func TestSetStartedAndHandedOver(t *testing.T) {
 	}
 	if err := f.s.SetHandedOver(ctx, 999999, handover); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("SetHandedOver of no group = %v; want ErrNotFound", err)
+	}
+}
+
+// LockStatus holds the group's row for the caller's transaction: another transaction cannot
+// take it until the first ends.
+func TestLockStatus(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	g := f.group(t, "Samtalegruppe", nil)
+	err := postgres.InTx(ctx, f.db, func(tx pgx.Tx) error {
+		status, err := groups.NewStore(tx).LockStatus(ctx, g.ID)
+		if err != nil || status != groups.StatusGathering {
+			t.Errorf("LockStatus = %q, %v; want %q", status, err, groups.StatusGathering)
+		}
+		_, err = f.db.Exec(ctx, `SELECT 1 FROM groups WHERE id = $1 FOR UPDATE NOWAIT`, g.ID)
+		if pgErr := (*pgconn.PgError)(nil); !errors.As(err, &pgErr) || pgErr.Code != "55P03" {
+			t.Errorf("taking the locked row elsewhere = %v; want lock_not_available", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.LockStatus(ctx, 999999); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("LockStatus of no group = %v; want ErrNotFound", err)
 	}
 }

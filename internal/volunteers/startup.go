@@ -144,11 +144,12 @@ func (s *Store) PlanMeeting(ctx context.Context, groupID int64, f MeetingForm) (
 	}
 	var m Meeting
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
-		var n int
-		err := tx.QueryRow(ctx, `SELECT g.status, (SELECT count(*)::int FROM startup_meetings m WHERE m.group_id = g.id)
-			FROM groups g WHERE g.id = $1 FOR UPDATE`, groupID).Scan(&status, &n)
+		status, err := groups.NewStore(tx).LockStatus(ctx, groupID)
 		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*)::int FROM startup_meetings WHERE group_id = $1`, groupID).Scan(&n); err != nil {
 			return err
 		}
 		var e validate.Errors
@@ -257,11 +258,13 @@ func (s *Store) Handover(ctx context.Context, groupID int64, date string, by int
 		return errs
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
-		var start *time.Time
-		err := tx.QueryRow(ctx, `SELECT g.status, `+startExpr+` FROM groups g WHERE g.id = $1 FOR UPDATE OF g`,
-			groupID).Scan(&status, &start)
+		g := groups.NewStore(tx)
+		status, err := g.LockStatus(ctx, groupID)
 		if err != nil {
+			return err
+		}
+		var start *time.Time
+		if err := tx.QueryRow(ctx, `SELECT `+startExpr+` FROM groups g WHERE g.id = $1`, groupID).Scan(&start); err != nil {
 			return err
 		}
 		var e validate.Errors
@@ -273,7 +276,6 @@ func (s *Store) Handover(ctx context.Context, groupID int64, date string, by int
 		if !e.OK() {
 			return e
 		}
-		g := groups.NewStore(tx)
 		if err := g.SetHandedOver(ctx, groupID, *f.date); err != nil {
 			return err
 		}
