@@ -172,6 +172,43 @@ func (s *Store) SetPublished(ctx context.Context, id int64, published bool) erro
 	return nil
 }
 
+// LockStatus locks the group's row until the caller's transaction ends and returns its
+// status, so that another feature's change to the group (a volunteer given, a meeting
+// planned, the handover) is decided on a status that cannot change meanwhile. Called on a
+// pool rather than a transaction, the lock ends at once. No group gives ErrNotFound.
+func (s *Store) LockStatus(ctx context.Context, id int64) (string, error) {
+	var status string
+	if err := s.db.QueryRow(ctx, `SELECT status FROM groups WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
+		return "", fmt.Errorf("groups: lock: %w", postgres.MapError(err))
+	}
+	return status, nil
+}
+
+// SetStarted records the day the group started; nil goes back to reading it from the status
+// history (the day of its first change to start-up). The start-up and follow-up of groups
+// (package volunteers) calls it on its own transaction.
+func (s *Store) SetStarted(ctx context.Context, id int64, on *time.Time) error {
+	return s.setDay(ctx, "set started", `UPDATE groups SET started_on = $2, updated_at = now() WHERE id = $1`, id, on)
+}
+
+// SetHandedOver records the day the group was handed over to run itself. The status is
+// changed apart, by SetStatus, so that the history gets its line.
+func (s *Store) SetHandedOver(ctx context.Context, id int64, on time.Time) error {
+	return s.setDay(ctx, "set handed over", `UPDATE groups SET handover_on = $2, updated_at = now() WHERE id = $1`, id, on)
+}
+
+// setDay runs update, which sets one date column of the group with id to day.
+func (s *Store) setDay(ctx context.Context, op, update string, id int64, day any) error {
+	tag, err := s.db.Exec(ctx, update, id, day)
+	if err != nil {
+		return fmt.Errorf("groups: %s: %w", op, postgres.MapError(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("groups: %s: %w", op, postgres.ErrNotFound)
+	}
+	return nil
+}
+
 // StatusChange is one line of a group's status history.
 type StatusChange struct {
 	Status    string

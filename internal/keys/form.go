@@ -93,6 +93,18 @@ func (f *LoanForm) Validate(today time.Time) validate.Errors {
 	return e
 }
 
+// DueField is Due as the form's date field shows it again after a problem: a date field
+// shows only yyyy-mm-dd, so a date written another way (31.12.2026) is shown that way, and
+// what is no date at all (only possible by editing the request) is cleared. It reads the
+// date by the same rules as Validate.
+func (f LoanForm) DueField() string {
+	d, err := tz.ParseDay(f.Due)
+	if err != nil {
+		return ""
+	}
+	return d.Format(time.DateOnly)
+}
+
 // optional is id as a nullable column value: nil for 0.
 func optional(id int64) *int64 {
 	if id == 0 {

@@ -173,6 +173,16 @@ func TestLoanFormValidate(t *testing.T) {
 	}
 }
 
+// After a problem the due date is shown as a date field can show it: yyyy-mm-dd or nothing.
+func TestLoanFormDueField(t *testing.T) {
+	for in, want := range map[string]string{"2026-03-10": "2026-03-10", " 1.4.2026 ": "2026-04-01", "2026-03-09": "2026-03-09",
+		"neste uke": "", "": "", "31.12.1999": "", "2026-02-30": ""} {
+		if got := (keys.LoanForm{Due: in}).DueField(); got != want {
+			t.Errorf("DueField of %q = %q; want %q", in, got, want)
+		}
+	}
+}
+
 // Many staff members lend the same key at the same moment: the unique index lets exactly one
 // through, and the others get the field error, not a server error.
 func TestHandOutOneAtATime(t *testing.T) {

@@ -2,6 +2,7 @@ package orgs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -169,9 +170,12 @@ func (s *Store) Details(ctx context.Context, id int64) (Details, error) {
 	return d, nil
 }
 
-// Save creates (id 0) or updates an organisation from a validated form and returns its id. A
-// name already in the register is ErrConflict.
+// Save validates the form and creates (id 0) or updates an organisation, returning its id.
+// Problems come back as validate.Errors, a name already in the register among them.
 func (s *Store) Save(ctx context.Context, id int64, f Form) (int64, error) {
+	if errs := f.Validate(); !errs.OK() {
+		return 0, errs
+	}
 	dateArg := func(t *time.Time) any {
 		if t == nil {
 			return nil
@@ -192,8 +196,13 @@ func (s *Store) Save(ctx context.Context, id int64, f Form) (int64, error) {
 			err = postgres.ErrNotFound
 		}
 	}
+	if err = postgres.MapError(err); errors.Is(err, postgres.ErrConflict) {
+		var e validate.Errors
+		e.Add("name", "orgs.name.taken")
+		return 0, e
+	}
 	if err != nil {
-		return 0, fmt.Errorf("orgs: save: %w", postgres.MapError(err))
+		return 0, fmt.Errorf("orgs: save: %w", err)
 	}
 	return id, nil
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
-	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
@@ -71,19 +70,15 @@ func (s *Server) saveOrg(w http.ResponseWriter, r *http.Request) {
 	p.Form = orgs.Form{Name: v("name"), Kind: v("kind"), NetworkMember: v("network_member") == "on", AgreementSigned: v("agreement_signed"),
 		AgreementExpires: v("agreement_expires"), ContactName: v("contact_name"), ContactEmail: v("contact_email"),
 		ContactPhone: v("contact_phone"), Notes: v("notes")}
-	if p.Errors = p.Form.Validate(); p.Errors.OK() {
-		saved, err := store.Save(ctx, id, p.Form)
-		switch {
-		case errors.Is(err, postgres.ErrConflict):
-			p.Errors.Add("name", "orgs.name.taken")
-		case err != nil:
-			s.serverError(w, r, err)
-			return
-		default:
-			s.flash(r, "orgs.saved")
-			http.Redirect(w, r, "/admin/organisasjoner/"+strconv.FormatInt(saved, 10), http.StatusSeeOther)
-			return
-		}
+	saved, err := store.Save(ctx, id, p.Form)
+	switch {
+	case errors.As(err, &p.Errors):
+		p.Form.Validate() // show the input trimmed, as it was checked
+		s.renderOrg(w, r, http.StatusUnprocessableEntity, p)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.flash(r, "orgs.saved")
+		http.Redirect(w, r, "/admin/organisasjoner/"+strconv.FormatInt(saved, 10), http.StatusSeeOther)
 	}
-	s.renderOrg(w, r, http.StatusUnprocessableEntity, p)
 }

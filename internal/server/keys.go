@@ -5,13 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/keys"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
-	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -134,12 +132,7 @@ func (s *Server) handOutKey(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		// A date field shows only yyyy-mm-dd: another way of writing the date is shown that way,
-		// and what is no date at all (only possible by editing the request) is cleared.
-		p.Form.Due = ""
-		if d, err := tz.ParseDay(f.Get("due")); err == nil {
-			p.Form.Due = d.Format(time.DateOnly)
-		}
+		p.Form.Due = p.Form.DueField()
 		s.renderKey(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}

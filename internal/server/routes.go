@@ -197,8 +197,25 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/kontakt/lenke", s.sendContactLink)
 			r.Post("/grupper/{id}/kontakt/slett", s.removeGroupContact)
 
-			// Volunteers (igangsettere), start-up and follow-up of groups.
-			s.volunteerRoutes(r)
+			// Volunteers (igangsettere), start-up and follow-up of groups. Their pages show
+			// contact details, so they are not stored by the browser.
+			r.Get("/igangsettere", s.volunteerList)
+			r.Get("/igangsettere/ny", s.newVolunteerPage)
+			r.Post("/igangsettere/ny", s.saveVolunteer)
+			r.Get("/igangsettere/{id}", s.volunteerPage)
+			r.Post("/igangsettere/{id}", s.saveVolunteer)
+			r.Get("/oppfolging", s.followUpDue)
+			r.Get("/oppfolging/uten-igangsetter", s.withoutVolunteer)
+			r.Get("/grupper/{id}/oppfolging", s.followUpPage)
+			r.Post("/grupper/{id}/oppfolging/start", s.setGroupStart)
+			r.Post("/grupper/{id}/oppfolging/igangsettere", s.assignVolunteer)
+			r.Post("/grupper/{id}/oppfolging/igangsettere/slutt", s.endAssignment)
+			r.Post("/grupper/{id}/oppfolging/moter", s.planStartupMeeting)
+			r.Post("/grupper/{id}/oppfolging/moter/holdt", s.markStartupMeeting)
+			r.Post("/grupper/{id}/oppfolging/moter/slett", s.removeStartupMeeting)
+			r.Post("/grupper/{id}/oppfolging/overlevering", s.handOverGroup)
+			r.Post("/grupper/{id}/oppfolging/sjekk", s.recordCheckin)
+			r.Post("/grupper/{id}/oppfolging/logg", s.addFollowUp)
 
 			// The annual report.
 			r.Get("/rapport", s.reportLatest)

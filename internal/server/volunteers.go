@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/volunteers"
@@ -15,29 +13,6 @@ import (
 
 // The register of volunteer starters (igangsettere). Their pages show contact details, so
 // they are not stored by the browser.
-
-// volunteerRoutes are the volunteer and follow-up pages, relative to /admin; routes.go mounts
-// them among the staff pages (staff and admins, with two-step login when required).
-func (s *Server) volunteerRoutes(r chi.Router) {
-	r.Get("/igangsettere", s.volunteerList)
-	r.Get("/igangsettere/ny", s.newVolunteerPage)
-	r.Post("/igangsettere/ny", s.saveVolunteer)
-	r.Get("/igangsettere/{id}", s.volunteerPage)
-	r.Post("/igangsettere/{id}", s.saveVolunteer)
-
-	r.Get("/oppfolging", s.followUpDue)
-	r.Get("/oppfolging/uten-igangsetter", s.withoutVolunteer)
-	r.Get("/grupper/{id}/oppfolging", s.followUpPage)
-	r.Post("/grupper/{id}/oppfolging/start", s.setGroupStart)
-	r.Post("/grupper/{id}/oppfolging/igangsettere", s.assignVolunteer)
-	r.Post("/grupper/{id}/oppfolging/igangsettere/slutt", s.endAssignment)
-	r.Post("/grupper/{id}/oppfolging/moter", s.planStartupMeeting)
-	r.Post("/grupper/{id}/oppfolging/moter/holdt", s.markStartupMeeting)
-	r.Post("/grupper/{id}/oppfolging/moter/slett", s.removeStartupMeeting)
-	r.Post("/grupper/{id}/oppfolging/overlevering", s.handOverGroup)
-	r.Post("/grupper/{id}/oppfolging/sjekk", s.recordCheckin)
-	r.Post("/grupper/{id}/oppfolging/logg", s.addFollowUp)
-}
 
 // noStore keeps the page out of the browser's cache: it shows a volunteer's contact details.
 func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }

@@ -71,13 +71,13 @@ func (s *Store) Assign(ctx context.Context, groupID, volunteerID int64, confirm 
 		return res, e
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
-		if err := tx.QueryRow(ctx, `SELECT status FROM groups WHERE id = $1 FOR UPDATE`, groupID).Scan(&status); err != nil {
+		status, err := groups.NewStore(tx).LockStatus(ctx, groupID)
+		if err != nil {
 			return err
 		}
 		var active bool
 		var taken int
-		err := tx.QueryRow(ctx, `SELECT v.active, (SELECT count(*)::int FROM group_volunteers gv
+		err = tx.QueryRow(ctx, `SELECT v.active, (SELECT count(*)::int FROM group_volunteers gv
 				WHERE gv.group_id = $2 AND gv.ended_at IS NULL)
 			FROM volunteers v WHERE v.id = $1`, volunteerID, groupID).Scan(&active, &taken)
 		switch {

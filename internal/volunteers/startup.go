@@ -144,11 +144,12 @@ func (s *Store) PlanMeeting(ctx context.Context, groupID int64, f MeetingForm) (
 	}
 	var m Meeting
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
-		var n int
-		err := tx.QueryRow(ctx, `SELECT g.status, (SELECT count(*)::int FROM startup_meetings m WHERE m.group_id = g.id)
-			FROM groups g WHERE g.id = $1 FOR UPDATE`, groupID).Scan(&status, &n)
+		status, err := groups.NewStore(tx).LockStatus(ctx, groupID)
 		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*)::int FROM startup_meetings WHERE group_id = $1`, groupID).Scan(&n); err != nil {
 			return err
 		}
 		var e validate.Errors
@@ -246,21 +247,24 @@ func (f *dateField) validate(optional, notFuture bool, today time.Time) validate
 }
 
 // Handover records the day the group was handed over to run itself (not after today, not
-// before it started), moves it to self-running through groups.Store.SetStatus unless it is
-// there already, and ends its volunteers' assignments at now: all in one transaction, with
-// the group row locked. The group must be in start-up or running itself (to correct the
-// day). Problems are field errors of the field "handover_on".
+// before it started), moves it to self-running unless it is there already, and ends its
+// volunteers' assignments at now: all in one transaction, with the group row locked. The
+// group's day and status are written by groups.Store (SetHandedOver, SetStatus with its
+// history line). The group must be in start-up or running itself (to correct the day).
+// Problems are field errors of the field "handover_on".
 func (s *Store) Handover(ctx context.Context, groupID int64, date string, by int64, now time.Time) error {
 	f := dateField{Field: "handover_on", Date: date}
 	if errs := f.validate(false, true, Today(now)); !errs.OK() {
 		return errs
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
-		var start *time.Time
-		err := tx.QueryRow(ctx, `SELECT g.status, `+startExpr+` FROM groups g WHERE g.id = $1 FOR UPDATE OF g`,
-			groupID).Scan(&status, &start)
+		g := groups.NewStore(tx)
+		status, err := g.LockStatus(ctx, groupID)
 		if err != nil {
+			return err
+		}
+		var start *time.Time
+		if err := tx.QueryRow(ctx, `SELECT `+startExpr+` FROM groups g WHERE g.id = $1`, groupID).Scan(&start); err != nil {
 			return err
 		}
 		var e validate.Errors
@@ -272,7 +276,7 @@ func (s *Store) Handover(ctx context.Context, groupID int64, date string, by int
 		if !e.OK() {
 			return e
 		}
-		if _, err := tx.Exec(ctx, `UPDATE groups SET handover_on = $2, updated_at = now() WHERE id = $1`, groupID, f.date); err != nil {
+		if err := g.SetHandedOver(ctx, groupID, *f.date); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE group_volunteers SET ended_at = greatest($2, assigned_at)
@@ -282,7 +286,7 @@ func (s *Store) Handover(ctx context.Context, groupID int64, date string, by int
 		if status == groups.StatusSelfRunning {
 			return nil
 		}
-		return groups.NewStore(tx).SetStatus(ctx, groupID, groups.StatusSelfRunning, by, "")
+		return g.SetStatus(ctx, groupID, groups.StatusSelfRunning, by, "")
 	})
 	if err != nil {
 		return writeError("handover", err)
@@ -290,21 +294,17 @@ func (s *Store) Handover(ctx context.Context, groupID int64, date string, by int
 	return nil
 }
 
-// SetStartedOn sets the day the group started; "" goes back to the day of its first change
-// to start-up. The check-ins follow the new day in the same transaction (see EnsureCheckins).
-// Problems are field errors of the field "started_on".
+// SetStartedOn sets the day the group started (through groups.Store.SetStarted); "" goes
+// back to the day of its first change to start-up. The check-ins follow the new day in the
+// same transaction (see EnsureCheckins). Problems are field errors of the field "started_on".
 func (s *Store) SetStartedOn(ctx context.Context, groupID int64, date string, today time.Time) error {
 	f := dateField{Field: "started_on", Date: date}
 	if errs := f.validate(true, true, today); !errs.OK() {
 		return errs
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE groups SET started_on = $2, updated_at = now() WHERE id = $1`, groupID, f.date)
-		if err != nil {
+		if err := groups.NewStore(tx).SetStarted(ctx, groupID, f.date); err != nil {
 			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return pgx.ErrNoRows
 		}
 		return ensureCheckins(ctx, tx, today, groupID)
 	})
