@@ -15,7 +15,6 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
@@ -152,7 +151,7 @@ func (s *Server) sendInvitation(r *http.Request, tx pgx.Tx, u auth.User) error {
 	if err != nil {
 		return err
 	}
-	msg := mail.Invitation(i18n.LangOf(ctx), u.Name, s.absURL("/invitasjon/"+token), expires)
+	msg := auth.InvitationMessage(i18n.LangOf(ctx), u.Name, s.absURL("/invitasjon/"+token), expires)
 	msg.To = u.Email
 	_, err = s.outbox.Enqueue(ctx, tx, msg)
 	return err

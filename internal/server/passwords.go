@@ -10,7 +10,6 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -51,7 +50,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 		if err := audit.Record(ctx, tx, a, audit.Entry{Action: audit.PasswordResetAsked, Entity: "user", EntityID: u.ID}); err != nil {
 			return err
 		}
-		msg := mail.PasswordReset(i18n.LangOf(ctx), s.absURL("/nytt-passord/"+token), expires)
+		msg := auth.PasswordResetMessage(i18n.LangOf(ctx), s.absURL("/nytt-passord/"+token), expires)
 		msg.To = u.Email
 		_, err = s.outbox.Enqueue(ctx, tx, msg)
 		return err

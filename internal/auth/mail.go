@@ -1,0 +1,50 @@
+package auth
+
+import (
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+)
+
+// InvitationMessage tells a new staff member or partner that they have an account, and gives
+// the link where they choose a password. name is the person's own name; link expires at
+// expires.
+func InvitationMessage(lang i18n.Lang, name, link string, expires time.Time) mail.Message {
+	return mail.Message{
+		Lang:     lang,
+		Kind:     mail.KindInvitation,
+		Subject:  i18n.Translate(lang, "mail.invitation.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", name),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.invitation.access"),
+			i18n.Translate(lang, "mail.invitation.password"),
+		},
+		Action: mail.Action{Label: i18n.Translate(lang, "mail.invitation.action"), URL: link},
+		Notes: []string{
+			i18n.Translate(lang, "mail.invitation.expires", "Expires", mail.FormatTime(lang, expires)),
+			i18n.Translate(lang, "mail.invitation.unexpected"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+}
+
+// PasswordResetMessage gives the link where a user who forgot their password chooses a new
+// one; the link expires at expires.
+func PasswordResetMessage(lang i18n.Lang, link string, expires time.Time) mail.Message {
+	return mail.Message{
+		Lang:     lang,
+		Kind:     mail.KindPasswordReset,
+		Subject:  i18n.Translate(lang, "mail.reset.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting"),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.reset.asked"),
+		},
+		Action: mail.Action{Label: i18n.Translate(lang, "mail.reset.action"), URL: link},
+		Notes: []string{
+			i18n.Translate(lang, "mail.reset.expires", "Expires", mail.FormatTime(lang, expires)),
+			i18n.Translate(lang, "mail.reset.unexpected"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+}
