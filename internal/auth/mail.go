@@ -1,7 +1,10 @@
 package auth
 
 import (
+	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
@@ -47,4 +50,25 @@ func PasswordResetMessage(lang i18n.Lang, link string, expires time.Time) mail.M
 		},
 		Closing: i18n.Translate(lang, "mail.closing"),
 	}
+}
+
+// mailLink issues a new one-time link of purpose p to u and queues, on tx, the mail that
+// carries it to u's address, in the language of ctx: the request of whoever asked for it.
+func mailLink(ctx context.Context, tx pgx.Tx, out *mail.Outbox, u User, p Purpose) error {
+	path, ttl := "/nytt-passord/", ResetTTL
+	if p == Invitation {
+		path, ttl = "/invitasjon/", InvitationTTL
+	}
+	token, expires, err := NewStore(tx).IssueLink(ctx, u.ID, p, ttl)
+	if err != nil {
+		return err
+	}
+	lang, link := i18n.LangOf(ctx), out.URL(path+token)
+	msg := PasswordResetMessage(lang, link, expires)
+	if p == Invitation {
+		msg = InvitationMessage(lang, u.Name, link, expires)
+	}
+	msg.To = u.Email
+	_, err = out.Enqueue(ctx, tx, msg)
+	return err
 }

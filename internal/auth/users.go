@@ -201,11 +201,6 @@ func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error 
 		updated_at = now() WHERE id = $1`, id, disabled)
 }
 
-// RecordLogin notes the time of a successful login.
-func (s *Store) RecordLogin(ctx context.Context, id int64) error {
-	return s.exec(ctx, "record login", `UPDATE users SET last_login_at = now() WHERE id = $1`, id)
-}
-
 func (s *Store) exec(ctx context.Context, what, sql string, args ...any) error {
 	tag, err := s.db.Exec(ctx, sql, args...)
 	if err != nil {

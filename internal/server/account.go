@@ -74,3 +74,6 @@ func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, i18n.T(ctx, "recovery.title"), pages.RecoveryCodes(codes, landing(u)))
 }
+
+// accounts is the store of accounts: logins, passwords, two-factor login, invitations.
+func (s *Server) accounts() *auth.Store { return auth.NewStore(s.db) }
