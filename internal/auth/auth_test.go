@@ -10,6 +10,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -191,10 +192,10 @@ func TestTwoFactor(t *testing.T) {
 		}
 		return c
 	}
-	if _, err := s.ConfirmTwoFactor(ctx, seal, u.ID, "000000", now); !errors.Is(err, auth.ErrBadCode) && code(now) != "000000" {
+	if _, err := s.ConfirmTwoFactor(ctx, seal, u.ID, "000000", audit.Actor{ID: u.ID, Label: u.Email}, now); !errors.Is(err, auth.ErrBadCode) && code(now) != "000000" {
 		t.Errorf("wrong code confirmed: %v", err)
 	}
-	codes, err := s.ConfirmTwoFactor(ctx, seal, u.ID, code(now), now)
+	codes, err := s.ConfirmTwoFactor(ctx, seal, u.ID, code(now), audit.Actor{ID: u.ID, Label: u.Email}, now)
 	if err != nil || len(codes) != auth.RecoveryCodeCount {
 		t.Fatalf("confirm: %d codes, %v", len(codes), err)
 	}

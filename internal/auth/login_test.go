@@ -150,7 +150,7 @@ func TestLogInWithCode(t *testing.T) {
 		c, _ := totp.GenerateCodeCustom(enrol.Secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 		return c
 	}
-	codes, err := s.ConfirmTwoFactor(ctx, seal, u.ID, code(now), now)
+	codes, err := s.ConfirmTwoFactor(ctx, seal, u.ID, code(now), audit.Actor{ID: u.ID, Label: u.Email}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestLogInWithCode(t *testing.T) {
 	if _, err := s.LogInWithCode(ctx, seal, u.ID, codes[0], "192.0.2.1", from, now.Add(time.Minute)); err != nil {
 		t.Fatalf("recovery code: %v", err)
 	}
-	want := []string{audit.Login, audit.RecoveryCodeUsed}
+	want := []string{audit.TwoFactorEnabled, audit.Login, audit.RecoveryCodeUsed}
 	if got := actions(t, db); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("audit log %v, want %v", got, want)
 	}
