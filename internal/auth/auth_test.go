@@ -38,7 +38,7 @@ func TestCreateAndAuthenticate(t *testing.T) {
 	if _, err := s.Create(ctx, auth.NewUser{Email: "KARI@example.no", Name: "Kari 2", Role: auth.Staff}); !errors.Is(err, postgres.ErrConflict) {
 		t.Errorf("duplicate address in other case: %v", err)
 	}
-	if err := s.SetDisabled(ctx, u.ID, true); err != nil {
+	if err := s.SetDisabled(ctx, u.ID, true, audit.Actor{Label: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, "kari@example.no", goodPassword); !errors.Is(err, auth.ErrBadCredentials) {
@@ -219,7 +219,7 @@ func TestTwoFactor(t *testing.T) {
 	if _, err := s.VerifyTwoFactor(ctx, other, u.ID, code(later.Add(30*time.Second)), later.Add(30*time.Second)); err == nil {
 		t.Error("a secret sealed under another key must not open")
 	}
-	if err := s.ResetTwoFactor(ctx, u.ID); err != nil {
+	if err := s.ResetTwoFactor(ctx, u.ID, audit.Actor{Label: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Get(ctx, u.ID); got.TwoFactor() {

@@ -178,7 +178,7 @@ func TestLogInWithCode(t *testing.T) {
 	if got := actions(t, db); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("audit log %v, want %v", got, want)
 	}
-	if err := s.SetDisabled(ctx, u.ID, true); err != nil {
+	if err := s.SetDisabled(ctx, u.ID, true, audit.Actor{Label: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.LogInWithCode(ctx, seal, u.ID, codes[1], "192.0.2.1", from, now); !errors.Is(err, auth.ErrDisabled) {

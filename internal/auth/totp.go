@@ -283,14 +283,20 @@ func (s *Store) useRecoveryCode(ctx context.Context, userID int64, code string) 
 	return nil
 }
 
-// ResetTwoFactor removes the user's second factor and recovery codes (an admin does this for
-// someone who lost their phone) and ends their sessions.
-func (s *Store) ResetTwoFactor(ctx context.Context, userID int64) error {
-	if _, err := s.db.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
-		return fmt.Errorf("auth: reset two-factor: %w", err)
-	}
-	return s.exec(ctx, "reset two-factor", `UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL,
-		session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1`, userID)
+// ResetTwoFactor removes the second factor and recovery codes of the user with id (an admin,
+// by, does this for someone who lost their phone) and ends their sessions, with its audit
+// line.
+func (s *Store) ResetTwoFactor(ctx context.Context, id int64, by audit.Actor) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, id); err != nil {
+			return fmt.Errorf("auth: reset two-factor: %w", err)
+		}
+		if err := NewStore(tx).exec(ctx, "reset two-factor", `UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL,
+			session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.TwoFactorReset, Entity: "user", EntityID: id})
+	})
 }
 
 // RequireTwoFactor reports whether admins require two-factor login of all staff.

@@ -175,32 +175,6 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) (Use
 	return s.Get(ctx, id)
 }
 
-// SetRole changes the role; a partner needs an organisation, staff and admins have none.
-func (s *Store) SetRole(ctx context.Context, id int64, role Role, orgID int64) error {
-	var e validate.Errors
-	if !role.Valid() {
-		e.Add("role", "users.role.required")
-	} else if role == Partner && orgID == 0 {
-		e.Add("org", "users.org.required")
-	}
-	if !e.OK() {
-		return e
-	}
-	var org *int64
-	if role == Partner {
-		org = &orgID
-	}
-	return s.exec(ctx, "set role", `UPDATE users SET role = $2, org_id = $3, session_epoch = session_epoch + 1,
-		updated_at = now() WHERE id = $1`, id, role, org)
-}
-
-// SetDisabled disables or enables the account. Disabling ends all its sessions at once:
-// the session epoch moves on, and every request with an older one is logged out.
-func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.exec(ctx, "set disabled", `UPDATE users SET disabled = $2, session_epoch = session_epoch + 1,
-		updated_at = now() WHERE id = $1`, id, disabled)
-}
-
 func (s *Store) exec(ctx context.Context, what, sql string, args ...any) error {
 	tag, err := s.db.Exec(ctx, sql, args...)
 	if err != nil {
