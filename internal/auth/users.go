@@ -1,6 +1,12 @@
 // Package auth holds the accounts of staff, admins and partner users: passwords, two-factor
 // login, invitation and reset links, and the count of failed logins. Participants never have
 // an account. The package knows no HTTP; the server decides what a role may do.
+//
+// Each use case (LogIn, Invite, AskReset, ChangeRole …) is one Store method that writes its
+// rows, its audit line and its mail in one transaction. The Store is built on the database
+// alone, because most of it is read on every request and by commands that send no mail; the
+// few use cases that mail a link take the outbox as an argument, as the two-factor ones take
+// the Sealer, so no Store ever holds an outbox it cannot use.
 package auth
 
 import (
