@@ -11,8 +11,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
@@ -49,21 +47,14 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer pool.Close()
 	n := auth.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), Password: password}
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if n.Role == auth.Partner && *org != "" {
-			o, err := orgs.NewStore(tx).GetByName(ctx, *org)
-			if err != nil {
-				return fmt.Errorf("no organisation named %q", *org)
-			}
-			n.OrgID = o.ID
-		}
-		u, err := auth.NewStore(tx).Create(ctx, n)
+	if n.Role == auth.Partner && *org != "" {
+		o, err := orgs.NewStore(pool).GetByName(ctx, *org)
 		if err != nil {
-			return err
+			return fmt.Errorf("no organisation named %q", *org)
 		}
-		return audit.Record(ctx, tx, audit.Actor{Label: "cli"}, audit.Entry{Action: audit.UserCreated, Entity: "user",
-			EntityID: u.ID, Details: map[string]any{"role": string(u.Role)}})
-	})
+		n.OrgID = o.ID
+	}
+	_, err = auth.NewStore(pool).Register(ctx, n, audit.Actor{Label: "cli"})
 	var errs validate.Errors
 	switch {
 	case errors.As(err, &errs):

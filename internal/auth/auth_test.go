@@ -10,6 +10,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -37,7 +38,7 @@ func TestCreateAndAuthenticate(t *testing.T) {
 	if _, err := s.Create(ctx, auth.NewUser{Email: "KARI@example.no", Name: "Kari 2", Role: auth.Staff}); !errors.Is(err, postgres.ErrConflict) {
 		t.Errorf("duplicate address in other case: %v", err)
 	}
-	if err := s.SetDisabled(ctx, u.ID, true); err != nil {
+	if err := s.SetDisabled(ctx, u.ID, true, audit.Actor{Label: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, "kari@example.no", goodPassword); !errors.Is(err, auth.ErrBadCredentials) {
@@ -191,10 +192,10 @@ func TestTwoFactor(t *testing.T) {
 		}
 		return c
 	}
-	if _, err := s.ConfirmTwoFactor(ctx, seal, u.ID, "000000", now); !errors.Is(err, auth.ErrBadCode) && code(now) != "000000" {
+	if _, err := s.ConfirmTwoFactor(ctx, seal, u.ID, "000000", audit.Actor{ID: u.ID, Label: u.Email}, now); !errors.Is(err, auth.ErrBadCode) && code(now) != "000000" {
 		t.Errorf("wrong code confirmed: %v", err)
 	}
-	codes, err := s.ConfirmTwoFactor(ctx, seal, u.ID, code(now), now)
+	codes, err := s.ConfirmTwoFactor(ctx, seal, u.ID, code(now), audit.Actor{ID: u.ID, Label: u.Email}, now)
 	if err != nil || len(codes) != auth.RecoveryCodeCount {
 		t.Fatalf("confirm: %d codes, %v", len(codes), err)
 	}
@@ -218,7 +219,7 @@ func TestTwoFactor(t *testing.T) {
 	if _, err := s.VerifyTwoFactor(ctx, other, u.ID, code(later.Add(30*time.Second)), later.Add(30*time.Second)); err == nil {
 		t.Error("a secret sealed under another key must not open")
 	}
-	if err := s.ResetTwoFactor(ctx, u.ID); err != nil {
+	if err := s.ResetTwoFactor(ctx, u.ID, audit.Actor{Label: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Get(ctx, u.ID); got.TwoFactor() {

@@ -2,11 +2,18 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 // Purpose says what a one-time link is for.
@@ -61,4 +68,91 @@ func (s *Store) UseLink(ctx context.Context, token string, p Purpose) (int64, er
 		return 0, fmt.Errorf("auth: use link: %w", postgres.MapError(err))
 	}
 	return id, nil
+}
+
+// AskReset sends a reset link to email, typed by by (the request: its IP), when the address
+// belongs to an active account, and does nothing otherwise: the caller answers the same
+// either way, so no one learns which addresses have accounts. The request is recorded in the
+// audit log as done by the account's owner, with the mail in the same transaction. An
+// address that is blank or not one gives validate.Errors.
+func (s *Store) AskReset(ctx context.Context, out *mail.Outbox, email string, by audit.Actor) error {
+	var errs validate.Errors
+	if email = strings.TrimSpace(email); !errs.RequiredEmail("email", email) {
+		return errs
+	}
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		u, err := NewStore(tx).GetByEmail(ctx, email)
+		if errors.Is(err, postgres.ErrNotFound) || err == nil && (u.Disabled || !u.Active()) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		by.ID, by.Label = u.ID, u.Email
+		if err := audit.Record(ctx, tx, by, audit.Entry{Action: audit.PasswordResetAsked, Entity: "user", EntityID: u.ID}); err != nil {
+			return err
+		}
+		return mailLink(ctx, tx, out, u, Reset)
+	})
+}
+
+// NewPassword is a password chosen on the page behind an invitation or reset link, typed
+// twice.
+type NewPassword struct {
+	Password string
+	Confirm  string
+}
+
+// Validate checks the password and that both are the same; messages are catalogue ids.
+func (p NewPassword) Validate() validate.Errors {
+	var e validate.Errors
+	if m := CheckPassword(p.Password); m != "" {
+		e.Add("password", m, "Min", MinPasswordLength)
+	} else if p.Confirm != p.Password {
+		e.Add("confirm", "setpw.mismatch")
+	}
+	return e
+}
+
+// SetPasswordByLink uses the link of purpose p with token to set the password of its user,
+// for by (the request: its IP), and records it as done by that user; a user without
+// two-factor login is logged in too (the caller starts the session), the login recorded in
+// the same transaction. Of two requests racing with one link, exactly one succeeds. A link
+// that does not work (any more) gives an error wrapping postgres.ErrNotFound, before the
+// password is looked at; a password that will not do gives validate.Errors with the link's
+// user, whose name the form shows again.
+func (s *Store) SetPasswordByLink(ctx context.Context, token string, p Purpose, pw NewPassword, by audit.Actor) (User, error) {
+	errs := pw.Validate()
+	var u User
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		users := NewStore(tx)
+		check, err := users.CheckLink(ctx, token, p)
+		if err != nil {
+			return err
+		}
+		if !errs.OK() {
+			u = check
+			return errs
+		}
+		if _, err := users.UseLink(ctx, token, p); err != nil {
+			return err
+		}
+		if u, err = users.SetPassword(ctx, check.ID, pw.Password); err != nil {
+			return err
+		}
+		by.ID, by.Label = u.ID, u.Email
+		if err := audit.Record(ctx, tx, by, audit.Entry{Action: audit.PasswordSet, Entity: "user", EntityID: u.ID,
+			Details: map[string]any{"via": string(p)}}); err != nil {
+			return err
+		}
+		if u.TwoFactor() {
+			return nil
+		}
+		return users.completeLogin(ctx, u, false, by)
+	})
+	var invalid validate.Errors
+	if err != nil && !errors.As(err, &invalid) {
+		return User{}, err
+	}
+	return u, err
 }

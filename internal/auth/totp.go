@@ -18,6 +18,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
@@ -106,6 +107,16 @@ type Enrolment struct {
 	QRCode string // data: URL of a PNG QR code of the otpauth:// URL
 }
 
+// Enrol gives u's pending enrolment, so that a QR code already scanned keeps working, or
+// starts a new one.
+func (s *Store) Enrol(ctx context.Context, seal *Sealer, u User) (Enrolment, error) {
+	e, ok, err := s.CurrentEnrolment(ctx, seal, u)
+	if err == nil && !ok {
+		e, err = s.StartTwoFactor(ctx, seal, u)
+	}
+	return e, err
+}
+
 // StartTwoFactor makes a new secret for the user and stores it sealed, not yet enabled.
 func (s *Store) StartTwoFactor(ctx context.Context, seal *Sealer, u User) (Enrolment, error) {
 	if u.TwoFactor() {
@@ -166,16 +177,29 @@ func (s *Store) secret(ctx context.Context, seal *Sealer, userID int64) (string,
 	return string(plain), nil
 }
 
-// ConfirmTwoFactor enables two-factor login when code matches the pending secret, and
-// returns fresh recovery codes to show once.
-func (s *Store) ConfirmTwoFactor(ctx context.Context, seal *Sealer, userID int64, code string, now time.Time) ([]string, error) {
-	if err := s.checkCode(ctx, seal, userID, code, now); err != nil {
+// ConfirmTwoFactor enables two-factor login of the user with id, done by by, when code
+// matches the pending secret, and returns fresh recovery codes to show once; the change and
+// its audit line land together. A wrong code gives ErrBadCode and changes nothing.
+func (s *Store) ConfirmTwoFactor(ctx context.Context, seal *Sealer, id int64, code string, by audit.Actor, now time.Time) ([]string, error) {
+	var codes []string
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		users := NewStore(tx)
+		if err := users.checkCode(ctx, seal, id, code, now); err != nil {
+			return err
+		}
+		if err := users.exec(ctx, "enable two-factor", `UPDATE users SET totp_enabled_at = now(), updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		var err error
+		if codes, err = users.newRecoveryCodes(ctx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.TwoFactorEnabled, Entity: "user", EntityID: id})
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := s.exec(ctx, "enable two-factor", `UPDATE users SET totp_enabled_at = now(), updated_at = now() WHERE id = $1`, userID); err != nil {
-		return nil, err
-	}
-	return s.newRecoveryCodes(ctx, userID)
+	return codes, nil
 }
 
 // VerifyTwoFactor checks a login code, or a recovery code, and reports which was used.
@@ -259,14 +283,20 @@ func (s *Store) useRecoveryCode(ctx context.Context, userID int64, code string) 
 	return nil
 }
 
-// ResetTwoFactor removes the user's second factor and recovery codes (an admin does this for
-// someone who lost their phone) and ends their sessions.
-func (s *Store) ResetTwoFactor(ctx context.Context, userID int64) error {
-	if _, err := s.db.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
-		return fmt.Errorf("auth: reset two-factor: %w", err)
-	}
-	return s.exec(ctx, "reset two-factor", `UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL,
-		session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1`, userID)
+// ResetTwoFactor removes the second factor and recovery codes of the user with id (an admin,
+// by, does this for someone who lost their phone) and ends their sessions, with its audit
+// line.
+func (s *Store) ResetTwoFactor(ctx context.Context, id int64, by audit.Actor) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, id); err != nil {
+			return fmt.Errorf("auth: reset two-factor: %w", err)
+		}
+		if err := NewStore(tx).exec(ctx, "reset two-factor", `UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL,
+			session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.TwoFactorReset, Entity: "user", EntityID: id})
+	})
 }
 
 // RequireTwoFactor reports whether admins require two-factor login of all staff.
@@ -278,9 +308,15 @@ func (s *Store) RequireTwoFactor(ctx context.Context) (bool, error) {
 	return on, nil
 }
 
-// SetRequireTwoFactor changes that setting.
-func (s *Store) SetRequireTwoFactor(ctx context.Context, on bool) error {
-	_, err := s.db.Exec(ctx, `UPDATE settings SET require_two_factor = $1`, on)
+// SetRequireTwoFactor changes that setting, done by by, with its audit line.
+func (s *Store) SetRequireTwoFactor(ctx context.Context, on bool, by audit.Actor) error {
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE settings SET require_two_factor = $1`, on); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.SettingsChanged, Entity: "settings",
+			Details: map[string]any{"require_two_factor": on}})
+	})
 	if err != nil {
 		return fmt.Errorf("auth: settings: %w", err)
 	}

@@ -1,6 +1,12 @@
 // Package auth holds the accounts of staff, admins and partner users: passwords, two-factor
 // login, invitation and reset links, and the count of failed logins. Participants never have
 // an account. The package knows no HTTP; the server decides what a role may do.
+//
+// Each use case (LogIn, Invite, AskReset, ChangeRole …) is one Store method that writes its
+// rows, its audit line and its mail in one transaction. The Store is built on the database
+// alone, because most of it is read on every request and by commands that send no mail; the
+// few use cases that mail a link take the outbox as an argument, as the two-factor ones take
+// the Sealer, so no Store ever holds an outbox it cannot use.
 package auth
 
 import (
@@ -173,37 +179,6 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) (Use
 		return User{}, fmt.Errorf("auth: set password: %w", postgres.ErrNotFound)
 	}
 	return s.Get(ctx, id)
-}
-
-// SetRole changes the role; a partner needs an organisation, staff and admins have none.
-func (s *Store) SetRole(ctx context.Context, id int64, role Role, orgID int64) error {
-	var e validate.Errors
-	if !role.Valid() {
-		e.Add("role", "users.role.required")
-	} else if role == Partner && orgID == 0 {
-		e.Add("org", "users.org.required")
-	}
-	if !e.OK() {
-		return e
-	}
-	var org *int64
-	if role == Partner {
-		org = &orgID
-	}
-	return s.exec(ctx, "set role", `UPDATE users SET role = $2, org_id = $3, session_epoch = session_epoch + 1,
-		updated_at = now() WHERE id = $1`, id, role, org)
-}
-
-// SetDisabled disables or enables the account. Disabling ends all its sessions at once:
-// the session epoch moves on, and every request with an older one is logged out.
-func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.exec(ctx, "set disabled", `UPDATE users SET disabled = $2, session_epoch = session_epoch + 1,
-		updated_at = now() WHERE id = $1`, id, disabled)
-}
-
-// RecordLogin notes the time of a successful login.
-func (s *Store) RecordLogin(ctx context.Context, id int64) error {
-	return s.exec(ctx, "record login", `UPDATE users SET last_login_at = now() WHERE id = $1`, id)
 }
 
 func (s *Store) exec(ctx context.Context, what, sql string, args ...any) error {

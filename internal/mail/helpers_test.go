@@ -75,12 +75,27 @@ func start(t *testing.T, c *river.Client[pgx.Tx]) {
 	}
 }
 
-// enqueue commits one invitation to to and returns its outbox id.
+// letter is a message as a feature builds one (a greeting by name, a paragraph, a button to
+// link, a note and the closing), for the tests of rendering, queueing and sending.
+func letter(lang i18n.Lang, name, link string) Message {
+	return Message{
+		Lang:       lang,
+		Kind:       KindInvitation,
+		Subject:    "Du har fått tilgang til Selvhjelpshuset",
+		Greeting:   i18n.Translate(lang, "mail.greeting.name", "Name", name),
+		Paragraphs: []string{"Før du kan logge inn, må du lage et passord."},
+		Action:     Action{Label: "Lag passord", URL: link},
+		Notes:      []string{"Lenken virker i tre døgn."},
+		Closing:    i18n.Translate(lang, "mail.closing"),
+	}
+}
+
+// enqueue commits one letter to to and returns its outbox id.
 func enqueue(t *testing.T, pool *pgxpool.Pool, c *river.Client[pgx.Tx], to string) int64 {
 	t.Helper()
 	var id int64
 	err := pgx.BeginFunc(context.Background(), pool, func(tx pgx.Tx) error {
-		m := Invitation(i18n.NB, "Kari", "https://selvhjelpshuset.test/invitasjon/abc", time.Now().Add(72*time.Hour))
+		m := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/invitasjon/abc")
 		m.To = to
 		var err error
 		id, err = NewOutbox(c, nil).Enqueue(context.Background(), tx, m)

@@ -40,7 +40,7 @@ const (
 )
 
 // Message is one e-mail before rendering: the view model both bodies are made from. Build it
-// with a builder (Invitation, PasswordReset), then set To before Outbox.Enqueue.
+// with the builder of the feature that sends it, then set To before Outbox.Enqueue.
 type Message struct {
 	To         string    // the recipient's address, without a display name
 	Lang       i18n.Lang // the language the message is written in
@@ -58,47 +58,6 @@ type Message struct {
 type Action struct {
 	Label string
 	URL   string
-}
-
-// Invitation tells a new staff member or partner that they have an account, and gives the
-// link where they choose a password. name is the person's own name; link expires at expires.
-func Invitation(lang i18n.Lang, name, link string, expires time.Time) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindInvitation,
-		Subject:  i18n.Translate(lang, "mail.invitation.subject"),
-		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", name),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.invitation.access"),
-			i18n.Translate(lang, "mail.invitation.password"),
-		},
-		Action: Action{Label: i18n.Translate(lang, "mail.invitation.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.invitation.expires", "Expires", FormatTime(lang, expires)),
-			i18n.Translate(lang, "mail.invitation.unexpected"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
-// PasswordReset gives the link where a user who forgot their password chooses a new one; the
-// link expires at expires.
-func PasswordReset(lang i18n.Lang, link string, expires time.Time) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindPasswordReset,
-		Subject:  i18n.Translate(lang, "mail.reset.subject"),
-		Greeting: i18n.Translate(lang, "mail.greeting"),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.reset.asked"),
-		},
-		Action: Action{Label: i18n.Translate(lang, "mail.reset.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.reset.expires", "Expires", FormatTime(lang, expires)),
-			i18n.Translate(lang, "mail.reset.unexpected"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
 }
 
 // SignupConfirmation thanks a participant for signing up and gives the private link to "My

@@ -17,12 +17,10 @@ const link = "https://selvhjelpshuset.no/invitasjon/abc123?x=1&y=2"
 
 func builders() map[string]func(i18n.Lang) Message {
 	return map[string]func(i18n.Lang) Message{
-		"invitation": func(l i18n.Lang) Message { return Invitation(l, "Kari Nordmann", link, expires) },
-		"reset":      func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
-		"signup":     func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
-		"mylink":     func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
-		"contact":    func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
-		"offer":      func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
+		"signup":  func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
+		"mylink":  func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
+		"contact": func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
+		"offer":   func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
 		"room approved": func(l i18n.Lang) Message {
 			return RoomAnswerMessage(l, RoomAnswer{Approved: true, First: expires, Room: "Bjørk", Repeats: "x", Skipped: []time.Time{expires}}, link)
 		},
@@ -153,7 +151,7 @@ func TestLoanMessages(t *testing.T) {
 
 // A name is text, never markup: the HTML body escapes it, the text body keeps it as typed.
 func TestRenderEscapesNames(t *testing.T) {
-	r, err := Render(Invitation(i18n.NB, "<b>Ola & Kari</b>", link, expires))
+	r, err := Render(letter(i18n.NB, "<b>Ola & Kari</b>", link))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +165,7 @@ func TestRenderEscapesNames(t *testing.T) {
 
 // An action URL that is not a web address never becomes a live link.
 func TestRenderRefusesScriptLinks(t *testing.T) {
-	r, err := Render(PasswordReset(i18n.EN, "javascript:alert(1)", expires))
+	r, err := Render(letter(i18n.EN, "Kari", "javascript:alert(1)"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -31,7 +30,7 @@ func TestEnqueueFollowsTheTransaction(t *testing.T) {
 		}
 		return rows, jobs
 	}
-	msg := PasswordReset(i18n.EN, "https://selvhjelpshuset.test/nytt-passord/x", time.Now().Add(time.Hour))
+	msg := letter(i18n.EN, "Ola", "https://selvhjelpshuset.test/nytt-passord/x")
 	msg.To = "ola@example.org"
 
 	rollback := errors.New("the change failed")
@@ -70,7 +69,7 @@ func TestEnqueueFollowsTheTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.To != msg.To || m.Lang != i18n.EN || m.Kind != KindPasswordReset || m.Subject != msg.Subject ||
+	if m.To != msg.To || m.Lang != i18n.EN || m.Kind != msg.Kind || m.Subject != msg.Subject ||
 		!strings.Contains(m.TextBody, "nytt-passord/x") || !strings.Contains(m.HTMLBody, "nytt-passord/x") || m.Sent() {
 		t.Errorf("stored message: %+v", m)
 	}
@@ -80,7 +79,7 @@ func TestEnqueueRefusesWhatCannotBeSent(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
-	good := Invitation(i18n.NB, "Kari", "https://selvhjelpshuset.test/i/x", time.Now())
+	good := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/i/x")
 	good.To = "kari@example.org"
 	for name, change := range map[string]func(*Message){
 		"no recipient":      func(m *Message) { m.To = "" },

@@ -55,7 +55,7 @@ func testCert(t *testing.T) (*tls.Config, *x509.CertPool) {
 }
 
 func testMail() Mail {
-	m := Invitation(i18n.NB, "Kari", "https://selvhjelpshuset.test/invitasjon/abc", time.Now().Add(time.Hour))
+	m := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/invitasjon/abc")
 	r, _ := Render(m)
 	return Mail{ID: 7, Kind: m.Kind, To: "kari@example.org", Lang: m.Lang, Subject: r.Subject,
 		TextBody: r.Text, HTMLBody: r.HTML, CreatedAt: time.Date(2026, 11, 23, 9, 15, 0, 0, time.UTC)}

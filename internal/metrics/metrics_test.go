@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/metrics"
@@ -202,7 +203,7 @@ func enqueueMail(t *testing.T, db *pgxpool.Pool) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := mail.PasswordReset(i18n.NB, "http://selvhjelp.test/nytt-passord/x", time.Now().Add(time.Hour))
+	msg := auth.PasswordResetMessage(i18n.NB, "http://selvhjelp.test/nytt-passord/x", time.Now().Add(time.Hour))
 	msg.To = "kari@example.no"
 	var id int64
 	err = pgx.BeginFunc(context.Background(), db, func(tx pgx.Tx) (err error) {

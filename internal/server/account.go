@@ -4,9 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -27,11 +24,7 @@ func (s *Server) twoFactorSetupPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/konto", http.StatusSeeOther)
 		return
 	}
-	users := auth.NewStore(s.db)
-	e, ok, err := users.CurrentEnrolment(ctx, s.seal, u)
-	if err == nil && !ok {
-		e, err = users.StartTwoFactor(ctx, s.seal, u)
-	}
+	e, err := s.accounts().Enrol(ctx, s.seal, u)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -48,16 +41,9 @@ func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	u := *currentUser(r)
-	var codes []string
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		if codes, err = auth.NewStore(tx).ConfirmTwoFactor(ctx, s.seal, u.ID, r.PostFormValue("code"), s.now()); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.TwoFactorEnabled, Entity: "user", EntityID: u.ID})
-	})
+	codes, err := s.accounts().ConfirmTwoFactor(ctx, s.seal, u.ID, r.PostFormValue("code"), actor(r), s.now())
 	if errors.Is(err, auth.ErrBadCode) {
-		e, _, err := auth.NewStore(s.db).CurrentEnrolment(ctx, s.seal, u)
+		e, _, err := s.accounts().CurrentEnrolment(ctx, s.seal, u)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -74,3 +60,6 @@ func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, i18n.T(ctx, "recovery.title"), pages.RecoveryCodes(codes, landing(u)))
 }
+
+// accounts is the store of accounts: logins, passwords, two-factor login, invitations.
+func (s *Server) accounts() *auth.Store { return auth.NewStore(s.db) }

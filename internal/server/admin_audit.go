@@ -6,10 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
-	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -24,7 +21,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		Entity: strings.TrimSpace(q.Get("objekt")), From: q.Get("fra"), To: q.Get("til")}
 	f := audit.Filter{Action: l.Action, Entity: l.Entity}
 	if l.Actor != "" {
-		u, err := auth.NewStore(s.db).GetByEmail(ctx, l.Actor)
+		u, err := s.accounts().GetByEmail(ctx, l.Actor)
 		switch {
 		case errors.Is(err, postgres.ErrNotFound):
 			l.Errors.Add("aktor", "auditlog.actor.unknown")
@@ -69,7 +66,7 @@ func parseDay(l *pages.AuditList, field string, v *string) time.Time {
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	on, err := auth.NewStore(s.db).RequireTwoFactor(r.Context())
+	on, err := s.accounts().RequireTwoFactor(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -81,16 +78,8 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
 	on := r.PostFormValue("require_two_factor") == "on"
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if err := auth.NewStore(tx).SetRequireTwoFactor(ctx, on); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.SettingsChanged, Entity: "settings",
-			Details: map[string]any{"require_two_factor": on}})
-	})
-	if err != nil {
+	if err := s.accounts().SetRequireTwoFactor(r.Context(), on, actor(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

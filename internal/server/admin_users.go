@@ -4,18 +4,13 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
@@ -63,7 +58,7 @@ func offset(r *http.Request) int { return (pageNumber(r) - 1) * perPage }
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	l := pages.UserList{Query: q.Get("q"), Role: q.Get("rolle")}
-	list, total, err := auth.NewStore(s.db).List(r.Context(), auth.ListFilter{Query: l.Query, Role: auth.Role(l.Role)}, perPage, offset(r))
+	list, total, err := s.accounts().List(r.Context(), auth.ListFilter{Query: l.Query, Role: auth.Role(l.Role)}, perPage, offset(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -107,30 +102,14 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 	f := pages.InviteForm{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Role: r.PostFormValue("role"), OrgID: orgID}
 	n := auth.NewUser{Email: f.Email, Name: f.Name, Role: auth.Role(f.Role), OrgID: orgID}
-	f.Errors = n.Validate()
-	if !slices.Contains(invitableRoles(currentUser(r)), n.Role) {
-		f.Errors.Add("role", "users.role.required")
-	}
-	var u auth.User
-	err := error(nil)
-	if f.Errors.OK() {
-		err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-			var err error
-			if u, err = auth.NewStore(tx).Create(ctx, n); err != nil {
-				return err
-			}
-			if err := audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.UserInvited, Entity: "user", EntityID: u.ID,
-				Details: map[string]any{"role": string(u.Role)}}); err != nil {
-				return err
-			}
-			return s.sendInvitation(r, tx, u)
-		})
-	}
-	if errors.Is(err, postgres.ErrConflict) {
+	u, err := s.accounts().Invite(ctx, s.outbox, n, invitableRoles(currentUser(r)), actor(r))
+	switch {
+	case errors.As(err, &f.Errors): // shown with the form below
+	case errors.Is(err, postgres.ErrConflict):
 		f.Errors.Add("email", "invite.taken")
-	} else if errors.Is(err, postgres.ErrInvalid) {
+	case errors.Is(err, postgres.ErrInvalid):
 		f.Errors.Add("org", "users.org.required") // the organisation chosen is gone
-	} else if err != nil {
+	case err != nil:
 		s.serverError(w, r, err)
 		return
 	}
@@ -146,18 +125,6 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 }
 
-func (s *Server) sendInvitation(r *http.Request, tx pgx.Tx, u auth.User) error {
-	ctx := r.Context()
-	token, expires, err := auth.NewStore(tx).IssueLink(ctx, u.ID, auth.Invitation, auth.InvitationTTL)
-	if err != nil {
-		return err
-	}
-	msg := mail.Invitation(i18n.LangOf(ctx), u.Name, s.absURL("/invitasjon/"+token), expires)
-	msg.To = u.Email
-	_, err = s.outbox.Enqueue(ctx, tx, msg)
-	return err
-}
-
 // userFromPath loads the user named in the URL; it answers 404 itself when there is none.
 func (s *Server) userFromPath(w http.ResponseWriter, r *http.Request) (auth.User, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -165,7 +132,7 @@ func (s *Server) userFromPath(w http.ResponseWriter, r *http.Request) (auth.User
 		s.notFound(w, r)
 		return auth.User{}, false
 	}
-	u, err := auth.NewStore(s.db).Get(r.Context(), id)
+	u, err := s.accounts().Get(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return u, false
@@ -189,27 +156,15 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, u.Name, pages.UserDetail(p))
 }
 
-// userAction runs change on the user named in the URL in one transaction with its audit
-// entry, then goes back to the user's page with a flash message.
-func (s *Server) userAction(action, flash string, change func(r *http.Request, tx pgx.Tx, u auth.User) error) http.HandlerFunc {
+// userAction runs change, a use case of the account store that writes its own audit line,
+// on the user named in the URL, then goes back to the user's page with a flash message.
+func (s *Server) userAction(flash string, change func(r *http.Request, u auth.User) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, ok := s.userFromPath(w, r)
 		if !ok || !s.parseForm(w, r) {
 			return
 		}
-		ctx := r.Context()
-		err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-			if err := change(r, tx, u); err != nil {
-				return err
-			}
-			e := audit.Entry{Action: action, Entity: "user", EntityID: u.ID}
-			// Only a role change has a role to record, and by now the store has checked it: the
-			// other actions would put whatever was posted in the audit log.
-			if role := r.PostFormValue("role"); role != "" && action == audit.UserRoleChanged {
-				e.Details = map[string]any{"from": string(u.Role), "to": role}
-			}
-			return audit.Record(ctx, tx, actor(r), e)
-		})
+		err := change(r, u)
 		var errs validate.Errors
 		if errors.Is(err, postgres.ErrInvalid) {
 			errs.Add("org", "users.org.required")
@@ -228,34 +183,25 @@ func (s *Server) userAction(action, flash string, change func(r *http.Request, t
 	}
 }
 
-func changeRole(r *http.Request, tx pgx.Tx, u auth.User) error {
+func (s *Server) changeRole(r *http.Request, u auth.User) error {
 	orgID, _ := strconv.ParseInt(r.PostFormValue("org"), 10, 64)
-	return auth.NewStore(tx).SetRole(r.Context(), u.ID, auth.Role(r.PostFormValue("role")), orgID)
+	return s.accounts().ChangeRole(r.Context(), u, auth.Role(r.PostFormValue("role")), orgID, actor(r))
 }
 
-// setDisabled refuses to let an admin lock themselves out.
-func setDisabled(disabled bool) func(r *http.Request, tx pgx.Tx, u auth.User) error {
-	return func(r *http.Request, tx pgx.Tx, u auth.User) error {
-		if disabled && u.ID == currentUser(r).ID {
-			var e validate.Errors
-			e.Add("role", "users.disable.self")
-			return e
-		}
-		return auth.NewStore(tx).SetDisabled(r.Context(), u.ID, disabled)
+// setDisabled disables or enables the user; the store refuses to let an admin lock
+// themselves out.
+func (s *Server) setDisabled(disabled bool) func(r *http.Request, u auth.User) error {
+	return func(r *http.Request, u auth.User) error {
+		return s.accounts().SetDisabled(r.Context(), u.ID, disabled, actor(r))
 	}
 }
 
-func resetTwoFactor(r *http.Request, tx pgx.Tx, u auth.User) error {
-	return auth.NewStore(tx).ResetTwoFactor(r.Context(), u.ID)
+func (s *Server) resetTwoFactor(r *http.Request, u auth.User) error {
+	return s.accounts().ResetTwoFactor(r.Context(), u.ID, actor(r))
 }
 
-func (s *Server) resendInvitation(r *http.Request, tx pgx.Tx, u auth.User) error {
-	if u.Active() || u.Disabled {
-		var e validate.Errors
-		e.Add("role", "users.resend.notInvited")
-		return e
-	}
-	return s.sendInvitation(r, tx, u)
+func (s *Server) resendInvitation(r *http.Request, u auth.User) error {
+	return s.accounts().ResendInvitation(r.Context(), s.outbox, u, actor(r))
 }
 
 // orgUsers is the partner's own organisation's accounts. The organisation comes from the

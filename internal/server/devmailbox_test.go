@@ -11,10 +11,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 )
 
 // queueMail puts an invitation for to in the outbox, as a handler would, and returns its id.
@@ -22,7 +22,7 @@ func queueMail(t *testing.T, a *testApp, to, name string) int64 {
 	t.Helper()
 	var id int64
 	err := pgx.BeginFunc(context.Background(), a.db, func(tx pgx.Tx) (err error) {
-		m := mail.Invitation(i18n.NB, name, "http://selvhjelp.test/invitasjon/abc123?a=1&b=2", time.Now().Add(72*time.Hour))
+		m := auth.InvitationMessage(i18n.NB, name, "http://selvhjelp.test/invitasjon/abc123?a=1&b=2", time.Now().Add(72*time.Hour))
 		m.To = to
 		id, err = a.srv.outbox.Enqueue(context.Background(), tx, m)
 		return err

@@ -5,12 +5,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -28,34 +24,12 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	email := strings.TrimSpace(r.PostFormValue("email"))
+	err := s.accounts().AskReset(ctx, s.outbox, email, actor(r))
 	var errs validate.Errors
-	if !errs.RequiredEmail("email", email) {
+	if errors.As(err, &errs) {
 		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "forgot.title"), pages.ForgotPassword(email, errs, false))
 		return
 	}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		users := auth.NewStore(tx)
-		u, err := users.GetByEmail(ctx, email)
-		if errors.Is(err, postgres.ErrNotFound) || err == nil && (u.Disabled || !u.Active()) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		token, expires, err := users.IssueLink(ctx, u.ID, auth.Reset, auth.ResetTTL)
-		if err != nil {
-			return err
-		}
-		a := actor(r)
-		a.ID, a.Label = u.ID, u.Email
-		if err := audit.Record(ctx, tx, a, audit.Entry{Action: audit.PasswordResetAsked, Entity: "user", EntityID: u.ID}); err != nil {
-			return err
-		}
-		msg := mail.PasswordReset(i18n.LangOf(ctx), s.absURL("/nytt-passord/"+token), expires)
-		msg.To = u.Email
-		_, err = s.outbox.Enqueue(ctx, tx, msg)
-		return err
-	})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -106,44 +80,22 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	purpose, prefix := linkPurpose(r)
 	token := r.PathValue("token")
-	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
 	f := pages.SetPasswordForm{Invitation: purpose == auth.Invitation, Action: prefix + token}
-	if p := auth.CheckPassword(password); p != "" {
-		f.Errors.Add("password", p, "Min", auth.MinPasswordLength)
-	} else if confirm != password {
-		f.Errors.Add("confirm", "setpw.mismatch")
-	}
-	var u auth.User
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		users := auth.NewStore(tx)
-		check, err := users.CheckLink(ctx, token, purpose)
-		if err != nil || !f.Errors.OK() {
-			f.Name, f.Email = check.Name, check.Email
-			return err
-		}
-		if _, err := users.UseLink(ctx, token, purpose); err != nil {
-			return err
-		}
-		if u, err = users.SetPassword(ctx, check.ID, password); err != nil {
-			return err
-		}
-		a := actor(r)
-		a.ID, a.Label = u.ID, u.Email
-		return audit.Record(ctx, tx, a, audit.Entry{Action: audit.PasswordSet, Entity: "user", EntityID: u.ID,
-			Details: map[string]any{"via": string(purpose)}})
-	})
+	pw := auth.NewPassword{Password: r.PostFormValue("password"), Confirm: r.PostFormValue("confirm")}
+	u, err := s.accounts().SetPasswordByLink(ctx, token, purpose, pw, actor(r))
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):
 		s.render(w, r, http.StatusNotFound, i18n.T(ctx, "link.expired.title"), pages.LinkExpired())
+	case errors.As(err, &f.Errors):
+		f.Name, f.Email = u.Name, u.Email
+		s.renderSetPassword(w, r, http.StatusUnprocessableEntity, f)
 	case err != nil:
 		s.serverError(w, r, err)
-	case !f.Errors.OK():
-		s.renderSetPassword(w, r, http.StatusUnprocessableEntity, f)
 	case u.TwoFactor():
 		s.flash(r, "setpw.done")
 		http.Redirect(w, r, "/logg-inn", http.StatusSeeOther)
 	default:
 		s.flash(r, "setpw.done")
-		s.completeLogin(w, r, u, "", false)
+		s.completeLogin(w, r, u, "")
 	}
 }

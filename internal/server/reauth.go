@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
@@ -50,38 +49,19 @@ func (s *Server) confirmPassword(w http.ResponseWriter, r *http.Request) (reauth
 		}
 		return res, nil
 	}
-	u := currentUser(r)
-	users := auth.NewStore(s.db)
-	keys := auth.ThrottleKeys(clientKey(r), u.Email)
-	locked, retry, err := users.Locked(ctx, keys)
-	if err != nil {
-		return res, err
-	}
-	if locked {
-		if err := audit.Record(ctx, s.db, actor(r), audit.Entry{Action: audit.LoginLocked, Entity: "user", EntityID: u.ID,
-			Details: map[string]any{"step": "reauth"}}); err != nil {
-			return res, err
-		}
-		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds()+0.5)))
+	err := s.accounts().Reauthenticate(ctx, *currentUser(r), password, clientKey(r), actor(r))
+	var locked *auth.LockedOut
+	switch {
+	case errors.As(err, &locked):
+		w.Header().Set("Retry-After", strconv.Itoa(int(locked.Retry.Seconds()+0.5)))
 		res.Status = http.StatusTooManyRequests
-		res.Errors.Add("password", "login.locked", "Count", max(int(retry.Round(time.Minute)/time.Minute), 1))
+		res.Errors.Add("password", "login.locked", "Count", max(int(locked.Retry.Round(time.Minute)/time.Minute), 1))
 		return res, nil
-	}
-	if _, err := users.Authenticate(ctx, u.Email, password); errors.Is(err, auth.ErrBadCredentials) {
-		if err := users.RecordFailure(ctx, keys); err != nil {
-			return res, err
-		}
-		if err := audit.Record(ctx, s.db, actor(r), audit.Entry{Action: audit.LoginFailed, Entity: "user", EntityID: u.ID,
-			Details: map[string]any{"step": "reauth"}}); err != nil {
-			return res, err
-		}
+	case errors.Is(err, auth.ErrBadCredentials):
 		res.Status = http.StatusUnprocessableEntity
 		res.Errors.Add("password", "loans.reauth.wrong")
 		return res, nil
-	} else if err != nil {
-		return res, err
-	}
-	if err := users.ClearFailures(ctx, u.Email); err != nil {
+	case err != nil:
 		return res, err
 	}
 	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())

@@ -7,7 +7,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 )
@@ -246,11 +245,11 @@ func (s *Server) routes() http.Handler {
 				r.Use(s.requireRole(auth.Admin))
 				r.Get("/brukere", s.users)
 				r.Get("/brukere/{id}", s.user)
-				r.Post("/brukere/{id}/rolle", s.userAction(audit.UserRoleChanged, "users.role.saved", changeRole))
-				r.Post("/brukere/{id}/deaktiver", s.userAction(audit.UserDisabled, "users.disabled", setDisabled(true)))
-				r.Post("/brukere/{id}/aktiver", s.userAction(audit.UserEnabled, "users.enabled", setDisabled(false)))
-				r.Post("/brukere/{id}/tofaktor", s.userAction(audit.TwoFactorReset, "users.twofactor.wasReset", resetTwoFactor))
-				r.Post("/brukere/{id}/invitasjon", s.userAction(audit.UserInvited, "invite.sent", s.resendInvitation))
+				r.Post("/brukere/{id}/rolle", s.userAction("users.role.saved", s.changeRole))
+				r.Post("/brukere/{id}/deaktiver", s.userAction("users.disabled", s.setDisabled(true)))
+				r.Post("/brukere/{id}/aktiver", s.userAction("users.enabled", s.setDisabled(false)))
+				r.Post("/brukere/{id}/tofaktor", s.userAction("users.twofactor.wasReset", s.resetTwoFactor))
+				r.Post("/brukere/{id}/invitasjon", s.userAction("invite.sent", s.resendInvitation))
 				r.Get("/innstillinger", s.settingsPage)
 				r.Post("/innstillinger", s.settings)
 				r.Get("/logg", s.auditLog)

@@ -53,7 +53,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := auth.NewStore(s.db).Get(ctx, id)
+		u, err := s.accounts().Get(ctx, id)
 		if err != nil && !errors.Is(err, postgres.ErrNotFound) {
 			s.serverError(w, r, err)
 			return
