@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/counts"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
@@ -249,10 +250,7 @@ func ExpireOffers(ctx context.Context, db postgres.DBTX, now time.Time) (int, er
 			WHERE id = ANY($1) AND status = 'offered'`, ids, now); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count)
-			VALUES (extract(year FROM $2::timestamptz AT TIME ZONE 'Europe/Oslo')::int, 'offer_expired', '', $1)
-			ON CONFLICT (year, metric, key) DO UPDATE SET count = yearly_counts.count + excluded.count`, n, now)
-		return err
+		return counts.Add(ctx, tx, counts.Year(now), "offer_expired", "", n)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("signups: expire offers: %w", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/counts"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
@@ -141,13 +142,7 @@ func (s *Store) signUp(ctx context.Context, f Form, t Target, lang string) (Resu
 // count adds one to this year's anonymous figure metric/key. Those figures stay when the
 // people behind them are deleted.
 func (s *Store) count(ctx context.Context, metric, key string) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count)
-		VALUES (extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::int, $1, $2, 1)
-		ON CONFLICT (year, metric, key) DO UPDATE SET count = yearly_counts.count + 1`, metric, key)
-	if err != nil {
-		return fmt.Errorf("signups: count: %w", err)
-	}
-	return nil
+	return counts.Add(ctx, s.db, counts.Year(time.Now()), metric, key, 1)
 }
 
 // IssueLink makes a new private link for the participant and returns its token.
