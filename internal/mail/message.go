@@ -101,47 +101,6 @@ func PasswordReset(lang i18n.Lang, link string, expires time.Time) Message {
 	}
 }
 
-// SignupConfirmation thanks a participant for signing up and gives the private link to "My
-// sign-ups". It never names the group or theme: that is health data, and mail is read over
-// shoulders. The page behind the link shows it.
-func SignupConfirmation(lang i18n.Lang, firstName, link string, expires time.Time) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindSignup,
-		Subject:  i18n.Translate(lang, "mail.signup.subject"),
-		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.signup.thanks"),
-			i18n.Translate(lang, "mail.signup.next"),
-			i18n.Translate(lang, "mail.signup.link"),
-		},
-		Action: Action{Label: i18n.Translate(lang, "mail.signup.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.mylink.expires", "Expires", FormatTime(lang, expires)),
-			i18n.Translate(lang, "mail.signup.unexpected"),
-			i18n.Translate(lang, "mail.signup.help"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
-// MyLink sends a new private link to "My sign-ups" to a participant who asked for one.
-func MyLink(lang i18n.Lang, firstName, link string, expires time.Time) Message {
-	return Message{
-		Lang:       lang,
-		Kind:       KindMyLink,
-		Subject:    i18n.Translate(lang, "mail.mylink.subject"),
-		Greeting:   i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{i18n.Translate(lang, "mail.mylink.asked")},
-		Action:     Action{Label: i18n.Translate(lang, "mail.signup.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.mylink.expires", "Expires", FormatTime(lang, expires)),
-			i18n.Translate(lang, "mail.mylink.unexpected"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
 // ContactLink gives a group's contact person the private link to the group's room schedule,
 // where they ask for a time or a cancellation. It never names the group: its name may tell
 // the theme.

@@ -19,8 +19,6 @@ func builders() map[string]func(i18n.Lang) Message {
 	return map[string]func(i18n.Lang) Message{
 		"invitation":    func(l i18n.Lang) Message { return Invitation(l, "Kari Nordmann", link, expires) },
 		"reset":         func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
-		"signup":        func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
-		"mylink":        func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
 		"contact":       func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
 		"offer":         func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
 		"event":         func(l i18n.Lang) Message { return EventSignup(l, "Kari", "Introduksjonsmøte", expires, false, link) },

@@ -20,7 +20,7 @@ import (
 // waitingList shows every queue, or the people of one (?tema=ID or ?gruppe=ID).
 func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	store := signups.NewStore(s.db)
+	store := s.signups()
 	t := signups.Target{GroupID: queryID(r, "gruppe"), ThemeID: queryID(r, "tema")}
 	if t.GroupID == 0 && t.ThemeID == 0 {
 		queues, err := store.Queues(ctx)
@@ -59,7 +59,7 @@ func (s *Server) renderParticipant(w http.ResponseWriter, r *http.Request, statu
 	id := pathID(r)
 	p := pages.ParticipantPage{Errors: errs}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		store := signups.NewStore(tx)
+		store := signups.NewStore(tx, s.outbox)
 		var err error
 		if p.Participant, err = store.Participant(ctx, id); err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Server) placeParticipant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if err := signups.NewStore(tx).Place(ctx, id, groupID); err != nil {
+		if err := signups.NewStore(tx, s.outbox).Place(ctx, id, groupID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantPlaced, Entity: "participant", EntityID: id,
@@ -136,7 +136,7 @@ func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) {
 	var participantID int64
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		if participantID, err = signups.NewStore(tx).MarkLeft(ctx, id); err != nil {
+		if participantID, err = signups.NewStore(tx, s.outbox).MarkLeft(ctx, id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantLeft, Entity: "participant", EntityID: participantID})
@@ -164,7 +164,7 @@ func (s *Server) deleteParticipant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		email, err := signups.NewStore(tx).Delete(ctx, id)
+		email, err := signups.NewStore(tx, s.outbox).Delete(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ func (s *Server) matchingPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderMatching(w http.ResponseWriter, r *http.Request, status int, p pages.MatchingPage) {
 	ctx := r.Context()
-	store := signups.NewStore(s.db)
+	store := s.signups()
 	people, list, err := store.Pool(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -126,7 +126,7 @@ func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) offerPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	o, err := signups.NewStore(s.db).OfferByToken(r.Context(), r.PathValue("token"))
+	o, err := s.signups().OfferByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "offer.unknown"), pages.MyLinkExpired())
 		return
@@ -157,7 +157,7 @@ func (s *Server) answerOfferByLink(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	o, err := signups.NewStore(s.db).OfferByToken(r.Context(), r.PathValue("token"))
+	o, err := s.signups().OfferByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.notFound(w, r)
 		return
@@ -176,7 +176,7 @@ func (s *Server) answerMyOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pathID(r)
-	o, err := signups.NewStore(s.db).OfferOf(r.Context(), p.ID, id)
+	o, err := s.signups().OfferOf(r.Context(), p.ID, id)
 	if err != nil {
 		s.serverError(w, r, err) // another person's offer: 404
 		return
@@ -192,7 +192,7 @@ func (s *Server) answerOffer(w http.ResponseWriter, r *http.Request, o signups.O
 		s.renderOffer(w, r, http.StatusUnprocessableEntity, o, action, "offer.choose")
 		return
 	}
-	answered, err := signups.NewStore(s.db).AnswerOffer(r.Context(), o.ID, a)
+	answered, err := s.signups().AnswerOffer(r.Context(), o.ID, a)
 	switch {
 	case errors.Is(err, signups.ErrOfferAnswered):
 		s.renderOffer(w, r, http.StatusConflict, o, action, "offer.status."+o.Status)

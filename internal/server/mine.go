@@ -22,7 +22,7 @@ import (
 // kind 404 page offering a new link.
 func (s *Server) byLink(w http.ResponseWriter, r *http.Request) (signups.Participant, bool) {
 	w.Header().Set("Cache-Control", "no-store")
-	p, err := signups.NewStore(s.db).ByLink(r.Context(), r.PathValue("token"))
+	p, err := s.signups().ByLink(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "mine.expired.title"), pages.MyLinkExpired())
 		return p, false
@@ -45,13 +45,13 @@ func (s *Server) mySignups(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, status int, page pages.MyPage) {
-	list, err := signups.NewStore(s.db).Signups(r.Context(), page.Participant.ID)
+	list, err := s.signups().Signups(r.Context(), page.Participant.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	page.Signups = list
-	if page.Offers, err = signups.NewStore(s.db).PendingOffers(r.Context(), page.Participant.ID); err != nil {
+	if page.Offers, err = s.signups().PendingOffers(r.Context(), page.Participant.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -76,7 +76,7 @@ func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request) {
 			Editing: pathID(r), Prefs: prefs, Errors: errs})
 		return
 	}
-	s.myChange(w, r, signups.NewStore(s.db).UpdatePrefs(r.Context(), p.ID, pathID(r), prefs), "mine.saved")
+	s.myChange(w, r, s.signups().UpdatePrefs(r.Context(), p.ID, pathID(r), prefs), "mine.saved")
 }
 
 func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +85,7 @@ func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		return signups.NewStore(tx).Withdraw(r.Context(), p.ID, pathID(r))
+		return signups.NewStore(tx, s.outbox).Withdraw(r.Context(), p.ID, pathID(r))
 	})
 	s.myChange(w, r, err, "mine.withdrawn")
 }
@@ -108,7 +108,7 @@ func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	x, err := signups.NewStore(s.db).ExportData(r.Context(), p.ID)
+	x, err := s.signups().ExportData(r.Context(), p.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -133,7 +133,7 @@ func (s *Server) myDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		email, err := signups.NewStore(tx).Delete(r.Context(), p.ID)
+		email, err := signups.NewStore(tx, s.outbox).Delete(r.Context(), p.ID)
 		if err != nil || email == "" {
 			return err
 		}

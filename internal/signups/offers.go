@@ -180,7 +180,7 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 		case !deadline.After(time.Now()):
 			return ErrOfferExpired
 		}
-		st := NewStore(tx)
+		st := s.on(tx)
 		switch a {
 		case Accept:
 			if err := st.placeSignup(ctx, o.SignupID, o.ParticipantID, o.GroupID); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/matching"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -19,8 +20,9 @@ func waiting(t *testing.T, db *pgxpool.Pool, target signups.Target, n int) []int
 	t.Helper()
 	ctx := context.Background()
 	var ids []int64
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	for i := range n {
-		res, err := signups.NewStore(db).SignUp(ctx, form("p"+string(rune('a'+i))+"@example.test"), signups.Target{ThemeID: target.ThemeID}, "nb")
+		res, err := s.SignUp(ctx, form("p"+string(rune('a'+i))+"@example.test"), signups.Target{ThemeID: target.ThemeID}, "nb")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +53,7 @@ func offer(t *testing.T, db *pgxpool.Pool, signupID, groupID int64, deadline tim
 func TestOffers(t *testing.T) {
 	ctx := context.Background()
 	db, target := fixture(t) // the group has 2 places
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	ids := waiting(t, db, target, 4)
 	people, groups, err := s.Pool(ctx)
 	if err != nil || len(people) != 4 || len(groups) != 1 || groups[0].Places != 2 || groups[0].Slot != "2-evening" {

@@ -28,7 +28,7 @@ type RetentionWorker struct {
 
 // Work runs one purge.
 func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
-	n, err := NewStore(w.DB).Purge(ctx, w.Months)
+	n, err := NewStore(w.DB, nil).Purge(ctx, w.Months)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
@@ -36,8 +37,8 @@ func fixture(t *testing.T) (*pgxpool.Pool, signups.Target) {
 	return db, target
 }
 
-func form(email string) signups.Form {
-	f := signups.Form{FirstName: "Kari", Email: email, Adult: true, Consent: true,
+func form(email string) *signups.Form {
+	f := &signups.Form{FirstName: "Kari", Email: email, Adult: true, Consent: true,
 		Prefs: signups.Prefs{Formats: []string{"house"}, Availability: []string{"2-evening"}}}
 	if errs := f.Validate(); !errs.OK() {
 		panic(errs)
@@ -86,6 +87,7 @@ func TestValidate(t *testing.T) {
 // exactly one call is told it created something (so exactly one e-mail is sent).
 func TestConcurrentSignupsMakeOne(t *testing.T) {
 	db, target := fixture(t)
+	out := mailtest.Outbox(t, db)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	created := 0
@@ -97,7 +99,7 @@ func TestConcurrentSignupsMakeOne(t *testing.T) {
 				return
 			}
 			defer tx.Rollback(context.Background())
-			res, err := signups.NewStore(tx).SignUp(context.Background(), form("Kari@Example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+			res, err := signups.NewStore(tx, out).SignUp(context.Background(), form("Kari@Example.no"), signups.Target{GroupID: target.GroupID}, "nb")
 			if err != nil {
 				t.Error(err)
 				return
@@ -119,12 +121,15 @@ func TestConcurrentSignupsMakeOne(t *testing.T) {
 	if people != 1 || rows != 1 || created != 1 {
 		t.Errorf("%d participants, %d sign-ups, %d created; want 1, 1, 1", people, rows, created)
 	}
+	if mails := mailtest.All(t, db); len(mails) != 1 {
+		t.Errorf("%d mails queued, want 1: %+v", len(mails), mails)
+	}
 }
 
 func TestSecondSignupKeepsWhatWasTyped(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	first, _ := s.SignUp(ctx, form("ola@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")
 	other := form("OLA@example.no")
 	other.FirstName = "Inntrenger"
@@ -141,12 +146,9 @@ func TestSecondSignupKeepsWhatWasTyped(t *testing.T) {
 func TestLinkExportWithdrawAndDelete(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	res, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
-	token, _, err := s.IssueLink(ctx, res.ParticipantID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := linkIn(t, db, "kari@example.no", "/mine/")
 	p, err := s.ByLink(ctx, token)
 	if err != nil || p.ID != res.ParticipantID {
 		t.Fatalf("by link: %v", err)
@@ -191,7 +193,7 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	var ids []int64
 	for _, e := range []string{"a@example.no", "b@example.no", "c@example.no"} {
 		r, _ := s.SignUp(ctx, form(e), signups.Target{ThemeID: target.ThemeID}, "nb")
@@ -237,7 +239,7 @@ func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 func TestRetentionWorkerPurges(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	r, _ := s.SignUp(ctx, form("gammel@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
 	s.Withdraw(ctx, r.ParticipantID, r.SignupID)
 	db.Exec(ctx, `UPDATE signups SET status_changed_at = now() - interval '2 years'`)

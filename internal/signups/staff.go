@@ -103,7 +103,7 @@ var ErrFull = fmt.Errorf("signups: the group is full: %w", postgres.ErrConflict)
 // two staff members placing the last place at once cannot overbook it. The participant's
 // waiting sign-up for the group, or for one of its themes, becomes the membership's.
 func (s *Store) Place(ctx context.Context, participantID, groupID int64) error {
-	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return NewStore(tx).place(ctx, participantID, groupID) })
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return s.on(tx).place(ctx, participantID, groupID) })
 }
 
 func (s *Store) place(ctx context.Context, participantID, groupID int64) error {
@@ -152,7 +152,7 @@ func (s *Store) MarkLeft(ctx context.Context, membershipID int64) (int64, error)
 	var id int64
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		id, err = NewStore(tx).markLeft(ctx, membershipID)
+		id, err = s.on(tx).markLeft(ctx, membershipID)
 		return err
 	})
 	return id, err

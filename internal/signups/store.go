@@ -2,13 +2,13 @@ package signups
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/counts"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
@@ -69,92 +69,26 @@ type Target struct {
 	ThemeID int64
 }
 
-// Store reads and changes participants and sign-ups.
-type Store struct{ db postgres.DBTX }
-
-// NewStore returns a Store on db (a pool or a transaction).
-func NewStore(db postgres.DBTX) *Store { return &Store{db: db} }
-
-// Result says what SignUp did.
-type Result struct {
-	ParticipantID int64
-	SignupID      int64
-	Created       bool // false: the person already had an active sign-up for the same thing
+// Store reads and changes participants and sign-ups. Each use case (SignUp, SendLink,
+// Withdraw, Place, Offer …) is one method that owns its transaction and queues its mail and
+// audit line in it.
+type Store struct {
+	db  postgres.DBTX
+	out *mail.Outbox
 }
 
-// SignUp stores a validated form for target. The same e-mail address (or phone number)
-// finds the same person, and a second sign-up for the same group or theme changes nothing:
-// the unique indexes make that hold under concurrency, not a check in Go. A second sign-up
-// never overwrites what the person typed the first time, since anyone can type an address.
-func (s *Store) SignUp(ctx context.Context, f Form, t Target, lang string) (Result, error) {
-	var r Result
-	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		r, err = NewStore(tx).signUp(ctx, f, t, lang)
-		return err
-	})
-	return r, err
-}
+// NewStore returns a Store on db (a pool or a transaction, which its methods then join)
+// that queues its mail in out. out may be nil for a store that only reads, purges or answers
+// offers: those send no mail.
+func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db, out: out} }
 
-func (s *Store) signUp(ctx context.Context, f Form, t Target, lang string) (Result, error) {
-	var r Result
-	var email, phone *string
-	if f.Email != "" {
-		email = &f.Email
-	}
-	if f.Phone != "" {
-		phone = &f.Phone
-	}
-	// Only the e-mail address joins sign-ups into one person: a phone number is not
-	// verified, and anyone could type someone else's.
-	conflict := `ON CONFLICT (email) WHERE email IS NOT NULL DO UPDATE SET email = participants.email`
-	if email == nil {
-		conflict = ""
-	}
-	err := s.db.QueryRow(ctx, `INSERT INTO participants (first_name, email, phone, contact, age_band, lang)
-		VALUES ($1, $2, $3, $4, $5, $6) `+conflict+` RETURNING id`,
-		f.FirstName, email, phone, f.Contact, f.AgeBand, lang).Scan(&r.ParticipantID)
-	if err != nil {
-		return r, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
-	}
-	var group, theme *int64
-	if t.GroupID != 0 {
-		group = &t.GroupID
-	}
-	if t.ThemeID != 0 {
-		theme = &t.ThemeID
-	}
-	err = s.db.QueryRow(ctx, `INSERT INTO signups (participant_id, group_id, theme_id, formats, availability, languages,
-			source, note, consent_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-		r.ParticipantID, group, theme, orEmpty(f.Formats), orEmpty(f.Availability), orEmpty(f.Languages), f.Source, f.Note,
-		ConsentVersion).Scan(&r.SignupID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, nil
-	}
-	if err != nil {
-		return r, fmt.Errorf("signups: sign-up: %w", postgres.MapError(err))
-	}
-	r.Created = true
-	return r, s.count(ctx, "signups", f.Source)
-}
+// on is the store on tx, the transaction a use case opened.
+func (s *Store) on(tx pgx.Tx) *Store { return &Store{db: tx, out: s.out} }
 
 // count adds one to this year's anonymous figure metric/key. Those figures stay when the
 // people behind them are deleted.
 func (s *Store) count(ctx context.Context, metric, key string) error {
 	return counts.Add(ctx, s.db, counts.Year(time.Now()), metric, key, 1)
-}
-
-// IssueLink makes a new private link for the participant and returns its token.
-func (s *Store) IssueLink(ctx context.Context, participantID int64) (string, time.Time, error) {
-	token := tokens.New()
-	expires := time.Now().Add(LinkTTL)
-	_, err := s.db.Exec(ctx, `INSERT INTO participant_links (token_hash, participant_id, expires_at) VALUES ($1, $2, $3)`,
-		tokens.Hash(token), participantID, expires)
-	if err != nil {
-		return "", expires, fmt.Errorf("signups: link: %w", postgres.MapError(err))
-	}
-	return token, expires, nil
 }
 
 // ByLink returns the participant a valid private link belongs to.
@@ -216,7 +150,7 @@ func (s *Store) UpdatePrefs(ctx context.Context, participantID, signupID int64, 
 // Withdraw ends one of the participant's own sign-ups; no reason is asked. A membership of
 // that group ends with it.
 func (s *Store) Withdraw(ctx context.Context, participantID, signupID int64) error {
-	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return NewStore(tx).withdraw(ctx, participantID, signupID) })
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return s.on(tx).withdraw(ctx, participantID, signupID) })
 }
 
 func (s *Store) withdraw(ctx context.Context, participantID, signupID int64) error {
@@ -249,7 +183,7 @@ func (s *Store) Delete(ctx context.Context, participantID int64) (string, error)
 	var email string
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		email, err = NewStore(tx).deleteParticipant(ctx, participantID)
+		email, err = s.on(tx).deleteParticipant(ctx, participantID)
 		return err
 	})
 	return email, err
