@@ -10,7 +10,6 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -163,19 +162,7 @@ func (s *Server) deleteParticipant(w http.ResponseWriter, r *http.Request) {
 		s.renderParticipant(w, r, http.StatusUnprocessableEntity, errs)
 		return
 	}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		email, err := signups.NewStore(tx, s.outbox).Delete(ctx, id)
-		if err != nil {
-			return err
-		}
-		if email != "" {
-			if err := mail.Forget(ctx, tx, email); err != nil {
-				return err
-			}
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantDeleted, Entity: "participant", EntityID: id})
-	})
-	if err != nil {
+	if err := s.signups().Delete(ctx, id, actor(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

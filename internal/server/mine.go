@@ -6,12 +6,10 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -71,12 +69,14 @@ func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prefs := parsePrefs(r)
-	if errs := prefs.Validate(); !errs.OK() {
+	err := s.signups().UpdatePrefs(r.Context(), p.ID, pathID(r), &prefs)
+	var errs validate.Errors
+	if errors.As(err, &errs) {
 		s.renderMine(w, r, http.StatusUnprocessableEntity, pages.MyPage{Token: r.PathValue("token"), Participant: p,
 			Editing: pathID(r), Prefs: prefs, Errors: errs})
 		return
 	}
-	s.myChange(w, r, s.signups().UpdatePrefs(r.Context(), p.ID, pathID(r), prefs), "mine.saved")
+	s.myChange(w, r, err, "mine.saved")
 }
 
 func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -84,10 +84,7 @@ func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		return signups.NewStore(tx, s.outbox).Withdraw(r.Context(), p.ID, pathID(r))
-	})
-	s.myChange(w, r, err, "mine.withdrawn")
+	s.myChange(w, r, s.signups().Withdraw(r.Context(), p.ID, pathID(r)), "mine.withdrawn")
 }
 
 func (s *Server) myChange(w http.ResponseWriter, r *http.Request, err error, flash string) {
@@ -132,14 +129,7 @@ func (s *Server) myDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		email, err := signups.NewStore(tx, s.outbox).Delete(r.Context(), p.ID)
-		if err != nil || email == "" {
-			return err
-		}
-		return mail.Forget(r.Context(), tx, email)
-	})
-	if err != nil {
+	if err := s.signups().DeleteOwn(r.Context(), p.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -5,16 +5,20 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 func fixture(t *testing.T) (*pgxpool.Pool, signups.Target) {
@@ -157,10 +161,14 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 		t.Errorf("wrong token: %v", err)
 	}
 	other, _ := s.SignUp(ctx, form("per@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
-	if err := s.UpdatePrefs(ctx, other.ParticipantID, res.SignupID, signups.Prefs{Formats: []string{"digital"}}); !errors.Is(err, postgres.ErrNotFound) {
+	var errs validate.Errors
+	if err := s.UpdatePrefs(ctx, res.ParticipantID, res.SignupID, &signups.Prefs{Formats: []string{"<script>"}}); !errors.As(err, &errs) || !errs.Has("formats") {
+		t.Errorf("preferences without a format: %v", err)
+	}
+	if err := s.UpdatePrefs(ctx, other.ParticipantID, res.SignupID, &signups.Prefs{Formats: []string{"digital"}}); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("a participant changed someone else's sign-up")
 	}
-	if err := s.UpdatePrefs(ctx, res.ParticipantID, res.SignupID, signups.Prefs{Formats: []string{"digital"}, Languages: []string{"en"}}); err != nil {
+	if err := s.UpdatePrefs(ctx, res.ParticipantID, res.SignupID, &signups.Prefs{Formats: []string{"digital"}, Languages: []string{"en"}}); err != nil {
 		t.Fatal(err)
 	}
 	x, err := s.ExportData(ctx, res.ParticipantID)
@@ -173,8 +181,16 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 	if err := s.Withdraw(ctx, res.ParticipantID, res.SignupID); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("withdrawing twice")
 	}
-	if email, err := s.Delete(ctx, res.ParticipantID); err != nil || email != "kari@example.no" {
-		t.Fatalf("delete: %q %v", email, err)
+	if err := s.DeleteOwn(ctx, res.ParticipantID); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if mails := mailtest.All(t, db); len(mails) != 1 || mails[0].To != "per@example.no" {
+		t.Errorf("after deleting, the outbox holds %+v; want only the mail to per@example.no", mails)
+	}
+	var audited int
+	db.QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&audited)
+	if audited != 0 {
+		t.Errorf("deleting one's own data left %d audit lines", audited)
 	}
 	var left int
 	db.QueryRow(ctx, `SELECT (SELECT count(*) FROM participants WHERE email = 'kari@example.no')
@@ -226,6 +242,13 @@ func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("purge removed %d people (%v), want 1", n, err)
 	}
+	var to []string
+	for _, m := range mailtest.All(t, db) {
+		to = append(to, m.To)
+	}
+	if !slices.Equal(to, []string{"a@example.no", "c@example.no"}) {
+		t.Errorf("after the purge, mail to %v; want the mail to b@example.no gone and no other", to)
+	}
 	if _, err := s.Participant(ctx, ids[1]); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("the leaver is still there")
 	}
@@ -250,5 +273,30 @@ func TestRetentionWorkerPurges(t *testing.T) {
 	}
 	if _, err := s.Participant(ctx, r.ParticipantID); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("the worker left an old withdrawn participant")
+	}
+}
+
+// Staff delete a person at their request: the person, their mail and nothing else go, and
+// the audit log says who did it.
+func TestStaffDeleteIsAudited(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
+	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+	s.SignUp(ctx, form("per@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+	by := audit.Actor{Label: "ansatt@example.no", IP: "192.0.2.7"}
+	if err := s.Delete(ctx, kari.ParticipantID, by); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, kari.ParticipantID, by); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("deleting twice: %v", err)
+	}
+	if mails := mailtest.All(t, db); len(mails) != 1 || mails[0].To != "per@example.no" {
+		t.Errorf("after deleting, the outbox holds %+v", mails)
+	}
+	var action, label, entity string
+	err := db.QueryRow(ctx, `SELECT action, actor_label, entity || ':' || entity_id FROM audit_log`).Scan(&action, &label, &entity)
+	if err != nil || action != audit.ParticipantDeleted || label != by.Label || entity != "participant:"+strconv.FormatInt(kari.ParticipantID, 10) {
+		t.Errorf("audit line: %s %s %s %v", action, label, entity, err)
 	}
 }

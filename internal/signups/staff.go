@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 )
 
@@ -172,6 +173,18 @@ func (s *Store) markLeft(ctx context.Context, membershipID int64) (int64, error)
 		}
 	}
 	return participantID, nil
+}
+
+// Delete removes the participant at their request, for staff member by (someone who gave
+// only a phone number has no private link to do it with), as DeleteOwn does, and records who
+// did it in the audit log in the same transaction.
+func (s *Store) Delete(ctx context.Context, participantID int64, by audit.Actor) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.on(tx).erase(ctx, participantID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.ParticipantDeleted, Entity: "participant", EntityID: participantID})
+	})
 }
 
 // TargetName is the name of the group, or else the theme, of t.

@@ -139,33 +139,13 @@ func (s *Store) Signups(ctx context.Context, participantID int64) ([]Signup, err
 	return list, nil
 }
 
-// UpdatePrefs changes the preferences of one of the participant's own active sign-ups.
-func (s *Store) UpdatePrefs(ctx context.Context, participantID, signupID int64, p Prefs) error {
-	tag, err := s.db.Exec(ctx, `UPDATE signups SET formats = $3, availability = $4, languages = $5
-		WHERE id = $2 AND participant_id = $1 AND status IN ('waiting', 'offered', 'member')`,
-		participantID, signupID, orEmpty(p.Formats), orEmpty(p.Availability), orEmpty(p.Languages))
-	return affected(tag.RowsAffected(), err, "update")
-}
-
-// Withdraw ends one of the participant's own sign-ups; no reason is asked. A membership of
-// that group ends with it.
-func (s *Store) Withdraw(ctx context.Context, participantID, signupID int64) error {
-	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return s.on(tx).withdraw(ctx, participantID, signupID) })
-}
-
-func (s *Store) withdraw(ctx context.Context, participantID, signupID int64) error {
-	tag, err := s.db.Exec(ctx, `UPDATE signups SET status = 'withdrawn', status_changed_at = now()
-		WHERE id = $2 AND participant_id = $1 AND status IN ('waiting', 'offered', 'member')`, participantID, signupID)
-	if err := affected(tag.RowsAffected(), err, "withdraw"); err != nil {
-		return err
+// orEmpty makes a nil list an empty one: the columns are NOT NULL arrays.
+func orEmpty(l []string) []string {
+	if l == nil {
+		return []string{}
 	}
-	_, err = s.db.Exec(ctx, `UPDATE memberships SET left_at = now() WHERE signup_id = $1 AND left_at IS NULL`, signupID)
-	if err != nil {
-		return fmt.Errorf("signups: withdraw: %w", err)
-	}
-	return s.count(ctx, "withdrawn", "")
+	return l
 }
-
 func affected(n int64, err error, what string) error {
 	if err != nil {
 		return fmt.Errorf("signups: %s: %w", what, postgres.MapError(err))
@@ -174,112 +154,4 @@ func affected(n int64, err error, what string) error {
 		return fmt.Errorf("signups: %s: %w", what, postgres.ErrNotFound)
 	}
 	return nil
-}
-
-// Delete removes the participant and everything about them for real: sign-ups, memberships
-// and links go with the row. Only an anonymous yearly count remains. It returns the e-mail
-// address the person had ("" for none), so the caller can remove mail to it as well.
-func (s *Store) Delete(ctx context.Context, participantID int64) (string, error) {
-	var email string
-	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		email, err = s.on(tx).deleteParticipant(ctx, participantID)
-		return err
-	})
-	return email, err
-}
-
-func (s *Store) deleteParticipant(ctx context.Context, participantID int64) (string, error) {
-	var email *string
-	err := s.db.QueryRow(ctx, `DELETE FROM participants WHERE id = $1 RETURNING email::text`, participantID).Scan(&email)
-	if err != nil {
-		return "", fmt.Errorf("signups: delete: %w", postgres.MapError(err))
-	}
-	if email == nil {
-		return "", s.count(ctx, "deleted_by_request", "")
-	}
-	return *email, s.count(ctx, "deleted_by_request", "")
-}
-
-// Export is everything stored about a participant, for the download on the private page.
-type Export struct {
-	ExportedAt  time.Time          `json:"exported_at"`
-	Participant Participant        `json:"participant"`
-	Signups     []Signup           `json:"signups"`
-	Memberships []ExportMembership `json:"memberships"`
-	Links       []ExportLink       `json:"private_links"`
-}
-
-// ExportMembership is a membership in the export.
-type ExportMembership struct {
-	Group    string     `json:"group"`
-	JoinedAt time.Time  `json:"joined_at"`
-	LeftAt   *time.Time `json:"left_at"`
-}
-
-// ExportLink is a private link in the export: when it was made and when it ends, never the
-// token (only its hash is stored).
-type ExportLink struct {
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
-
-// ExportData gathers everything stored about the participant.
-func (s *Store) ExportData(ctx context.Context, participantID int64) (Export, error) {
-	x := Export{ExportedAt: time.Now().UTC()}
-	var err error
-	if x.Participant, err = s.Participant(ctx, participantID); err != nil {
-		return x, err
-	}
-	if x.Signups, err = s.Signups(ctx, participantID); err != nil {
-		return x, err
-	}
-	rows, err := s.db.Query(ctx, `SELECT g.name, m.joined_at, m.left_at FROM memberships m JOIN groups g ON g.id = m.group_id
-		WHERE m.participant_id = $1 ORDER BY m.joined_at`, participantID)
-	if err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	if x.Memberships, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExportMembership]); err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	rows, err = s.db.Query(ctx, `SELECT created_at, expires_at FROM participant_links WHERE participant_id = $1 ORDER BY created_at`, participantID)
-	if err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	if x.Links, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExportLink]); err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	return x, nil
-}
-
-// Purge deletes sign-ups withdrawn or left more than months ago, and then the participants
-// who have nothing left, and returns how many people it removed. The yearly counts stay.
-func (s *Store) Purge(ctx context.Context, months int) (int64, error) {
-	if _, err := s.db.Exec(ctx, `DELETE FROM signups WHERE status IN ('withdrawn', 'left')
-		AND status_changed_at < now() - make_interval(months => $1)`, months); err != nil {
-		return 0, fmt.Errorf("signups: purge: %w", err)
-	}
-	// Mail to a deleted person goes with them (the outbox belongs to the mail package, but a
-	// deletion that left the address there would not be one).
-	var n int64
-	err := s.db.QueryRow(ctx, `WITH gone AS (
-			DELETE FROM participants p
-			WHERE p.created_at < now() - make_interval(months => $1)
-			  AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.participant_id = p.id)
-			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.participant_id = p.id AND m.left_at IS NULL)
-			RETURNING p.email),
-		mail AS (DELETE FROM outbox WHERE lower(to_addr) IN (SELECT lower(email::text) FROM gone WHERE email IS NOT NULL))
-		SELECT count(*) FROM gone`, months).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("signups: purge: %w", err)
-	}
-	return n, nil
-}
-
-// orEmpty makes a nil list an empty one: the columns are NOT NULL arrays.
-func orEmpty(l []string) []string {
-	if l == nil {
-		return []string{}
-	}
-	return l
 }
