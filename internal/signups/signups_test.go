@@ -206,6 +206,9 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 	}
 }
 
+// staff is the staff member of the tests' audit lines.
+var staff = audit.Actor{Label: "ansatt@example.no", IP: "192.0.2.7"}
+
 func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
@@ -215,25 +218,38 @@ func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 		r, _ := s.SignUp(ctx, form(e), signups.Target{ThemeID: target.ThemeID}, "nb")
 		ids = append(ids, r.ParticipantID)
 	}
-	if err := s.Place(ctx, ids[0], target.GroupID); err != nil {
+	if err := s.Place(ctx, ids[0], target.GroupID, staff); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Place(ctx, ids[0], target.GroupID); !errors.Is(err, postgres.ErrConflict) {
+	if err := s.Place(ctx, ids[0], target.GroupID, staff); !errors.Is(err, postgres.ErrConflict) {
 		t.Errorf("placing twice: %v", err)
 	}
-	if err := s.Place(ctx, ids[1], target.GroupID); err != nil {
+	if err := s.Place(ctx, ids[1], target.GroupID, staff); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Place(ctx, ids[2], target.GroupID); !errors.Is(err, signups.ErrFull) {
+	if err := s.Place(ctx, ids[2], target.GroupID, staff); !errors.Is(err, signups.ErrFull) {
 		t.Errorf("third in a group of two: %v", err)
+	}
+	var errs validate.Errors
+	if err := s.Place(ctx, ids[2], 0, staff); !errors.As(err, &errs) || !errs.Has("group") {
+		t.Errorf("placing in no group: %v", err)
 	}
 	list, _ := s.Signups(ctx, ids[0])
 	if list[0].Status != signups.Member {
 		t.Errorf("the theme sign-up became %q", list[0].Status)
 	}
 	ms, _ := s.Memberships(ctx, ids[1])
-	if _, err := s.MarkLeft(ctx, ms[0].ID); err != nil {
+	if _, err := s.MarkLeft(ctx, ms[0].ID, staff); err != nil {
 		t.Fatal(err)
+	}
+	// Each placement and the leaving is in the audit log; the refused placements are not.
+	var placed, left int
+	err := db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action = $1 AND details->>'group_id' = $3::bigint::text),
+			count(*) FILTER (WHERE action = $2 AND entity_id = $4::bigint::text)
+		FROM audit_log WHERE entity = 'participant' AND actor_label = 'ansatt@example.no'`,
+		audit.ParticipantPlaced, audit.ParticipantLeft, target.GroupID, ids[1]).Scan(&placed, &left)
+	if err != nil || placed != 2 || left != 1 {
+		t.Errorf("audit log: %d placements, %d left (%v); want 2, 1", placed, left, err)
 	}
 	// Make the leaver's data old, then purge.
 	db.Exec(ctx, `UPDATE signups SET status_changed_at = now() - interval '13 months' WHERE participant_id = $1`, ids[1])
@@ -284,7 +300,7 @@ func TestStaffDeleteIsAudited(t *testing.T) {
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
 	s.SignUp(ctx, form("per@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
-	by := audit.Actor{Label: "ansatt@example.no", IP: "192.0.2.7"}
+	by := staff
 	if err := s.Delete(ctx, kari.ParticipantID, by); err != nil {
 		t.Fatal(err)
 	}
@@ -298,5 +314,30 @@ func TestStaffDeleteIsAudited(t *testing.T) {
 	err := db.QueryRow(ctx, `SELECT action, actor_label, entity || ':' || entity_id FROM audit_log`).Scan(&action, &label, &entity)
 	if err != nil || action != audit.ParticipantDeleted || label != by.Label || entity != "participant:"+strconv.FormatInt(kari.ParticipantID, 10) {
 		t.Errorf("audit line: %s %s %s %v", action, label, entity, err)
+	}
+}
+
+// Staff's view of a person is in the audit log, written with the reads; a person who is not
+// there is ErrNotFound and leaves no line.
+func TestStaffViewIsAudited(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
+	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")
+	v, err := s.View(ctx, kari.ParticipantID, staff)
+	if err != nil || v.Participant.FirstName != "Kari" || len(v.Signups) != 1 || len(v.Groups) != 1 || v.Groups[0].ID != target.GroupID {
+		t.Fatalf("view: %+v %v", v, err)
+	}
+	if _, err := s.View(ctx, kari.ParticipantID+1, staff); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("an unknown person: %v", err)
+	}
+	var lines int
+	err = db.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2::bigint::text AND actor_label = $3`,
+		audit.PersonalDataViewed, kari.ParticipantID, staff.Label).Scan(&lines)
+	if err != nil || lines != 1 {
+		t.Errorf("%d audit lines for the view (%v), want 1", lines, err)
+	}
+	if db.QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&lines); lines != 1 {
+		t.Errorf("%d audit lines in all, want 1", lines)
 	}
 }
