@@ -276,28 +276,6 @@ func providerName(lang i18n.Lang, provider string) string {
 	return provider
 }
 
-// Offer tells a person who waits that there is a place for them in a group, and gives the
-// link where they see when and where it meets and answer before deadline. Like every mail to
-// a participant it names neither the group nor its theme.
-func Offer(lang i18n.Lang, firstName, link string, deadline time.Time) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindOffer,
-		Subject:  i18n.Translate(lang, "mail.offer.subject"),
-		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.offer.place"),
-			i18n.Translate(lang, "mail.offer.answer", "Deadline", FormatTime(lang, deadline)),
-		},
-		Action: Action{Label: i18n.Translate(lang, "mail.offer.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.offer.no"),
-			i18n.Translate(lang, "mail.signup.help"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
 // EventSignup confirms a sign-up for an event, or says the person is on its waiting list,
 // with the private link where they see the details, get the calendar file and cancel.
 func EventSignup(lang i18n.Lang, firstName, title string, starts time.Time, waiting bool, link string) Message {

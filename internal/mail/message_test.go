@@ -20,7 +20,6 @@ func builders() map[string]func(i18n.Lang) Message {
 		"invitation":    func(l i18n.Lang) Message { return Invitation(l, "Kari Nordmann", link, expires) },
 		"reset":         func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
 		"contact":       func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
-		"offer":         func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
 		"event":         func(l i18n.Lang) Message { return EventSignup(l, "Kari", "Introduksjonsmøte", expires, false, link) },
 		"event waiting": func(l i18n.Lang) Message { return EventSignup(l, "Kari", "Introduksjonsmøte", expires, true, link) },
 		"event offer":   func(l i18n.Lang) Message { return EventOffer(l, "Kari", "Kaffetreff", expires, expires, link) },

@@ -50,3 +50,24 @@ func linkMail(lang i18n.Lang, firstName, link string, expires time.Time) mail.Me
 		Closing: i18n.Translate(lang, "mail.closing"),
 	}
 }
+
+// offerMail tells a person who waits that there is a place for them in a group, and gives the
+// link where they see when and where it meets and answer before deadline.
+func offerMail(lang i18n.Lang, firstName, link string, deadline time.Time) mail.Message {
+	return mail.Message{
+		Lang:     lang,
+		Kind:     mail.KindOffer,
+		Subject:  i18n.Translate(lang, "mail.offer.subject"),
+		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
+		Paragraphs: []string{
+			i18n.Translate(lang, "mail.offer.place"),
+			i18n.Translate(lang, "mail.offer.answer", "Deadline", mail.FormatTime(lang, deadline)),
+		},
+		Action: mail.Action{Label: i18n.Translate(lang, "mail.offer.action"), URL: link},
+		Notes: []string{
+			i18n.Translate(lang, "mail.offer.no"),
+			i18n.Translate(lang, "mail.signup.help"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+}

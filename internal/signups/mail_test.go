@@ -19,6 +19,7 @@ func builders() map[string]func(i18n.Lang) mail.Message {
 	return map[string]func(i18n.Lang) mail.Message{
 		"signup": func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", link, expires) },
 		"mylink": func(l i18n.Lang) mail.Message { return linkMail(l, "Kari", link, expires) },
+		"offer":  func(l i18n.Lang) mail.Message { return offerMail(l, "Kari", link, expires) },
 	}
 }
 
