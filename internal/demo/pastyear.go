@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/counts"
 	bookingrooms "github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
@@ -19,7 +20,7 @@ func seedPastYear(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM yearly_counts WHERE year = $1)`, year).Scan(&any); err != nil || any {
 		return err
 	}
-	counts := []struct {
+	figures := []struct {
 		metric, key string
 		n           int
 	}{
@@ -30,8 +31,8 @@ func seedPastYear(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		{"event_held", "intro", 11}, {"event_confirmed", "intro", 148}, {"event_attended", "intro", 121},
 		{"event_held", "coffee", 40}, {"event_confirmed", "coffee", 212}, {"event_attended", "coffee", 167},
 	}
-	for _, c := range counts {
-		if _, err := tx.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count) VALUES ($1, $2, $3, $4)`, year, c.metric, c.key, c.n); err != nil {
+	for _, c := range figures {
+		if err := counts.Add(ctx, tx, year, c.metric, c.key, c.n); err != nil {
 			return err
 		}
 	}

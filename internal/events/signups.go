@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/counts"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
@@ -357,8 +358,7 @@ func (s *Store) Purge(ctx context.Context, now time.Time) (int64, error) {
 		}
 		for _, d := range list {
 			for metric, count := range map[string]int{"event_held": 1, "event_confirmed": d.confirmed, "event_attended": d.came} {
-				if _, err := tx.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count) VALUES ($1, $2, $3, $4)
-					ON CONFLICT (year, metric, key) DO UPDATE SET count = yearly_counts.count + excluded.count`, d.year, metric, d.kind, count); err != nil {
+				if err := counts.Add(ctx, tx, d.year, metric, d.kind, count); err != nil {
 					return err
 				}
 			}

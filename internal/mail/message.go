@@ -60,47 +60,6 @@ type Action struct {
 	URL   string
 }
 
-// SignupConfirmation thanks a participant for signing up and gives the private link to "My
-// sign-ups". It never names the group or theme: that is health data, and mail is read over
-// shoulders. The page behind the link shows it.
-func SignupConfirmation(lang i18n.Lang, firstName, link string, expires time.Time) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindSignup,
-		Subject:  i18n.Translate(lang, "mail.signup.subject"),
-		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.signup.thanks"),
-			i18n.Translate(lang, "mail.signup.next"),
-			i18n.Translate(lang, "mail.signup.link"),
-		},
-		Action: Action{Label: i18n.Translate(lang, "mail.signup.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.mylink.expires", "Expires", FormatTime(lang, expires)),
-			i18n.Translate(lang, "mail.signup.unexpected"),
-			i18n.Translate(lang, "mail.signup.help"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
-// MyLink sends a new private link to "My sign-ups" to a participant who asked for one.
-func MyLink(lang i18n.Lang, firstName, link string, expires time.Time) Message {
-	return Message{
-		Lang:       lang,
-		Kind:       KindMyLink,
-		Subject:    i18n.Translate(lang, "mail.mylink.subject"),
-		Greeting:   i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{i18n.Translate(lang, "mail.mylink.asked")},
-		Action:     Action{Label: i18n.Translate(lang, "mail.signup.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.mylink.expires", "Expires", FormatTime(lang, expires)),
-			i18n.Translate(lang, "mail.mylink.unexpected"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
-}
-
 // ContactLink gives a group's contact person the private link to the group's room schedule,
 // where they ask for a time or a cancellation. It never names the group: its name may tell
 // the theme.
@@ -274,28 +233,6 @@ func providerName(lang i18n.Lang, provider string) string {
 		return i18n.Translate(lang, "mail.provider."+provider)
 	}
 	return provider
-}
-
-// Offer tells a person who waits that there is a place for them in a group, and gives the
-// link where they see when and where it meets and answer before deadline. Like every mail to
-// a participant it names neither the group nor its theme.
-func Offer(lang i18n.Lang, firstName, link string, deadline time.Time) Message {
-	return Message{
-		Lang:     lang,
-		Kind:     KindOffer,
-		Subject:  i18n.Translate(lang, "mail.offer.subject"),
-		Greeting: i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
-		Paragraphs: []string{
-			i18n.Translate(lang, "mail.offer.place"),
-			i18n.Translate(lang, "mail.offer.answer", "Deadline", FormatTime(lang, deadline)),
-		},
-		Action: Action{Label: i18n.Translate(lang, "mail.offer.action"), URL: link},
-		Notes: []string{
-			i18n.Translate(lang, "mail.offer.no"),
-			i18n.Translate(lang, "mail.signup.help"),
-		},
-		Closing: i18n.Translate(lang, "mail.closing"),
-	}
 }
 
 // FormatTime writes t as a reader expects it in a letter, in Oslo time: "torsdag 26. november

@@ -17,10 +17,7 @@ const link = "https://selvhjelpshuset.no/invitasjon/abc123?x=1&y=2"
 
 func builders() map[string]func(i18n.Lang) Message {
 	return map[string]func(i18n.Lang) Message{
-		"signup":  func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
-		"mylink":  func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
 		"contact": func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
-		"offer":   func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
 		"room approved": func(l i18n.Lang) Message {
 			return RoomAnswerMessage(l, RoomAnswer{Approved: true, First: expires, Room: "Bjørk", Repeats: "x", Skipped: []time.Time{expires}}, link)
 		},

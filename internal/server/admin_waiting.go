@@ -5,12 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
-	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -20,7 +15,7 @@ import (
 // waitingList shows every queue, or the people of one (?tema=ID or ?gruppe=ID).
 func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	store := signups.NewStore(s.db)
+	store := s.signups()
 	t := signups.Target{GroupID: queryID(r, "gruppe"), ThemeID: queryID(r, "tema")}
 	if t.GroupID == 0 && t.ThemeID == 0 {
 		queues, err := store.Queues(ctx)
@@ -55,30 +50,12 @@ func (s *Server) participant(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderParticipant(w http.ResponseWriter, r *http.Request, status int, errs validate.Errors) {
-	ctx := r.Context()
-	id := pathID(r)
-	p := pages.ParticipantPage{Errors: errs}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		store := signups.NewStore(tx)
-		var err error
-		if p.Participant, err = store.Participant(ctx, id); err != nil {
-			return err
-		}
-		if p.Signups, err = store.Signups(ctx, id); err != nil {
-			return err
-		}
-		if p.Memberships, err = store.Memberships(ctx, id); err != nil {
-			return err
-		}
-		if p.Groups, err = groups.NewStore(tx).Options(ctx); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.PersonalDataViewed, Entity: "participant", EntityID: id})
-	})
+	v, err := s.signups().View(r.Context(), pathID(r), actor(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	p := pages.ParticipantPage{Participant: v.Participant, Signups: v.Signups, Memberships: v.Memberships, Groups: v.Groups, Errors: errs}
 	page := s.layout(r, p.Participant.FirstName)
 	page.NoIndex = true
 	w.Header().Set("Cache-Control", "no-store")
@@ -93,20 +70,10 @@ func (s *Server) placeParticipant(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := pathID(r)
 	groupID, _ := strconv.ParseInt(r.PostFormValue("group"), 10, 64)
+	err := s.signups().Place(ctx, id, groupID, actor(r))
 	var errs validate.Errors
-	if groupID == 0 {
-		errs.Add("group", "participant.place.required")
-		s.renderParticipant(w, r, http.StatusUnprocessableEntity, errs)
-		return
-	}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if err := signups.NewStore(tx).Place(ctx, id, groupID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantPlaced, Entity: "participant", EntityID: id,
-			Details: map[string]any{"group_id": groupID}})
-	})
 	switch {
+	case errors.As(err, &errs):
 	case errors.Is(err, signups.ErrFull):
 		errs.Add("group", "participant.place.full")
 	case errors.Is(err, postgres.ErrConflict):
@@ -131,16 +98,7 @@ func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
-	id := pathID(r)
-	var participantID int64
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		if participantID, err = signups.NewStore(tx).MarkLeft(ctx, id); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantLeft, Entity: "participant", EntityID: participantID})
-	})
+	participantID, err := s.signups().MarkLeft(r.Context(), pathID(r), actor(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -163,19 +121,7 @@ func (s *Server) deleteParticipant(w http.ResponseWriter, r *http.Request) {
 		s.renderParticipant(w, r, http.StatusUnprocessableEntity, errs)
 		return
 	}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		email, err := signups.NewStore(tx).Delete(ctx, id)
-		if err != nil {
-			return err
-		}
-		if email != "" {
-			if err := mail.Forget(ctx, tx, email); err != nil {
-				return err
-			}
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ParticipantDeleted, Entity: "participant", EntityID: id})
-	})
-	if err != nil {
+	if err := s.signups().Delete(ctx, id, actor(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -6,14 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/matching"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
@@ -29,7 +24,7 @@ func (s *Server) matchingPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderMatching(w http.ResponseWriter, r *http.Request, status int, p pages.MatchingPage) {
 	ctx := r.Context()
-	store := signups.NewStore(s.db)
+	store := s.signups()
 	people, list, err := store.Pool(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -64,18 +59,14 @@ func (s *Server) renderMatching(w http.ResponseWriter, r *http.Request, status i
 	s.render(w, r, status, i18n.T(ctx, "matching.title"), pages.Matching(p))
 }
 
-// sendOffers offers the ticked places ("tilbud": signup:group) until the deadline, each with
-// its e-mail and audit line, in one transaction.
+// sendOffers offers the ticked places ("tilbud": signup:group) for the days given ("frist");
+// Offer sends each with its e-mail and audit line, in one transaction.
 func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
 	p := pages.MatchingPage{Deadline: strings.TrimSpace(r.PostFormValue("frist"))}
-	days, err := strconv.Atoi(p.Deadline)
-	if err != nil || days < 1 || days > 30 {
-		p.Errors.Add("frist", "matching.deadline.invalid")
-	}
+	days, _ := strconv.Atoi(p.Deadline) // not a number: 0, which Offer refuses
 	var offers []signups.NewOffer
 	for _, v := range r.PostForm["tilbud"] {
 		a, b, _ := strings.Cut(v, ":")
@@ -85,35 +76,11 @@ func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
 			offers = append(offers, signups.NewOffer{SignupID: signupID, GroupID: groupID})
 		}
 	}
-	if len(offers) == 0 {
-		p.Errors.Add("tilbud", "matching.none")
-	}
-	if !p.Errors.OK() {
+	_, err := s.signups().Offer(r.Context(), offers, days, actor(r), s.now())
+	if errors.As(err, &p.Errors) {
 		s.renderMatching(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	deadline := s.now().Add(time.Duration(days) * 24 * time.Hour)
-	var made []signups.MadeOffer
-	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		if made, err = signups.MakeOffers(ctx, tx, offers, currentUser(r).ID, deadline); err != nil {
-			return err
-		}
-		for _, m := range made {
-			if m.Email != "" {
-				msg := mail.Offer(i18n.Lang(m.Lang), m.FirstName, s.absURL("/tilbud/"+m.Token), m.Deadline)
-				msg.To = m.Email
-				if _, err := s.outbox.Enqueue(ctx, tx, msg); err != nil {
-					return err
-				}
-			}
-			if err := audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.OfferMade, Entity: "participant", EntityID: m.ParticipantID,
-				Details: map[string]any{"offer_id": m.OfferID}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -126,7 +93,7 @@ func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) offerPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	o, err := signups.NewStore(s.db).OfferByToken(r.Context(), r.PathValue("token"))
+	o, err := s.signups().OfferByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "offer.unknown"), pages.MyLinkExpired())
 		return
@@ -157,7 +124,7 @@ func (s *Server) answerOfferByLink(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	o, err := signups.NewStore(s.db).OfferByToken(r.Context(), r.PathValue("token"))
+	o, err := s.signups().OfferByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.notFound(w, r)
 		return
@@ -176,7 +143,7 @@ func (s *Server) answerMyOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pathID(r)
-	o, err := signups.NewStore(s.db).OfferOf(r.Context(), p.ID, id)
+	o, err := s.signups().OfferOf(r.Context(), p.ID, id)
 	if err != nil {
 		s.serverError(w, r, err) // another person's offer: 404
 		return
@@ -192,7 +159,7 @@ func (s *Server) answerOffer(w http.ResponseWriter, r *http.Request, o signups.O
 		s.renderOffer(w, r, http.StatusUnprocessableEntity, o, action, "offer.choose")
 		return
 	}
-	answered, err := signups.NewStore(s.db).AnswerOffer(r.Context(), o.ID, a)
+	answered, err := s.signups().AnswerOffer(r.Context(), o.ID, a)
 	switch {
 	case errors.Is(err, signups.ErrOfferAnswered):
 		s.renderOffer(w, r, http.StatusConflict, o, action, "offer.status."+o.Status)

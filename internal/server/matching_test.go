@@ -52,7 +52,7 @@ func TestOffersFromTheMatchingPage(t *testing.T) {
 	app.db.QueryRow(ctx, `SELECT id FROM offers`).Scan(&offerID)
 	var participant int64
 	app.db.QueryRow(ctx, `SELECT participant_id FROM signups WHERE id = $1`, first).Scan(&participant)
-	token, _, err := signups.NewStore(app.db).IssueLink(ctx, participant)
+	token, _, err := signups.NewStore(app.db, nil).IssueLink(ctx, participant)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestOffersFromTheMatchingPage(t *testing.T) {
 	// Someone else's private link cannot answer this offer.
 	var otherParticipant int64
 	app.db.QueryRow(ctx, `SELECT participant_id FROM signups WHERE id = $1`, last).Scan(&otherParticipant)
-	otherToken, _, _ := signups.NewStore(app.db).IssueLink(ctx, otherParticipant)
+	otherToken, _, _ := signups.NewStore(app.db, nil).IssueLink(ctx, otherParticipant)
 	if res, _ := visitor.post("/mine/"+otherToken+"/tilbud/"+itoa(offerID), url.Values{"svar": {"accept"}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("another person answers = %d", res.StatusCode)
 	}

@@ -6,12 +6,10 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -22,7 +20,7 @@ import (
 // kind 404 page offering a new link.
 func (s *Server) byLink(w http.ResponseWriter, r *http.Request) (signups.Participant, bool) {
 	w.Header().Set("Cache-Control", "no-store")
-	p, err := signups.NewStore(s.db).ByLink(r.Context(), r.PathValue("token"))
+	p, err := s.signups().ByLink(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "mine.expired.title"), pages.MyLinkExpired())
 		return p, false
@@ -45,13 +43,13 @@ func (s *Server) mySignups(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, status int, page pages.MyPage) {
-	list, err := signups.NewStore(s.db).Signups(r.Context(), page.Participant.ID)
+	list, err := s.signups().Signups(r.Context(), page.Participant.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	page.Signups = list
-	if page.Offers, err = signups.NewStore(s.db).PendingOffers(r.Context(), page.Participant.ID); err != nil {
+	if page.Offers, err = s.signups().PendingOffers(r.Context(), page.Participant.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -71,12 +69,14 @@ func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prefs := parsePrefs(r)
-	if errs := prefs.Validate(); !errs.OK() {
+	err := s.signups().UpdatePrefs(r.Context(), p.ID, pathID(r), &prefs)
+	var errs validate.Errors
+	if errors.As(err, &errs) {
 		s.renderMine(w, r, http.StatusUnprocessableEntity, pages.MyPage{Token: r.PathValue("token"), Participant: p,
 			Editing: pathID(r), Prefs: prefs, Errors: errs})
 		return
 	}
-	s.myChange(w, r, signups.NewStore(s.db).UpdatePrefs(r.Context(), p.ID, pathID(r), prefs), "mine.saved")
+	s.myChange(w, r, err, "mine.saved")
 }
 
 func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -84,10 +84,7 @@ func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		return signups.NewStore(tx).Withdraw(r.Context(), p.ID, pathID(r))
-	})
-	s.myChange(w, r, err, "mine.withdrawn")
+	s.myChange(w, r, s.signups().Withdraw(r.Context(), p.ID, pathID(r)), "mine.withdrawn")
 }
 
 func (s *Server) myChange(w http.ResponseWriter, r *http.Request, err error, flash string) {
@@ -108,7 +105,7 @@ func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	x, err := signups.NewStore(s.db).ExportData(r.Context(), p.ID)
+	x, err := s.signups().ExportData(r.Context(), p.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -132,14 +129,7 @@ func (s *Server) myDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		email, err := signups.NewStore(tx).Delete(r.Context(), p.ID)
-		if err != nil || email == "" {
-			return err
-		}
-		return mail.Forget(r.Context(), tx, email)
-	})
-	if err != nil {
+	if err := s.signups().DeleteOwn(r.Context(), p.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

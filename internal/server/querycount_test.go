@@ -139,7 +139,7 @@ var queryCounts = map[string]int{
 	"catalogue":        3,
 	"catalogue-filter": 3,
 	"group":            2,
-	"signup":           12,
+	"signup":           10,
 	"dashboard":        7,
 	"room-week":        5,
 	"booking-series":   11,

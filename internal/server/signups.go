@@ -8,12 +8,9 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
-	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -98,9 +95,11 @@ func parsePrefs(r *http.Request) signups.Prefs {
 	return signups.Prefs{Formats: r.PostForm["formats"], Availability: r.PostForm["availability"], Languages: r.PostForm["languages"]}
 }
 
-// signup stores a sign-up and sends the private link, in one transaction. A filled honeypot
-// gets the thank-you page and nothing is stored. A second sign-up for the same thing sends
-// no second e-mail.
+// signups is the participants' store, queueing its mail in the server's outbox.
+func (s *Server) signups() *signups.Store { return signups.NewStore(s.db, s.outbox) }
+
+// signup stores a sign-up, which mails the private link. A filled honeypot gets the
+// thank-you page and nothing is stored.
 func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	p, t, ok := s.signupTarget(w, r)
 	if !ok || !s.parseForm(w, r) {
@@ -112,38 +111,16 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = parseSignup(r)
-	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
+	_, err := s.signups().SignUp(ctx, &p.Form, t, i18n.LangOf(ctx))
+	if errors.As(err, &p.Errors) {
 		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "signup.title"), pages.Signup(p))
 		return
 	}
-	lang := i18n.LangOf(ctx)
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		store := signups.NewStore(tx)
-		res, err := store.SignUp(ctx, p.Form, t, string(lang))
-		if err != nil || !res.Created || p.Form.Email == "" {
-			return err
-		}
-		return s.mailLink(r, tx, res.ParticipantID, p.Form.FirstName, p.Form.Email, mail.SignupConfirmation)
-	})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/takk", http.StatusSeeOther)
-}
-
-// mailLink issues a private link and queues the message build makes of it.
-func (s *Server) mailLink(r *http.Request, tx pgx.Tx, participantID int64, name, to string,
-	build func(i18n.Lang, string, string, time.Time) mail.Message) error {
-	ctx := r.Context()
-	token, expires, err := signups.NewStore(tx).IssueLink(ctx, participantID)
-	if err != nil {
-		return err
-	}
-	msg := build(i18n.LangOf(ctx), name, s.absURL("/mine/"+token), expires)
-	msg.To = to
-	_, err = s.outbox.Enqueue(ctx, tx, msg)
-	return err
 }
 
 func (s *Server) signupThanks(w http.ResponseWriter, r *http.Request) {
@@ -162,21 +139,12 @@ func (s *Server) myLinkRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	email := strings.TrimSpace(r.PostFormValue("email"))
+	err := s.signups().SendLink(ctx, email, i18n.LangOf(ctx))
 	var errs validate.Errors
-	if !errs.RequiredEmail("email", email) {
+	if errors.As(err, &errs) {
 		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "mine.request.title"), pages.MyLinkRequest(email, errs, false))
 		return
 	}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		p, err := signups.NewStore(tx).ByEmail(ctx, email)
-		if errors.Is(err, postgres.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return s.mailLink(r, tx, p.ID, p.FirstName, email, mail.MyLink)
-	})
 	if err != nil {
 		s.serverError(w, r, err)
 		return

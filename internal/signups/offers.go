@@ -8,8 +8,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/counts"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 // Offer statuses.
@@ -47,10 +51,53 @@ type MadeOffer struct {
 	Deadline      time.Time
 }
 
-// MakeOffers offers each sign-up a place in its group until the deadline, in the caller's
-// transaction: the sign-up must be waiting (else it is skipped and not returned) and becomes
-// offered. Places are not reserved: the first to accept gets one.
-func MakeOffers(ctx context.Context, tx pgx.Tx, offers []NewOffer, by int64, deadline time.Time) ([]MadeOffer, error) {
+// MaxOfferDays is the longest time staff may give a person to answer an offer.
+const MaxOfferDays = 30
+
+// Offer offers each sign-up of offers a place in its group for days (1 to MaxOfferDays) from
+// now, for staff member by, in one transaction: each offer with its mail to the person (who
+// gave an address) and its audit line. A sign-up that no longer waits is skipped and not
+// returned, and the others become offered. Places are not reserved: the first to accept gets
+// one. No offer, or a deadline out of range, is a validate.Errors.
+func (s *Store) Offer(ctx context.Context, offers []NewOffer, days int, by audit.Actor, now time.Time) ([]MadeOffer, error) {
+	var e validate.Errors
+	if days < 1 || days > MaxOfferDays {
+		e.Add("frist", "matching.deadline.invalid")
+	}
+	if len(offers) == 0 {
+		e.Add("tilbud", "matching.none")
+	}
+	if !e.OK() {
+		return nil, e
+	}
+	deadline := now.Add(time.Duration(days) * 24 * time.Hour)
+	var made []MadeOffer
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		if made, err = makeOffers(ctx, tx, offers, by.ID, deadline); err != nil {
+			return err
+		}
+		for _, m := range made {
+			if m.Email != "" {
+				msg := offerMail(i18n.Lang(m.Lang), m.FirstName, s.out.URL("/tilbud/"+m.Token), m.Deadline)
+				msg.To = m.Email
+				if _, err := s.out.Enqueue(ctx, tx, msg); err != nil {
+					return err
+				}
+			}
+			if err := audit.Record(ctx, tx, by, audit.Entry{Action: audit.OfferMade, Entity: "participant", EntityID: m.ParticipantID,
+				Details: map[string]any{"offer_id": m.OfferID}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return made, err
+}
+
+// makeOffers makes the offers until the deadline, in tx: a sign-up that is not waiting is
+// skipped.
+func makeOffers(ctx context.Context, tx pgx.Tx, offers []NewOffer, by int64, deadline time.Time) ([]MadeOffer, error) {
 	var out []MadeOffer
 	for _, o := range offers {
 		token := tokens.New()
@@ -179,7 +226,7 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 		case !deadline.After(time.Now()):
 			return ErrOfferExpired
 		}
-		st := NewStore(tx)
+		st := s.on(tx)
 		switch a {
 		case Accept:
 			if err := st.placeSignup(ctx, o.SignupID, o.ParticipantID, o.GroupID); err != nil {
@@ -249,10 +296,7 @@ func ExpireOffers(ctx context.Context, db postgres.DBTX, now time.Time) (int, er
 			WHERE id = ANY($1) AND status = 'offered'`, ids, now); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count)
-			VALUES (extract(year FROM $2::timestamptz AT TIME ZONE 'Europe/Oslo')::int, 'offer_expired', '', $1)
-			ON CONFLICT (year, metric, key) DO UPDATE SET count = yearly_counts.count + excluded.count`, n, now)
-		return err
+		return counts.Add(ctx, tx, counts.Year(now), "offer_expired", "", n)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("signups: expire offers: %w", err)

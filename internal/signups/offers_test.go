@@ -3,15 +3,19 @@ package signups_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/matching"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 // waiting signs up n people for the theme, a minute apart, and returns their sign-up ids.
@@ -19,8 +23,9 @@ func waiting(t *testing.T, db *pgxpool.Pool, target signups.Target, n int) []int
 	t.Helper()
 	ctx := context.Background()
 	var ids []int64
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	for i := range n {
-		res, err := signups.NewStore(db).SignUp(ctx, form("p"+string(rune('a'+i))+"@example.test"), signups.Target{ThemeID: target.ThemeID}, "nb")
+		res, err := s.SignUp(ctx, form("p"+string(rune('a'+i))+"@example.test"), signups.Target{ThemeID: target.ThemeID}, "nb")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,15 +35,10 @@ func waiting(t *testing.T, db *pgxpool.Pool, target signups.Target, n int) []int
 	return ids
 }
 
-func offer(t *testing.T, db *pgxpool.Pool, signupID, groupID int64, deadline time.Time) signups.MadeOffer {
+// offer offers the sign-up a place in the group for OfferDays, as staff do, and returns it.
+func offer(t *testing.T, s *signups.Store, signupID, groupID int64) signups.MadeOffer {
 	t.Helper()
-	ctx := context.Background()
-	var made []signups.MadeOffer
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		var err error
-		made, err = signups.MakeOffers(ctx, tx, []signups.NewOffer{{SignupID: signupID, GroupID: groupID}}, 0, deadline)
-		return err
-	})
+	made, err := s.Offer(context.Background(), []signups.NewOffer{{SignupID: signupID, GroupID: groupID}}, signups.OfferDays, staff, time.Now())
 	if err != nil || len(made) != 1 {
 		t.Fatalf("offer: %v %v", made, err)
 	}
@@ -51,7 +51,7 @@ func offer(t *testing.T, db *pgxpool.Pool, signupID, groupID int64, deadline tim
 func TestOffers(t *testing.T) {
 	ctx := context.Background()
 	db, target := fixture(t) // the group has 2 places
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	ids := waiting(t, db, target, 4)
 	people, groups, err := s.Pool(ctx)
 	if err != nil || len(people) != 4 || len(groups) != 1 || groups[0].Places != 2 || groups[0].Slot != "2-evening" {
@@ -61,10 +61,9 @@ func TestOffers(t *testing.T) {
 	if len(res.Placements) != 2 || res.Placements[0].PersonID != ids[0] || res.Placements[1].PersonID != ids[1] {
 		t.Fatalf("the longest waiting are not proposed: %+v", res.Placements)
 	}
-	deadline := time.Now().Add(7 * 24 * time.Hour)
 	var made []signups.MadeOffer
 	for _, id := range ids {
-		made = append(made, offer(t, db, id, target.GroupID, deadline))
+		made = append(made, offer(t, s, id, target.GroupID))
 	}
 	if _, groups, _ = s.Pool(ctx); groups[0].Places != 0 {
 		t.Errorf("open offers do not hold the places: %d left", groups[0].Places)
@@ -128,21 +127,67 @@ func TestOffers(t *testing.T) {
 		t.Errorf("%d members; counted %d accepted, %d declined, %d expired", members, accepted, declined, expired)
 	}
 	// An offer to someone no longer waiting is not made.
-	var none []signups.MadeOffer
-	pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		none, err = signups.MakeOffers(ctx, tx, []signups.NewOffer{{SignupID: ids[0], GroupID: target.GroupID}}, 0, deadline)
-		return err
-	})
-	if err != nil || len(none) != 0 {
+	if none, err := s.Offer(ctx, []signups.NewOffer{{SignupID: ids[0], GroupID: target.GroupID}}, 7, staff, time.Now()); err != nil || len(none) != 0 {
 		t.Errorf("an offer to a member: %v %v", none, err)
 	}
 	// Withdrawing takes the person off the waiting list.
-	w := offer(t, db, ids[2], target.GroupID, deadline)
+	w := offer(t, s, ids[2], target.GroupID)
 	if _, err := s.AnswerOffer(ctx, w.OfferID, signups.Withdraw); err != nil {
 		t.Fatal(err)
 	}
 	db.QueryRow(ctx, `SELECT status FROM signups WHERE id = $1`, ids[2]).Scan(&status)
 	if status != signups.Withdrawn {
 		t.Errorf("after withdrawing: %s", status)
+	}
+}
+
+// Sending offers mails each person who gave an address the link to their offer, in their
+// language and without naming the group, and writes one audit line per offer; a deadline out
+// of range, or no offer, is refused before anything is written.
+func TestOfferMailsAndAudits(t *testing.T) {
+	ctx := context.Background()
+	db, target := fixture(t)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
+	kari := form("kari@example.no")
+	res, _ := s.SignUp(ctx, kari, signups.Target{ThemeID: target.ThemeID}, i18n.EN)
+	phone := form("per@example.no")
+	phone.Email, phone.Phone = "", "912 34 567"
+	per, _ := s.SignUp(ctx, phone, signups.Target{ThemeID: target.ThemeID}, i18n.NB)
+	both := []signups.NewOffer{{SignupID: res.SignupID, GroupID: target.GroupID}, {SignupID: per.SignupID, GroupID: target.GroupID}}
+	for _, c := range []struct {
+		offers []signups.NewOffer
+		days   int
+		field  string
+	}{{both, 0, "frist"}, {both, signups.MaxOfferDays + 1, "frist"}, {nil, 7, "tilbud"}} {
+		var errs validate.Errors
+		if _, err := s.Offer(ctx, c.offers, c.days, staff, time.Now()); !errors.As(err, &errs) || !errs.Has(c.field) {
+			t.Errorf("%d offers for %d days: %v, want an error on %s", len(c.offers), c.days, err, c.field)
+		}
+	}
+	now := time.Now()
+	made, err := s.Offer(ctx, both, 3, staff, now)
+	if err != nil || len(made) != 2 || !made[0].Deadline.Equal(now.Add(72*time.Hour)) {
+		t.Fatalf("offers: %+v %v", made, err)
+	}
+	var offers []mailtest.Queued
+	for _, m := range mailtest.All(t, db) {
+		if m.Kind == "offer" {
+			offers = append(offers, m)
+		}
+	}
+	if len(offers) != 1 || offers[0].To != "kari@example.no" || offers[0].Subject != i18n.Translate(i18n.EN, "mail.offer.subject") {
+		t.Fatalf("offer mails: %+v", offers)
+	}
+	if strings.Contains(offers[0].Subject+offers[0].Text, "Tirsdagsgruppa") {
+		t.Errorf("the offer mail names the group:\n%s", offers[0].Text)
+	}
+	if o, err := s.OfferByToken(ctx, linkIn(t, db, "kari@example.no", "/tilbud/")); err != nil || o.ID != made[0].OfferID {
+		t.Errorf("the mailed link: %+v %v", o, err)
+	}
+	var lines int
+	db.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND actor_label = $2 AND details ? 'offer_id'`,
+		audit.OfferMade, staff.Label).Scan(&lines)
+	if lines != 2 {
+		t.Errorf("%d audit lines, want 2", lines)
 	}
 }

@@ -5,15 +5,20 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 func fixture(t *testing.T) (*pgxpool.Pool, signups.Target) {
@@ -36,8 +41,8 @@ func fixture(t *testing.T) (*pgxpool.Pool, signups.Target) {
 	return db, target
 }
 
-func form(email string) signups.Form {
-	f := signups.Form{FirstName: "Kari", Email: email, Adult: true, Consent: true,
+func form(email string) *signups.Form {
+	f := &signups.Form{FirstName: "Kari", Email: email, Adult: true, Consent: true,
 		Prefs: signups.Prefs{Formats: []string{"house"}, Availability: []string{"2-evening"}}}
 	if errs := f.Validate(); !errs.OK() {
 		panic(errs)
@@ -86,6 +91,7 @@ func TestValidate(t *testing.T) {
 // exactly one call is told it created something (so exactly one e-mail is sent).
 func TestConcurrentSignupsMakeOne(t *testing.T) {
 	db, target := fixture(t)
+	out := mailtest.Outbox(t, db)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	created := 0
@@ -97,7 +103,7 @@ func TestConcurrentSignupsMakeOne(t *testing.T) {
 				return
 			}
 			defer tx.Rollback(context.Background())
-			res, err := signups.NewStore(tx).SignUp(context.Background(), form("Kari@Example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+			res, err := signups.NewStore(tx, out).SignUp(context.Background(), form("Kari@Example.no"), signups.Target{GroupID: target.GroupID}, "nb")
 			if err != nil {
 				t.Error(err)
 				return
@@ -119,12 +125,15 @@ func TestConcurrentSignupsMakeOne(t *testing.T) {
 	if people != 1 || rows != 1 || created != 1 {
 		t.Errorf("%d participants, %d sign-ups, %d created; want 1, 1, 1", people, rows, created)
 	}
+	if mails := mailtest.All(t, db); len(mails) != 1 {
+		t.Errorf("%d mails queued, want 1: %+v", len(mails), mails)
+	}
 }
 
 func TestSecondSignupKeepsWhatWasTyped(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	first, _ := s.SignUp(ctx, form("ola@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")
 	other := form("OLA@example.no")
 	other.FirstName = "Inntrenger"
@@ -141,12 +150,9 @@ func TestSecondSignupKeepsWhatWasTyped(t *testing.T) {
 func TestLinkExportWithdrawAndDelete(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	res, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
-	token, _, err := s.IssueLink(ctx, res.ParticipantID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := linkIn(t, db, "kari@example.no", "/mine/")
 	p, err := s.ByLink(ctx, token)
 	if err != nil || p.ID != res.ParticipantID {
 		t.Fatalf("by link: %v", err)
@@ -155,10 +161,14 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 		t.Errorf("wrong token: %v", err)
 	}
 	other, _ := s.SignUp(ctx, form("per@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
-	if err := s.UpdatePrefs(ctx, other.ParticipantID, res.SignupID, signups.Prefs{Formats: []string{"digital"}}); !errors.Is(err, postgres.ErrNotFound) {
+	var errs validate.Errors
+	if err := s.UpdatePrefs(ctx, res.ParticipantID, res.SignupID, &signups.Prefs{Formats: []string{"<script>"}}); !errors.As(err, &errs) || !errs.Has("formats") {
+		t.Errorf("preferences without a format: %v", err)
+	}
+	if err := s.UpdatePrefs(ctx, other.ParticipantID, res.SignupID, &signups.Prefs{Formats: []string{"digital"}}); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("a participant changed someone else's sign-up")
 	}
-	if err := s.UpdatePrefs(ctx, res.ParticipantID, res.SignupID, signups.Prefs{Formats: []string{"digital"}, Languages: []string{"en"}}); err != nil {
+	if err := s.UpdatePrefs(ctx, res.ParticipantID, res.SignupID, &signups.Prefs{Formats: []string{"digital"}, Languages: []string{"en"}}); err != nil {
 		t.Fatal(err)
 	}
 	x, err := s.ExportData(ctx, res.ParticipantID)
@@ -171,8 +181,16 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 	if err := s.Withdraw(ctx, res.ParticipantID, res.SignupID); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("withdrawing twice")
 	}
-	if email, err := s.Delete(ctx, res.ParticipantID); err != nil || email != "kari@example.no" {
-		t.Fatalf("delete: %q %v", email, err)
+	if err := s.DeleteOwn(ctx, res.ParticipantID); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if mails := mailtest.All(t, db); len(mails) != 1 || mails[0].To != "per@example.no" {
+		t.Errorf("after deleting, the outbox holds %+v; want only the mail to per@example.no", mails)
+	}
+	var audited int
+	db.QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&audited)
+	if audited != 0 {
+		t.Errorf("deleting one's own data left %d audit lines", audited)
 	}
 	var left int
 	db.QueryRow(ctx, `SELECT (SELECT count(*) FROM participants WHERE email = 'kari@example.no')
@@ -188,34 +206,50 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 	}
 }
 
+// staff is the staff member of the tests' audit lines.
+var staff = audit.Actor{Label: "ansatt@example.no", IP: "192.0.2.7"}
+
 func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	var ids []int64
 	for _, e := range []string{"a@example.no", "b@example.no", "c@example.no"} {
 		r, _ := s.SignUp(ctx, form(e), signups.Target{ThemeID: target.ThemeID}, "nb")
 		ids = append(ids, r.ParticipantID)
 	}
-	if err := s.Place(ctx, ids[0], target.GroupID); err != nil {
+	if err := s.Place(ctx, ids[0], target.GroupID, staff); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Place(ctx, ids[0], target.GroupID); !errors.Is(err, postgres.ErrConflict) {
+	if err := s.Place(ctx, ids[0], target.GroupID, staff); !errors.Is(err, postgres.ErrConflict) {
 		t.Errorf("placing twice: %v", err)
 	}
-	if err := s.Place(ctx, ids[1], target.GroupID); err != nil {
+	if err := s.Place(ctx, ids[1], target.GroupID, staff); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Place(ctx, ids[2], target.GroupID); !errors.Is(err, signups.ErrFull) {
+	if err := s.Place(ctx, ids[2], target.GroupID, staff); !errors.Is(err, signups.ErrFull) {
 		t.Errorf("third in a group of two: %v", err)
+	}
+	var errs validate.Errors
+	if err := s.Place(ctx, ids[2], 0, staff); !errors.As(err, &errs) || !errs.Has("group") {
+		t.Errorf("placing in no group: %v", err)
 	}
 	list, _ := s.Signups(ctx, ids[0])
 	if list[0].Status != signups.Member {
 		t.Errorf("the theme sign-up became %q", list[0].Status)
 	}
 	ms, _ := s.Memberships(ctx, ids[1])
-	if _, err := s.MarkLeft(ctx, ms[0].ID); err != nil {
+	if _, err := s.MarkLeft(ctx, ms[0].ID, staff); err != nil {
 		t.Fatal(err)
+	}
+	// Each placement and the leaving is in the audit log; the refused placements are not.
+	var placed, left int
+	err := db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action = $1 AND details->>'group_id' = $3::bigint::text),
+			count(*) FILTER (WHERE action = $2 AND entity_id = $4::bigint::text)
+		FROM audit_log WHERE entity = 'participant' AND actor_label = 'ansatt@example.no'`,
+		audit.ParticipantPlaced, audit.ParticipantLeft, target.GroupID, ids[1]).Scan(&placed, &left)
+	if err != nil || placed != 2 || left != 1 {
+		t.Errorf("audit log: %d placements, %d left (%v); want 2, 1", placed, left, err)
 	}
 	// Make the leaver's data old, then purge.
 	db.Exec(ctx, `UPDATE signups SET status_changed_at = now() - interval '13 months' WHERE participant_id = $1`, ids[1])
@@ -223,6 +257,13 @@ func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 	n, err := s.Purge(ctx, 12)
 	if err != nil || n != 1 {
 		t.Fatalf("purge removed %d people (%v), want 1", n, err)
+	}
+	var to []string
+	for _, m := range mailtest.All(t, db) {
+		to = append(to, m.To)
+	}
+	if !slices.Equal(to, []string{"a@example.no", "c@example.no"}) {
+		t.Errorf("after the purge, mail to %v; want the mail to b@example.no gone and no other", to)
 	}
 	if _, err := s.Participant(ctx, ids[1]); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("the leaver is still there")
@@ -237,7 +278,7 @@ func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 func TestRetentionWorkerPurges(t *testing.T) {
 	db, target := fixture(t)
 	ctx := context.Background()
-	s := signups.NewStore(db)
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	r, _ := s.SignUp(ctx, form("gammel@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
 	s.Withdraw(ctx, r.ParticipantID, r.SignupID)
 	db.Exec(ctx, `UPDATE signups SET status_changed_at = now() - interval '2 years'`)
@@ -248,5 +289,55 @@ func TestRetentionWorkerPurges(t *testing.T) {
 	}
 	if _, err := s.Participant(ctx, r.ParticipantID); !errors.Is(err, postgres.ErrNotFound) {
 		t.Error("the worker left an old withdrawn participant")
+	}
+}
+
+// Staff delete a person at their request: the person, their mail and nothing else go, and
+// the audit log says who did it.
+func TestStaffDeleteIsAudited(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
+	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+	s.SignUp(ctx, form("per@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
+	by := staff
+	if err := s.Delete(ctx, kari.ParticipantID, by); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, kari.ParticipantID, by); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("deleting twice: %v", err)
+	}
+	if mails := mailtest.All(t, db); len(mails) != 1 || mails[0].To != "per@example.no" {
+		t.Errorf("after deleting, the outbox holds %+v", mails)
+	}
+	var action, label, entity string
+	err := db.QueryRow(ctx, `SELECT action, actor_label, entity || ':' || entity_id FROM audit_log`).Scan(&action, &label, &entity)
+	if err != nil || action != audit.ParticipantDeleted || label != by.Label || entity != "participant:"+strconv.FormatInt(kari.ParticipantID, 10) {
+		t.Errorf("audit line: %s %s %s %v", action, label, entity, err)
+	}
+}
+
+// Staff's view of a person is in the audit log, written with the reads; a person who is not
+// there is ErrNotFound and leaves no line.
+func TestStaffViewIsAudited(t *testing.T) {
+	db, target := fixture(t)
+	ctx := context.Background()
+	s := signups.NewStore(db, mailtest.Outbox(t, db))
+	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")
+	v, err := s.View(ctx, kari.ParticipantID, staff)
+	if err != nil || v.Participant.FirstName != "Kari" || len(v.Signups) != 1 || len(v.Groups) != 1 || v.Groups[0].ID != target.GroupID {
+		t.Fatalf("view: %+v %v", v, err)
+	}
+	if _, err := s.View(ctx, kari.ParticipantID+1, staff); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("an unknown person: %v", err)
+	}
+	var lines int
+	err = db.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2::bigint::text AND actor_label = $3`,
+		audit.PersonalDataViewed, kari.ParticipantID, staff.Label).Scan(&lines)
+	if err != nil || lines != 1 {
+		t.Errorf("%d audit lines for the view (%v), want 1", lines, err)
+	}
+	if db.QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&lines); lines != 1 {
+		t.Errorf("%d audit lines in all, want 1", lines)
 	}
 }

@@ -8,7 +8,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 // Queue is one line of the waiting list overview: a theme interest or a group, how many
@@ -73,6 +76,38 @@ func (s *Store) Waiters(ctx context.Context, t Target, limit, offset int) ([]Wai
 	return list, total, nil
 }
 
+// StaffView is a participant as staff see them, with the groups they may be placed in.
+type StaffView struct {
+	Participant Participant
+	Signups     []Signup
+	Memberships []Membership
+	Groups      []groups.Option
+}
+
+// View returns the participant with id for staff member by, and records in the audit log, in
+// the same transaction as the reads, that by saw their personal data.
+func (s *Store) View(ctx context.Context, id int64, by audit.Actor) (StaffView, error) {
+	var v StaffView
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		st := s.on(tx)
+		var err error
+		if v.Participant, err = st.Participant(ctx, id); err != nil {
+			return err
+		}
+		if v.Signups, err = st.Signups(ctx, id); err != nil {
+			return err
+		}
+		if v.Memberships, err = st.Memberships(ctx, id); err != nil {
+			return err
+		}
+		if v.Groups, err = groups.NewStore(tx).Options(ctx); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.PersonalDataViewed, Entity: "participant", EntityID: id})
+	})
+	return v, err
+}
+
 // Membership is a person's place in a group.
 type Membership struct {
 	ID        int64
@@ -99,11 +134,24 @@ func (s *Store) Memberships(ctx context.Context, participantID int64) ([]Members
 // ErrFull means the group has no place left.
 var ErrFull = fmt.Errorf("signups: the group is full: %w", postgres.ErrConflict)
 
-// Place makes the participant a member of the group, by hand. The group row is locked so
+// Place makes the participant a member of the group, by hand, for staff member by, and
+// records it in the audit log in the same transaction. No group chosen is a validate.Errors;
+// a full group is ErrFull and a person already in it ErrConflict. The group row is locked so
 // two staff members placing the last place at once cannot overbook it. The participant's
 // waiting sign-up for the group, or for one of its themes, becomes the membership's.
-func (s *Store) Place(ctx context.Context, participantID, groupID int64) error {
-	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return NewStore(tx).place(ctx, participantID, groupID) })
+func (s *Store) Place(ctx context.Context, participantID, groupID int64, by audit.Actor) error {
+	if groupID == 0 {
+		var e validate.Errors
+		e.Add("group", "participant.place.required")
+		return e
+	}
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.on(tx).place(ctx, participantID, groupID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.ParticipantPlaced, Entity: "participant", EntityID: participantID,
+			Details: map[string]any{"group_id": groupID}})
+	})
 }
 
 func (s *Store) place(ctx context.Context, participantID, groupID int64) error {
@@ -147,13 +195,16 @@ func (s *Store) roomIn(ctx context.Context, groupID int64) error {
 	return nil
 }
 
-// MarkLeft ends a membership and its sign-up, and returns the participant it belonged to.
-func (s *Store) MarkLeft(ctx context.Context, membershipID int64) (int64, error) {
+// MarkLeft ends a membership and its sign-up, for staff member by, records it in the audit
+// log in the same transaction, and returns the participant it belonged to.
+func (s *Store) MarkLeft(ctx context.Context, membershipID int64, by audit.Actor) (int64, error) {
 	var id int64
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		id, err = NewStore(tx).markLeft(ctx, membershipID)
-		return err
+		if id, err = s.on(tx).markLeft(ctx, membershipID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.ParticipantLeft, Entity: "participant", EntityID: id})
 	})
 	return id, err
 }
@@ -172,6 +223,18 @@ func (s *Store) markLeft(ctx context.Context, membershipID int64) (int64, error)
 		}
 	}
 	return participantID, nil
+}
+
+// Delete removes the participant at their request, for staff member by (someone who gave
+// only a phone number has no private link to do it with), as DeleteOwn does, and records who
+// did it in the audit log in the same transaction.
+func (s *Store) Delete(ctx context.Context, participantID int64, by audit.Actor) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := s.on(tx).erase(ctx, participantID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.ParticipantDeleted, Entity: "participant", EntityID: participantID})
+	})
 }
 
 // TargetName is the name of the group, or else the theme, of t.

@@ -2,12 +2,13 @@ package signups
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/counts"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 )
@@ -68,98 +69,26 @@ type Target struct {
 	ThemeID int64
 }
 
-// Store reads and changes participants and sign-ups.
-type Store struct{ db postgres.DBTX }
-
-// NewStore returns a Store on db (a pool or a transaction).
-func NewStore(db postgres.DBTX) *Store { return &Store{db: db} }
-
-// Result says what SignUp did.
-type Result struct {
-	ParticipantID int64
-	SignupID      int64
-	Created       bool // false: the person already had an active sign-up for the same thing
+// Store reads and changes participants and sign-ups. Each use case (SignUp, SendLink,
+// Withdraw, Place, Offer …) is one method that owns its transaction and queues its mail and
+// audit line in it.
+type Store struct {
+	db  postgres.DBTX
+	out *mail.Outbox
 }
 
-// SignUp stores a validated form for target. The same e-mail address (or phone number)
-// finds the same person, and a second sign-up for the same group or theme changes nothing:
-// the unique indexes make that hold under concurrency, not a check in Go. A second sign-up
-// never overwrites what the person typed the first time, since anyone can type an address.
-func (s *Store) SignUp(ctx context.Context, f Form, t Target, lang string) (Result, error) {
-	var r Result
-	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		r, err = NewStore(tx).signUp(ctx, f, t, lang)
-		return err
-	})
-	return r, err
-}
+// NewStore returns a Store on db (a pool or a transaction, which its methods then join)
+// that queues its mail in out. out may be nil for a store that only reads, purges or answers
+// offers: those send no mail.
+func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db, out: out} }
 
-func (s *Store) signUp(ctx context.Context, f Form, t Target, lang string) (Result, error) {
-	var r Result
-	var email, phone *string
-	if f.Email != "" {
-		email = &f.Email
-	}
-	if f.Phone != "" {
-		phone = &f.Phone
-	}
-	// Only the e-mail address joins sign-ups into one person: a phone number is not
-	// verified, and anyone could type someone else's.
-	conflict := `ON CONFLICT (email) WHERE email IS NOT NULL DO UPDATE SET email = participants.email`
-	if email == nil {
-		conflict = ""
-	}
-	err := s.db.QueryRow(ctx, `INSERT INTO participants (first_name, email, phone, contact, age_band, lang)
-		VALUES ($1, $2, $3, $4, $5, $6) `+conflict+` RETURNING id`,
-		f.FirstName, email, phone, f.Contact, f.AgeBand, lang).Scan(&r.ParticipantID)
-	if err != nil {
-		return r, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
-	}
-	var group, theme *int64
-	if t.GroupID != 0 {
-		group = &t.GroupID
-	}
-	if t.ThemeID != 0 {
-		theme = &t.ThemeID
-	}
-	err = s.db.QueryRow(ctx, `INSERT INTO signups (participant_id, group_id, theme_id, formats, availability, languages,
-			source, note, consent_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-		r.ParticipantID, group, theme, orEmpty(f.Formats), orEmpty(f.Availability), orEmpty(f.Languages), f.Source, f.Note,
-		ConsentVersion).Scan(&r.SignupID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, nil
-	}
-	if err != nil {
-		return r, fmt.Errorf("signups: sign-up: %w", postgres.MapError(err))
-	}
-	r.Created = true
-	return r, s.count(ctx, "signups", f.Source)
-}
+// on is the store on tx, the transaction a use case opened.
+func (s *Store) on(tx pgx.Tx) *Store { return &Store{db: tx, out: s.out} }
 
 // count adds one to this year's anonymous figure metric/key. Those figures stay when the
 // people behind them are deleted.
 func (s *Store) count(ctx context.Context, metric, key string) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count)
-		VALUES (extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::int, $1, $2, 1)
-		ON CONFLICT (year, metric, key) DO UPDATE SET count = yearly_counts.count + 1`, metric, key)
-	if err != nil {
-		return fmt.Errorf("signups: count: %w", err)
-	}
-	return nil
-}
-
-// IssueLink makes a new private link for the participant and returns its token.
-func (s *Store) IssueLink(ctx context.Context, participantID int64) (string, time.Time, error) {
-	token := tokens.New()
-	expires := time.Now().Add(LinkTTL)
-	_, err := s.db.Exec(ctx, `INSERT INTO participant_links (token_hash, participant_id, expires_at) VALUES ($1, $2, $3)`,
-		tokens.Hash(token), participantID, expires)
-	if err != nil {
-		return "", expires, fmt.Errorf("signups: link: %w", postgres.MapError(err))
-	}
-	return token, expires, nil
+	return counts.Add(ctx, s.db, counts.Year(time.Now()), metric, key, 1)
 }
 
 // ByLink returns the participant a valid private link belongs to.
@@ -210,33 +139,13 @@ func (s *Store) Signups(ctx context.Context, participantID int64) ([]Signup, err
 	return list, nil
 }
 
-// UpdatePrefs changes the preferences of one of the participant's own active sign-ups.
-func (s *Store) UpdatePrefs(ctx context.Context, participantID, signupID int64, p Prefs) error {
-	tag, err := s.db.Exec(ctx, `UPDATE signups SET formats = $3, availability = $4, languages = $5
-		WHERE id = $2 AND participant_id = $1 AND status IN ('waiting', 'offered', 'member')`,
-		participantID, signupID, orEmpty(p.Formats), orEmpty(p.Availability), orEmpty(p.Languages))
-	return affected(tag.RowsAffected(), err, "update")
-}
-
-// Withdraw ends one of the participant's own sign-ups; no reason is asked. A membership of
-// that group ends with it.
-func (s *Store) Withdraw(ctx context.Context, participantID, signupID int64) error {
-	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return NewStore(tx).withdraw(ctx, participantID, signupID) })
-}
-
-func (s *Store) withdraw(ctx context.Context, participantID, signupID int64) error {
-	tag, err := s.db.Exec(ctx, `UPDATE signups SET status = 'withdrawn', status_changed_at = now()
-		WHERE id = $2 AND participant_id = $1 AND status IN ('waiting', 'offered', 'member')`, participantID, signupID)
-	if err := affected(tag.RowsAffected(), err, "withdraw"); err != nil {
-		return err
+// orEmpty makes a nil list an empty one: the columns are NOT NULL arrays.
+func orEmpty(l []string) []string {
+	if l == nil {
+		return []string{}
 	}
-	_, err = s.db.Exec(ctx, `UPDATE memberships SET left_at = now() WHERE signup_id = $1 AND left_at IS NULL`, signupID)
-	if err != nil {
-		return fmt.Errorf("signups: withdraw: %w", err)
-	}
-	return s.count(ctx, "withdrawn", "")
+	return l
 }
-
 func affected(n int64, err error, what string) error {
 	if err != nil {
 		return fmt.Errorf("signups: %s: %w", what, postgres.MapError(err))
@@ -245,112 +154,4 @@ func affected(n int64, err error, what string) error {
 		return fmt.Errorf("signups: %s: %w", what, postgres.ErrNotFound)
 	}
 	return nil
-}
-
-// Delete removes the participant and everything about them for real: sign-ups, memberships
-// and links go with the row. Only an anonymous yearly count remains. It returns the e-mail
-// address the person had ("" for none), so the caller can remove mail to it as well.
-func (s *Store) Delete(ctx context.Context, participantID int64) (string, error) {
-	var email string
-	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		email, err = NewStore(tx).deleteParticipant(ctx, participantID)
-		return err
-	})
-	return email, err
-}
-
-func (s *Store) deleteParticipant(ctx context.Context, participantID int64) (string, error) {
-	var email *string
-	err := s.db.QueryRow(ctx, `DELETE FROM participants WHERE id = $1 RETURNING email::text`, participantID).Scan(&email)
-	if err != nil {
-		return "", fmt.Errorf("signups: delete: %w", postgres.MapError(err))
-	}
-	if email == nil {
-		return "", s.count(ctx, "deleted_by_request", "")
-	}
-	return *email, s.count(ctx, "deleted_by_request", "")
-}
-
-// Export is everything stored about a participant, for the download on the private page.
-type Export struct {
-	ExportedAt  time.Time          `json:"exported_at"`
-	Participant Participant        `json:"participant"`
-	Signups     []Signup           `json:"signups"`
-	Memberships []ExportMembership `json:"memberships"`
-	Links       []ExportLink       `json:"private_links"`
-}
-
-// ExportMembership is a membership in the export.
-type ExportMembership struct {
-	Group    string     `json:"group"`
-	JoinedAt time.Time  `json:"joined_at"`
-	LeftAt   *time.Time `json:"left_at"`
-}
-
-// ExportLink is a private link in the export: when it was made and when it ends, never the
-// token (only its hash is stored).
-type ExportLink struct {
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
-
-// ExportData gathers everything stored about the participant.
-func (s *Store) ExportData(ctx context.Context, participantID int64) (Export, error) {
-	x := Export{ExportedAt: time.Now().UTC()}
-	var err error
-	if x.Participant, err = s.Participant(ctx, participantID); err != nil {
-		return x, err
-	}
-	if x.Signups, err = s.Signups(ctx, participantID); err != nil {
-		return x, err
-	}
-	rows, err := s.db.Query(ctx, `SELECT g.name, m.joined_at, m.left_at FROM memberships m JOIN groups g ON g.id = m.group_id
-		WHERE m.participant_id = $1 ORDER BY m.joined_at`, participantID)
-	if err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	if x.Memberships, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExportMembership]); err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	rows, err = s.db.Query(ctx, `SELECT created_at, expires_at FROM participant_links WHERE participant_id = $1 ORDER BY created_at`, participantID)
-	if err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	if x.Links, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExportLink]); err != nil {
-		return x, fmt.Errorf("signups: export: %w", err)
-	}
-	return x, nil
-}
-
-// Purge deletes sign-ups withdrawn or left more than months ago, and then the participants
-// who have nothing left, and returns how many people it removed. The yearly counts stay.
-func (s *Store) Purge(ctx context.Context, months int) (int64, error) {
-	if _, err := s.db.Exec(ctx, `DELETE FROM signups WHERE status IN ('withdrawn', 'left')
-		AND status_changed_at < now() - make_interval(months => $1)`, months); err != nil {
-		return 0, fmt.Errorf("signups: purge: %w", err)
-	}
-	// Mail to a deleted person goes with them (the outbox belongs to the mail package, but a
-	// deletion that left the address there would not be one).
-	var n int64
-	err := s.db.QueryRow(ctx, `WITH gone AS (
-			DELETE FROM participants p
-			WHERE p.created_at < now() - make_interval(months => $1)
-			  AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.participant_id = p.id)
-			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.participant_id = p.id AND m.left_at IS NULL)
-			RETURNING p.email),
-		mail AS (DELETE FROM outbox WHERE lower(to_addr) IN (SELECT lower(email::text) FROM gone WHERE email IS NOT NULL))
-		SELECT count(*) FROM gone`, months).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("signups: purge: %w", err)
-	}
-	return n, nil
-}
-
-// orEmpty makes a nil list an empty one: the columns are NOT NULL arrays.
-func orEmpty(l []string) []string {
-	if l == nil {
-		return []string{}
-	}
-	return l
 }
