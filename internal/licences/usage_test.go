@@ -55,7 +55,7 @@ func ptr(t time.Time) *time.Time { return &t }
 func TestUsage(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
+	s := store(t, db, ring(t, secretA))
 	zoom1, zoom2 := licence(t, s, "Zoom 1", "x", "100"), licence(t, s, "Zoom 2", "x", "100")
 	retired := licence(t, s, "Zoom gammel", "x", "100")
 	wf := licences.Form{Provider: licences.Whereby, Label: "Whereby 1", MaxParticipants: "12", AccountLogin: "w@example.test", Secret: "x"}
