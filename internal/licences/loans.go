@@ -62,6 +62,32 @@ func (n Loan) Current(now time.Time) bool {
 // Overdue reports whether the loan has ended and the licence is not marked returned.
 func (n Loan) Overdue(now time.Time) bool { return n.Open() && !now.Before(n.Ends) }
 
+// RevealState says whether a loan's borrower may see its credentials at a moment, and if not,
+// why. The store's reveal and the loan page ask the same method, so the page never offers a
+// reveal the store refuses.
+type RevealState string
+
+// The reveal states of a loan.
+const (
+	RevealAllowed     RevealState = ""            // the loan runs and the password is fresh
+	RevealEnded       RevealState = "ended"       // returned, cancelled or over
+	RevealNotYet      RevealState = "notYet"      // the loan has not begun
+	RevealPasswordDue RevealState = "passwordDue" // the licence waits for a new password after a return
+)
+
+// RevealState is whether the borrower may see the credentials at now.
+func (n Loan) RevealState(now time.Time) RevealState {
+	switch {
+	case !n.Open() || n.Overdue(now):
+		return RevealEnded
+	case !n.Current(now):
+		return RevealNotYet
+	case n.PasswordDue:
+		return RevealPasswordDue
+	}
+	return RevealAllowed
+}
+
 // GetLoan returns one loan; with a scope, only the requester's own (else ErrNotFound).
 func (s *Store) GetLoan(ctx context.Context, scope *Requester, id int64) (Loan, error) {
 	return getLoan(ctx, s.db, scope, id)
@@ -137,11 +163,12 @@ func (s *Store) RevealForBorrower(ctx context.Context, who Requester, id int64, 
 		if n, err = getLoan(ctx, tx, &who, id); err != nil {
 			return err
 		}
-		switch {
-		case !n.Current(now):
-			return ErrNotNow
-		case n.PasswordDue:
+		switch n.RevealState(now) {
+		case RevealAllowed:
+		case RevealPasswordDue:
 			return ErrPasswordChange
+		default:
+			return ErrNotNow
 		}
 		if plain, err = s.secret(ctx, tx, n.LicenceID); err != nil {
 			return err

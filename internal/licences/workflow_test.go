@@ -140,3 +140,32 @@ func TestDecideJoinsTheCallersTransaction(t *testing.T) {
 		t.Errorf("the request is %s after the rollback", q.Status)
 	}
 }
+
+// The reveal state of a loan over its life: not yet before it begins, allowed while it runs,
+// waiting while the password is due, ended once returned, cancelled or over.
+func TestRevealState(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	running := licences.Loan{Starts: now.AddDate(0, 0, -1), Ends: now.AddDate(0, 0, 1)}
+	passwordDue, returned, cancelled := running, running, running
+	passwordDue.PasswordDue = true
+	returned.ReturnedAt, cancelled.CancelledAt = &now, &now
+	for _, c := range []struct {
+		name string
+		loan licences.Loan
+		at   time.Time
+		want licences.RevealState
+	}{
+		{"before it begins", running, running.Starts.Add(-time.Second), licences.RevealNotYet},
+		{"as it begins", running, running.Starts, licences.RevealAllowed},
+		{"running", running, now, licences.RevealAllowed},
+		{"password due", passwordDue, now, licences.RevealPasswordDue},
+		{"password due, before it begins", passwordDue, running.Starts.Add(-time.Second), licences.RevealNotYet},
+		{"at its end", running, running.Ends, licences.RevealEnded},
+		{"returned", returned, now, licences.RevealEnded},
+		{"cancelled", cancelled, running.Starts.Add(-time.Hour), licences.RevealEnded},
+	} {
+		if got := c.loan.RevealState(c.at); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -370,16 +370,7 @@ func (s *Server) partnerLoan(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderPartnerLoan(w http.ResponseWriter, r *http.Request, status int, p pages.PartnerLoanPage) {
 	p.Now, p.Email = s.now(), currentUser(r).Email
-	switch {
-	case p.Loan.CancelledAt != nil || p.Loan.ReturnedAt != nil || p.Loan.Overdue(p.Now):
-		p.Problem = "loans.reveal.ended"
-	case !p.Loan.Current(p.Now):
-		p.Problem = "loans.reveal.notYet"
-	case p.Loan.PasswordDue:
-		p.Problem = "loans.reveal.passwordDue"
-	default:
-		p.Reauth = p.Reauth || s.loginAge(r) > reauthAfter
-	}
+	p.Reauth = p.Reauth || s.loginAge(r) > reauthAfter // asked only when the loan's reveal state allows one
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, p.Loan.Label, pages.PartnerLoan(p))
 }
