@@ -47,7 +47,7 @@ func (d *Decision) Validate() validate.Errors {
 	switch {
 	case d.Approve && d.Licence == 0:
 		e.Add("licence", "loans.licence.required")
-	case !d.Approve && e.Required("reason", d.Reason, "roomreq.reason.required"):
+	case !d.Approve && e.Required("reason", d.Reason, "request.reason.required"):
 		e.MaxLength("reason", d.Reason, 500, "form.tooLong")
 	}
 	return e

@@ -283,7 +283,7 @@ func TestRequestValidation(t *testing.T) {
 		msg   string
 	}{
 		{"no provider", func(f *licences.RequestForm) { f.Provider = "teams" }, "provider", "licences.provider.required"},
-		{"in the past", func(f *licences.RequestForm) { f.First = "2026-11-22" }, "first", "roomreq.date.past"},
+		{"in the past", func(f *licences.RequestForm) { f.First = "2026-11-22" }, "first", "request.date.past"},
 		{"end before start", func(f *licences.RequestForm) { f.Last = "2026-11-30" }, "last", "loans.last.order"},
 		{"too long", func(f *licences.RequestForm) { f.Last = "2027-06-01" }, "last", "loans.last.tooLong"},
 		{"too many", func(f *licences.RequestForm) { f.Participants = "13" }, "participants", "loans.participants.tooMany"},

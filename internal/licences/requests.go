@@ -62,7 +62,7 @@ func (f *RequestForm) Validate(l Limits) validate.Errors {
 	if f.first, err = tz.ParseDate(f.First); err != nil {
 		e.Add("first", "rooms.date.required")
 	} else if f.first.Before(l.Today) {
-		e.Add("first", "roomreq.date.past")
+		e.Add("first", "request.date.past")
 	}
 	if f.last, err = tz.ParseDate(f.Last); err != nil {
 		e.Add("last", "rooms.date.required")

@@ -204,7 +204,7 @@ func (s *Server) decideLoan(approve bool) http.HandlerFunc {
 		case errors.Is(err, licences.ErrPast):
 			p.Errors.Add("licence", "loans.past")
 		case errors.Is(err, licences.ErrDecided):
-			s.flash(r, "roomreq.alreadyDecided")
+			s.flash(r, "request.alreadyDecided")
 		case errors.Is(err, postgres.ErrNotFound):
 			s.notFound(w, r)
 			return
@@ -214,7 +214,7 @@ func (s *Server) decideLoan(approve bool) http.HandlerFunc {
 		case approve:
 			s.flash(r, "loans.approved")
 		default:
-			s.flash(r, "roomreq.declined")
+			s.flash(r, "request.declined")
 		}
 		if !p.Errors.OK() {
 			s.renderLoanRequest(w, r, http.StatusConflict, p)
@@ -279,7 +279,7 @@ func (s *Server) requestLoan(forGroup bool) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		s.flash(r, "roomreq.sentDone")
+		s.flash(r, "request.sentDone")
 		if forGroup {
 			http.Redirect(w, r, "/admin/lisenser/foresporsler", http.StatusSeeOther)
 			return
@@ -354,7 +354,7 @@ func (s *Server) partnerWithdrawLoan(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err) // another organisation's or a decided request: 404
 		return
 	}
-	s.flash(r, "roomreq.withdrawn")
+	s.flash(r, "request.withdrawn")
 	http.Redirect(w, r, "/partner/lisenser", http.StatusSeeOther)
 }
 
