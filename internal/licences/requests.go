@@ -95,9 +95,9 @@ func (f *RequestForm) Validate(l Limits) validate.Errors {
 	return e
 }
 
-// MaxSeats returns, per provider, the most participants an active licence takes: a request
+// maxSeats returns, per provider, the most participants an active licence takes: a request
 // for more can never be served.
-func (s *Store) MaxSeats(ctx context.Context) (map[string]int, error) {
+func (s *Store) maxSeats(ctx context.Context) (map[string]int, error) {
 	rows, err := s.db.Query(ctx, `SELECT provider, max(max_participants) FROM licences WHERE status = 'active' GROUP BY provider`)
 	if err != nil {
 		return nil, fmt.Errorf("licences: seats: %w", err)
@@ -133,7 +133,7 @@ func (s *Store) Request(ctx context.Context, who Requester, f RequestForm, maxMo
 	if who.OrgID == 0 && who.GroupID <= 0 {
 		e.Add("group", "booking.group.required")
 	}
-	seats, err := s.MaxSeats(ctx)
+	seats, err := s.maxSeats(ctx)
 	if err != nil {
 		return 0, err
 	}
