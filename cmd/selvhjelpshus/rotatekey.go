@@ -33,7 +33,7 @@ func rotateKey(ctx context.Context, getenv func(string) string, stdout io.Writer
 		return err
 	}
 	defer pool.Close()
-	n, err := licences.NewStore(pool, ring).Rotate(ctx)
+	n, err := licences.Rotate(ctx, pool, ring)
 	if errors.Is(err, secrets.ErrUnknownKey) {
 		return fmt.Errorf("%w: list the key that sealed it in SECRET_KEY_PREVIOUS", err)
 	}

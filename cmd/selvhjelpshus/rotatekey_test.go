@@ -9,8 +9,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 )
@@ -34,8 +36,7 @@ func TestRotateKey(t *testing.T) {
 	defer pool.Close()
 	old, _ := secrets.NewKeyring("licence", oldKey)
 	f := licences.Form{Provider: licences.Zoom, Label: "Zoom 1", MaxParticipants: "100", AccountLogin: "zoom1@example.test", Secret: "gammelt-hemmelig"}
-	f.Validate(true)
-	id, err := licences.NewStore(pool, old).Create(ctx, f)
+	id, err := licences.NewStore(pool, old, mailtest.Outbox(t, pool)).Create(ctx, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestRotateKey(t *testing.T) {
 		t.Errorf("the two-factor secret under the new key alone: %v %v", ok, err)
 	}
 	fresh, _ := secrets.NewKeyring("licence", newKey)
-	if got, err := licences.NewStore(pool, fresh).Secret(ctx, id); err != nil || got != "gammelt-hemmelig" {
+	if got, err := licences.NewStore(pool, fresh, mailtest.Outbox(t, pool)).RevealForStaff(ctx, id, audit.Actor{Label: "test"}); err != nil || got != "gammelt-hemmelig" {
 		t.Errorf("after the rotation, under the new key alone: %q %v", got, err)
 	}
 }

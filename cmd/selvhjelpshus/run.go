@@ -164,7 +164,7 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 			"room requests":    func(ctx context.Context, months int) (int64, error) { return rooms.PurgeRequests(ctx, pool, months) },
 			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
-	reminders := &licences.ReminderWorker{DB: pool, Now: time.Now, Link: absURL(cfg.BaseURL), Log: log}
+	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
@@ -277,7 +277,11 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		if err != nil {
 			return err
 		}
-		res, err := demo.SeedLarge(ctx, pool, demo.LargeOptions{Seed: *largeSeed, Scale: *largeScale, Keyring: ring, Log: stdout})
+		out, err := demoOutbox(pool, cfg)
+		if err != nil {
+			return err
+		}
+		res, err := demo.SeedLarge(ctx, pool, demo.LargeOptions{Seed: *largeSeed, Scale: *largeScale, Keyring: ring, Outbox: out, Log: stdout})
 		switch {
 		case errors.Is(err, demo.ErrLargePresent) && *ifEmpty: // make bench, again
 			fmt.Fprintln(stdout, "large data set: already loaded")
@@ -405,7 +409,11 @@ func seedLicences(ctx context.Context, pool *pgxpool.Pool, getenv func(string) s
 	if err != nil {
 		return err
 	}
-	n, err := demo.SeedLicences(ctx, pool, ring, time.Now())
+	out, err := demoOutbox(pool, cfg)
+	if err != nil {
+		return err
+	}
+	n, err := demo.SeedLicences(ctx, pool, ring, out, time.Now())
 	if err != nil {
 		return err
 	}
@@ -413,4 +421,15 @@ func seedLicences(ctx context.Context, pool *pgxpool.Pool, getenv func(string) s
 		fmt.Fprintf(stdout, "demo licences: %d\n", n)
 	}
 	return nil
+}
+
+// demoOutbox queues the demo's mail (the answer to its approved licence request) for the
+// app to send: its River client is never started here, and serve's job runner delivers it.
+func demoOutbox(pool *pgxpool.Pool, cfg config.Config) (*mail.Outbox, error) {
+	quiet := slog.New(slog.DiscardHandler)
+	client, err := mail.NewClient(pool, mail.Config{Sender: mail.NewDevSender(quiet), Domain: cfg.BaseURL.Hostname(), Logger: quiet})
+	if err != nil {
+		return nil, err
+	}
+	return mail.NewOutbox(client, cfg.BaseURL), nil
 }

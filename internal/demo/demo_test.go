@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 )
@@ -87,11 +89,12 @@ func TestSeedLicences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := demo.SeedLicences(ctx, db, ring, time.Now())
+	out := mailtest.Outbox(t, db)
+	n, err := demo.SeedLicences(ctx, db, ring, out, time.Now())
 	if err != nil || n != 5 {
 		t.Fatalf("licences: %d %v", n, err)
 	}
-	if again, err := demo.SeedLicences(ctx, db, ring, time.Now()); err != nil || again != 0 {
+	if again, err := demo.SeedLicences(ctx, db, ring, out, time.Now()); err != nil || again != 0 {
 		t.Errorf("a second run added %d, %v", again, err)
 	}
 	var loans, pending int
@@ -100,7 +103,7 @@ func TestSeedLicences(t *testing.T) {
 	if loans != 1 || pending != 1 {
 		t.Errorf("%d running loans, %d pending requests; want 1 and 1", loans, pending)
 	}
-	if got, err := licences.NewStore(db, ring).Secret(ctx, 1); err != nil || got != "demo-zoom-1-passord" {
+	if got, err := licences.NewStore(db, ring, out).RevealForStaff(ctx, 1, audit.Actor{Label: "test"}); err != nil || got != "demo-zoom-1-passord" {
 		t.Errorf("demo secret: %q %v", got, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
@@ -29,6 +30,7 @@ type LargeOptions struct {
 	Seed    uint64           // picks the data
 	Scale   float64          // 1 is the full size; 0 counts as 1
 	Keyring *secrets.Keyring // seals the licence passwords; required
+	Outbox  *mail.Outbox     // queues the answer to the demo's licence request; required
 	Now     time.Time        // the day the data is built around; zero: today
 	Log     io.Writer        // progress lines; nil: none
 }
@@ -86,8 +88,8 @@ const (
 func SeedLarge(ctx context.Context, db *pgxpool.Pool, opts LargeOptions) (LargeResult, error) {
 	began := time.Now()
 	var res LargeResult
-	if opts.Keyring == nil {
-		return res, errors.New("demo: the large data set needs a keyring to seal the licence passwords")
+	if opts.Keyring == nil || opts.Outbox == nil {
+		return res, errors.New("demo: the large data set needs a keyring to seal the licence passwords and an outbox")
 	}
 	if opts.Scale == 0 {
 		opts.Scale = 1
@@ -133,7 +135,7 @@ func seedDemoIfEmpty(ctx context.Context, db *pgxpool.Pool, opts LargeOptions, r
 	if _, err := Seed(ctx, db); err != nil {
 		return err
 	}
-	if _, err := SeedLicences(ctx, db, opts.Keyring, opts.Now); err != nil {
+	if _, err := SeedLicences(ctx, db, opts.Keyring, opts.Outbox, opts.Now); err != nil {
 		return fmt.Errorf("demo: licences: %w", err)
 	}
 	res.DemoSeeded = true

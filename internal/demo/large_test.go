@@ -8,20 +8,22 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
-// largeOptions is a hundredth of the large data set, built around a fixed day.
-func largeOptions(t *testing.T) demo.LargeOptions {
+// largeOptions is a hundredth of the large data set for db, built around a fixed day.
+func largeOptions(t *testing.T, db *pgxpool.Pool) demo.LargeOptions {
 	ring, err := secrets.NewKeyring("licence", []byte("demo test secret key, 32 bytes!!"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return demo.LargeOptions{Seed: 7, Scale: 0.01, Keyring: ring, Now: time.Date(2026, 11, 18, 15, 0, 0, 0, tz.Oslo)}
+	return demo.LargeOptions{Seed: 7, Scale: 0.01, Keyring: ring, Outbox: mailtest.Outbox(t, db), Now: time.Date(2026, 11, 18, 15, 0, 0, 0, tz.Oslo)}
 }
 
 // On an empty database the large set brings the demo data, holds what its scale asks for,
@@ -29,7 +31,7 @@ func largeOptions(t *testing.T) demo.LargeOptions {
 func TestSeedLargeScalesAndRefusesTwice(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	opts := largeOptions(t)
+	opts := largeOptions(t, db)
 	res, err := demo.SeedLarge(ctx, db, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +64,7 @@ func TestSeedLargeScalesAndRefusesTwice(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT id FROM licences WHERE label = 'Zoom L01' OR label = 'Whereby L01'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	if secret, err := licences.NewStore(db, opts.Keyring).Secret(ctx, id); err != nil || secret == "" {
+	if secret, err := licences.NewStore(db, opts.Keyring, opts.Outbox).RevealForStaff(ctx, id, audit.Actor{Label: "test"}); err != nil || secret == "" {
 		t.Errorf("the first licence's password: %q %v", secret, err)
 	}
 	if _, err := demo.SeedLarge(ctx, db, opts); !errors.Is(err, demo.ErrLargePresent) {
@@ -74,13 +76,12 @@ func TestSeedLargeScalesAndRefusesTwice(t *testing.T) {
 // set is added beside it.
 func TestSeedLargeIsDeterministic(t *testing.T) {
 	ctx := context.Background()
-	opts := largeOptions(t)
 	a, b := pgtest.New(t), pgtest.New(t)
 	for _, db := range []*pgxpool.Pool{a, b} {
 		if _, err := demo.Seed(ctx, db); err != nil {
 			t.Fatal(err)
 		}
-		res, err := demo.SeedLarge(ctx, db, opts)
+		res, err := demo.SeedLarge(ctx, db, largeOptions(t, db))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func TestSeedLargeIsDeterministic(t *testing.T) {
 	}
 	// Another seed gives another set.
 	c := pgtest.New(t)
-	other := opts
+	other := largeOptions(t, c)
 	other.Seed = 8
 	if _, err := demo.SeedLarge(ctx, c, other); err != nil {
 		t.Fatal(err)

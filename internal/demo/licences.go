@@ -8,7 +8,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
@@ -26,21 +28,20 @@ var demoLicences = []licences.Form{
 
 // SeedLicences adds the demo licence pool, sealed under ring, a loan running now to the demo
 // partner's organisation and a request waiting in the queue. It runs once: a database with
-// licences is left alone. It needs the server's keys, so it is separate from Seed.
-func SeedLicences(ctx context.Context, db *pgxpool.Pool, ring *secrets.Keyring, now time.Time) (int, error) {
+// licences is left alone. It needs the server's keys, so it is separate from Seed. The loan
+// is approved like any other, by the demo: its answer mail is queued in out and the
+// approval is in the audit log.
+func SeedLicences(ctx context.Context, db *pgxpool.Pool, ring *secrets.Keyring, out *mail.Outbox, now time.Time) (int, error) {
 	var any bool
 	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM licences)`).Scan(&any); err != nil || any {
 		return 0, err
 	}
-	store := licences.NewStore(db, ring)
+	store := licences.NewStore(db, ring, out)
 	var ids []int64
 	for _, f := range demoLicences {
-		if errs := f.Validate(true); !errs.OK() {
-			return len(ids), fmt.Errorf("demo licence %s: %v", f.Label, errs)
-		}
 		id, err := store.Create(ctx, f)
 		if err != nil {
-			return len(ids), err
+			return len(ids), fmt.Errorf("demo licence %s: %w", f.Label, err)
 		}
 		ids = append(ids, id)
 	}
@@ -54,20 +55,20 @@ func SeedLicences(ctx context.Context, db *pgxpool.Pool, ring *secrets.Keyring, 
 	}
 	today := tz.Midnight(now)
 	who := licences.Requester{OrgID: orgID, UserID: userID, Lang: "nb"}
-	limits := licences.Limits{Today: today, MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100, licences.Whereby: 12}}
 	ask := func(provider string, first, last time.Time, purpose, n string) (int64, error) {
 		f := licences.RequestForm{Provider: provider, First: first.Format(time.DateOnly), Last: last.Format(time.DateOnly), Purpose: purpose,
 			Participants: n, ContactName: "Per Partner", ContactEmail: "per@angstringen.demo.test"}
-		if errs := f.Validate(limits); !errs.OK() {
-			return 0, fmt.Errorf("demo request: %v", errs)
+		id, err := store.Request(ctx, who, f, 6, now)
+		if err != nil {
+			return 0, fmt.Errorf("demo request: %w", err)
 		}
-		return store.Request(ctx, who, f)
+		return id, nil
 	}
 	running, err := ask(licences.Zoom, today, today.AddDate(0, 2, 0), "Digitale samtalegrupper på kveldstid", "20")
 	if err != nil {
 		return len(ids), err
 	}
-	if _, _, err := store.Decide(ctx, running, true, ids[0], 0, "", func(pgx.Tx, licences.Request, licences.Loan) error { return nil }); err != nil {
+	if _, _, err := store.Decide(ctx, running, licences.Decision{Approve: true, Licence: ids[0]}, audit.Actor{Label: "demo"}); err != nil {
 		return len(ids), err
 	}
 	_, err = ask(licences.Whereby, today.AddDate(0, 0, 7), today.AddDate(0, 3, 0), "Likepersonsamtaler én til én", "2")

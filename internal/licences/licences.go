@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -51,14 +52,26 @@ type Licence struct {
 	Notes             string
 }
 
-// Store keeps the licences, requests and loans.
+// Store keeps the licences, requests and loans. Built on a transaction, its use cases join
+// it (their own transactions become savepoints).
 type Store struct {
-	db   *pgxpool.Pool
+	db   postgres.DBTX
 	ring *secrets.Keyring
+	out  *mail.Outbox
 }
 
-// NewStore returns a Store that seals and opens secrets with ring.
-func NewStore(db *pgxpool.Pool, ring *secrets.Keyring) *Store { return &Store{db: db, ring: ring} }
+// NewStore returns a Store on db that seals and opens the licences' secrets with ring and
+// queues the answers to requests in out. Both are required; what needs neither is a
+// function over a DBTX (ReadUsage, PurgeRequests, Rotate, SendReminders).
+func NewStore(db postgres.DBTX, ring *secrets.Keyring, out *mail.Outbox) *Store {
+	return &Store{db: db, ring: ring, out: out}
+}
+
+// inTx runs fn in a transaction of its own (a savepoint when the store is built on one), so
+// a change, its mail and its audit line land together or not at all.
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return postgres.InTx(ctx, s.db, fn)
+}
 
 // sealContext binds a sealed secret to its licence row.
 func sealContext(id int64) string { return "licence " + strconv.FormatInt(id, 10) }
@@ -128,11 +141,14 @@ func (f *Form) Validate(creating bool) validate.Errors {
 const licenceColumns = `l.id, l.provider, l.label, l.max_participants, l.max_minutes, l.account_login, l.key_id, l.status,
 	l.password_change_due, l.funding, l.notes`
 
-// Create adds a licence from a validated form, its secret sealed, and returns its id. A
-// taken label is ErrConflict.
+// Create validates f and adds the licence, its secret sealed, and returns its id. An
+// invalid form or a taken label is a validate.Errors.
 func (s *Store) Create(ctx context.Context, f Form) (int64, error) {
+	if errs := f.Validate(true); !errs.OK() {
+		return 0, errs
+	}
 	var id int64
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		// The secret is bound to the row's id, which the insert gives: seal it just after.
 		err := tx.QueryRow(ctx, `INSERT INTO licences (provider, label, max_participants, max_minutes, account_login, secret, key_id,
 			status, funding, notes) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8, $9) RETURNING id`,
@@ -143,9 +159,20 @@ func (s *Store) Create(ctx context.Context, f Form) (int64, error) {
 		return s.seal(ctx, tx, id, f.Secret, false)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("licences: create: %w", postgres.MapError(err))
+		return 0, formError("create", err)
 	}
 	return id, nil
+}
+
+// formError makes a taken label a field error, as the form shows it.
+func formError(op string, err error) error {
+	err = postgres.MapError(err)
+	if errors.Is(err, postgres.ErrConflict) {
+		var e validate.Errors
+		e.Add("label", "licences.label.taken")
+		return e
+	}
+	return fmt.Errorf("licences: %s: %w", op, err)
 }
 
 // seal stores secret for licence id under the current key; changed marks a new password,
@@ -157,10 +184,14 @@ func (s *Store) seal(ctx context.Context, db postgres.DBTX, id int64, secret str
 	return err
 }
 
-// Update saves a validated form. A new secret (a changed password) is sealed and ends the
-// password-change step.
-func (s *Store) Update(ctx context.Context, id int64, f Form) error {
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+// Update validates f and saves it. A new secret is a changed password: it is sealed, ends the
+// password-change step, and is written to the audit log as done by by, all in one
+// transaction. An invalid form or a taken label is a validate.Errors.
+func (s *Store) Update(ctx context.Context, id int64, f Form, by audit.Actor) error {
+	if errs := f.Validate(false); !errs.OK() {
+		return errs
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE licences SET provider = $2, label = $3, max_participants = $4, max_minutes = $5,
 			account_login = $6, status = $7, funding = $8, notes = $9, updated_at = now() WHERE id = $1`,
 			id, f.Provider, f.Label, f.maxParticipants, f.maxMinutes, f.AccountLogin, f.Status, f.Funding, f.Notes)
@@ -170,13 +201,16 @@ func (s *Store) Update(ctx context.Context, id int64, f Form) error {
 		if tag.RowsAffected() == 0 {
 			return postgres.ErrNotFound
 		}
-		if f.Secret != "" {
-			return s.seal(ctx, tx, id, f.Secret, true)
+		if f.Secret == "" {
+			return nil
 		}
-		return nil
+		if err := s.seal(ctx, tx, id, f.Secret, true); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.LicencePasswordChanged, Entity: "licence", EntityID: id})
 	})
 	if err != nil {
-		return fmt.Errorf("licences: update: %w", postgres.MapError(err))
+		return formError("update", err)
 	}
 	return nil
 }
@@ -194,12 +228,12 @@ func (s *Store) Get(ctx context.Context, id int64) (Licence, error) {
 	return l, nil
 }
 
-// Secret opens the licence's password or room key. Callers decide who may see it and audit
-// every call.
-func (s *Store) Secret(ctx context.Context, id int64) (string, error) {
+// secret opens the licence's password or room key. Every caller is a reveal that writes
+// its audit line on the same db.
+func (s *Store) secret(ctx context.Context, db postgres.DBTX, id int64) (string, error) {
 	var keyID string
 	var sealed []byte
-	if err := s.db.QueryRow(ctx, `SELECT key_id, secret FROM licences WHERE id = $1`, id).Scan(&keyID, &sealed); err != nil {
+	if err := db.QueryRow(ctx, `SELECT key_id, secret FROM licences WHERE id = $1`, id).Scan(&keyID, &sealed); err != nil {
 		return "", fmt.Errorf("licences: secret: %w", postgres.MapError(err))
 	}
 	plain, err := s.ring.Open(keyID, sealed, sealContext(id))
@@ -207,6 +241,21 @@ func (s *Store) Secret(ctx context.Context, id int64) (string, error) {
 		return "", fmt.Errorf("licences: secret of %d: %w", id, err)
 	}
 	return string(plain), nil
+}
+
+// RevealForStaff opens licence id's password or room key for a member of staff, by, and
+// writes the reveal to the audit log in the same transaction: no secret leaves the store
+// unrecorded. Who may call it (staff, after confirming their password) is the caller's rule.
+func (s *Store) RevealForStaff(ctx context.Context, id int64, by audit.Actor) (string, error) {
+	var plain string
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if plain, err = s.secret(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.CredentialsShown, Entity: "licence", EntityID: id})
+	})
+	return plain, err
 }
 
 // ListRow is a licence in the pool list, with its loan now and the next one.
@@ -247,13 +296,14 @@ func (s *Store) List(ctx context.Context, provider, status string, now time.Time
 	return list, total, nil
 }
 
-// Rotate seals every secret not under the current key again under it, in one transaction,
-// and returns how many it changed. A secret under a key the ring lacks stops it with
-// secrets.ErrUnknownKey, changing nothing.
-func (s *Store) Rotate(ctx context.Context) (int, error) {
+// Rotate seals every secret not under ring's current key again under it, in one
+// transaction, and returns how many it changed. A secret under a key the ring lacks stops it
+// with secrets.ErrUnknownKey, changing nothing. It needs the keys alone (rotate-key runs it
+// from the command line), so it is a function over a DBTX rather than a use case of Store.
+func Rotate(ctx context.Context, db postgres.DBTX, ring *secrets.Keyring) (int, error) {
 	n := 0
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, key_id, secret FROM licences WHERE key_id <> $1 ORDER BY id FOR UPDATE`, s.ring.Current())
+	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, key_id, secret FROM licences WHERE key_id <> $1 ORDER BY id FOR UPDATE`, ring.Current())
 		if err != nil {
 			return err
 		}
@@ -270,11 +320,11 @@ func (s *Store) Rotate(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, o := range list {
-			plain, err := s.ring.Open(o.keyID, o.sealed, sealContext(o.id))
+			plain, err := ring.Open(o.keyID, o.sealed, sealContext(o.id))
 			if err != nil {
 				return fmt.Errorf("licence %d: %w", o.id, err)
 			}
-			keyID, sealed := s.ring.Seal(plain, sealContext(o.id))
+			keyID, sealed := ring.Seal(plain, sealContext(o.id))
 			if _, err := tx.Exec(ctx, `UPDATE licences SET secret = $2, key_id = $3 WHERE id = $1`, o.id, sealed, keyID); err != nil {
 				return err
 			}

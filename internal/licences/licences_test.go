@@ -8,10 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
@@ -41,12 +42,18 @@ func org(t testing.TB, db *pgxpool.Pool, name string) int64 {
 	return id
 }
 
+// staff is who decides, returns and reveals in these tests: no user, as a command would.
+var staff = audit.Actor{Label: "test"}
+
+// store is a Store on db with keys ring and an outbox on db.
+func store(t testing.TB, db *pgxpool.Pool, ring *secrets.Keyring) *licences.Store {
+	t.Helper()
+	return licences.NewStore(db, ring, mailtest.Outbox(t, db))
+}
+
 func licence(t testing.TB, s *licences.Store, label, secret string, seats string) int64 {
 	t.Helper()
 	f := licences.Form{Provider: licences.Zoom, Label: label, MaxParticipants: seats, MaxMinutes: "40", AccountLogin: label + "@example.test", Secret: secret}
-	if errs := f.Validate(true); !errs.OK() {
-		t.Fatal(errs)
-	}
 	id, err := s.Create(context.Background(), f)
 	if err != nil {
 		t.Fatal(err)
@@ -54,17 +61,15 @@ func licence(t testing.TB, s *licences.Store, label, secret string, seats string
 	return id
 }
 
-// request makes a validated request for days first..last from today.
+// request makes a request for days first..last from today; the licences that take its
+// participants must exist.
 func request(t testing.TB, s *licences.Store, who licences.Requester, first, last, participants int) int64 {
 	t.Helper()
 	today := tz.Midnight(time.Now())
 	f := licences.RequestForm{Provider: licences.Zoom, First: today.AddDate(0, 0, first).Format(time.DateOnly),
 		Last: today.AddDate(0, 0, last).Format(time.DateOnly), Purpose: "Digitale møter", Participants: itoa(participants),
 		ContactName: "Kari", ContactEmail: "kari@example.test"}
-	if errs := f.Validate(licences.Limits{Today: today, MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100}}); !errs.OK() {
-		t.Fatal(errs)
-	}
-	id, err := s.Request(context.Background(), who, f)
+	id, err := s.Request(context.Background(), who, f, 6, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,14 +80,12 @@ func itoa(n int) string {
 	return string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10))
 }
 
-func noop(pgx.Tx, licences.Request, licences.Loan) error { return nil }
-
 // Must show: the credentials column holds no plaintext, and a rotation seals it again under
 // the new key without changing what it opens to.
 func TestCredentialsAreSealedAndRotate(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
+	s := store(t, db, ring(t, secretA))
 	id := licence(t, s, "Zoom 1", "Sup3r-hemmelig", "100")
 	var raw []byte
 	var keyID string
@@ -90,33 +93,34 @@ func TestCredentialsAreSealedAndRotate(t *testing.T) {
 	if len(raw) < 20 || bytes.Contains(raw, []byte("Sup3r")) || keyID != ring(t, secretA).Current() {
 		t.Fatalf("stored secret %x under %s", raw, keyID)
 	}
-	if got, err := s.Secret(ctx, id); err != nil || got != "Sup3r-hemmelig" {
+	if got, err := s.RevealForStaff(ctx, id, staff); err != nil || got != "Sup3r-hemmelig" {
 		t.Fatalf("secret = %q %v", got, err)
 	}
 	// A secret moved to another row does not open there.
 	other := licence(t, s, "Zoom 2", "annet", "100")
 	db.Exec(ctx, `UPDATE licences SET secret = $1 WHERE id = $2`, raw, other)
-	if _, err := s.Secret(ctx, other); !errors.Is(err, secrets.ErrDamaged) {
+	if _, err := s.RevealForStaff(ctx, other, staff); !errors.Is(err, secrets.ErrDamaged) {
 		t.Errorf("a copied secret opened: %v", err)
 	}
 	db.Exec(ctx, `DELETE FROM licences WHERE id = $1`, other)
 
 	// New SECRET_KEY, the old one listed as previous: it still opens; rotate-key moves it.
-	rotated := licences.NewStore(db, ring(t, secretB, secretA))
-	if got, err := rotated.Secret(ctx, id); err != nil || got != "Sup3r-hemmelig" {
+	both := ring(t, secretB, secretA)
+	rotated := store(t, db, both)
+	if got, err := rotated.RevealForStaff(ctx, id, staff); err != nil || got != "Sup3r-hemmelig" {
 		t.Fatalf("secret under the previous key = %q %v", got, err)
 	}
-	if n, err := rotated.Rotate(ctx); err != nil || n != 1 {
+	if n, err := licences.Rotate(ctx, db, both); err != nil || n != 1 {
 		t.Fatalf("rotate: %d %v", n, err)
 	}
-	if n, err := rotated.Rotate(ctx); err != nil || n != 0 {
+	if n, err := licences.Rotate(ctx, db, both); err != nil || n != 0 {
 		t.Errorf("a second rotation changed %d, %v", n, err)
 	}
-	onlyNew := licences.NewStore(db, ring(t, secretB))
-	if got, err := onlyNew.Secret(ctx, id); err != nil || got != "Sup3r-hemmelig" {
+	onlyNew := store(t, db, ring(t, secretB))
+	if got, err := onlyNew.RevealForStaff(ctx, id, staff); err != nil || got != "Sup3r-hemmelig" {
 		t.Errorf("after the rotation, without the old key: %q %v", got, err)
 	}
-	if _, err := licences.NewStore(db, ring(t, secretA)).Secret(ctx, id); !errors.Is(err, secrets.ErrUnknownKey) {
+	if _, err := store(t, db, ring(t, secretA)).RevealForStaff(ctx, id, staff); !errors.Is(err, secrets.ErrUnknownKey) {
 		t.Errorf("the old key alone: %v", err)
 	}
 }
@@ -126,7 +130,7 @@ func TestCredentialsAreSealedAndRotate(t *testing.T) {
 func TestConcurrentApprovalsLendOnce(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
+	s := store(t, db, ring(t, secretA))
 	lic := licence(t, s, "Zoom 1", "x", "100")
 	who := licences.Requester{OrgID: org(t, db, "Org"), Lang: "nb"}
 	ids := make([]int64, 100)
@@ -138,7 +142,7 @@ func TestConcurrentApprovalsLendOnce(t *testing.T) {
 	lent, taken := 0, 0
 	for _, id := range ids {
 		wg.Go(func() {
-			_, _, err := s.Decide(ctx, id, true, lic, 0, "", noop)
+			_, _, err := s.Decide(ctx, id, licences.Decision{Approve: true, Licence: lic}, staff)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -170,17 +174,17 @@ func TestConcurrentApprovalsLendOnce(t *testing.T) {
 func TestLoanLifecycle(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
+	s := store(t, db, ring(t, secretA))
 	small, big := licence(t, s, "Zoom liten", "liten-hemmelig", "10"), licence(t, s, "Zoom stor", "stor-hemmelig", "100")
 	a := licences.Requester{OrgID: org(t, db, "A"), Lang: "nb"}
 	b := licences.Requester{OrgID: org(t, db, "B"), Lang: "nb"}
 
 	// B borrows the big licence from today for two weeks.
 	bReq := request(t, s, b, 0, 13, 50)
-	if _, _, err := s.Decide(ctx, bReq, true, small, 0, "", noop); !errors.Is(err, licences.ErrUnsuitable) {
+	if _, _, err := s.Decide(ctx, bReq, licences.Decision{Approve: true, Licence: small}, staff); !errors.Is(err, licences.ErrUnsuitable) {
 		t.Errorf("lend a licence too small: %v", err)
 	}
-	_, bLoan, err := s.Decide(ctx, bReq, true, big, 0, "", noop)
+	_, bLoan, err := s.Decide(ctx, bReq, licences.Decision{Approve: true, Licence: big}, staff)
 	if err != nil || bLoan.Borrower != "B" || bLoan.Label != "Zoom stor" {
 		t.Fatalf("lend to B: %+v %v", bLoan, err)
 	}
@@ -198,7 +202,7 @@ func TestLoanLifecycle(t *testing.T) {
 	if _, err := s.GetRequest(ctx, &b, aReq); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("B reads A's request: %v", err)
 	}
-	if _, _, err := s.RevealForBorrower(ctx, a, bLoan.ID, time.Now()); !errors.Is(err, postgres.ErrNotFound) {
+	if _, _, err := s.RevealForBorrower(ctx, a, bLoan.ID, staff, time.Now()); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("A reveals B's loan: %v", err)
 	}
 	if err := s.Withdraw(ctx, b, aReq); !errors.Is(err, postgres.ErrNotFound) {
@@ -209,35 +213,34 @@ func TestLoanLifecycle(t *testing.T) {
 	}
 
 	// B reveals during the loan; not before it began.
-	if _, secret, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now()); err != nil || secret != "stor-hemmelig" {
+	if _, secret, err := s.RevealForBorrower(ctx, b, bLoan.ID, staff, time.Now()); err != nil || secret != "stor-hemmelig" {
 		t.Errorf("B reveals: %q %v", secret, err)
 	}
-	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now().AddDate(0, 0, -1)); !errors.Is(err, licences.ErrNotNow) {
+	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, staff, time.Now().AddDate(0, 0, -1)); !errors.Is(err, licences.ErrNotNow) {
 		t.Errorf("reveal before the loan: %v", err)
 	}
 	// Returned: the licence waits for a new password; the days after today are free.
-	n, err := s.Return(ctx, bLoan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil })
+	n, err := s.Return(ctx, bLoan.ID, staff, time.Now())
 	if err != nil || n.ReturnedAt == nil || !n.Ends.Equal(tz.Midnight(time.Now()).AddDate(0, 0, 1)) {
 		t.Fatalf("return: %+v %v", n, err)
 	}
-	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, time.Now()); !errors.Is(err, licences.ErrNotNow) {
+	if _, _, err := s.RevealForBorrower(ctx, b, bLoan.ID, staff, time.Now()); !errors.Is(err, licences.ErrNotNow) {
 		t.Errorf("reveal after the return: %v", err)
 	}
-	_, aLoan, err := s.Decide(ctx, aReq, true, big, 0, "", noop)
+	_, aLoan, err := s.Decide(ctx, aReq, licences.Decision{Approve: true, Licence: big}, staff)
 	if err != nil {
 		t.Fatalf("lend the returned licence for the rest of the period: %v", err)
 	}
-	if _, _, err := s.RevealForBorrower(ctx, a, aLoan.ID, time.Now().AddDate(0, 0, 6)); !errors.Is(err, licences.ErrPasswordChange) {
+	if _, _, err := s.RevealForBorrower(ctx, a, aLoan.ID, staff, time.Now().AddDate(0, 0, 6)); !errors.Is(err, licences.ErrPasswordChange) {
 		t.Errorf("reveal before the password change: %v", err)
 	}
 	l, _ := s.Get(ctx, big)
 	f := licences.FormOf(l)
 	f.Secret = "nytt-passord"
-	f.Validate(false)
-	if err := s.Update(ctx, big, f); err != nil {
+	if err := s.Update(ctx, big, f, staff); err != nil {
 		t.Fatal(err)
 	}
-	if _, secret, err := s.RevealForBorrower(ctx, a, aLoan.ID, time.Now().AddDate(0, 0, 6)); err != nil || secret != "nytt-passord" {
+	if _, secret, err := s.RevealForBorrower(ctx, a, aLoan.ID, staff, time.Now().AddDate(0, 0, 6)); err != nil || secret != "nytt-passord" {
 		t.Errorf("reveal after the password change: %q %v", secret, err)
 	}
 	if list, total, err := s.Loans(ctx, &a, licences.LoansOpen, time.Now(), 10, 0); err != nil || total != 1 || list[0].ID != aLoan.ID {
@@ -248,8 +251,8 @@ func TestLoanLifecycle(t *testing.T) {
 	}
 	// A return before the loan begins cancels it.
 	cReq := request(t, s, a, 30, 40, 5)
-	_, cLoan, _ := s.Decide(ctx, cReq, true, small, 0, "", noop)
-	if n, err := s.Return(ctx, cLoan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil }); err != nil || n.CancelledAt == nil || n.ReturnedAt != nil {
+	_, cLoan, _ := s.Decide(ctx, cReq, licences.Decision{Approve: true, Licence: small}, staff)
+	if n, err := s.Return(ctx, cLoan.ID, staff, time.Now()); err != nil || n.CancelledAt == nil || n.ReturnedAt != nil {
 		t.Errorf("return before the start: %+v %v", n, err)
 	}
 	if l, _ := s.Get(ctx, small); l.PasswordChangeDue {
@@ -257,10 +260,10 @@ func TestLoanLifecycle(t *testing.T) {
 	}
 	// Declining needs no licence and keeps the reason.
 	dReq := request(t, s, a, 1, 2, 5)
-	if q, _, err := s.Decide(ctx, dReq, false, 0, 0, "Alle er utlånt.", noop); err != nil || q.Status != licences.Declined || q.Reason != "Alle er utlånt." {
+	if q, _, err := s.Decide(ctx, dReq, licences.Decision{Reason: "Alle er utlånt."}, staff); err != nil || q.Status != licences.Declined || q.Reason != "Alle er utlånt." {
 		t.Errorf("decline: %+v %v", q, err)
 	}
-	if _, _, err := s.Decide(ctx, dReq, true, small, 0, "", noop); !errors.Is(err, licences.ErrDecided) {
+	if _, _, err := s.Decide(ctx, dReq, licences.Decision{Approve: true, Licence: small}, staff); !errors.Is(err, licences.ErrDecided) {
 		t.Errorf("decide twice: %v", err)
 	}
 }
@@ -280,7 +283,7 @@ func TestRequestValidation(t *testing.T) {
 		msg   string
 	}{
 		{"no provider", func(f *licences.RequestForm) { f.Provider = "teams" }, "provider", "licences.provider.required"},
-		{"in the past", func(f *licences.RequestForm) { f.First = "2026-11-22" }, "first", "roomreq.date.past"},
+		{"in the past", func(f *licences.RequestForm) { f.First = "2026-11-22" }, "first", "request.date.past"},
 		{"end before start", func(f *licences.RequestForm) { f.Last = "2026-11-30" }, "last", "loans.last.order"},
 		{"too long", func(f *licences.RequestForm) { f.Last = "2027-06-01" }, "last", "loans.last.tooLong"},
 		{"too many", func(f *licences.RequestForm) { f.Participants = "13" }, "participants", "loans.participants.tooMany"},
@@ -303,11 +306,11 @@ func TestRequestValidation(t *testing.T) {
 func TestLendingAfterALoanEnds(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
+	s := store(t, db, ring(t, secretA))
 	lic := licence(t, s, "Zoom 1", "x", "100")
 	who := licences.Requester{OrgID: org(t, db, "Org"), Lang: "nb"}
 	first := request(t, s, who, 0, 3, 5)
-	_, loan, err := s.Decide(ctx, first, true, lic, 0, "", noop)
+	_, loan, err := s.Decide(ctx, first, licences.Decision{Approve: true, Licence: lic}, staff)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,43 +321,43 @@ func TestLendingAfterALoanEnds(t *testing.T) {
 	if opts, err := s.Options(ctx, q); err != nil || len(opts) != 1 || opts[0].Free {
 		t.Errorf("an unreturned licence offered as free: %+v %v", opts, err)
 	}
-	if _, _, err := s.Decide(ctx, next, true, lic, 0, "", noop); !errors.Is(err, licences.ErrNotReturned) {
+	if _, _, err := s.Decide(ctx, next, licences.Decision{Approve: true, Licence: lic}, staff); !errors.Is(err, licences.ErrNotReturned) {
 		t.Fatalf("lend an unreturned licence: %v", err)
 	}
-	if _, err := s.Return(ctx, loan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil }); err != nil {
+	if _, err := s.Return(ctx, loan.ID, staff, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Decide(ctx, next, true, lic, 0, "", noop); err != nil {
+	if _, _, err := s.Decide(ctx, next, licences.Decision{Approve: true, Licence: lic}, staff); err != nil {
 		t.Errorf("lend after the return: %v", err)
 	}
 
 	// Returned today: today stays the borrower's, tomorrow is free.
 	other := licence(t, s, "Zoom 2", "y", "100")
 	running := request(t, s, who, 0, 10, 5)
-	_, loan, _ = s.Decide(ctx, running, true, other, 0, "", noop)
-	n, err := s.Return(ctx, loan.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil })
+	_, loan, _ = s.Decide(ctx, running, licences.Decision{Approve: true, Licence: other}, staff)
+	n, err := s.Return(ctx, loan.ID, staff, time.Now())
 	if err != nil || !n.Ends.Equal(tz.Midnight(time.Now()).AddDate(0, 0, 1)) {
 		t.Fatalf("return: ends %v, %v", n.Ends, err)
 	}
 	sameDay := request(t, s, who, 0, 2, 5)
-	if _, _, err := s.Decide(ctx, sameDay, true, other, 0, "", noop); !errors.Is(err, licences.ErrTaken) {
+	if _, _, err := s.Decide(ctx, sameDay, licences.Decision{Approve: true, Licence: other}, staff); !errors.Is(err, licences.ErrTaken) {
 		t.Errorf("lend the returned licence again the same day: %v", err)
 	}
 	tomorrow := request(t, s, who, 1, 2, 5)
-	if _, _, err := s.Decide(ctx, tomorrow, true, other, 0, "", noop); err != nil {
+	if _, _, err := s.Decide(ctx, tomorrow, licences.Decision{Approve: true, Licence: other}, staff); err != nil {
 		t.Errorf("lend it from tomorrow: %v", err)
 	}
 
 	over := request(t, s, who, 3, 4, 5)
 	db.Exec(ctx, `UPDATE licence_requests SET period = tstzrange(now() - interval '3 days', now() - interval '1 day') WHERE id = $1`, over)
 	third := licence(t, s, "Zoom 3", "z", "100")
-	if _, _, err := s.Decide(ctx, over, true, third, 0, "", noop); !errors.Is(err, licences.ErrPast) {
+	if _, _, err := s.Decide(ctx, over, licences.Decision{Approve: true, Licence: third}, staff); !errors.Is(err, licences.ErrPast) {
 		t.Errorf("approve a period that is over: %v", err)
 	}
 
 	// Retention: a year later the declined request is gone and the approved ones are anonymous.
 	declined := request(t, s, who, 1, 2, 5)
-	if _, _, err := s.Decide(ctx, declined, false, 0, 0, "Nei.", noop); err != nil {
+	if _, _, err := s.Decide(ctx, declined, licences.Decision{Reason: "Nei."}, staff); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec(ctx, `UPDATE licence_requests SET created_at = now() - interval '2 years',

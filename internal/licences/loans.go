@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
@@ -22,6 +23,26 @@ const loanJoins = ` FROM licence_loans n
 	JOIN licence_requests q ON q.id = n.request_id
 	LEFT JOIN orgs o ON o.id = n.org_id
 	LEFT JOIN groups g ON g.id = n.group_id`
+
+// Loan is a loan with its licence and borrower.
+type Loan struct {
+	ID           int64
+	LicenceID    int64
+	Label        string
+	Provider     string
+	AccountLogin string
+	RequestID    int64
+	OrgID        int64
+	GroupID      int64
+	Borrower     string
+	Starts, Ends time.Time
+	ReturnedAt   *time.Time
+	CancelledAt  *time.Time
+	ContactName  string
+	ContactEmail string
+	Lang         string
+	PasswordDue  bool
+}
 
 func scanLoan(row pgx.CollectableRow) (Loan, error) {
 	var n Loan
@@ -40,6 +61,32 @@ func (n Loan) Current(now time.Time) bool {
 
 // Overdue reports whether the loan has ended and the licence is not marked returned.
 func (n Loan) Overdue(now time.Time) bool { return n.Open() && !now.Before(n.Ends) }
+
+// RevealState says whether a loan's borrower may see its credentials at a moment, and if not,
+// why. The store's reveal and the loan page ask the same method, so the page never offers a
+// reveal the store refuses.
+type RevealState string
+
+// The reveal states of a loan.
+const (
+	RevealAllowed     RevealState = ""            // the loan runs and the password is fresh
+	RevealEnded       RevealState = "ended"       // returned, cancelled or over
+	RevealNotYet      RevealState = "notYet"      // the loan has not begun
+	RevealPasswordDue RevealState = "passwordDue" // the licence waits for a new password after a return
+)
+
+// RevealState is whether the borrower may see the credentials at now.
+func (n Loan) RevealState(now time.Time) RevealState {
+	switch {
+	case !n.Open() || n.Overdue(now):
+		return RevealEnded
+	case !n.Current(now):
+		return RevealNotYet
+	case n.PasswordDue:
+		return RevealPasswordDue
+	}
+	return RevealAllowed
+}
 
 // GetLoan returns one loan; with a scope, only the requester's own (else ErrNotFound).
 func (s *Store) GetLoan(ctx context.Context, scope *Requester, id int64) (Loan, error) {
@@ -104,38 +151,50 @@ func (s *Store) Loans(ctx context.Context, scope *Requester, show string, now ti
 // ErrNotNow is returned when the credentials are asked for outside the loan's period.
 var ErrNotNow = errors.New("licences: the loan is not running now")
 
-// RevealForBorrower opens the credentials for the borrower of loan id: only during the
-// loan, and not while the licence waits for a password change. A loan of another
-// organisation or group is ErrNotFound.
-func (s *Store) RevealForBorrower(ctx context.Context, who Requester, id int64, now time.Time) (Loan, string, error) {
-	n, err := s.GetLoan(ctx, &who, id)
+// RevealForBorrower opens the credentials of loan id for its borrower who (the user by):
+// only during the loan, and not while the licence waits for a password change. The reveal
+// is written to the audit log in the same transaction. A loan of another organisation or
+// group is ErrNotFound.
+func (s *Store) RevealForBorrower(ctx context.Context, who Requester, id int64, by audit.Actor, now time.Time) (Loan, string, error) {
+	var n Loan
+	var plain string
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if n, err = getLoan(ctx, tx, &who, id); err != nil {
+			return err
+		}
+		switch n.RevealState(now) {
+		case RevealAllowed:
+		case RevealPasswordDue:
+			return ErrPasswordChange
+		default:
+			return ErrNotNow
+		}
+		if plain, err = s.secret(ctx, tx, n.LicenceID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.CredentialsShown, Entity: "licence_loan", EntityID: n.ID,
+			Details: map[string]any{"licence_id": n.LicenceID, "org_id": n.OrgID}})
+	})
 	if err != nil {
 		return n, "", err
 	}
-	switch {
-	case !n.Current(now):
-		return n, "", ErrNotNow
-	case n.PasswordDue:
-		return n, "", ErrPasswordChange
-	}
-	secret, err := s.Secret(ctx, n.LicenceID)
-	return n, secret, err
+	return n, plain, nil
 }
 
-// Return marks the loan's licence as handed back at now, by staff user by: a loan not yet
+// Return marks the loan's licence as handed back at now, received by by: a loan not yet
 // begun is cancelled, one running is shortened to the end of today (loans are whole days;
-// the days after are free), and
-// the licence waits for a password change before anyone sees it again. then runs in the
-// same transaction (the audit line).
-func (s *Store) Return(ctx context.Context, id, by int64, now time.Time, then func(pgx.Tx, Loan) error) (Loan, error) {
+// the days after are free), and the licence waits for a password change before anyone sees
+// it again. The return is written to the audit log in the same transaction.
+func (s *Store) Return(ctx context.Context, id int64, by audit.Actor, now time.Time) (Loan, error) {
 	var n Loan
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE licence_loans SET
 				cancelled_at = CASE WHEN lower(period) >= $2 THEN $2 END,
 				returned_at = CASE WHEN lower(period) < $2 THEN $2 END,
 				returned_to = NULLIF($3, 0),
 				period = CASE WHEN lower(period) < $2 AND upper(period) > $4 THEN tstzrange(lower(period), $4) ELSE period END
-			WHERE id = $1 AND returned_at IS NULL AND cancelled_at IS NULL`, id, now, by, tz.Midnight(now).AddDate(0, 0, 1))
+			WHERE id = $1 AND returned_at IS NULL AND cancelled_at IS NULL`, id, now, by.ID, tz.Midnight(now).AddDate(0, 0, 1))
 		if err != nil {
 			return err
 		}
@@ -149,7 +208,8 @@ func (s *Store) Return(ctx context.Context, id, by int64, now time.Time, then fu
 		if n, err = getLoan(ctx, tx, nil, id); err != nil {
 			return err
 		}
-		return then(tx, n)
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.LoanReturned, Entity: "licence_loan", EntityID: n.ID,
+			Details: map[string]any{"licence_id": n.LicenceID}})
 	})
 	if err != nil {
 		return n, fmt.Errorf("licences: return: %w", postgres.MapError(err))

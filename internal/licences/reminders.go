@@ -24,20 +24,20 @@ type ReminderArgs struct{}
 // Kind names the job for River.
 func (ReminderArgs) Kind() string { return "licence_reminders" }
 
-// ReminderWorker queues the loan reminders that are due (SendReminders). Link makes an
-// absolute URL from a path on the site.
+// ReminderWorker queues the loan reminders that are due (SendReminders) in Outbox, which
+// makes their links; built without a River client, it queues through the client running the
+// job.
 type ReminderWorker struct {
 	river.WorkerDefaults[ReminderArgs]
-	DB   *pgxpool.Pool
-	Now  func() time.Time
-	Link func(path string) string
-	Log  *slog.Logger
+	DB     *pgxpool.Pool
+	Outbox *mail.Outbox
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
-// Work queues the reminders due now, through the River client that runs the job.
+// Work queues the reminders due now.
 func (w *ReminderWorker) Work(ctx context.Context, _ *river.Job[ReminderArgs]) error {
-	outbox := mail.NewOutbox(nil, nil)
-	n, err := SendReminders(ctx, w.DB, outbox, w.Now(), w.Link)
+	n, err := SendReminders(ctx, w.DB, w.Outbox, w.Now())
 	if n > 0 {
 		w.Log.Info("licences: loan reminders queued", "count", n)
 	}
@@ -100,21 +100,22 @@ func nextDue(ctx context.Context, tx pgx.Tx, now time.Time) (dueLoan, error) {
 	return d, err
 }
 
-// message is the mail of the notice due on d.
-func (d dueLoan) message(link func(string) string) mail.Message {
+// message is the mail of the notice due on d; a partner's links to the partner page, made by
+// out.
+func (d dueLoan) message(out *mail.Outbox) mail.Message {
 	lang, _ := i18n.Parse(d.lang) // an unknown language gets Norwegian
 	url := ""
-	if d.partner && link != nil {
-		url = link("/partner/lisenser")
+	if d.partner {
+		url = out.URL(partnerPage)
 	}
 	var m mail.Message
 	switch d.notice {
 	case noticeWeek:
-		m = mail.LoanReminderMessage(lang, d.name, d.provider, d.ends, 7, url)
+		m = reminderMessage(lang, d.name, d.provider, d.ends, 7, url)
 	case noticeDay:
-		m = mail.LoanReminderMessage(lang, d.name, d.provider, d.ends, 1, url)
+		m = reminderMessage(lang, d.name, d.provider, d.ends, 1, url)
 	default:
-		m = mail.LoanOverdueMessage(lang, d.name, d.provider, d.ends, url)
+		m = overdueMessage(lang, d.name, d.provider, d.ends, url)
 	}
 	m.To = d.email
 	return m
@@ -131,24 +132,24 @@ func markSent(ctx context.Context, db postgres.DBTX, d dueLoan, now time.Time) e
 	return err
 }
 
-// SendReminders queues the loan notices due at now and returns how many it queued: a week
-// reminder once the last 7 days have begun, a day reminder once the last day has begun, and
-// a notice when the loan has ended without being returned. Each loan's mail is queued in the
-// transaction that marks it sent, with the loan row locked, so several instances running
-// this at once never send one twice. link makes the URL of the partner page for loans to an
-// organisation; a group's contact has none to log in to. A contact whose address cannot be
-// mailed is marked and reported in the error, and the others are still sent.
-func SendReminders(ctx context.Context, db *pgxpool.Pool, outbox *mail.Outbox, now time.Time, link func(string) string) (int, error) {
+// SendReminders queues the loan notices due at now in out and returns how many it queued: a
+// week reminder once the last 7 days have begun, a day reminder once the last day has begun,
+// and a notice when the loan has ended without being returned. Each loan's mail is queued in
+// the transaction that marks it sent, with the loan row locked, so several instances running
+// this at once never send one twice. A loan to an organisation links to the partner page; a
+// group's contact has none to log in to. A contact whose address cannot be mailed is marked
+// and reported in the error, and the others are still sent.
+func SendReminders(ctx context.Context, db postgres.DBTX, out *mail.Outbox, now time.Time) (int, error) {
 	sent := 0
 	var failed []error
 	for {
 		var d dueLoan
-		err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
 			var err error
 			if d, err = nextDue(ctx, tx, now); err != nil {
 				return err
 			}
-			if _, err := outbox.Enqueue(ctx, tx, d.message(link)); err != nil {
+			if _, err := out.Enqueue(ctx, tx, d.message(out)); err != nil {
 				return err
 			}
 			return markSent(ctx, tx, d, now)

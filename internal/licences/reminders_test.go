@@ -15,31 +15,30 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
-// testOutbox queues mail in the test's database; no worker runs, so tests read the outbox.
-func testOutbox(t *testing.T, db *pgxpool.Pool) *mail.Outbox {
-	t.Helper()
-	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mail.NewOutbox(c, nil)
-}
-
-func link(path string) string { return "https://selvhjelp.test" + path }
-
 // lend approves a new request for days first..last from today with licence lic.
 func lend(t *testing.T, s *licences.Store, who licences.Requester, lic int64, first, last int) licences.Loan {
 	t.Helper()
-	_, loan, err := s.Decide(context.Background(), request(t, s, who, first, last, 5), true, lic, 0, "", noop)
+	_, loan, err := s.Decide(context.Background(), request(t, s, who, first, last, 5), licences.Decision{Approve: true, Licence: lic}, staff)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return loan
+}
+
+// lastMail is the id of the newest mail in the outbox (the answers to the requests that
+// made the loans), after which the reminders are read; 0 when there is none.
+func lastMail(t *testing.T, db *pgxpool.Pool) int64 {
+	t.Helper()
+	var id int64
+	if err := db.QueryRow(context.Background(), `SELECT coalesce(max(id), 0) FROM outbox`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 type sentMail struct{ To, Kind, Subject, Text string }
@@ -67,16 +66,16 @@ func outbox(t *testing.T, db *pgxpool.Pool, after *int64) []sentMail {
 func TestReminders(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
-	box := testOutbox(t, db)
+	s := store(t, db, ring(t, secretA))
+	box := mailtest.Outbox(t, db)
 	who := licences.Requester{OrgID: org(t, db, "Org"), Lang: "nb"}
 	loan := lend(t, s, who, licence(t, s, "Zoom 1", "x", "100"), 0, 20)
 	returned := lend(t, s, who, licence(t, s, "Zoom 2", "y", "100"), 0, 20)
-	if _, err := s.Return(ctx, returned.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil }); err != nil {
+	if _, err := s.Return(ctx, returned.ID, staff, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	ends := loan.Ends.In(tz.Oslo)
-	var seen int64
+	seen := lastMail(t, db)
 	for _, step := range []struct {
 		name string
 		at   time.Time
@@ -91,7 +90,7 @@ func TestReminders(t *testing.T) {
 		{"after the end", ends.Add(time.Minute), string(mail.KindLoanOverdue), "sluttet"},
 		{"after the end, again", ends.AddDate(0, 0, 3), "", ""},
 	} {
-		n, err := licences.SendReminders(ctx, db, box, step.at, link)
+		n, err := licences.SendReminders(ctx, db, box, step.at)
 		got := outbox(t, db, &seen)
 		switch {
 		case err != nil:
@@ -102,7 +101,7 @@ func TestReminders(t *testing.T) {
 		case n != 1 || len(got) != 1:
 			t.Errorf("%s: %d queued: %+v", step.name, n, got)
 		case got[0].Kind != step.want || got[0].To != "kari@example.test" || !strings.Contains(got[0].Text, step.text) ||
-			!strings.Contains(got[0].Text, "Hei, Kari!") || !strings.Contains(got[0].Text, link("/partner/lisenser")):
+			!strings.Contains(got[0].Text, "Hei, Kari!") || !strings.Contains(got[0].Text, box.URL("/partner/lisenser")):
 			t.Errorf("%s: %+v", step.name, got[0])
 		}
 	}
@@ -118,8 +117,8 @@ func TestReminders(t *testing.T) {
 func TestRemindersSkipTheWeekOnceTheLastDayHasBegun(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
-	box := testOutbox(t, db)
+	s := store(t, db, ring(t, secretA))
+	box := mailtest.Outbox(t, db)
 	long := lend(t, s, licences.Requester{OrgID: org(t, db, "Org"), Lang: "en"}, licence(t, s, "Zoom 1", "x", "100"), 0, 20)
 	var group int64
 	if err := db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at)
@@ -127,36 +126,36 @@ func TestRemindersSkipTheWeekOnceTheLastDayHasBegun(t *testing.T) {
 		t.Fatal(err)
 	}
 	short := lend(t, s, licences.Requester{GroupID: group, Lang: "nb"}, licence(t, s, "Zoom 2", "y", "100"), 1, 3)
-	var seen int64
+	seen := lastMail(t, db)
 
 	// The short loan is within a week of its end from the start: no week reminder.
 	lastDay := short.Ends.In(tz.Oslo).AddDate(0, 0, -1)
 	for _, at := range []time.Time{short.Starts, lastDay.Add(-time.Minute)} {
-		if n, err := licences.SendReminders(ctx, db, box, at, link); err != nil || n != 0 {
+		if n, err := licences.SendReminders(ctx, db, box, at); err != nil || n != 0 {
 			t.Errorf("at %v: %d queued, %v", at, n, err)
 		}
 	}
-	if n, err := licences.SendReminders(ctx, db, box, lastDay.Add(time.Minute), link); err != nil || n != 1 {
+	if n, err := licences.SendReminders(ctx, db, box, lastDay.Add(time.Minute)); err != nil || n != 1 {
 		t.Fatalf("the short loan's last day: %d queued, %v", n, err)
 	}
 	got := outbox(t, db, &seen)
-	if len(got) != 1 || !strings.Contains(got[0].Text, "slutter snart") || strings.Contains(got[0].Text, "https://") ||
+	if len(got) != 1 || !strings.Contains(got[0].Text, "slutter snart") || strings.Contains(got[0].Text, "://") ||
 		strings.Contains(got[0].Subject+got[0].Text, "Sorg") {
 		t.Errorf("group's day reminder: %+v", got)
 	}
-	if _, err := s.Return(ctx, short.ID, 0, time.Now(), func(pgx.Tx, licences.Loan) error { return nil }); err != nil {
+	if _, err := s.Return(ctx, short.ID, staff, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 
 	// The long loan is first seen on its last day.
-	if n, err := licences.SendReminders(ctx, db, box, long.Ends.Add(-12*time.Hour), link); err != nil || n != 1 {
+	if n, err := licences.SendReminders(ctx, db, box, long.Ends.Add(-12*time.Hour)); err != nil || n != 1 {
 		t.Fatalf("first run on the last day: %d queued, %v", n, err)
 	}
 	got = outbox(t, db, &seen)
 	if len(got) != 1 || got[0].Kind != string(mail.KindLoanReminder) || !strings.Contains(got[0].Text, "ends soon") {
 		t.Errorf("day reminder: %+v", got)
 	}
-	if n, err := licences.SendReminders(ctx, db, box, long.Ends.Add(-time.Hour), link); err != nil || n != 0 {
+	if n, err := licences.SendReminders(ctx, db, box, long.Ends.Add(-time.Hour)); err != nil || n != 0 {
 		t.Errorf("a second run sent %d (the week reminder?), %v", n, err)
 	}
 }
@@ -165,8 +164,8 @@ func TestRemindersSkipTheWeekOnceTheLastDayHasBegun(t *testing.T) {
 func TestRemindersAcrossSummerTime(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
-	box := testOutbox(t, db)
+	s := store(t, db, ring(t, secretA))
+	box := mailtest.Outbox(t, db)
 	loan := lend(t, s, licences.Requester{OrgID: org(t, db, "Org"), Lang: "nb"}, licence(t, s, "Zoom 1", "x", "100"), 0, 20)
 	// Move the loan to 1–25 October 2026: summer time ends on the 25th at 03.00.
 	starts, ends := time.Date(2026, 10, 1, 0, 0, 0, 0, tz.Oslo), time.Date(2026, 10, 26, 0, 0, 0, 0, tz.Oslo)
@@ -175,7 +174,7 @@ func TestRemindersAcrossSummerTime(t *testing.T) {
 	}
 	lastDay := time.Date(2026, 10, 25, 0, 0, 0, 0, tz.Oslo) // 25 hours before the end
 	weekFrom := time.Date(2026, 10, 19, 0, 0, 0, 0, tz.Oslo)
-	var seen int64
+	seen := lastMail(t, db)
 	for _, c := range []struct {
 		at   time.Time
 		want int
@@ -185,7 +184,7 @@ func TestRemindersAcrossSummerTime(t *testing.T) {
 		{lastDay.Add(-time.Minute), 0},
 		{lastDay, 1},
 	} {
-		if n, err := licences.SendReminders(ctx, db, box, c.at, link); err != nil || n != c.want {
+		if n, err := licences.SendReminders(ctx, db, box, c.at); err != nil || n != c.want {
 			t.Errorf("at %v: %d queued, want %d; %v", c.at, n, c.want, err)
 		}
 	}
@@ -200,10 +199,10 @@ func TestRemindersAcrossSummerTime(t *testing.T) {
 func TestReminderWorker(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
+	s := store(t, db, ring(t, secretA))
 	loan := lend(t, s, licences.Requester{OrgID: org(t, db, "Org"), Lang: "en"}, licence(t, s, "Zoom 1", "x", "100"), 0, 20)
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &licences.ReminderWorker{DB: db, Now: func() time.Time { return loan.Ends.Add(time.Hour) }, Link: link, Log: discard}
+	w := &licences.ReminderWorker{DB: db, Outbox: mail.NewOutbox(nil, mailtest.Base), Now: func() time.Time { return loan.Ends.Add(time.Hour) }, Log: discard}
 	client, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard,
 		Register: func(ws *river.Workers) error { return river.AddWorkerSafely(ws, w) },
 		Periodic: []*river.PeriodicJob{licences.ReminderJob()}})
@@ -216,7 +215,7 @@ func TestReminderWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.Stop(ctx)
-	var seen int64
+	seen := lastMail(t, db)
 	var got []sentMail
 	for len(got) == 0 && runCtx.Err() == nil {
 		time.Sleep(50 * time.Millisecond)
@@ -231,8 +230,8 @@ func TestReminderWorker(t *testing.T) {
 func TestConcurrentRemindersSendOnce(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
-	box := testOutbox(t, db)
+	s := store(t, db, ring(t, secretA))
+	box := mailtest.Outbox(t, db)
 	who := licences.Requester{OrgID: org(t, db, "Org"), Lang: "nb"}
 	var ends time.Time
 	for i := range 10 {
@@ -243,7 +242,7 @@ func TestConcurrentRemindersSendOnce(t *testing.T) {
 	total := 0
 	for range 8 {
 		wg.Go(func() {
-			n, err := licences.SendReminders(ctx, db, box, ends.AddDate(0, 0, -3), link)
+			n, err := licences.SendReminders(ctx, db, box, ends.AddDate(0, 0, -3))
 			if err != nil {
 				t.Error(err)
 			}

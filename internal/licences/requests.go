@@ -62,7 +62,7 @@ func (f *RequestForm) Validate(l Limits) validate.Errors {
 	if f.first, err = tz.ParseDate(f.First); err != nil {
 		e.Add("first", "rooms.date.required")
 	} else if f.first.Before(l.Today) {
-		e.Add("first", "roomreq.date.past")
+		e.Add("first", "request.date.past")
 	}
 	if f.last, err = tz.ParseDate(f.Last); err != nil {
 		e.Add("last", "rooms.date.required")
@@ -95,9 +95,9 @@ func (f *RequestForm) Validate(l Limits) validate.Errors {
 	return e
 }
 
-// MaxSeats returns, per provider, the most participants an active licence takes: a request
+// maxSeats returns, per provider, the most participants an active licence takes: a request
 // for more can never be served.
-func (s *Store) MaxSeats(ctx context.Context) (map[string]int, error) {
+func (s *Store) maxSeats(ctx context.Context) (map[string]int, error) {
 	rows, err := s.db.Query(ctx, `SELECT provider, max(max_participants) FROM licences WHERE status = 'active' GROUP BY provider`)
 	if err != nil {
 		return nil, fmt.Errorf("licences: seats: %w", err)
@@ -124,16 +124,35 @@ func days(first, last time.Time) pgtype.Range[pgtype.Timestamptz] {
 	}
 }
 
-// Request records a validated request and returns its id.
-func (s *Store) Request(ctx context.Context, who Requester, f RequestForm) (int64, error) {
+// Request validates f and records it as asked by who, and returns its id. The form is
+// checked against today at now, loans of at most maxMonths, and the seats of the active
+// licences; a requester with neither organisation nor group (staff who chose none) is asked
+// for the group. What is wrong comes back as a validate.Errors.
+func (s *Store) Request(ctx context.Context, who Requester, f RequestForm, maxMonths int, now time.Time) (int64, error) {
+	var e validate.Errors
+	if who.OrgID == 0 && who.GroupID <= 0 {
+		e.Add("group", "booking.group.required")
+	}
+	seats, err := s.maxSeats(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if e.Merge(f.Validate(Limits{Today: tz.Midnight(now), MaxMonths: maxMonths, MaxSeats: seats})); !e.OK() {
+		return 0, e
+	}
 	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO licence_requests (org_id, group_id, requested_by, provider, period, purpose, participants,
+	err = s.db.QueryRow(ctx, `INSERT INTO licence_requests (org_id, group_id, requested_by, provider, period, purpose, participants,
 			contact_name, contact_email, contact_phone, lang)
 		VALUES (NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		who.OrgID, who.GroupID, who.UserID, f.Provider, days(f.first, f.last), f.Purpose, f.participants,
 		f.ContactName, f.ContactEmail, f.ContactPhone, who.Lang).Scan(&id)
+	err = postgres.MapError(err)
+	if who.GroupID != 0 && errors.Is(err, postgres.ErrInvalid) { // the group is gone
+		e.Add("group", "booking.group.required")
+		return 0, e
+	}
 	if err != nil {
-		return 0, fmt.Errorf("licences: request: %w", postgres.MapError(err))
+		return 0, fmt.Errorf("licences: request: %w", err)
 	}
 	return id, nil
 }
@@ -281,117 +300,6 @@ func (s *Store) Options(ctx context.Context, q Request) ([]Option, error) {
 		return nil, fmt.Errorf("licences: options: %w", err)
 	}
 	return list, nil
-}
-
-// ErrDecided is returned for a request that is no longer pending.
-var ErrDecided = errors.New("licences: the request is no longer pending")
-
-// ErrTaken is returned when the licence is lent to someone else for part of the period; it
-// is postgres.ErrConflict.
-var ErrTaken = fmt.Errorf("licences: the licence is lent for part of the period: %w", postgres.ErrConflict)
-
-// ErrUnsuitable is returned when the licence chosen is retired, of another provider, or
-// takes too few participants.
-var ErrUnsuitable = errors.New("licences: the licence does not suit the request")
-
-// ErrPast is returned when approving a request whose period is over.
-var ErrPast = errors.New("licences: the request's period is over")
-
-// ErrNotReturned is returned when the licence's last loan has ended but it was never marked
-// returned: its password may still be in use, so it is not lent again until it is.
-var ErrNotReturned = errors.New("licences: the licence's last loan is not returned")
-
-// Loan is a loan with its licence and borrower.
-type Loan struct {
-	ID           int64
-	LicenceID    int64
-	Label        string
-	Provider     string
-	AccountLogin string
-	RequestID    int64
-	OrgID        int64
-	GroupID      int64
-	Borrower     string
-	Starts, Ends time.Time
-	ReturnedAt   *time.Time
-	CancelledAt  *time.Time
-	ContactName  string
-	ContactEmail string
-	Lang         string
-	PasswordDue  bool
-}
-
-// Decide approves a pending request by lending licenceID (approve) or declines it with a
-// reason, in one transaction with then (the answer e-mail and the audit line). Loans of one
-// licence are serialised with an advisory lock, so many approvals at once queue instead of
-// deadlocking inside the exclusion constraint; the constraint stays the guarantee, and its
-// violation is ErrTaken.
-func (s *Store) Decide(ctx context.Context, id int64, approve bool, licenceID, by int64, reason string,
-	then func(pgx.Tx, Request, Loan) error) (Request, Loan, error) {
-	var q Request
-	var loan Loan
-	var lendErr error // only the loan's insert may be "taken"; then's errors pass on
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var status string
-		if err := tx.QueryRow(ctx, `SELECT status FROM licence_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
-			return err
-		}
-		if status != Pending {
-			return ErrDecided
-		}
-		newStatus := Declined
-		if approve {
-			newStatus = Approved
-			// The licence's row lock serialises its loans: many approvals at once queue
-			// instead of deadlocking inside the exclusion constraint.
-			var suitable, outstanding, over bool
-			err := tx.QueryRow(ctx, `SELECT l.status = 'active' AND l.provider = q.provider AND l.max_participants >= q.participants,
-					EXISTS (SELECT 1 FROM licence_loans x WHERE x.licence_id = l.id AND x.returned_at IS NULL
-						AND x.cancelled_at IS NULL AND upper(x.period) <= now()),
-					upper(q.period) <= now()
-				FROM licences l, licence_requests q WHERE l.id = $1 AND q.id = $2 FOR NO KEY UPDATE OF l`, licenceID, id).Scan(&suitable, &outstanding, &over)
-			switch {
-			case errors.Is(err, pgx.ErrNoRows), err == nil && !suitable:
-				return ErrUnsuitable
-			case err != nil:
-				return err
-			case over:
-				return ErrPast
-			case outstanding:
-				return ErrNotReturned
-			}
-			err = tx.QueryRow(ctx, `INSERT INTO licence_loans (licence_id, request_id, org_id, group_id, period, created_by)
-				SELECT $2, q.id, q.org_id, q.group_id, q.period, NULLIF($3, 0) FROM licence_requests q WHERE q.id = $1
-				RETURNING id`, id, licenceID, by).Scan(&loan.ID)
-			if err != nil {
-				lendErr = err
-				return err
-			}
-			reason = ""
-		}
-		if _, err := tx.Exec(ctx, `UPDATE licence_requests SET status = $2, decision_reason = $3, decided_by = NULLIF($4, 0),
-			decided_at = now() WHERE id = $1`, id, newStatus, reason, by); err != nil {
-			return err
-		}
-		var err error
-		if q, err = getRequest(ctx, tx, nil, id); err != nil {
-			return err
-		}
-		if loan.ID != 0 {
-			if loan, err = getLoan(ctx, tx, nil, loan.ID); err != nil {
-				return err
-			}
-		}
-		return then(tx, q, loan)
-	})
-	switch {
-	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrUnsuitable), errors.Is(err, ErrPast), errors.Is(err, ErrNotReturned):
-	case err == lendErr && errors.Is(postgres.MapError(err), postgres.ErrConflict): // 23P01, or 40P01 from another path
-		err = ErrTaken
-	default:
-		err = fmt.Errorf("licences: decide: %w", postgres.MapError(err))
-	}
-	return q, loan, err
 }
 
 // addMonths adds months to a date without spilling into the month after: 31 August and 6

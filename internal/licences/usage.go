@@ -114,17 +114,19 @@ const waitQuery = `SELECT
 		count(*) FILTER (WHERE status = 'pending')::int
 	FROM licence_requests`
 
-// Usage returns the utilisation of the licences over the local days from..to, both
+// ReadUsage returns the utilisation of the licences over the local days from..to, both
 // included, in two queries whatever the number of loans. Rows are ordered by loan-days,
 // most first, then by name. A period that ends before it begins is postgres.ErrInvalid.
-func (s *Store) Usage(ctx context.Context, from, to time.Time) (Usage, error) {
+// It only reads, and opens no secret: the usage page and the yearly report call it with
+// the database alone, without the keyring a Store holds.
+func ReadUsage(ctx context.Context, db postgres.DBTX, from, to time.Time) (Usage, error) {
 	u := Usage{From: tz.Midnight(from), To: tz.Midnight(to)}
 	if u.To.Before(u.From) {
 		return u, fmt.Errorf("licences: usage: %w", postgres.ErrInvalid)
 	}
 	days := dayCount(u.From, u.To)
 	u.Days = days
-	rows, err := s.db.Query(ctx, usageQuery, u.From.Format(time.DateOnly), u.To.Format(time.DateOnly))
+	rows, err := db.Query(ctx, usageQuery, u.From.Format(time.DateOnly), u.To.Format(time.DateOnly))
 	if err != nil {
 		return u, fmt.Errorf("licences: usage: %w", err)
 	}
@@ -160,7 +162,7 @@ func (s *Store) Usage(ctx context.Context, from, to time.Time) (Usage, error) {
 		return cmp.Or(cmp.Compare(b.LoanDays, a.LoanDays), cmp.Compare(a.Key, b.Key))
 	})
 	end := u.To.AddDate(0, 0, 1)
-	if err := s.db.QueryRow(ctx, waitQuery, u.From, end).Scan(&u.Requests, &u.Decided, &u.MedianWaitHours, &u.Waiting); err != nil {
+	if err := db.QueryRow(ctx, waitQuery, u.From, end).Scan(&u.Requests, &u.Decided, &u.MedianWaitHours, &u.Waiting); err != nil {
 		return u, fmt.Errorf("licences: usage: %w", err)
 	}
 	return u, nil

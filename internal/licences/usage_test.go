@@ -55,7 +55,7 @@ func ptr(t time.Time) *time.Time { return &t }
 func TestUsage(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := licences.NewStore(db, ring(t, secretA))
+	s := store(t, db, ring(t, secretA))
 	zoom1, zoom2 := licence(t, s, "Zoom 1", "x", "100"), licence(t, s, "Zoom 2", "x", "100")
 	retired := licence(t, s, "Zoom gammel", "x", "100")
 	wf := licences.Form{Provider: licences.Whereby, Label: "Whereby 1", MaxParticipants: "12", AccountLogin: "w@example.test", Secret: "x"}
@@ -100,7 +100,7 @@ func TestUsage(t *testing.T) {
 	}
 	_ = zoom2
 
-	u, err := s.Usage(ctx, at(3, 1, 0), at(3, 31, 0))
+	u, err := licences.ReadUsage(ctx, db, at(3, 1, 0), at(3, 31, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestUsage(t *testing.T) {
 	}
 
 	// One day, the 14th: Zoom 1 was lent until noon, which counts the day.
-	day, err := s.Usage(ctx, at(3, 14, 15), at(3, 14, 0))
+	day, err := licences.ReadUsage(ctx, db, at(3, 14, 15), at(3, 14, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("the 14th: %d decided, median %v", day.Decided, day.MedianWaitHours)
 	}
 
-	if _, err := s.Usage(ctx, at(3, 2, 0), at(3, 1, 0)); !errors.Is(err, postgres.ErrInvalid) {
+	if _, err := licences.ReadUsage(ctx, db, at(3, 2, 0), at(3, 1, 0)); !errors.Is(err, postgres.ErrInvalid) {
 		t.Errorf("a period ending before it begins: %v", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // A Thursday in winter time: 14.30 in Oslo.
@@ -24,21 +23,8 @@ func builders() map[string]func(i18n.Lang) Message {
 		"room declined": func(l i18n.Lang) Message {
 			return RoomAnswerMessage(l, RoomAnswer{Cancel: true, First: expires, Room: "Bjørk", Reason: "Huset er stengt"}, link)
 		},
-		"loan approved": func(l i18n.Lang) Message {
-			return LoanAnswerMessage(l, "Kari", LoanAnswer{Approved: true, Provider: "zoom", First: expires, Last: expires, Licence: "Zoom 1"}, link)
-		},
-		"loan declined": func(l i18n.Lang) Message {
-			return LoanAnswerMessage(l, "Kari", LoanAnswer{Provider: "whereby", First: expires, Last: expires, Reason: "Alle er utlånt"}, link)
-		},
-		"loan week":    func(l i18n.Lang) Message { return LoanReminderMessage(l, "Kari", "zoom", expires, 7, link) },
-		"loan day":     func(l i18n.Lang) Message { return LoanReminderMessage(l, "Kari", "whereby", expires, 1, link) },
-		"loan overdue": func(l i18n.Lang) Message { return LoanOverdueMessage(l, "Kari", "zoom", expires, link) },
 	}
 }
-
-// dateOnly are the builders that tell whole days, not a time of day: their bodies hold the
-// date of expires.
-var dateOnly = map[string]bool{"loan approved": true, "loan declined": true}
 
 var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
 
@@ -50,7 +36,6 @@ func TestRenderBothLanguages(t *testing.T) {
 		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically"},
 	}
 	when := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026 kl. 14.30", i18n.EN: "Thursday 26 November 2026 at 14:30"}
-	day := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026", i18n.EN: "Thursday 26 November 2026"}
 	for name, build := range builders() {
 		rendered := map[i18n.Lang]Rendered{}
 		for _, l := range i18n.Langs {
@@ -67,12 +52,8 @@ func TestRenderBothLanguages(t *testing.T) {
 					t.Errorf("%s %s: the id %q is left untranslated", name, l, id)
 				}
 			}
-			at := when[l]
-			if dateOnly[name] {
-				at = day[l]
-			}
 			for _, body := range []string{r.Text, r.HTML} {
-				for _, want := range append(footer[l], at) {
+				for _, want := range append(footer[l], when[l]) {
 					if !strings.Contains(body, want) {
 						t.Errorf("%s %s: body lacks %q:\n%s", name, l, want, body)
 					}
@@ -93,55 +74,6 @@ func TestRenderBothLanguages(t *testing.T) {
 		}
 		if rendered[i18n.NB].Subject == rendered[i18n.EN].Subject || rendered[i18n.NB].Text == rendered[i18n.EN].Text {
 			t.Errorf("%s: nb and en render the same", name)
-		}
-	}
-}
-
-// A licence answer names the period by its local dates and never holds credentials; a group's
-// contact, who has no page to log in to, gets no button. Reminders name the last day, which is
-// the day before the loan's end at midnight.
-func TestLoanMessages(t *testing.T) {
-	first := time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Oslo)
-	last := time.Date(2026, 12, 31, 0, 0, 0, 0, tz.Oslo)
-	ends := last.AddDate(0, 0, 1)
-	text := func(m Message) string {
-		t.Helper()
-		r, err := Render(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Subject + "\n" + r.Text
-	}
-	approved := LoanAnswerMessage(i18n.NB, "Kari", LoanAnswer{Approved: true, Provider: "zoom", First: first, Last: last, Licence: "Zoom 1"}, "")
-	got := text(approved)
-	for _, want := range []string{"Hei, Kari!", "Zoom-lisens fra og med tirsdag 1. desember 2026 til og med torsdag 31. desember 2026",
-		"heter «Zoom 1»", "får du av oss"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("approved answer lacks %q:\n%s", want, got)
-		}
-	}
-	if approved.Action != (Action{}) {
-		t.Errorf("an answer without a link has the action %+v", approved.Action)
-	}
-	declined := text(LoanAnswerMessage(i18n.EN, "Kari", LoanAnswer{Provider: "whereby", First: first, Last: last, Reason: "All are lent out."}, link))
-	for _, want := range []string{"Whereby licence", "From us: All are lent out.", "See your loans"} {
-		if !strings.Contains(declined, want) {
-			t.Errorf("declined answer lacks %q:\n%s", want, declined)
-		}
-	}
-	if strings.Contains(declined, "password") {
-		t.Errorf("a declined answer speaks of credentials:\n%s", declined)
-	}
-	week := text(LoanReminderMessage(i18n.NB, "Kari", "zoom", ends, 7, link))
-	dayBefore := text(LoanReminderMessage(i18n.EN, "Kari", "whereby", ends, 1, ""))
-	for _, c := range []struct{ got, want string }{
-		{week, "slutter om 7 dager. Siste dag du kan bruke den, er torsdag 31. desember 2026."},
-		{week, "Fra fredag 1. januar 2027 kl. 00.00 kan du ikke lenger bruke lisensen."},
-		{dayBefore, "ends soon. The last day you can use it is Thursday 31 December 2026."},
-		{text(LoanOverdueMessage(i18n.NB, "Kari", "zoom", ends, link)), "sluttet fredag 1. januar 2027 kl. 00.00."},
-	} {
-		if !strings.Contains(c.got, c.want) {
-			t.Errorf("lacks %q:\n%s", c.want, c.got)
 		}
 	}
 }

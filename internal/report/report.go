@@ -129,7 +129,7 @@ func Build(ctx context.Context, db *pgxpool.Pool, year int, lang i18n.Lang) (Rep
 	r.Tables = append(r.Tables, rt)
 
 	// Licences: loan-days per provider and borrower.
-	u, err := licences.NewStore(db, nil).Usage(ctx, from, to.AddDate(0, 0, -1))
+	u, err := licences.ReadUsage(ctx, db, from, to.AddDate(0, 0, -1))
 	if err != nil {
 		return r, err
 	}

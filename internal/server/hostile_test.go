@@ -95,7 +95,7 @@ func newWorld(t *testing.T) *sweepWorld {
 	if _, err := demo.Seed(ctx, app.db); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.SeedLicences(ctx, app.db, app.srv.licenceRing, time.Now()); err != nil {
+	if _, err := demo.SeedLicences(ctx, app.db, app.srv.licenceRing, app.srv.outbox, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	users := auth.NewStore(app.db)

@@ -48,7 +48,7 @@ func newHTMLSite(t *testing.T) *htmlSite {
 	if _, err := demo.Seed(ctx, app.db); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.SeedLicences(ctx, app.db, app.srv.licenceRing, time.Now()); err != nil {
+	if _, err := demo.SeedLicences(ctx, app.db, app.srv.licenceRing, app.srv.outbox, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := auth.NewStore(app.db).Create(ctx, auth.NewUser{Email: htmlTwoFactor, Name: "Tove Tofaktor", Role: auth.Partner,

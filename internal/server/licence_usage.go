@@ -40,7 +40,7 @@ func (s *Server) licenceUsage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "usage.title"), pages.LicenceUsage(p))
 		return
 	}
-	u, err := s.licences().Usage(ctx, from, to)
+	u, err := licences.ReadUsage(ctx, s.db, from, to)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

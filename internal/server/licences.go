@@ -6,20 +6,18 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
-	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
 // Licence lending: the pool and the queue for staff, and the organisation's loans for
 // partners. Credentials appear in HTML only on an explicit, audited reveal, never cached.
+
+// licences is the licence store, with the licence keyring and the outbox for its answers.
+func (s *Server) licences() *licences.Store { return licences.NewStore(s.db, s.licenceRing, s.outbox) }
 
 func (s *Server) licenceList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -87,32 +85,22 @@ func (s *Server) saveLicence(w http.ResponseWriter, r *http.Request) {
 	v := r.PostFormValue
 	p.Form = licences.Form{Provider: v("provider"), Label: v("label"), MaxParticipants: v("max_participants"), MaxMinutes: v("max_minutes"),
 		AccountLogin: v("account_login"), Secret: v("secret"), Status: v("status"), Funding: v("funding"), Notes: v("notes")}
-	if p.Errors = p.Form.Validate(id == 0); p.Errors.OK() {
-		var err error
-		if id == 0 {
-			id, err = store.Create(ctx, p.Form)
-		} else {
-			err = store.Update(ctx, id, p.Form)
-		}
-		switch {
-		case errors.Is(err, postgres.ErrConflict):
-			p.Errors.Add("label", "licences.label.taken")
-		case err != nil:
-			s.serverError(w, r, err)
-			return
-		default:
-			if p.Form.Secret != "" && p.ID != 0 {
-				if err := audit.Record(ctx, s.db, actor(r), audit.Entry{Action: audit.LicencePasswordChanged, Entity: "licence", EntityID: id}); err != nil {
-					s.serverError(w, r, err)
-					return
-				}
-			}
-			s.flash(r, "licences.saved")
-			http.Redirect(w, r, "/admin/lisenser/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-			return
-		}
+	var err error
+	if id == 0 {
+		id, err = store.Create(ctx, p.Form)
+	} else {
+		err = store.Update(ctx, id, p.Form, actor(r))
 	}
-	s.renderLicence(w, r, http.StatusUnprocessableEntity, p)
+	switch {
+	case errors.As(err, &p.Errors):
+		p.Form.Validate(p.ID == 0) // show the input trimmed
+		s.renderLicence(w, r, http.StatusUnprocessableEntity, p)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.flash(r, "licences.saved")
+		http.Redirect(w, r, "/admin/lisenser/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	}
 }
 
 // revealLicence shows staff a licence's credentials; every reveal is in the audit log.
@@ -137,10 +125,7 @@ func (s *Server) revealLicence(w http.ResponseWriter, r *http.Request) {
 			ReauthErrors: ra.Errors, Email: currentUser(r).Email})
 		return
 	}
-	secret, err := store.Secret(ctx, l.ID)
-	if err == nil {
-		err = audit.Record(ctx, s.db, actor(r), audit.Entry{Action: audit.CredentialsShown, Entity: "licence", EntityID: l.ID})
-	}
+	secret, err := store.RevealForStaff(ctx, l.ID, actor(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -196,39 +181,20 @@ func (s *Server) renderLoanRequest(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, i18n.T(ctx, "loans.requests"), pages.AdminLoanRequest(p))
 }
 
-// decideLoan lends the chosen licence (approve) or declines with a reason; the answer mail and
-// the audit line are written in the same transaction.
+// decideLoan lends the chosen licence (approve) or declines with a reason; the store writes
+// the answer mail and the audit line in the same transaction.
 func (s *Server) decideLoan(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.parseForm(w, r) {
 			return
 		}
-		ctx := r.Context()
 		p := pages.AdminLoanRequestPage{Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 		p.Licence, _ = strconv.ParseInt(r.PostFormValue("licence"), 10, 64)
+		_, _, err := s.licences().Decide(r.Context(), pathID(r), licences.Decision{Approve: approve, Licence: p.Licence, Reason: p.Reason}, actor(r))
 		switch {
-		case approve && p.Licence == 0:
-			p.Errors.Add("licence", "loans.licence.required")
-		case !approve && p.Errors.Required("reason", p.Reason, "roomreq.reason.required"):
-			p.Errors.MaxLength("reason", p.Reason, 500, "form.tooLong")
-		}
-		if !p.Errors.OK() {
+		case errors.As(err, &p.Errors):
 			s.renderLoanRequest(w, r, http.StatusUnprocessableEntity, p)
 			return
-		}
-		_, _, err := s.licences().Decide(ctx, pathID(r), approve, p.Licence, currentUser(r).ID, p.Reason,
-			func(tx pgx.Tx, q licences.Request, n licences.Loan) error {
-				if err := s.mailLoanAnswer(r, tx, q, n); err != nil {
-					return err
-				}
-				action := audit.LoanDeclined
-				if approve {
-					action = audit.LoanApproved
-				}
-				return audit.Record(ctx, tx, actor(r), audit.Entry{Action: action, Entity: "licence_request", EntityID: q.ID,
-					Details: map[string]any{"loan_id": n.ID, "licence_id": n.LicenceID}})
-			})
-		switch {
 		case errors.Is(err, licences.ErrTaken):
 			p.Errors.Add("licence", "loans.licence.taken")
 		case errors.Is(err, licences.ErrUnsuitable):
@@ -238,7 +204,7 @@ func (s *Server) decideLoan(approve bool) http.HandlerFunc {
 		case errors.Is(err, licences.ErrPast):
 			p.Errors.Add("licence", "loans.past")
 		case errors.Is(err, licences.ErrDecided):
-			s.flash(r, "roomreq.alreadyDecided")
+			s.flash(r, "request.alreadyDecided")
 		case errors.Is(err, postgres.ErrNotFound):
 			s.notFound(w, r)
 			return
@@ -248,7 +214,7 @@ func (s *Server) decideLoan(approve bool) http.HandlerFunc {
 		case approve:
 			s.flash(r, "loans.approved")
 		default:
-			s.flash(r, "roomreq.declined")
+			s.flash(r, "request.declined")
 		}
 		if !p.Errors.OK() {
 			s.renderLoanRequest(w, r, http.StatusConflict, p)
@@ -258,26 +224,7 @@ func (s *Server) decideLoan(approve bool) http.HandlerFunc {
 	}
 }
 
-// mailLoanAnswer queues the answer to the request's contact, in the language of the request.
-// A partner's answer links to the organisation's licence page.
-func (s *Server) mailLoanAnswer(r *http.Request, tx pgx.Tx, q licences.Request, n licences.Loan) error {
-	link := ""
-	if q.OrgID != 0 {
-		link = s.absURL("/partner/lisenser")
-	}
-	m := mail.LoanAnswerMessage(i18n.Lang(q.Lang), q.ContactName, mail.LoanAnswer{Approved: q.Status == licences.Approved,
-		Provider: q.Provider, First: q.Starts, Last: q.LastDay(), Licence: n.Label, Reason: q.Reason}, link)
-	m.To = q.ContactEmail
-	_, err := s.outbox.Enqueue(r.Context(), tx, m)
-	return err
-}
-
 // The request form, for partners and for staff on behalf of a group.
-
-func (s *Server) loanLimits(r *http.Request) (licences.Limits, error) {
-	seats, err := s.licences().MaxSeats(r.Context())
-	return licences.Limits{Today: tz.Midnight(s.now()), MaxMonths: s.cfg.LoanMaxMonths, MaxSeats: seats}, err
-}
 
 func (s *Server) partnerLoanRequestPage(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
@@ -318,33 +265,21 @@ func (s *Server) requestLoan(forGroup bool) http.HandlerFunc {
 		if forGroup {
 			p.Action, p.Back, p.Groups = "/admin/lisenser/foresporsler/ny", "/admin/lisenser/foresporsler", []groups.Option{}
 			p.Group, _ = strconv.ParseInt(v("group"), 10, 64)
-			if who.GroupID = p.Group; p.Group <= 0 {
-				p.Errors.Add("group", "booking.group.required")
-			}
+			who.GroupID = p.Group
 		} else {
 			who.OrgID = *u.OrgID
 		}
-		limits, err := s.loanLimits(r)
-		if err != nil {
+		_, err := s.licences().Request(ctx, who, p.Form, s.cfg.LoanMaxMonths, s.now())
+		switch {
+		case errors.As(err, &p.Errors):
+			p.Form.Validate(licences.Limits{}) // show the input trimmed; the errors are the store's
+			s.renderLoanRequestForm(w, r, http.StatusUnprocessableEntity, p)
+			return
+		case err != nil:
 			s.serverError(w, r, err)
 			return
 		}
-		p.Errors.Merge(p.Form.Validate(limits))
-		if p.Errors.OK() {
-			_, err = s.licences().Request(ctx, who, p.Form)
-			switch {
-			case forGroup && errors.Is(err, postgres.ErrInvalid): // the group is gone
-				p.Errors.Add("group", "booking.group.required")
-			case err != nil:
-				s.serverError(w, r, err)
-				return
-			}
-		}
-		if !p.Errors.OK() {
-			s.renderLoanRequestForm(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		s.flash(r, "roomreq.sentDone")
+		s.flash(r, "request.sentDone")
 		if forGroup {
 			http.Redirect(w, r, "/admin/lisenser/foresporsler", http.StatusSeeOther)
 			return
@@ -375,11 +310,7 @@ func (s *Server) returnLoan(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
-	_, err := s.licences().Return(ctx, pathID(r), currentUser(r).ID, s.now(), func(tx pgx.Tx, n licences.Loan) error {
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.LoanReturned, Entity: "licence_loan", EntityID: n.ID,
-			Details: map[string]any{"licence_id": n.LicenceID}})
-	})
+	_, err := s.licences().Return(r.Context(), pathID(r), actor(r), s.now())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -423,7 +354,7 @@ func (s *Server) partnerWithdrawLoan(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err) // another organisation's or a decided request: 404
 		return
 	}
-	s.flash(r, "roomreq.withdrawn")
+	s.flash(r, "request.withdrawn")
 	http.Redirect(w, r, "/partner/lisenser", http.StatusSeeOther)
 }
 
@@ -439,16 +370,7 @@ func (s *Server) partnerLoan(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderPartnerLoan(w http.ResponseWriter, r *http.Request, status int, p pages.PartnerLoanPage) {
 	p.Now, p.Email = s.now(), currentUser(r).Email
-	switch {
-	case p.Loan.CancelledAt != nil || p.Loan.ReturnedAt != nil || p.Loan.Overdue(p.Now):
-		p.Problem = "loans.reveal.ended"
-	case !p.Loan.Current(p.Now):
-		p.Problem = "loans.reveal.notYet"
-	case p.Loan.PasswordDue:
-		p.Problem = "loans.reveal.passwordDue"
-	default:
-		p.Reauth = p.Reauth || s.loginAge(r) > reauthAfter
-	}
+	p.Reauth = p.Reauth || s.loginAge(r) > reauthAfter // asked only when the loan's reveal state allows one
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, p.Loan.Label, pages.PartnerLoan(p))
 }
@@ -477,17 +399,12 @@ func (s *Server) partnerReveal(w http.ResponseWriter, r *http.Request) {
 		s.renderPartnerLoan(w, r, ra.Status, pages.PartnerLoanPage{Loan: n, Reauth: true, Errors: ra.Errors})
 		return
 	}
-	n, secret, err := store.RevealForBorrower(ctx, who, n.ID, s.now())
+	n, secret, err := store.RevealForBorrower(ctx, who, n.ID, actor(r), s.now())
 	switch {
 	case errors.Is(err, licences.ErrNotNow), errors.Is(err, licences.ErrPasswordChange):
 		s.renderPartnerLoan(w, r, http.StatusConflict, pages.PartnerLoanPage{Loan: n})
 		return
 	case err != nil:
-		s.serverError(w, r, err)
-		return
-	}
-	if err := audit.Record(ctx, s.db, actor(r), audit.Entry{Action: audit.CredentialsShown, Entity: "licence_loan", EntityID: n.ID,
-		Details: map[string]any{"licence_id": n.LicenceID, "org_id": n.OrgID}}); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -128,7 +128,7 @@ func parseRoomRequest(r *http.Request, needTitle bool, today time.Time) (pages.R
 	if sr.First, err = tz.ParseDate(f.Date); err != nil {
 		f.Errors.Add("date", "rooms.date.required")
 	} else if sr.First.Before(today) {
-		f.Errors.Add("date", "roomreq.date.past")
+		f.Errors.Add("date", "request.date.past")
 	}
 	if sr.Start, err = tz.ParseClock(f.Start); err != nil {
 		f.Errors.Add("start", "booking.time.invalid")
@@ -168,7 +168,7 @@ func (s *Server) requestRoom(find requesterFunc) http.HandlerFunc {
 			s.renderRequestForm(w, r, http.StatusUnprocessableEntity, q, f)
 			return
 		}
-		s.flash(r, "roomreq.sentDone")
+		s.flash(r, "request.sentDone")
 		http.Redirect(w, r, q.pages.Base+"/foresporsler", http.StatusSeeOther)
 	}
 }
@@ -228,7 +228,7 @@ func (s *Server) withdrawRequest(find requesterFunc) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		s.flash(r, "roomreq.withdrawn")
+		s.flash(r, "request.withdrawn")
 		http.Redirect(w, r, q.pages.Base+"/foresporsler", http.StatusSeeOther)
 	}
 }
@@ -290,7 +290,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 		id := pathID(r)
 		p := pages.AdminRoomRequestPage{Override: strings.TrimSpace(r.PostFormValue("override")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 		d := rooms.Decision{Now: s.now(), By: currentUser(r).ID, Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
-		if !approve && p.Errors.Required("reason", p.Reason, "roomreq.reason.required") {
+		if !approve && p.Errors.Required("reason", p.Reason, "request.reason.required") {
 			p.Errors.MaxLength("reason", p.Reason, 500, "form.tooLong")
 		}
 		p.Errors.MaxLength("override", p.Override, 300, "form.tooLong")
@@ -320,7 +320,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
 			return
 		case errors.Is(err, rooms.ErrDecided):
-			s.flash(r, "roomreq.alreadyDecided")
+			s.flash(r, "request.alreadyDecided")
 		case errors.Is(err, postgres.ErrNotFound):
 			s.notFound(w, r)
 			return
@@ -330,7 +330,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 		case approve:
 			s.flash(r, "roomreq.approved")
 		default:
-			s.flash(r, "roomreq.declined")
+			s.flash(r, "request.declined")
 		}
 		http.Redirect(w, r, "/admin/foresporsler/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
-	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
@@ -75,9 +74,6 @@ func (s *Server) SetMetrics(mw func(http.Handler) http.Handler) {
 	s.metrics = mw
 	s.handler = s.routes()
 }
-
-// licences is the licence store, with the server's keys.
-func (s *Server) licences() *licences.Store { return licences.NewStore(s.db, s.licenceRing) }
 
 // Handler returns the root HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }

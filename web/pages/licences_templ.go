@@ -1016,7 +1016,7 @@ func LoanRequestForm(p LoanRequestPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var50 string
-		templ_7745c5c3_Var50, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.submit"))
+		templ_7745c5c3_Var50, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.submit"))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 258, Col: 75}
 		}
@@ -1108,9 +1108,9 @@ func AdminLoanRequests(p AdminLoanRequestsPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Select(components.Field{Name: "status", Label: i18n.T(ctx, "roomreq.status")},
-			append([]components.Option{{Value: "alle", Label: i18n.T(ctx, "roomreq.status.all"), Selected: p.Status == ""}},
-				choices1(ctx, "roomreq.status.", requestStatuses, p.Status)...)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Select(components.Field{Name: "status", Label: i18n.T(ctx, "request.status")},
+			append([]components.Option{{Value: "alle", Label: i18n.T(ctx, "request.status.all"), Selected: p.Status == ""}},
+				choices1(ctx, "request.status.", requestStatuses, p.Status)...)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1119,7 +1119,7 @@ func AdminLoanRequests(p AdminLoanRequestsPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var55 string
-		templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.filter"))
+		templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.filter"))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 284, Col: 98}
 		}
@@ -1137,7 +1137,7 @@ func AdminLoanRequests(p AdminLoanRequestsPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var56 string
-			templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.admin.none"))
+			templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.admin.none"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 287, Col: 61}
 			}
@@ -1168,7 +1168,7 @@ func AdminLoanRequests(p AdminLoanRequestsPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var58 string
-			templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.received"))
+			templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.received"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 294, Col: 55}
 			}
@@ -1181,7 +1181,7 @@ func AdminLoanRequests(p AdminLoanRequestsPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var59 string
-			templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.from"))
+			templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.from"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 295, Col: 51}
 			}
@@ -1207,7 +1207,7 @@ func AdminLoanRequests(p AdminLoanRequestsPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var61 string
-			templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.status"))
+			templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.status"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 297, Col: 53}
 			}
@@ -1290,7 +1290,7 @@ func AdminLoanRequests(p AdminLoanRequestsPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var67 string
-				templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.status."+q.Status))
+				templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.status."+q.Status))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 306, Col: 117}
 				}
@@ -1402,7 +1402,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var71 string
-		templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.from"))
+		templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.from"))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 355, Col: 36}
 		}
@@ -1508,7 +1508,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var79 string
-		templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.received"))
+		templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.received"))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 366, Col: 40}
 		}
@@ -1547,7 +1547,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var82 string
-		templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.status"))
+		templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.status"))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 368, Col: 38}
 		}
@@ -1573,7 +1573,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var84 string
-		templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.status."+q.Status))
+		templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.status."+q.Status))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 369, Col: 113}
 		}
@@ -1623,7 +1623,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var87 string
-			templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.reason"))
+			templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.reason"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 375, Col: 39}
 			}
@@ -2033,7 +2033,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var111 string
-			templ_7745c5c3_Var111, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.decline"))
+			templ_7745c5c3_Var111, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.decline"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 441, Col: 93}
 			}
@@ -2058,7 +2058,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.TextArea(components.Field{Name: "reason", Label: i18n.T(ctx, "roomreq.reason"), Hint: i18n.T(ctx, "roomreq.reason.hint"),
+			templ_7745c5c3_Err = components.TextArea(components.Field{Name: "reason", Label: i18n.T(ctx, "request.reason"), Hint: i18n.T(ctx, "request.reason.hint"),
 				Value: p.Reason, Required: true, Errors: p.Errors}, 3).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -2068,7 +2068,7 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var113 string
-			templ_7745c5c3_Var113, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.decline"))
+			templ_7745c5c3_Var113, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.decline"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 446, Col: 103}
 			}
@@ -2329,7 +2329,7 @@ func AdminLoans(p LoansPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var127 string
-			templ_7745c5c3_Var127, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.status"))
+			templ_7745c5c3_Var127, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.status"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 504, Col: 53}
 			}
@@ -2722,7 +2722,7 @@ func PartnerLicences(p PartnerLicencesPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var151 string
-			templ_7745c5c3_Var151, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.list.none"))
+			templ_7745c5c3_Var151, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.list.none"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 564, Col: 61}
 			}
@@ -2785,7 +2785,7 @@ func PartnerLicences(p PartnerLicencesPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var155 string
-				templ_7745c5c3_Var155, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.status."+q.Status))
+				templ_7745c5c3_Var155, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.status."+q.Status))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 572, Col: 113}
 				}
@@ -2798,7 +2798,7 @@ func PartnerLicences(p PartnerLicencesPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var156 string
-				templ_7745c5c3_Var156, templ_7745c5c3_Err = templ.JoinStringErrs(" " + i18n.T(ctx, "roomreq.sent", "Day", Day(ctx, q.CreatedAt)))
+				templ_7745c5c3_Var156, templ_7745c5c3_Err = templ.JoinStringErrs(" " + i18n.T(ctx, "request.sent", "Day", Day(ctx, q.CreatedAt)))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 573, Col: 72}
 				}
@@ -2816,7 +2816,7 @@ func PartnerLicences(p PartnerLicencesPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var157 string
-					templ_7745c5c3_Var157, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.ourAnswer"))
+					templ_7745c5c3_Var157, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.ourAnswer"))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 576, Col: 65}
 					}
@@ -2887,7 +2887,7 @@ func PartnerLicences(p PartnerLicencesPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var162 string
-					templ_7745c5c3_Var162, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.withdraw"))
+					templ_7745c5c3_Var162, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.withdraw"))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 581, Col: 78}
 					}
@@ -2925,12 +2925,23 @@ func PartnerLicences(p PartnerLicencesPage) templ.Component {
 // PartnerLoanPage is one loan for its borrower, with the reveal (and, when the login is
 // older than a quarter of an hour, the password asked again).
 type PartnerLoanPage struct {
-	Loan    licences.Loan
-	Now     time.Time
-	Reauth  bool   // ask for the password before revealing
-	Email   string // the user's, for the password manager
-	Errors  validate.Errors
-	Problem string // catalogue id: why the credentials cannot be shown now
+	Loan   licences.Loan
+	Now    time.Time
+	Reauth bool   // ask for the password before revealing, when the loan's reveal state allows one
+	Email  string // the user's, for the password manager
+	Errors validate.Errors
+}
+
+// revealProblem is the catalogue id that tells the borrower why the credentials cannot be
+// shown in reveal state st.
+func revealProblem(st licences.RevealState) string {
+	switch st {
+	case licences.RevealNotYet:
+		return "loans.reveal.notYet"
+	case licences.RevealPasswordDue:
+		return "loans.reveal.passwordDue"
+	}
+	return "loans.reveal.ended"
 }
 
 // PartnerLoan shows a loan and the way to its credentials.
@@ -2963,7 +2974,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 		var templ_7745c5c3_Var164 string
 		templ_7745c5c3_Var164, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.back"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 607, Col: 97}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 618, Col: 97}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var164))
 		if templ_7745c5c3_Err != nil {
@@ -2976,7 +2987,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 		var templ_7745c5c3_Var165 string
 		templ_7745c5c3_Var165, templ_7745c5c3_Err = templ.JoinStringErrs(providerName(n.Provider))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 608, Col: 66}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 619, Col: 66}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var165))
 		if templ_7745c5c3_Err != nil {
@@ -2989,7 +3000,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 		var templ_7745c5c3_Var166 string
 		templ_7745c5c3_Var166, templ_7745c5c3_Err = templ.JoinStringErrs(n.Label)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 608, Col: 79}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 619, Col: 79}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var166))
 		if templ_7745c5c3_Err != nil {
@@ -3002,7 +3013,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 		var templ_7745c5c3_Var167 string
 		templ_7745c5c3_Var167, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.period"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 610, Col: 36}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 621, Col: 36}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var167))
 		if templ_7745c5c3_Err != nil {
@@ -3015,7 +3026,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 		var templ_7745c5c3_Var168 string
 		templ_7745c5c3_Var168, templ_7745c5c3_Err = templ.JoinStringErrs(periodText(ctx, n.Starts, n.Ends))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 611, Col: 42}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 622, Col: 42}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var168))
 		if templ_7745c5c3_Err != nil {
@@ -3026,9 +3037,9 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var169 string
-		templ_7745c5c3_Var169, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "roomreq.status"))
+		templ_7745c5c3_Var169, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "request.status"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 612, Col: 38}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 623, Col: 38}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var169))
 		if templ_7745c5c3_Err != nil {
@@ -3041,7 +3052,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 		var templ_7745c5c3_Var170 string
 		templ_7745c5c3_Var170, templ_7745c5c3_Err = templ.JoinStringErrs(loanState(ctx, n, p.Now))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 613, Col: 33}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 624, Col: 33}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var170))
 		if templ_7745c5c3_Err != nil {
@@ -3059,7 +3070,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 			var templ_7745c5c3_Var171 string
 			templ_7745c5c3_Var171, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "licences.login"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 615, Col: 39}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 626, Col: 39}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var171))
 			if templ_7745c5c3_Err != nil {
@@ -3072,7 +3083,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 			var templ_7745c5c3_Var172 string
 			templ_7745c5c3_Var172, templ_7745c5c3_Err = templ.JoinStringErrs(n.AccountLogin)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 616, Col: 30}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 627, Col: 30}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var172))
 			if templ_7745c5c3_Err != nil {
@@ -3087,15 +3098,16 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if p.Problem != "" {
+		state := n.RevealState(p.Now)
+		if state != licences.RevealAllowed {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 241, "<div class=\"ds-alert\" data-color=\"info\" role=\"status\"><p class=\"ds-paragraph\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var173 string
-			templ_7745c5c3_Var173, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, p.Problem))
+			templ_7745c5c3_Var173, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, revealProblem(state)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 621, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 633, Col: 63}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var173))
 			if templ_7745c5c3_Err != nil {
@@ -3118,7 +3130,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 			var templ_7745c5c3_Var174 templ.SafeURL
 			templ_7745c5c3_Var174, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/partner/lisenser/lan/" + strconv.FormatInt(n.ID, 10) + "/vis"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 626, Col: 110}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 638, Col: 110}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var174))
 			if templ_7745c5c3_Err != nil {
@@ -3131,7 +3143,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 			var templ_7745c5c3_Var175 string
 			templ_7745c5c3_Var175, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.reveal"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 627, Col: 73}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 639, Col: 73}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var175))
 			if templ_7745c5c3_Err != nil {
@@ -3144,7 +3156,7 @@ func PartnerLoan(p PartnerLoanPage) templ.Component {
 			var templ_7745c5c3_Var176 string
 			templ_7745c5c3_Var176, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.reveal.note"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 629, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 641, Col: 61}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var176))
 			if templ_7745c5c3_Err != nil {
@@ -3192,7 +3204,7 @@ func reauthForm(action, email string, errs validate.Errors, submit string) templ
 		var templ_7745c5c3_Var178 string
 		templ_7745c5c3_Var178, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.reauth.title"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 637, Col: 95}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 649, Col: 95}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var178))
 		if templ_7745c5c3_Err != nil {
@@ -3205,7 +3217,7 @@ func reauthForm(action, email string, errs validate.Errors, submit string) templ
 		var templ_7745c5c3_Var179 string
 		templ_7745c5c3_Var179, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.reauth.lead"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 638, Col: 60}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 650, Col: 60}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var179))
 		if templ_7745c5c3_Err != nil {
@@ -3226,7 +3238,7 @@ func reauthForm(action, email string, errs validate.Errors, submit string) templ
 		var templ_7745c5c3_Var180 templ.SafeURL
 		templ_7745c5c3_Var180, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(action))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 640, Col: 52}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 652, Col: 52}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var180))
 		if templ_7745c5c3_Err != nil {
@@ -3239,7 +3251,7 @@ func reauthForm(action, email string, errs validate.Errors, submit string) templ
 		var templ_7745c5c3_Var181 string
 		templ_7745c5c3_Var181, templ_7745c5c3_Err = templ.JoinStringErrs(email)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 641, Col: 76}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 653, Col: 76}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var181))
 		if templ_7745c5c3_Err != nil {
@@ -3261,7 +3273,7 @@ func reauthForm(action, email string, errs validate.Errors, submit string) templ
 		var templ_7745c5c3_Var182 string
 		templ_7745c5c3_Var182, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, submit))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 645, Col: 65}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 657, Col: 65}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var182))
 		if templ_7745c5c3_Err != nil {

@@ -1,0 +1,147 @@
+package licences
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+)
+
+// A Thursday in winter time: 14.30 in Oslo.
+var expires = time.Date(2026, 11, 26, 13, 30, 0, 0, time.UTC)
+
+const link = "https://selvhjelpshuset.no/invitasjon/abc123?x=1&y=2"
+
+func builders() map[string]func(i18n.Lang) mail.Message {
+	return map[string]func(i18n.Lang) mail.Message{
+		"loan approved": func(l i18n.Lang) mail.Message {
+			return answerMessage(l, "Kari", answer{Approved: true, Provider: "zoom", First: expires, Last: expires, Licence: "Zoom 1"}, link)
+		},
+		"loan declined": func(l i18n.Lang) mail.Message {
+			return answerMessage(l, "Kari", answer{Provider: "whereby", First: expires, Last: expires, Reason: "Alle er utlånt"}, link)
+		},
+		"loan week":    func(l i18n.Lang) mail.Message { return reminderMessage(l, "Kari", "zoom", expires, 7, link) },
+		"loan day":     func(l i18n.Lang) mail.Message { return reminderMessage(l, "Kari", "whereby", expires, 1, link) },
+		"loan overdue": func(l i18n.Lang) mail.Message { return overdueMessage(l, "Kari", "zoom", expires, link) },
+	}
+}
+
+// dateOnly are the builders that tell whole days, not a time of day: their bodies hold the
+// date of expires.
+var dateOnly = map[string]bool{"loan approved": true, "loan declined": true}
+
+var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
+
+// Every kind of loan mail renders in both languages, with its subject, the link, the date or
+// time in Oslo time and the footer, in both bodies; no catalogue id is left untranslated, and
+// opening it fetches nothing.
+func TestMailRendersInBothLanguages(t *testing.T) {
+	footer := map[i18n.Lang][]string{
+		i18n.NB: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sendt automatisk"},
+		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically"},
+	}
+	when := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026 kl. 14.30", i18n.EN: "Thursday 26 November 2026 at 14:30"}
+	day := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026", i18n.EN: "Thursday 26 November 2026"}
+	for name, build := range builders() {
+		rendered := map[i18n.Lang]mail.Rendered{}
+		for _, l := range i18n.Langs {
+			r, err := mail.Render(build(l))
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, l, err)
+			}
+			rendered[l] = r
+			if r.Subject == "" {
+				t.Errorf("%s %s: no subject", name, l)
+			}
+			for _, id := range i18n.IDs(l) {
+				if strings.Contains(r.Subject+r.Text+r.HTML, id) {
+					t.Errorf("%s %s: the id %q is left untranslated", name, l, id)
+				}
+			}
+			at := when[l]
+			if dateOnly[name] {
+				at = day[l]
+			}
+			for _, body := range []string{r.Text, r.HTML} {
+				for _, want := range append(footer[l], at) {
+					if !strings.Contains(body, want) {
+						t.Errorf("%s %s: body lacks %q:\n%s", name, l, want, body)
+					}
+				}
+			}
+			if !strings.Contains(r.Text, link) {
+				t.Errorf("%s %s: text body lacks the link:\n%s", name, l, r.Text)
+			}
+			if !strings.Contains(r.HTML, `href="https://selvhjelpshuset.no/invitasjon/abc123?x=1&amp;y=2"`) {
+				t.Errorf("%s %s: HTML body lacks the action link:\n%s", name, l, r.HTML)
+			}
+			if !strings.Contains(r.HTML, `<html lang="`+string(l)+`">`) {
+				t.Errorf("%s %s: HTML body does not declare its language", name, l)
+			}
+			if m := tag.FindString(r.Text); m != "" {
+				t.Errorf("%s %s: text body has the HTML tag %s", name, l, m)
+			}
+			for _, bad := range []string{"<img", "<link", "<script", "url(", "src="} {
+				if strings.Contains(r.HTML, bad) {
+					t.Errorf("%s %s: HTML body contains %q", name, l, bad)
+				}
+			}
+		}
+		if rendered[i18n.NB].Subject == rendered[i18n.EN].Subject || rendered[i18n.NB].Text == rendered[i18n.EN].Text {
+			t.Errorf("%s: nb and en render the same", name)
+		}
+	}
+}
+
+// A licence answer names the period by its local dates and never holds credentials; a group's
+// contact, who has no page to log in to, gets no button. Reminders name the last day, which is
+// the day before the loan's end at midnight.
+func TestLoanMessages(t *testing.T) {
+	first := time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Oslo)
+	last := time.Date(2026, 12, 31, 0, 0, 0, 0, tz.Oslo)
+	ends := last.AddDate(0, 0, 1)
+	text := func(m mail.Message) string {
+		t.Helper()
+		r, err := mail.Render(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Subject + "\n" + r.Text
+	}
+	approved := answerMessage(i18n.NB, "Kari", answer{Approved: true, Provider: "zoom", First: first, Last: last, Licence: "Zoom 1"}, "")
+	got := text(approved)
+	for _, want := range []string{"Hei, Kari!", "Zoom-lisens fra og med tirsdag 1. desember 2026 til og med torsdag 31. desember 2026",
+		"heter «Zoom 1»", "får du av oss"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("approved answer lacks %q:\n%s", want, got)
+		}
+	}
+	if approved.Action != (mail.Action{}) {
+		t.Errorf("an answer without a link has the action %+v", approved.Action)
+	}
+	declined := text(answerMessage(i18n.EN, "Kari", answer{Provider: "whereby", First: first, Last: last, Reason: "All are lent out."}, link))
+	for _, want := range []string{"Whereby licence", "From us: All are lent out.", "See your loans"} {
+		if !strings.Contains(declined, want) {
+			t.Errorf("declined answer lacks %q:\n%s", want, declined)
+		}
+	}
+	if strings.Contains(declined, "password") {
+		t.Errorf("a declined answer speaks of credentials:\n%s", declined)
+	}
+	week := text(reminderMessage(i18n.NB, "Kari", "zoom", ends, 7, link))
+	dayBefore := text(reminderMessage(i18n.EN, "Kari", "whereby", ends, 1, ""))
+	for _, c := range []struct{ got, want string }{
+		{week, "slutter om 7 dager. Siste dag du kan bruke den, er torsdag 31. desember 2026."},
+		{week, "Fra fredag 1. januar 2027 kl. 00.00 kan du ikke lenger bruke lisensen."},
+		{dayBefore, "ends soon. The last day you can use it is Thursday 31 December 2026."},
+		{text(overdueMessage(i18n.NB, "Kari", "zoom", ends, link)), "sluttet fredag 1. januar 2027 kl. 00.00."},
+	} {
+		if !strings.Contains(c.got, c.want) {
+			t.Errorf("lacks %q:\n%s", c.want, c.got)
+		}
+	}
+}
