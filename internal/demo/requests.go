@@ -21,6 +21,7 @@ var contactNames = []struct{ name, email string }{
 // something to answer: a partner's request for a room time and a contact person's request to
 // cancel a meeting. It runs once: a database with requests is left alone.
 func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	store := bookingrooms.NewStore(tx, nil)
 	var any bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM booking_requests)`).Scan(&any); err != nil || any {
 		return err
@@ -45,7 +46,7 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	}
 	for i, g := range groupIDs {
 		c := contactNames[i]
-		if err := bookingrooms.SetContact(ctx, tx, bookingrooms.Contact{GroupID: g, Name: c.name, Email: c.email}); err != nil {
+		if err := store.SetContact(ctx, bookingrooms.Contact{GroupID: g, Name: c.name, Email: c.email}); err != nil {
 			return err
 		}
 	}
@@ -56,7 +57,7 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 			groupIDs[0], now).Scan(&occ)
 		if err == nil {
 			who := bookingrooms.Requester{GroupID: groupIDs[0], ReplyTo: contactNames[0].email, Lang: "nb"}
-			if _, err := bookingrooms.RequestCancel(ctx, tx, who, occ, "Flere er bortreist denne uka."); err != nil {
+			if _, err := store.RequestCancel(ctx, who, occ, "Flere er bortreist denne uka."); err != nil {
 				return err
 			}
 		} else if err != pgx.ErrNoRows {
@@ -78,6 +79,6 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	first := today.AddDate(0, 0, 14+(4-tz.Weekday(today)+7)%7) // a Thursday in two or three weeks
 	sr := bookingrooms.Series{First: first, Start: 17 * time.Hour, End: 19 * time.Hour, Frequency: bookingrooms.Weekly, Until: first.AddDate(0, 0, 35)}
 	who := bookingrooms.Requester{OrgID: orgID, UserID: userID, ReplyTo: "per@angstringen.demo.test", Lang: "nb"}
-	_, err = bookingrooms.RequestSlot(ctx, tx, who, roomID, "Åpent medlemsmøte", sr, "Vi regner med 15–20 personer.")
+	_, err = store.RequestSlot(ctx, who, roomID, "Åpent medlemsmøte", sr, "Vi regner med 15–20 personer.")
 	return err
 }

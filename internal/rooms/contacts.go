@@ -41,9 +41,9 @@ func (c *Contact) Validate() validate.Errors {
 }
 
 // GroupContact returns the group's contact person; a group without one is ErrNotFound.
-func GroupContact(ctx context.Context, db postgres.DBTX, groupID int64) (Contact, error) {
+func (s *Store) GroupContact(ctx context.Context, groupID int64) (Contact, error) {
 	c := Contact{GroupID: groupID}
-	err := db.QueryRow(ctx, `SELECT g.name, c.name, c.email, c.phone, c.link_sent_at
+	err := s.db.QueryRow(ctx, `SELECT g.name, c.name, c.email, c.phone, c.link_sent_at
 		FROM group_contacts c JOIN groups g ON g.id = c.group_id WHERE c.group_id = $1`, groupID).
 		Scan(&c.GroupName, &c.Name, &c.Email, &c.Phone, &c.LinkSentAt)
 	if err != nil {
@@ -54,8 +54,8 @@ func GroupContact(ctx context.Context, db postgres.DBTX, groupID int64) (Contact
 
 // SetContact saves the group's contact person. A new e-mail address ends the old private
 // link: it was sent to someone else.
-func SetContact(ctx context.Context, db postgres.DBTX, c Contact) error {
-	_, err := db.Exec(ctx, `INSERT INTO group_contacts (group_id, name, email, phone) VALUES ($1, $2, $3, $4)
+func (s *Store) SetContact(ctx context.Context, c Contact) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO group_contacts (group_id, name, email, phone) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (group_id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone, updated_at = now(),
 			link_hash = CASE WHEN group_contacts.email = excluded.email THEN group_contacts.link_hash END,
 			link_sent_at = CASE WHEN group_contacts.email = excluded.email THEN group_contacts.link_sent_at END,
@@ -68,8 +68,8 @@ func SetContact(ctx context.Context, db postgres.DBTX, c Contact) error {
 }
 
 // RemoveContact removes the group's contact person and with it their link.
-func RemoveContact(ctx context.Context, db postgres.DBTX, groupID int64) error {
-	if _, err := db.Exec(ctx, `DELETE FROM group_contacts WHERE group_id = $1`, groupID); err != nil {
+func (s *Store) RemoveContact(ctx context.Context, groupID int64) error {
+	if _, err := s.db.Exec(ctx, `DELETE FROM group_contacts WHERE group_id = $1`, groupID); err != nil {
 		return fmt.Errorf("rooms: contact: %w", err)
 	}
 	return nil
@@ -81,23 +81,23 @@ const ContactLinkLife = 183 * 24 * time.Hour
 // IssueContactLink makes a new private link for the group's contact person and ends the
 // old one. It returns the contact, the token (to be sent once) and when it ends; a group
 // without a contact is ErrNotFound.
-func IssueContactLink(ctx context.Context, db postgres.DBTX, groupID int64) (Contact, string, time.Time, error) {
+func (s *Store) IssueContactLink(ctx context.Context, groupID int64) (Contact, string, time.Time, error) {
 	token := tokens.New()
 	var expires time.Time
-	err := db.QueryRow(ctx, `UPDATE group_contacts SET link_hash = $2, link_sent_at = now(), link_expires = now() + $3::interval
+	err := s.db.QueryRow(ctx, `UPDATE group_contacts SET link_hash = $2, link_sent_at = now(), link_expires = now() + $3::interval
 		WHERE group_id = $1 RETURNING link_expires`, groupID, tokens.Hash(token), ContactLinkLife).Scan(&expires)
 	if err != nil {
 		return Contact{}, "", expires, fmt.Errorf("rooms: contact link: %w", postgres.MapError(err))
 	}
-	c, err := GroupContact(ctx, db, groupID)
+	c, err := s.GroupContact(ctx, groupID)
 	return c, token, expires, err
 }
 
 // ContactByLink returns the contact person a private link belongs to; an unknown or ended
 // link, or one of a closed group, is ErrNotFound.
-func ContactByLink(ctx context.Context, db postgres.DBTX, token string) (Contact, error) {
+func (s *Store) ContactByLink(ctx context.Context, token string) (Contact, error) {
 	var c Contact
-	err := db.QueryRow(ctx, `SELECT c.group_id, g.name, c.name, c.email, c.phone, c.link_sent_at
+	err := s.db.QueryRow(ctx, `SELECT c.group_id, g.name, c.name, c.email, c.phone, c.link_sent_at
 		FROM group_contacts c JOIN groups g ON g.id = c.group_id WHERE c.link_hash = $1 AND c.link_expires > now() AND g.status <> 'closed'`, tokens.Hash(token)).
 		Scan(&c.GroupID, &c.GroupName, &c.Name, &c.Email, &c.Phone, &c.LinkSentAt)
 	if err != nil {

@@ -44,7 +44,7 @@ func future() time.Time {
 func TestRequestsAreScopedAndDecided(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, nil)
 	roomID := room(t, db, "Bjørk")
 	orgA, orgB := org(t, db, "Org A"), org(t, db, "Org B")
 	runByA, own := group(t, db, "a-gruppe", orgA), group(t, db, "egen", nil)
@@ -69,21 +69,21 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 
 	// A slot request: two weekly meetings, the first colliding with B's meeting.
 	sr := rooms.Series{First: day, Start: 10*time.Hour + 30*time.Minute, End: 11*time.Hour + 30*time.Minute, Frequency: rooms.Weekly, Until: day.AddDate(0, 0, 7)}
-	slotID, err := rooms.RequestSlot(ctx, db, a, roomID, "Likepersonsmøte", sr, "Vi er ti personer.")
+	slotID, err := s.RequestSlot(ctx, a, roomID, "Likepersonsmøte", sr, "Vi er ti personer.")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rooms.RequestCancel(ctx, db, a, occB.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.RequestCancel(ctx, a, occB.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("cancel another organisation's meeting: %v", err)
 	}
-	cancelID, err := rooms.RequestCancel(ctx, db, a, occG.Occurrences[0].ID, "Ferie")
+	cancelID, err := s.RequestCancel(ctx, a, occG.Occurrences[0].ID, "Ferie")
 	if err != nil {
 		t.Fatalf("cancel a meeting of a group the organisation runs: %v", err)
 	}
-	if _, err := rooms.RequestCancel(ctx, db, contact, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrConflict) {
+	if _, err := s.RequestCancel(ctx, contact, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrConflict) {
 		t.Errorf("a second pending cancellation of one meeting: %v", err)
 	}
-	if _, err := rooms.RequestCancel(ctx, db, rooms.Requester{GroupID: own, ReplyTo: "x@example.test", Lang: "nb"}, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.RequestCancel(ctx, rooms.Requester{GroupID: own, ReplyTo: "x@example.test", Lang: "nb"}, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("another group's contact cancels: %v", err)
 	}
 
@@ -91,20 +91,20 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 		who  *rooms.Requester
 		want int
 	}{{&a, 2}, {&b, 0}, {&contact, 0}, {&rooms.Requester{}, 0}, {nil, 2}} {
-		list, total, err := rooms.Requests(ctx, db, c.who, "", 10, 0)
+		list, total, err := s.Requests(ctx, c.who, "", 10, 0)
 		if err != nil || total != c.want || len(list) != c.want {
 			t.Errorf("requests of %+v: %d (%d listed), %v; want %d", c.who, total, len(list), err, c.want)
 		}
 	}
-	if err := rooms.Withdraw(ctx, db, b, slotID); !errors.Is(err, postgres.ErrNotFound) {
+	if err := s.Withdraw(ctx, b, slotID); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("withdraw another organisation's request: %v", err)
 	}
-	meetings, total, err := rooms.Schedule(ctx, db, contact, time.Now(), 10, 0)
+	meetings, total, err := s.Schedule(ctx, contact, time.Now(), 10, 0)
 	if err != nil || total != 1 || meetings[0].RoomName != "Bjørk" || !meetings[0].CancelAsked {
 		t.Errorf("the group's schedule: %+v %d %v", meetings, total, err)
 	}
 
-	q, err := rooms.GetRequest(ctx, db, slotID)
+	q, err := s.GetRequest(ctx, slotID)
 	if err != nil || q.From != "Org A" || !q.Series.First.Equal(day) || q.Series.Start != sr.Start || q.Series.End != sr.End ||
 		!q.Series.Until.Equal(sr.Until) || len(q.Slots()) != 2 {
 		t.Fatalf("request read back: %+v %v", q, err)
@@ -146,7 +146,7 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	}
 
 	// A contact person's request becomes a standing agreement of the group, titled by it.
-	groupSlot, err := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 15 * time.Hour, End: 16 * time.Hour,
+	groupSlot, err := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 15 * time.Hour, End: 16 * time.Hour,
 		Frequency: rooms.Biweekly, Until: day.AddDate(0, 0, 28)}, "")
 	if err != nil {
 		t.Fatal(err)
@@ -157,33 +157,33 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if v, _ = s.Get(ctx, res.BookingID); v.Holder != "group" || v.Title != "a-gruppe" {
 		t.Errorf("group booking: %+v", v)
 	}
-	declined, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	declined, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
 	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Now: time.Now(), Reason: "Rommet pusses opp."}, noop); err != nil || q.Status != rooms.Declined || q.Reason == "" {
 		t.Errorf("decline: %+v %v", q, err)
 	}
-	withdrawn, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if err := rooms.Withdraw(ctx, db, rooms.Requester{GroupID: own}, withdrawn); !errors.Is(err, postgres.ErrNotFound) {
+	withdrawn, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	if err := s.Withdraw(ctx, rooms.Requester{GroupID: own}, withdrawn); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("another group's contact withdraws: %v", err)
 	}
-	if err := rooms.Withdraw(ctx, db, contact, withdrawn); err != nil {
+	if err := s.Withdraw(ctx, contact, withdrawn); err != nil {
 		t.Errorf("withdraw: %v", err)
 	}
 	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Now: time.Now(), Approve: true}, noop); !errors.Is(err, rooms.ErrDecided) {
 		t.Errorf("approve a withdrawn request: %v", err)
 	}
-	if list, total, err := rooms.Requests(ctx, db, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
+	if list, total, err := s.Requests(ctx, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
 		t.Errorf("the contact's requests, newest first, a page of 2: %d %v", total, err)
 	}
-	past, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -1),
+	past, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -1),
 		Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
 	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, noop); !errors.Is(err, rooms.ErrPast) {
 		t.Errorf("approve a request whose time has passed: %v", err)
 	}
 	// A weekly request whose first meeting has passed: the preview and the approval are about
 	// the meetings ahead only.
-	partly, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -8),
+	partly, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -8),
 		Start: 7 * time.Hour, End: 8 * time.Hour, Frequency: rooms.Weekly, Until: tz.Midnight(time.Now()).AddDate(0, 0, 14)}, "")
-	pq, _ := rooms.GetRequest(ctx, db, partly)
+	pq, _ := s.GetRequest(ctx, partly)
 	if preview, err := s.Preview(ctx, pq, time.Now()); err != nil || len(pq.Ahead(time.Now())) != 2 || len(preview) != 2 {
 		t.Errorf("partly past: %d ahead, preview %+v %v (07:00 is outside the hours)", len(pq.Ahead(time.Now())), preview, err)
 	}
@@ -193,22 +193,22 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Reason: "Tiden er passert."}, noop); err != nil {
 		t.Errorf("decline it: %v", err)
 	}
-	pending, total, err := rooms.Requests(ctx, db, nil, rooms.Pending, 10, 0)
+	pending, total, err := s.Requests(ctx, nil, rooms.Pending, 10, 0)
 	if err != nil || total != 0 || len(pending) != 0 {
 		t.Errorf("pending after all decisions: %d %v", total, err)
 	}
 	// Retention: answered and withdrawn requests go after the period; pending ones stay.
-	stillPending, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	stillPending, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
 	db.Exec(ctx, `UPDATE booking_requests SET created_at = now() - interval '2 years',
 		decided_at = CASE WHEN decided_at IS NOT NULL THEN now() - interval '2 years' END WHERE id <> $1`, groupSlot)
 	db.Exec(ctx, `UPDATE booking_requests SET created_at = now() - interval '3 years' WHERE id = $1`, stillPending)
-	if n, err := rooms.PurgeRequests(ctx, db, 12); err != nil || n != 6 {
+	if n, err := s.PurgeRequests(ctx, 12); err != nil || n != 6 {
 		t.Errorf("purged %d, %v; want the 6 old answered or withdrawn", n, err)
 	}
-	if _, err := rooms.GetRequest(ctx, db, stillPending); err != nil {
+	if _, err := s.GetRequest(ctx, stillPending); err != nil {
 		t.Errorf("a pending request was purged: %v", err)
 	}
-	if _, err := rooms.GetRequest(ctx, db, groupSlot); err != nil {
+	if _, err := s.GetRequest(ctx, groupSlot); err != nil {
 		t.Errorf("a recent request was purged: %v", err)
 	}
 }
@@ -216,6 +216,7 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 func TestContactLinks(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
+	s := rooms.NewStore(db, nil)
 	g := group(t, db, "kontaktgruppe", nil)
 	c := rooms.Contact{GroupID: g, Name: " Kari ", Email: "kari@example.test", Phone: "400 00 000"}
 	if errs := c.Validate(); !errs.OK() || c.Phone != "+4740000000" || c.Name != "Kari" {
@@ -224,46 +225,46 @@ func TestContactLinks(t *testing.T) {
 	if errs := (&rooms.Contact{Email: "nei", Phone: "ring meg"}).Validate(); !errs.Has("name") || !errs.Has("email") || !errs.Has("phone") {
 		t.Errorf("invalid contact: %v", errs)
 	}
-	if _, _, _, err := rooms.IssueContactLink(ctx, db, g); !errors.Is(err, postgres.ErrNotFound) {
+	if _, _, _, err := s.IssueContactLink(ctx, g); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("link without a contact: %v", err)
 	}
-	if err := rooms.SetContact(ctx, db, c); err != nil {
+	if err := s.SetContact(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	_, token, expires, err := rooms.IssueContactLink(ctx, db, g)
+	_, token, expires, err := s.IssueContactLink(ctx, g)
 	if err != nil || time.Until(expires) < 180*24*time.Hour {
 		t.Fatalf("issue: %v %v", expires, err)
 	}
-	if got, err := rooms.ContactByLink(ctx, db, token); err != nil || got.GroupID != g || got.GroupName != "kontaktgruppe" {
+	if got, err := s.ContactByLink(ctx, token); err != nil || got.GroupID != g || got.GroupName != "kontaktgruppe" {
 		t.Errorf("by link: %+v %v", got, err)
 	}
 	c.Phone = "+4741111111"
-	if err := rooms.SetContact(ctx, db, c); err != nil {
+	if err := s.SetContact(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rooms.ContactByLink(ctx, db, token); err != nil {
+	if _, err := s.ContactByLink(ctx, token); err != nil {
 		t.Errorf("a new phone number ended the link: %v", err)
 	}
 	c.Email = "ny@example.test"
-	if err := rooms.SetContact(ctx, db, c); err != nil {
+	if err := s.SetContact(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.ContactByLink(ctx, token); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("the link survived a new address: %v", err)
 	}
-	_, token, _, _ = rooms.IssueContactLink(ctx, db, g)
+	_, token, _, _ = s.IssueContactLink(ctx, g)
 	db.Exec(ctx, `UPDATE groups SET status = 'closed'`)
-	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.ContactByLink(ctx, token); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("the link of a closed group works: %v", err)
 	}
 	db.Exec(ctx, `UPDATE groups SET status = 'selfrunning'`)
-	if _, err := rooms.ContactByLink(ctx, db, token); err != nil {
+	if _, err := s.ContactByLink(ctx, token); err != nil {
 		t.Errorf("the link after the group reopened: %v", err)
 	}
 	if _, err := db.Exec(ctx, `UPDATE group_contacts SET link_expires = now() - interval '1 second'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.ContactByLink(ctx, token); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("an expired link works: %v", err)
 	}
 }
@@ -272,7 +273,7 @@ func TestContactLinks(t *testing.T) {
 func TestCancelAPeriod(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, nil)
 	id := room(t, db, "Selje")
 	// Two weeks ago, and five weeks on from there.
 	first := future().AddDate(0, 0, -49)

@@ -47,7 +47,7 @@ func (s *Server) partnerRequester(w http.ResponseWriter, r *http.Request) (reque
 // kind 404 page. Pages behind the link are never cached or indexed.
 func (s *Server) contactRequester(w http.ResponseWriter, r *http.Request) (requester, bool) {
 	w.Header().Set("Cache-Control", "no-store")
-	c, err := rooms.ContactByLink(r.Context(), s.db, r.PathValue("token"))
+	c, err := s.rooms().ContactByLink(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "roomreq.expired.title"), pages.RoomLinkExpired())
 		return requester{}, false
@@ -75,7 +75,7 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		list, total, err := rooms.Schedule(r.Context(), s.db, q.who, s.now(), perPage, offset(r))
+		list, total, err := s.rooms().Schedule(r.Context(), q.who, s.now(), perPage, offset(r))
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -94,7 +94,7 @@ func (s *Server) roomRequestPage(find requesterFunc) http.HandlerFunc {
 }
 
 func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, status int, q requester, f pages.RoomRequestFormPage) {
-	all, err := rooms.NewStore(s.db).Rooms(r.Context())
+	all, err := s.rooms().Rooms(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -155,7 +155,7 @@ func (s *Server) requestRoom(find requesterFunc) http.HandlerFunc {
 		}
 		f, sr := parseRoomRequest(r, q.pages.Contact == "", tz.Midnight(s.now()))
 		if f.Errors.OK() {
-			_, err := rooms.RequestSlot(r.Context(), s.db, q.who, f.RoomID, f.Title, sr, f.Message)
+			_, err := s.rooms().RequestSlot(r.Context(), q.who, f.RoomID, f.Title, sr, f.Message)
 			switch {
 			case errors.Is(err, postgres.ErrNotFound), errors.Is(err, postgres.ErrInvalid):
 				f.Errors.Add("room", "booking.room.required")
@@ -181,7 +181,7 @@ func (s *Server) requestCancel(find requesterFunc) http.HandlerFunc {
 			return
 		}
 		occ, _ := strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
-		_, err := rooms.RequestCancel(r.Context(), s.db, q.who, occ, "")
+		_, err := s.rooms().RequestCancel(r.Context(), q.who, occ, "")
 		switch {
 		case errors.Is(err, postgres.ErrNotFound):
 			s.notFound(w, r)
@@ -202,7 +202,7 @@ func (s *Server) roomRequestList(find requesterFunc) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		list, total, err := rooms.Requests(r.Context(), s.db, &q.who, "", perPage, offset(r))
+		list, total, err := s.rooms().Requests(r.Context(), &q.who, "", perPage, offset(r))
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -219,7 +219,7 @@ func (s *Server) withdrawRequest(find requesterFunc) http.HandlerFunc {
 			return
 		}
 		id := pathID(r)
-		err := rooms.Withdraw(r.Context(), s.db, q.who, id)
+		err := s.rooms().Withdraw(r.Context(), q.who, id)
 		switch {
 		case errors.Is(err, postgres.ErrNotFound):
 			s.notFound(w, r)
@@ -246,7 +246,7 @@ func (s *Server) adminRoomRequests(w http.ResponseWriter, r *http.Request) {
 	}
 	var total int
 	var err error
-	if p.Requests, total, err = rooms.Requests(r.Context(), s.db, nil, p.Status, perPage, offset(r)); err != nil {
+	if p.Requests, total, err = s.rooms().Requests(r.Context(), nil, p.Status, perPage, offset(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -264,13 +264,13 @@ func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, statu
 	ctx := r.Context()
 	id := pathID(r)
 	var err error
-	if p.Request, err = rooms.GetRequest(ctx, s.db, id); err != nil {
+	if p.Request, err = s.rooms().GetRequest(ctx, id); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	p.Ahead = len(p.Request.Ahead(s.now()))
 	if p.Request.Kind == rooms.KindSlot && p.Request.Status == rooms.Pending && p.Conflicts == nil {
-		if p.Conflicts, err = rooms.NewStore(s.db).Preview(ctx, p.Request, s.now()); err != nil {
+		if p.Conflicts, err = s.rooms().Preview(ctx, p.Request, s.now()); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -298,7 +298,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
 			return
 		}
-		_, _, err := rooms.NewStore(s.db).Decide(ctx, id, d, func(tx pgx.Tx, q rooms.Request, res rooms.Result) error {
+		_, _, err := s.rooms().Decide(ctx, id, d, func(tx pgx.Tx, q rooms.Request, res rooms.Result) error {
 			if err := s.mailRoomAnswer(r, tx, q, res); err != nil {
 				return err
 			}
@@ -344,7 +344,7 @@ func (s *Server) mailRoomAnswer(r *http.Request, tx pgx.Tx, q rooms.Request, res
 	ctx := r.Context()
 	to, link := q.ReplyTo, s.absURL("/partner/rom/foresporsler")
 	if q.GroupID != 0 {
-		c, err := rooms.GroupContact(ctx, tx, q.GroupID)
+		c, err := rooms.NewStore(tx, nil).GroupContact(ctx, q.GroupID)
 		if errors.Is(err, postgres.ErrNotFound) {
 			return nil
 		}
@@ -392,7 +392,7 @@ func (s *Server) renderGroupRooms(w http.ResponseWriter, r *http.Request, status
 	}
 	ctx := r.Context()
 	p := pages.GroupRoomsPage{GroupID: g.ID, GroupName: g.Name, Errors: errs}
-	c, err := rooms.GroupContact(ctx, s.db, g.ID)
+	c, err := s.rooms().GroupContact(ctx, g.ID)
 	switch {
 	case err == nil:
 		p.Contact, p.HasContact = c, true
@@ -404,7 +404,7 @@ func (s *Server) renderGroupRooms(w http.ResponseWriter, r *http.Request, status
 		p.Contact.Name, p.Contact.Email, p.Contact.Phone = form.Name, form.Email, form.Phone
 	}
 	var total int
-	if p.Meetings, total, err = rooms.Schedule(ctx, s.db, rooms.Requester{GroupID: g.ID}, s.now(), perPage, offset(r)); err != nil {
+	if p.Meetings, total, err = s.rooms().Schedule(ctx, rooms.Requester{GroupID: g.ID}, s.now(), perPage, offset(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -425,7 +425,7 @@ func (s *Server) saveGroupContact(w http.ResponseWriter, r *http.Request) {
 		s.renderGroupRooms(w, r, http.StatusUnprocessableEntity, &c, errs)
 		return
 	}
-	if err := rooms.SetContact(r.Context(), s.db, c); err != nil {
+	if err := s.rooms().SetContact(r.Context(), c); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -438,7 +438,7 @@ func (s *Server) removeGroupContact(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	if err := rooms.RemoveContact(r.Context(), s.db, g.ID); err != nil {
+	if err := s.rooms().RemoveContact(r.Context(), g.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -455,7 +455,7 @@ func (s *Server) sendContactLink(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		c, token, expires, err := rooms.IssueContactLink(ctx, tx, g.ID)
+		c, token, expires, err := rooms.NewStore(tx, nil).IssueContactLink(ctx, g.ID)
 		if err != nil {
 			return err
 		}

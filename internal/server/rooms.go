@@ -16,8 +16,11 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
+// rooms is the rooms store on the pool, with the outbox its answers and links are mailed by.
+func (s *Server) rooms() *rooms.Store { return rooms.NewStore(s.db, s.outbox) }
+
 func (s *Server) roomList(w http.ResponseWriter, r *http.Request) {
-	list, err := rooms.NewStore(s.db).Rooms(r.Context())
+	list, err := s.rooms().Rooms(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -49,7 +52,7 @@ func (s *Server) newBookingPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderBookingForm(w http.ResponseWriter, r *http.Request, status int, f pages.BookingForm) {
 	ctx := r.Context()
 	var err error
-	if f.Rooms, err = rooms.NewStore(s.db).Rooms(ctx); err == nil {
+	if f.Rooms, err = s.rooms().Rooms(ctx); err == nil {
 		if f.Groups, err = groups.NewStore(s.db).Options(ctx); err == nil {
 			f.Orgs, err = orgs.NewStore(s.db).Options(ctx)
 		}
@@ -133,7 +136,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.CreatedBy = currentUser(r).ID
-	res, err := rooms.NewStore(s.db).Book(r.Context(), b, sr.Slots(), r.PostFormValue("skip") == "1")
+	res, err := s.rooms().Book(r.Context(), b, sr.Slots(), r.PostFormValue("skip") == "1")
 	var ce *rooms.ErrConflicts
 	switch {
 	case errors.As(err, &ce):
@@ -163,7 +166,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 // bookingPage shows a booking; ?hoppet= lists the meetings skipped when it was made.
 func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r)
-	v, err := rooms.NewStore(s.db).Get(r.Context(), id)
+	v, err := s.rooms().Get(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -188,7 +191,7 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	id := pathID(r)
-	store := rooms.NewStore(s.db)
+	store := s.rooms()
 	if _, err := store.Get(ctx, id); errors.Is(err, postgres.ErrNotFound) {
 		s.notFound(w, r)
 		return
@@ -253,7 +256,7 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cr.Errors.MaxLength("reason", c.Reason, 300, "form.tooLong")
-	store := rooms.NewStore(s.db)
+	store := s.rooms()
 	var err error
 	if cr.Errors.OK() {
 		_, err = store.Cancel(ctx, id, c)
@@ -284,7 +287,7 @@ func (s *Server) daySheet(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		day = tz.Midnight(s.now())
 	}
-	list, err := rooms.NewStore(s.db).DaySheet(r.Context(), day)
+	list, err := s.rooms().DaySheet(r.Context(), day)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
