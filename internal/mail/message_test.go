@@ -21,19 +21,12 @@ func builders() map[string]func(i18n.Lang) Message {
 		"reset":         func(l i18n.Lang) Message { return PasswordReset(l, link, expires) },
 		"signup":        func(l i18n.Lang) Message { return SignupConfirmation(l, "Kari", link, expires) },
 		"mylink":        func(l i18n.Lang) Message { return MyLink(l, "Kari", link, expires) },
-		"contact":       func(l i18n.Lang) Message { return ContactLink(l, "Kari", link, expires) },
 		"offer":         func(l i18n.Lang) Message { return Offer(l, "Kari", link, expires) },
 		"event":         func(l i18n.Lang) Message { return EventSignup(l, "Kari", "Introduksjonsmøte", expires, false, link) },
 		"event waiting": func(l i18n.Lang) Message { return EventSignup(l, "Kari", "Introduksjonsmøte", expires, true, link) },
 		"event offer":   func(l i18n.Lang) Message { return EventOffer(l, "Kari", "Kaffetreff", expires, expires, link) },
 		"event reminder": func(l i18n.Lang) Message {
 			return EventReminder(l, "Kari", "Kaffetreff", expires, "https://zoom.example/j/1", link)
-		},
-		"room approved": func(l i18n.Lang) Message {
-			return RoomAnswerMessage(l, RoomAnswer{Approved: true, First: expires, Room: "Bjørk", Repeats: "x", Skipped: []time.Time{expires}}, link)
-		},
-		"room declined": func(l i18n.Lang) Message {
-			return RoomAnswerMessage(l, RoomAnswer{Cancel: true, First: expires, Room: "Bjørk", Reason: "Huset er stengt"}, link)
 		},
 		"loan approved": func(l i18n.Lang) Message {
 			return LoanAnswerMessage(l, "Kari", LoanAnswer{Approved: true, Provider: "zoom", First: expires, Last: expires, Licence: "Zoom 1"}, link)

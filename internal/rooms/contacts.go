@@ -6,6 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -104,4 +108,31 @@ func (s *Store) ContactByLink(ctx context.Context, token string) (Contact, error
 		return c, fmt.Errorf("rooms: contact link: %w", postgres.MapError(err))
 	}
 	return c, nil
+}
+
+// SendContactLink makes a new private link for the group's contact person, ending the old
+// one, and mails it to them in the group's language (language, the group's code: English when
+// it is "en", else Norwegian), with the audit line done by by, in one transaction. A group
+// without a contact person is ErrNotFound.
+func (s *Store) SendContactLink(ctx context.Context, groupID int64, language string, by audit.Actor) error {
+	if s.out == nil {
+		return errNoOutbox
+	}
+	lang, _ := i18n.Parse(language)
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		c, token, expires, err := s.on(tx).IssueContactLink(ctx, groupID)
+		if err != nil {
+			return err
+		}
+		m := contactLinkMessage(lang, c.Name, s.out.URL("/gruppe/"+token), expires)
+		m.To = c.Email
+		if _, err := s.out.Enqueue(ctx, tx, m); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.ContactLinkSent, Entity: "group", EntityID: groupID})
+	})
+	if err != nil {
+		return fmt.Errorf("rooms: send contact link: %w", err)
+	}
+	return nil
 }

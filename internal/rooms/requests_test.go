@@ -3,16 +3,20 @@ package rooms_test
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 func insertID(t testing.TB, db *pgxpool.Pool, sql string, args ...any) int64 {
@@ -40,11 +44,13 @@ func future() time.Time {
 }
 
 // Requests are scoped to the requester in SQL, approving books (with the booking rules) or
-// cancels in one transaction with what then does, and a decided request stays decided.
+// cancels in one transaction with the answer mail and the audit line, and a decided request
+// stays decided.
 func TestRequestsAreScopedAndDecided(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db, nil)
+	s := rooms.NewStore(db, mailtest.Outbox(t, db))
+	staff := audit.Actor{Label: "staff@example.test"}
 	roomID := room(t, db, "Bjørk")
 	orgA, orgB := org(t, db, "Org A"), org(t, db, "Org B")
 	runByA, own := group(t, db, "a-gruppe", orgA), group(t, db, "egen", nil)
@@ -113,19 +119,27 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err != nil || len(preview) != 1 || preview[0].Title != "B" {
 		t.Errorf("preview: %+v %v", preview, err)
 	}
-	noop := func(pgx.Tx, rooms.Request, rooms.Result) error { return nil }
-	_, _, err = s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), By: 0, Approve: true, Override: "test"}, noop)
+	_, _, err = s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, staff)
 	var ce *rooms.ErrConflicts
 	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 {
 		t.Fatalf("approve over a collision: %v", err)
 	}
-	// then's failure undoes the booking.
-	boom := errors.New("mail down")
-	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"},
-		func(pgx.Tx, rooms.Request, rooms.Result) error { return boom }); !errors.Is(err, boom) {
-		t.Errorf("then failed: %v", err)
+	var errs validate.Errors
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Reason: "  "}, staff); !errors.As(err, &errs) || !errs.Has("reason") {
+		t.Errorf("decline without a reason: %v", err)
 	}
-	q, res, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"}, noop)
+	// An answer that cannot be queued (to something that is no address) undoes the booking
+	// and leaves no audit line.
+	db.Exec(ctx, `UPDATE booking_requests SET reply_to = 'ikke en adresse' WHERE id = $1`, slotID)
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"}, staff); !errors.Is(err, postgres.ErrInvalid) {
+		t.Errorf("the mail failed: %v", err)
+	}
+	db.Exec(ctx, `UPDATE booking_requests SET reply_to = $2 WHERE id = $1`, slotID, a.ReplyTo)
+	if q, err := s.GetRequest(ctx, slotID); err != nil || q.Status != rooms.Pending || q.BookingID != 0 || count(t, db, `SELECT count(*) FROM audit_log`) != 0 ||
+		count(t, db, `SELECT count(*) FROM bookings WHERE title = 'Likepersonsmøte'`) != 0 {
+		t.Errorf("after the failed mail: %+v %v", q, err)
+	}
+	q, res, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"}, staff)
 	if err != nil || q.Status != rooms.Approved || res.Booked != 1 || len(res.Skipped) != 1 || q.DecidedAt == nil {
 		t.Fatalf("approve the free ones: %+v %+v %v", q, res, err)
 	}
@@ -133,11 +147,11 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err != nil || v.Holder != "org" || v.Title != "Likepersonsmøte" || len(v.Occurrences) != 1 {
 		t.Errorf("the booking made: %+v %v", v, err)
 	}
-	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Reason: "nei"}, noop); !errors.Is(err, rooms.ErrDecided) {
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Reason: "nei"}, staff); !errors.Is(err, rooms.ErrDecided) {
 		t.Errorf("deciding twice: %v", err)
 	}
 
-	q, _, err = s.Decide(ctx, cancelID, rooms.Decision{Now: time.Now(), Approve: true}, noop)
+	q, _, err = s.Decide(ctx, cancelID, rooms.Decision{Now: time.Now(), Approve: true}, staff)
 	if err != nil || q.Status != rooms.Approved {
 		t.Fatalf("approve the cancellation: %v", err)
 	}
@@ -151,14 +165,18 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q, res, err = s.Decide(ctx, groupSlot, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, noop); err != nil || res.Booked != 3 {
+	if q, res, err = s.Decide(ctx, groupSlot, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, staff); err != nil || res.Booked != 3 {
 		t.Fatalf("approve the group's request: %+v %v", res, err)
 	}
 	if v, _ = s.Get(ctx, res.BookingID); v.Holder != "group" || v.Title != "a-gruppe" {
 		t.Errorf("group booking: %+v", v)
 	}
+	// From here the group has a contact person, who gets its answers.
+	if err := s.SetContact(ctx, rooms.Contact{GroupID: runByA, Name: "Kari", Email: "kari@example.test"}); err != nil {
+		t.Fatal(err)
+	}
 	declined, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Now: time.Now(), Reason: "Rommet pusses opp."}, noop); err != nil || q.Status != rooms.Declined || q.Reason == "" {
+	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Now: time.Now(), Reason: "Rommet pusses opp."}, staff); err != nil || q.Status != rooms.Declined || q.Reason == "" {
 		t.Errorf("decline: %+v %v", q, err)
 	}
 	withdrawn, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
@@ -168,7 +186,7 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err := s.Withdraw(ctx, contact, withdrawn); err != nil {
 		t.Errorf("withdraw: %v", err)
 	}
-	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Now: time.Now(), Approve: true}, noop); !errors.Is(err, rooms.ErrDecided) {
+	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Now: time.Now(), Approve: true}, staff); !errors.Is(err, rooms.ErrDecided) {
 		t.Errorf("approve a withdrawn request: %v", err)
 	}
 	if list, total, err := s.Requests(ctx, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
@@ -176,7 +194,7 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	}
 	past, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -1),
 		Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, noop); !errors.Is(err, rooms.ErrPast) {
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, staff); !errors.Is(err, rooms.ErrPast) {
 		t.Errorf("approve a request whose time has passed: %v", err)
 	}
 	// A weekly request whose first meeting has passed: the preview and the approval are about
@@ -187,16 +205,21 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if preview, err := s.Preview(ctx, pq, time.Now()); err != nil || len(pq.Ahead(time.Now())) != 2 || len(preview) != 2 {
 		t.Errorf("partly past: %d ahead, preview %+v %v (07:00 is outside the hours)", len(pq.Ahead(time.Now())), preview, err)
 	}
-	if _, res, err := s.Decide(ctx, partly, rooms.Decision{Now: time.Now(), Approve: true, Override: "tidlig møte"}, noop); err != nil || res.Booked != 2 {
+	if _, res, err := s.Decide(ctx, partly, rooms.Decision{Now: time.Now(), Approve: true, Override: "tidlig møte"}, staff); err != nil || res.Booked != 2 {
 		t.Errorf("approve the partly past request: %+v %v", res, err)
 	}
-	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Reason: "Tiden er passert."}, noop); err != nil {
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Reason: "Tiden er passert."}, staff); err != nil {
 		t.Errorf("decline it: %v", err)
 	}
 	pending, total, err := s.Requests(ctx, nil, rooms.Pending, 10, 0)
 	if err != nil || total != 0 || len(pending) != 0 {
 		t.Errorf("pending after all decisions: %d %v", total, err)
 	}
+	if a, d := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'room_request.approved' AND entity = 'room_request'`),
+		count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'room_request.declined' AND actor_label = 'staff@example.test'`); a != 4 || d != 2 {
+		t.Errorf("audit lines: %d approved, %d declined; want 4 and 2", a, d)
+	}
+	checkAnswers(t, mailtest.All(t, db))
 	// Retention: answered and withdrawn requests go after the period; pending ones stay.
 	stillPending, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
 	db.Exec(ctx, `UPDATE booking_requests SET created_at = now() - interval '2 years',
@@ -313,5 +336,81 @@ func TestCancelAPeriod(t *testing.T) {
 	}
 	if n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{Occurrence: v.Occurrences[4].ID, Rest: true}); err != nil || n != 2 {
 		t.Errorf("cancel the rest: %d %v", n, err)
+	}
+}
+
+func count(t testing.TB, db *pgxpool.Pool, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkAnswers checks the answers TestRequestsAreScopedAndDecided queued: the partner's two
+// at their address, in Norwegian, with the link to their requests; none for the group while it
+// had no contact person; then the contact person's three, in English, without a link.
+func checkAnswers(t *testing.T, list []mailtest.Queued) {
+	t.Helper()
+	if len(list) != 5 {
+		t.Fatalf("%d answers queued, want 5: %+v", len(list), list)
+	}
+	link := mailtest.Base.String() + "/partner/rom/foresporsler"
+	for i, want := range []struct{ to, subject, text string }{
+		{"a@example.test", "Forespørselen om rom er godkjent", "Disse gangene var rommet ikke ledig"},
+		{"a@example.test", "Forespørselen om rom er godkjent", "å avlyse møtet"},
+		{"kari@example.test", "Answer to your room request", "From us: Rommet pusses opp."},
+		{"kari@example.test", "Your room request is approved", "every week up to and including"},
+		{"kari@example.test", "Answer to your room request", "From us: Tiden er passert."},
+	} {
+		m := list[i]
+		if m.Kind != "room_answer" || m.To != want.to || m.Subject != want.subject || !strings.Contains(m.Text, want.text) ||
+			strings.Contains(m.Text, link) != (want.to == "a@example.test") {
+			t.Errorf("answer %d: %+v; want to %s, %q, with %q", i, m, want.to, want.subject, want.text)
+		}
+	}
+}
+
+// The private link goes to the contact person alone, in the group's language, with a link
+// that opens the group's schedule and an audit line; the group's name is not in the mail.
+func TestSendContactLink(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := rooms.NewStore(db, mailtest.Outbox(t, db))
+	g := group(t, db, "sorggruppa", nil)
+	by := audit.Actor{Label: "staff@example.test"}
+	if err := s.SendContactLink(ctx, g, "en", by); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("a link without a contact: %v", err)
+	}
+	if err := s.SetContact(ctx, rooms.Contact{GroupID: g, Name: "Kari", Email: "kari@example.test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "nb"} {
+		if err := s.SendContactLink(ctx, g, lang, by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := mailtest.All(t, db)
+	if len(list) != 2 || list[0].To != "kari@example.test" || list[0].Kind != "contact_link" || list[0].Subject == list[1].Subject {
+		t.Fatalf("links sent: %+v", list)
+	}
+	prefix := mailtest.Base.String() + "/gruppe/"
+	for i, m := range list {
+		if strings.Contains(m.Subject+m.Text, "sorggruppa") {
+			t.Errorf("the mail names the group: %q\n%s", m.Subject, m.Text)
+		}
+		at := strings.Index(m.Text, prefix)
+		if at < 0 {
+			t.Fatalf("no link in %s", m.Text)
+		}
+		token := strings.Fields(m.Text[at+len(prefix):])[0]
+		_, err := s.ContactByLink(ctx, token)
+		if ended := i == 0; ended != errors.Is(err, postgres.ErrNotFound) || !ended && err != nil {
+			t.Errorf("link %d: %v (a new link ends the one before)", i, err)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'group.contact_link' AND entity_id = $1`, strconv.FormatInt(g, 10)); n != 2 {
+		t.Errorf("%d audit lines, want 2", n)
 	}
 }

@@ -3,17 +3,13 @@ package server
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/jackc/pgx/v5"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -279,38 +275,22 @@ func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, i18n.T(ctx, "roomreq.admin.title"), pages.AdminRoomRequest(p))
 }
 
-// decideRoomRequest approves (approve=true) or declines a request; the answer e-mail and the
-// audit line are written in the decision's transaction.
+// decideRoomRequest approves (approve=true) or declines a request; the store books or
+// cancels, mails the answer and writes the audit line in one transaction.
 func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.parseForm(w, r) {
 			return
 		}
-		ctx := r.Context()
 		id := pathID(r)
 		p := pages.AdminRoomRequestPage{Override: strings.TrimSpace(r.PostFormValue("override")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-		d := rooms.Decision{Now: s.now(), By: currentUser(r).ID, Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
-		if !approve && p.Errors.Required("reason", p.Reason, "roomreq.reason.required") {
-			p.Errors.MaxLength("reason", p.Reason, 500, "form.tooLong")
-		}
-		p.Errors.MaxLength("override", p.Override, 300, "form.tooLong")
-		if !p.Errors.OK() {
-			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		_, _, err := s.rooms().Decide(ctx, id, d, func(tx pgx.Tx, q rooms.Request, res rooms.Result) error {
-			if err := s.mailRoomAnswer(r, tx, q, res); err != nil {
-				return err
-			}
-			action := audit.RoomRequestDeclined
-			if approve {
-				action = audit.RoomRequestApproved
-			}
-			return audit.Record(ctx, tx, actor(r), audit.Entry{Action: action, Entity: "room_request", EntityID: q.ID,
-				Details: map[string]any{"kind": q.Kind, "booking_id": res.BookingID, "booked": res.Booked, "skipped": len(res.Skipped)}})
-		})
+		d := rooms.Decision{Now: s.now(), Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
+		_, _, err := s.rooms().Decide(r.Context(), id, d, actor(r))
 		var ce *rooms.ErrConflicts
 		switch {
+		case errors.As(err, &p.Errors):
+			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
+			return
 		case errors.As(err, &ce):
 			p.Conflicts, p.Saved = ce.Conflicts, true
 			s.renderRoomRequest(w, r, http.StatusConflict, p)
@@ -334,48 +314,6 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 		}
 		http.Redirect(w, r, "/admin/foresporsler/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	}
-}
-
-// mailRoomAnswer queues the answer, in the language the request was made in. A partner gets
-// it at their account's address, with the link to their requests; a group's answer goes to
-// the group's contact person now (who may have changed since), without a link: their
-// private link is not stored. A group without a contact person gets no mail.
-func (s *Server) mailRoomAnswer(r *http.Request, tx pgx.Tx, q rooms.Request, res rooms.Result) error {
-	ctx := r.Context()
-	to, link := q.ReplyTo, s.absURL("/partner/rom/foresporsler")
-	if q.GroupID != 0 {
-		c, err := rooms.NewStore(tx, nil).GroupContact(ctx, q.GroupID)
-		if errors.Is(err, postgres.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		to, link = c.Email, ""
-	}
-	lang := i18n.Lang(q.Lang)
-	a := mail.RoomAnswer{Approved: q.Status == rooms.Approved, Cancel: q.Kind == rooms.KindCancel, Room: q.RoomName, Reason: q.Reason}
-	for _, c := range res.Skipped {
-		a.Skipped = append(a.Skipped, c.Start)
-	}
-	// The first meeting the answer is about: the first booked, else the first asked for.
-	slots := q.Ahead(s.now())
-	if len(slots) == 0 {
-		slots = q.Slots()
-	}
-	for _, sl := range slots {
-		if !slices.ContainsFunc(a.Skipped, sl.Start.Equal) {
-			a.First = sl.Start
-			break
-		}
-	}
-	if q.Kind == rooms.KindSlot && q.Series.Frequency != rooms.Once {
-		a.Repeats = i18n.Translate(lang, "mail.room.repeats."+q.Series.Frequency, "Until", mail.FormatDate(lang, q.Series.Until))
-	}
-	m := mail.RoomAnswerMessage(lang, a, link)
-	m.To = to
-	_, err := s.outbox.Enqueue(ctx, tx, m)
-	return err
 }
 
 // Staff: a group's rooms page, with its contact person and schedule.
@@ -447,29 +385,13 @@ func (s *Server) removeGroupContact(w http.ResponseWriter, r *http.Request) {
 }
 
 // sendContactLink makes a new private link for the contact person (ending the old one) and
-// mails it, in one transaction.
+// mails it in the group's language, in one transaction.
 func (s *Server) sendContactLink(w http.ResponseWriter, r *http.Request) {
 	g, ok := s.groupFromPath(w, r)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		c, token, expires, err := rooms.NewStore(tx, nil).IssueContactLink(ctx, g.ID)
-		if err != nil {
-			return err
-		}
-		lang := i18n.NB // the contact person reads the group's language; Norwegian unless it is English
-		if g.Language == "en" {
-			lang = i18n.EN
-		}
-		m := mail.ContactLink(lang, c.Name, s.absURL("/gruppe/"+token), expires)
-		m.To = c.Email
-		if _, err := s.outbox.Enqueue(ctx, tx, m); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ContactLinkSent, Entity: "group", EntityID: g.ID})
-	})
+	err := s.rooms().SendContactLink(r.Context(), g.ID, g.Language, actor(r))
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):
 		s.renderGroupRooms(w, r, http.StatusUnprocessableEntity, nil, validate.Errors{{Field: "name", Msg: "grouprooms.contact.first"}})
