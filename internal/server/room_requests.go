@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 
@@ -84,7 +83,7 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 func (s *Server) roomRequestPage(find requesterFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if q, ok := find(w, r); ok {
-			s.renderRequestForm(w, r, http.StatusOK, q, pages.RoomRequestFormPage{Frequency: rooms.Once, Start: "18:00", End: "19:30"})
+			s.renderRequestForm(w, r, http.StatusOK, q, pages.RoomRequestFormPage{RequestForm: rooms.RequestForm{Frequency: rooms.Once, Start: "18:00", End: "19:30"}})
 		}
 	}
 }
@@ -104,54 +103,16 @@ func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, statu
 	s.renderRequester(w, r, status, q, i18n.T(r.Context(), "roomreq.new"), pages.RoomRequestForm(f))
 }
 
-// parseRoomRequest reads and checks the request form against today in Oslo.
-func parseRoomRequest(r *http.Request, needTitle bool, today time.Time) (pages.RoomRequestFormPage, rooms.Series) {
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := pages.RoomRequestFormPage{Title: v("title"), Date: v("date"), Start: v("start"), End: v("end"),
-		Frequency: v("frequency"), Until: v("until"), Message: v("message")}
-	f.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
-	if f.RoomID <= 0 {
-		f.Errors.Add("room", "booking.room.required")
-	}
-	if !needTitle {
-		f.Title = "" // a group's booking carries the group's name
-	} else if f.Errors.Required("title", f.Title, "booking.title.required") {
-		f.Errors.MaxLength("title", f.Title, 120, "form.tooLong")
-	}
-	f.Errors.MaxLength("message", f.Message, 1000, "form.tooLong")
-	sr := rooms.Series{Frequency: f.Frequency}
-	var err error
-	if sr.First, err = tz.ParseDate(f.Date); err != nil {
-		f.Errors.Add("date", "rooms.date.required")
-	} else if sr.First.Before(today) {
-		f.Errors.Add("date", "roomreq.date.past")
-	}
-	if sr.Start, err = tz.ParseClock(f.Start); err != nil {
-		f.Errors.Add("start", "booking.time.invalid")
-	}
-	if sr.End, err = tz.ParseClock(f.End); err != nil {
-		f.Errors.Add("end", "booking.time.invalid")
-	}
-	if f.Until != "" && f.Frequency != rooms.Once {
-		if sr.Until, err = tz.ParseDate(f.Until); err != nil {
-			f.Errors.Add("until", "form.date.invalid")
-		}
-	}
-	if f.Errors.OK() {
-		f.Errors.Merge(sr.Validate())
-	}
-	return f, sr
-}
-
 func (s *Server) requestRoom(find requesterFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, ok := find(w, r)
 		if !ok || !s.parseForm(w, r) {
 			return
 		}
-		f, sr := parseRoomRequest(r, q.pages.Contact == "", tz.Midnight(s.now()))
-		if f.Errors.OK() {
-			_, err := s.rooms().RequestSlot(r.Context(), q.who, f.RoomID, f.Title, sr, f.Message)
+		var f pages.RoomRequestFormPage
+		f.Parse(r.PostForm)
+		if f.Errors = f.Validate(tz.Midnight(s.now()), q.pages.Contact == ""); f.Errors.OK() {
+			_, err := s.rooms().RequestSlot(r.Context(), q.who, f.RoomID, f.Title, f.Series(), f.Message)
 			switch {
 			case errors.Is(err, postgres.ErrNotFound), errors.Is(err, postgres.ErrInvalid):
 				f.Errors.Add("room", "booking.room.required")
