@@ -31,9 +31,7 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if today.Month() == time.January && today.Day() <= 2 {
 		year--
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO closures (first_day, last_day, reason)
-		SELECT make_date($1, 12, 22), make_date($1 + 1, 1, 2), 'Juleferie'
-		WHERE NOT EXISTS (SELECT 1 FROM closures WHERE first_day = make_date($1, 12, 22))`, year); err != nil {
+	if err := seedChristmas(ctx, store, year); err != nil {
 		return err
 	}
 	rows, err := tx.Query(ctx, `SELECT DISTINCT group_id FROM bookings WHERE group_id IS NOT NULL ORDER BY group_id LIMIT $1`, len(contactNames))
@@ -80,5 +78,22 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	sr := bookingrooms.Series{First: first, Start: 17 * time.Hour, End: 19 * time.Hour, Frequency: bookingrooms.Weekly, Until: first.AddDate(0, 0, 35)}
 	who := bookingrooms.Requester{OrgID: orgID, UserID: userID, ReplyTo: "per@angstringen.demo.test", Lang: "nb"}
 	_, err = store.RequestSlot(ctx, who, roomID, "Åpent medlemsmøte", sr, "Vi regner med 15–20 personer.")
+	return err
+}
+
+// seedChristmas closes the house from 22 December of year to 2 January, unless a closure
+// begins on that day already.
+func seedChristmas(ctx context.Context, store *bookingrooms.Store, year int) error {
+	first := time.Date(year, time.December, 22, 0, 0, 0, 0, tz.Oslo)
+	list, _, err := store.Closures(ctx, first, 100, 0)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.First.Equal(first) {
+			return nil
+		}
+	}
+	_, err = store.AddClosure(ctx, bookingrooms.Closure{First: first, Last: time.Date(year+1, time.January, 2, 0, 0, 0, 0, tz.Oslo), Reason: "Juleferie"})
 	return err
 }
