@@ -161,7 +161,7 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 	}
 	retention := &signups.RetentionWorker{DB: pool, Months: cfg.RetentionMonths, Log: log,
 		Also: map[string]func(context.Context, int) (int64, error){
-			"room requests":    func(ctx context.Context, months int) (int64, error) { return rooms.PurgeRequests(ctx, pool, months) },
+			"room requests":    rooms.NewStore(pool, nil).PurgeRequests,
 			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
 	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}

@@ -41,6 +41,7 @@ func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 		return 0, err
 	}
 	today := now.In(tz.Oslo)
+	store := bookingrooms.NewStore(tx, nil)
 	added := 0
 	for _, m := range list {
 		first := today.AddDate(0, 0, (m.Weekday-tz.Weekday(today)+7)%7)
@@ -49,13 +50,8 @@ func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 		for _, room := range roomIDs {
 			b := bookingrooms.Booking{RoomID: room, Title: m.Name, Holder: "group", GroupID: m.ID, Frequency: bookingrooms.Weekly,
 				Standing: true, OverrideReason: "demo"}
-			if _, err := tx.Exec(ctx, `SAVEPOINT demo_booking`); err != nil {
-				return added, err
-			}
-			if _, err := bookingrooms.BookTx(ctx, tx, b, sr.Slots(), true); err != nil {
-				if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT demo_booking`); rerr != nil {
-					return added, rerr
-				}
+			// Book nests in tx as a savepoint: a refusal leaves the transaction usable.
+			if _, err := store.Book(ctx, b, sr.Slots(), true); err != nil {
 				continue // this room is taken then; try the next
 			}
 			added++

@@ -50,15 +50,10 @@ func seedEvents(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		if e.format == "house" {
 			// The first room free then; a taken one is tried no further.
 			for _, roomID := range roomIDs {
-				if _, err := tx.Exec(ctx, `SAVEPOINT demo_event`); err != nil {
-					return err
-				}
-				res, err := bookingrooms.BookTx(ctx, tx, bookingrooms.Booking{RoomID: roomID, Title: e.title, Holder: "internal",
+				// Book nests in tx as a savepoint: a refusal leaves the transaction usable.
+				res, err := bookingrooms.NewStore(tx, nil).Book(ctx, bookingrooms.Booking{RoomID: roomID, Title: e.title, Holder: "internal",
 					Frequency: bookingrooms.Once, OverrideReason: "demo"}, []bookingrooms.Slot{{Start: e.at, End: ends}}, false)
 				if err != nil {
-					if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT demo_event`); rerr != nil {
-						return rerr
-					}
 					continue
 				}
 				room, booking = &roomID, &res.BookingID

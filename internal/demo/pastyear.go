@@ -56,7 +56,7 @@ func seedPastYear(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	for i, room := range roomIDs {
 		sr := bookingrooms.Series{First: first.AddDate(0, 0, i), Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute,
 			Frequency: bookingrooms.Weekly, Until: time.Date(year, time.December, 15, 0, 0, 0, 0, tz.Oslo)}
-		if _, err := bookingrooms.BookTx(ctx, tx, bookingrooms.Booking{RoomID: room, Title: "Gruppemøte", Holder: "internal",
+		if _, err := bookingrooms.NewStore(tx, nil).Book(ctx, bookingrooms.Booking{RoomID: room, Title: "Gruppemøte", Holder: "internal",
 			Frequency: bookingrooms.Weekly, Standing: true, OverrideReason: "demo"}, sr.Slots(), true); err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ var contactNames = []struct{ name, email string }{
 // something to answer: a partner's request for a room time and a contact person's request to
 // cancel a meeting. It runs once: a database with requests is left alone.
 func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	store := bookingrooms.NewStore(tx, nil)
 	var any bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM booking_requests)`).Scan(&any); err != nil || any {
 		return err
@@ -30,9 +31,7 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if today.Month() == time.January && today.Day() <= 2 {
 		year--
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO closures (first_day, last_day, reason)
-		SELECT make_date($1, 12, 22), make_date($1 + 1, 1, 2), 'Juleferie'
-		WHERE NOT EXISTS (SELECT 1 FROM closures WHERE first_day = make_date($1, 12, 22))`, year); err != nil {
+	if err := seedChristmas(ctx, store, year); err != nil {
 		return err
 	}
 	rows, err := tx.Query(ctx, `SELECT DISTINCT group_id FROM bookings WHERE group_id IS NOT NULL ORDER BY group_id LIMIT $1`, len(contactNames))
@@ -45,7 +44,7 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	}
 	for i, g := range groupIDs {
 		c := contactNames[i]
-		if err := bookingrooms.SetContact(ctx, tx, bookingrooms.Contact{GroupID: g, Name: c.name, Email: c.email}); err != nil {
+		if err := store.SetContact(ctx, bookingrooms.Contact{GroupID: g, Name: c.name, Email: c.email}); err != nil {
 			return err
 		}
 	}
@@ -56,7 +55,7 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 			groupIDs[0], now).Scan(&occ)
 		if err == nil {
 			who := bookingrooms.Requester{GroupID: groupIDs[0], ReplyTo: contactNames[0].email, Lang: "nb"}
-			if _, err := bookingrooms.RequestCancel(ctx, tx, who, occ, "Flere er bortreist denne uka."); err != nil {
+			if _, err := store.RequestCancel(ctx, who, occ, "Flere er bortreist denne uka."); err != nil {
 				return err
 			}
 		} else if err != pgx.ErrNoRows {
@@ -78,6 +77,23 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	first := today.AddDate(0, 0, 14+(4-tz.Weekday(today)+7)%7) // a Thursday in two or three weeks
 	sr := bookingrooms.Series{First: first, Start: 17 * time.Hour, End: 19 * time.Hour, Frequency: bookingrooms.Weekly, Until: first.AddDate(0, 0, 35)}
 	who := bookingrooms.Requester{OrgID: orgID, UserID: userID, ReplyTo: "per@angstringen.demo.test", Lang: "nb"}
-	_, err = bookingrooms.RequestSlot(ctx, tx, who, roomID, "Åpent medlemsmøte", sr, "Vi regner med 15–20 personer.")
+	_, err = store.RequestSlot(ctx, who, roomID, "Åpent medlemsmøte", sr, "Vi regner med 15–20 personer.")
+	return err
+}
+
+// seedChristmas closes the house from 22 December of year to 2 January, unless a closure
+// begins on that day already.
+func seedChristmas(ctx context.Context, store *bookingrooms.Store, year int) error {
+	first := time.Date(year, time.December, 22, 0, 0, 0, 0, tz.Oslo)
+	list, _, err := store.Closures(ctx, first, 100, 0)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.First.Equal(first) {
+			return nil
+		}
+	}
+	_, err = store.AddClosure(ctx, bookingrooms.Closure{First: first, Last: time.Date(year+1, time.January, 2, 0, 0, 0, 0, tz.Oslo), Reason: "Juleferie"})
 	return err
 }

@@ -221,16 +221,16 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 		}
 		bookingID := old.BookingID
 		moved := !old.Starts.Equal(f.starts) || !old.Ends.Equal(f.ends) || old.RoomID != f.RoomID || f.Format != House
+		bookings := rooms.NewStore(tx, nil) // the room and its booking are the rooms package's; on this transaction
 		if bookingID != 0 && moved {
-			if _, err := tx.Exec(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = 'event moved'
-				WHERE booking_id = $1 AND cancelled_at IS NULL`, bookingID); err != nil {
+			if _, err := bookings.CancelBooking(ctx, bookingID, "event moved"); err != nil {
 				return err
 			}
 			bookingID = 0
 		}
 		if f.Format == House && bookingID == 0 {
 			slot = rooms.Slot{Start: f.starts, End: f.ends}
-			res, err := rooms.BookTx(ctx, tx, rooms.Booking{RoomID: f.RoomID, Title: f.Title, Holder: "internal", Frequency: rooms.Once,
+			res, err := bookings.Book(ctx, rooms.Booking{RoomID: f.RoomID, Title: f.Title, Holder: "internal", Frequency: rooms.Once,
 				OverrideReason: f.Override, CreatedBy: by}, []rooms.Slot{slot}, false)
 			if err != nil {
 				return err

@@ -169,7 +169,7 @@ func TestEventBooksItsRoom(t *testing.T) {
 	var room int64
 	db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Ospesalen', 24) RETURNING id`).Scan(&room)
 	at := nextWeek()
-	if _, err := rooms.NewStore(db).Book(ctx, rooms.Booking{RoomID: room, Title: "Kurs", Holder: "internal", Frequency: rooms.Once, OverrideReason: "test"},
+	if _, err := rooms.NewStore(db, nil).Book(ctx, rooms.Booking{RoomID: room, Title: "Kurs", Holder: "internal", Frequency: rooms.Once, OverrideReason: "test"},
 		[]rooms.Slot{{Start: at, End: at.Add(time.Hour)}}, false); err != nil {
 		t.Fatal(err)
 	}

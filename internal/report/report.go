@@ -263,7 +263,7 @@ func groupTables(ctx context.Context, db *pgxpool.Pool, from, to time.Time, name
 // hours (the weekly hours on every day that was not a holiday or closure).
 func roomTable(ctx context.Context, db *pgxpool.Pool, from, to time.Time, t func(string, ...any) string) (Table, error) {
 	tb := Table{ID: "rom", Title: t("report.rooms"), Columns: []string{t("booking.room"), t("report.hours"), t("report.share")}}
-	week, err := rooms.OpeningHours(ctx, db)
+	week, err := rooms.NewStore(db, nil).OpeningHours(ctx)
 	if err != nil {
 		return tb, err
 	}

@@ -19,7 +19,7 @@ func BenchmarkBook(b *testing.B) {
 		b.Run(fmt.Sprintf("stored=%d", n), func(b *testing.B) {
 			ctx := context.Background()
 			db := pgtest.New(b)
-			s := rooms.NewStore(db)
+			s := rooms.NewStore(db, nil)
 			id := room(b, db, "Benk")
 			var booking int64
 			db.QueryRow(ctx, `INSERT INTO bookings (room_id, title, holder) VALUES ($1, 'fylt', 'internal') RETURNING id`, id).Scan(&booking)

@@ -6,6 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -41,9 +45,9 @@ func (c *Contact) Validate() validate.Errors {
 }
 
 // GroupContact returns the group's contact person; a group without one is ErrNotFound.
-func GroupContact(ctx context.Context, db postgres.DBTX, groupID int64) (Contact, error) {
+func (s *Store) GroupContact(ctx context.Context, groupID int64) (Contact, error) {
 	c := Contact{GroupID: groupID}
-	err := db.QueryRow(ctx, `SELECT g.name, c.name, c.email, c.phone, c.link_sent_at
+	err := s.db.QueryRow(ctx, `SELECT g.name, c.name, c.email, c.phone, c.link_sent_at
 		FROM group_contacts c JOIN groups g ON g.id = c.group_id WHERE c.group_id = $1`, groupID).
 		Scan(&c.GroupName, &c.Name, &c.Email, &c.Phone, &c.LinkSentAt)
 	if err != nil {
@@ -54,8 +58,8 @@ func GroupContact(ctx context.Context, db postgres.DBTX, groupID int64) (Contact
 
 // SetContact saves the group's contact person. A new e-mail address ends the old private
 // link: it was sent to someone else.
-func SetContact(ctx context.Context, db postgres.DBTX, c Contact) error {
-	_, err := db.Exec(ctx, `INSERT INTO group_contacts (group_id, name, email, phone) VALUES ($1, $2, $3, $4)
+func (s *Store) SetContact(ctx context.Context, c Contact) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO group_contacts (group_id, name, email, phone) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (group_id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone, updated_at = now(),
 			link_hash = CASE WHEN group_contacts.email = excluded.email THEN group_contacts.link_hash END,
 			link_sent_at = CASE WHEN group_contacts.email = excluded.email THEN group_contacts.link_sent_at END,
@@ -68,8 +72,8 @@ func SetContact(ctx context.Context, db postgres.DBTX, c Contact) error {
 }
 
 // RemoveContact removes the group's contact person and with it their link.
-func RemoveContact(ctx context.Context, db postgres.DBTX, groupID int64) error {
-	if _, err := db.Exec(ctx, `DELETE FROM group_contacts WHERE group_id = $1`, groupID); err != nil {
+func (s *Store) RemoveContact(ctx context.Context, groupID int64) error {
+	if _, err := s.db.Exec(ctx, `DELETE FROM group_contacts WHERE group_id = $1`, groupID); err != nil {
 		return fmt.Errorf("rooms: contact: %w", err)
 	}
 	return nil
@@ -81,27 +85,54 @@ const ContactLinkLife = 183 * 24 * time.Hour
 // IssueContactLink makes a new private link for the group's contact person and ends the
 // old one. It returns the contact, the token (to be sent once) and when it ends; a group
 // without a contact is ErrNotFound.
-func IssueContactLink(ctx context.Context, db postgres.DBTX, groupID int64) (Contact, string, time.Time, error) {
+func (s *Store) IssueContactLink(ctx context.Context, groupID int64) (Contact, string, time.Time, error) {
 	token := tokens.New()
 	var expires time.Time
-	err := db.QueryRow(ctx, `UPDATE group_contacts SET link_hash = $2, link_sent_at = now(), link_expires = now() + $3::interval
+	err := s.db.QueryRow(ctx, `UPDATE group_contacts SET link_hash = $2, link_sent_at = now(), link_expires = now() + $3::interval
 		WHERE group_id = $1 RETURNING link_expires`, groupID, tokens.Hash(token), ContactLinkLife).Scan(&expires)
 	if err != nil {
 		return Contact{}, "", expires, fmt.Errorf("rooms: contact link: %w", postgres.MapError(err))
 	}
-	c, err := GroupContact(ctx, db, groupID)
+	c, err := s.GroupContact(ctx, groupID)
 	return c, token, expires, err
 }
 
 // ContactByLink returns the contact person a private link belongs to; an unknown or ended
 // link, or one of a closed group, is ErrNotFound.
-func ContactByLink(ctx context.Context, db postgres.DBTX, token string) (Contact, error) {
+func (s *Store) ContactByLink(ctx context.Context, token string) (Contact, error) {
 	var c Contact
-	err := db.QueryRow(ctx, `SELECT c.group_id, g.name, c.name, c.email, c.phone, c.link_sent_at
+	err := s.db.QueryRow(ctx, `SELECT c.group_id, g.name, c.name, c.email, c.phone, c.link_sent_at
 		FROM group_contacts c JOIN groups g ON g.id = c.group_id WHERE c.link_hash = $1 AND c.link_expires > now() AND g.status <> 'closed'`, tokens.Hash(token)).
 		Scan(&c.GroupID, &c.GroupName, &c.Name, &c.Email, &c.Phone, &c.LinkSentAt)
 	if err != nil {
 		return c, fmt.Errorf("rooms: contact link: %w", postgres.MapError(err))
 	}
 	return c, nil
+}
+
+// SendContactLink makes a new private link for the group's contact person, ending the old
+// one, and mails it to them in the group's language (language, the group's code: English when
+// it is "en", else Norwegian), with the audit line done by by, in one transaction. A group
+// without a contact person is ErrNotFound.
+func (s *Store) SendContactLink(ctx context.Context, groupID int64, language string, by audit.Actor) error {
+	if s.out == nil {
+		return errNoOutbox
+	}
+	lang, _ := i18n.Parse(language)
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		c, token, expires, err := s.on(tx).IssueContactLink(ctx, groupID)
+		if err != nil {
+			return err
+		}
+		m := contactLinkMessage(lang, c.Name, s.out.URL("/gruppe/"+token), expires)
+		m.To = c.Email
+		if _, err := s.out.Enqueue(ctx, tx, m); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.ContactLinkSent, Entity: "group", EntityID: groupID})
+	})
+	if err != nil {
+		return fmt.Errorf("rooms: send contact link: %w", err)
+	}
+	return nil
 }

@@ -33,7 +33,7 @@ func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (st
 	if kind == FeedGroup {
 		lock = `SELECT 1 FROM groups WHERE id = $1 FOR NO KEY UPDATE`
 	}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var one int
 		if err := tx.QueryRow(ctx, lock, targetID).Scan(&one); err != nil {
 			return err // no row: ErrNotFound after MapError

@@ -24,12 +24,12 @@ type DayHours struct {
 type Week [7]DayHours
 
 // OpeningHours returns the house's week; a day without a row is closed.
-func OpeningHours(ctx context.Context, db postgres.DBTX) (Week, error) {
+func (s *Store) OpeningHours(ctx context.Context) (Week, error) {
 	var w Week
 	for i := range w {
 		w[i].Weekday = i + 1
 	}
-	open, _, err := houseRules(ctx, db, nil)
+	open, _, err := houseRules(ctx, s.db, nil)
 	if err != nil {
 		return w, err
 	}
@@ -52,8 +52,8 @@ func (w Week) Validate() validate.Errors {
 
 // SetOpeningHours replaces the week. Meetings already booked are not touched: the hours
 // apply to new bookings.
-func SetOpeningHours(ctx context.Context, db postgres.DBTX, w Week) error {
-	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+func (s *Store) SetOpeningHours(ctx context.Context, w Week) error {
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		// Two saves at once: the second waits and then replaces the first's week whole.
 		if _, err := tx.Exec(ctx, `LOCK TABLE opening_hours IN EXCLUSIVE MODE`); err != nil {
 			return err
@@ -107,13 +107,13 @@ func (c *Closure) Validate() validate.Errors {
 }
 
 // Closures lists the closures that end on or after from, soonest first.
-func Closures(ctx context.Context, db postgres.DBTX, from time.Time, limit, offset int) ([]Closure, int, error) {
+func (s *Store) Closures(ctx context.Context, from time.Time, limit, offset int) ([]Closure, int, error) {
 	day := from.In(tz.Oslo).Format(time.DateOnly)
 	var total int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM closures WHERE last_day >= $1::date`, day).Scan(&total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM closures WHERE last_day >= $1::date`, day).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("rooms: closures: %w", err)
 	}
-	rows, err := db.Query(ctx, `SELECT c.id, c.first_day, c.last_day, c.reason,
+	rows, err := s.db.Query(ctx, `SELECT c.id, c.first_day, c.last_day, c.reason,
 			(SELECT count(*) FROM booking_occurrences o WHERE o.cancelled_at IS NULL
 				AND lower(o.during) >= c.first_day::timestamp AT TIME ZONE 'Europe/Oslo'
 				AND lower(o.during) < (c.last_day + 1)::timestamp AT TIME ZONE 'Europe/Oslo')
@@ -140,9 +140,9 @@ func localDate(t time.Time) time.Time {
 
 // AddClosure saves a closure. Meetings already booked in it are not cancelled: staff do that
 // on each booking, deciding per group.
-func AddClosure(ctx context.Context, db postgres.DBTX, c Closure) (int64, error) {
+func (s *Store) AddClosure(ctx context.Context, c Closure) (int64, error) {
 	var id int64
-	err := db.QueryRow(ctx, `INSERT INTO closures (first_day, last_day, reason) VALUES ($1::date, $2::date, $3) RETURNING id`,
+	err := s.db.QueryRow(ctx, `INSERT INTO closures (first_day, last_day, reason) VALUES ($1::date, $2::date, $3) RETURNING id`,
 		c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly), c.Reason).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("rooms: closure: %w", postgres.MapError(err))
@@ -151,8 +151,8 @@ func AddClosure(ctx context.Context, db postgres.DBTX, c Closure) (int64, error)
 }
 
 // DeleteClosure removes a closure; an unknown id is ErrNotFound.
-func DeleteClosure(ctx context.Context, db postgres.DBTX, id int64) error {
-	tag, err := db.Exec(ctx, `DELETE FROM closures WHERE id = $1`, id)
+func (s *Store) DeleteClosure(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM closures WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("rooms: closure: %w", err)
 	}

@@ -65,13 +65,13 @@ func (q Request) Slots() []Slot { return q.Series.Slots() }
 
 // RequestSlot records a request for a room time. The room must be bookable and the first
 // meeting in the future.
-func RequestSlot(ctx context.Context, db postgres.DBTX, who Requester, roomID int64, title string, sr Series, message string) (int64, error) {
+func (s *Store) RequestSlot(ctx context.Context, who Requester, roomID int64, title string, sr Series, message string) (int64, error) {
 	var until *time.Time
 	if sr.Frequency != Once {
 		until = &sr.Until
 	}
 	var id int64
-	err := db.QueryRow(ctx, `INSERT INTO booking_requests (kind, org_id, group_id, requested_by, reply_to, lang, room_id, title,
+	err := s.db.QueryRow(ctx, `INSERT INTO booking_requests (kind, org_id, group_id, requested_by, reply_to, lang, room_id, title,
 			first_day, starts_at, ends_at, frequency, until_day, message)
 		SELECT 'slot', NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, r.id, $7, $8::date, make_interval(secs => $9)::time,
 			make_interval(secs => $10)::time, $11, $12::date, $13
@@ -94,9 +94,9 @@ func dateOrNil(t *time.Time) any {
 // RequestCancel records a request to cancel one future meeting of the requester's own. A
 // meeting that is not theirs, past or already cancelled is ErrNotFound; one already asked
 // for is ErrConflict.
-func RequestCancel(ctx context.Context, db postgres.DBTX, who Requester, occurrenceID int64, message string) (int64, error) {
+func (s *Store) RequestCancel(ctx context.Context, who Requester, occurrenceID int64, message string) (int64, error) {
 	var id int64
-	err := db.QueryRow(ctx, `INSERT INTO booking_requests (kind, org_id, group_id, requested_by, reply_to, lang, room_id, occurrence_id, message)
+	err := s.db.QueryRow(ctx, `INSERT INTO booking_requests (kind, org_id, group_id, requested_by, reply_to, lang, room_id, occurrence_id, message)
 		SELECT 'cancel', NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, o.room_id, o.id, $7
 		FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
 		WHERE o.id = $6 AND o.cancelled_at IS NULL AND lower(o.during) > now() AND `+owns+` RETURNING id`,
@@ -108,8 +108,8 @@ func RequestCancel(ctx context.Context, db postgres.DBTX, who Requester, occurre
 }
 
 // Withdraw takes back the requester's own pending request.
-func Withdraw(ctx context.Context, db postgres.DBTX, who Requester, id int64) error {
-	tag, err := db.Exec(ctx, `UPDATE booking_requests SET status = 'withdrawn'
+func (s *Store) Withdraw(ctx context.Context, who Requester, id int64) error {
+	tag, err := s.db.Exec(ctx, `UPDATE booking_requests SET status = 'withdrawn'
 		WHERE id = $3 AND status = 'pending' AND (org_id = $1 OR group_id = $2)`, who.OrgID, who.GroupID, id)
 	if err != nil {
 		return fmt.Errorf("rooms: withdraw: %w", postgres.MapError(err))
@@ -153,7 +153,7 @@ func scanRequest(row pgx.CollectableRow) (Request, error) {
 
 // Requests lists requests, newest first: with a scope only the requester's own, without one
 // (staff) all. status "" lists every status.
-func Requests(ctx context.Context, db postgres.DBTX, scope *Requester, status string, limit, offset int) ([]Request, int, error) {
+func (s *Store) Requests(ctx context.Context, scope *Requester, status string, limit, offset int) ([]Request, int, error) {
 	where := `WHERE ($1 = '' OR q.status = $1)`
 	args := []any{status}
 	if scope != nil {
@@ -165,14 +165,14 @@ func Requests(ctx context.Context, db postgres.DBTX, scope *Requester, status st
 		order = ` ORDER BY q.created_at, q.id` // oldest first: they have waited longest
 	}
 	var total int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM booking_requests q `+where, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM booking_requests q `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("rooms: requests: %w", err)
 	}
 	if limit <= 0 { // only the count
 		return nil, total, nil
 	}
 	page := ` LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
-	rows, err := db.Query(ctx, `SELECT `+requestColumns+requestJoins+` `+where+order+page, append(args, limit, offset)...)
+	rows, err := s.db.Query(ctx, `SELECT `+requestColumns+requestJoins+` `+where+order+page, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rooms: requests: %w", err)
 	}
@@ -184,8 +184,8 @@ func Requests(ctx context.Context, db postgres.DBTX, scope *Requester, status st
 }
 
 // GetRequest returns one request (staff).
-func GetRequest(ctx context.Context, db postgres.DBTX, id int64) (Request, error) {
-	rows, err := db.Query(ctx, `SELECT `+requestColumns+requestJoins+` WHERE q.id = $1`, id)
+func (s *Store) GetRequest(ctx context.Context, id int64) (Request, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+requestColumns+requestJoins+` WHERE q.id = $1`, id)
 	if err != nil {
 		return Request{}, fmt.Errorf("rooms: request: %w", err)
 	}
@@ -224,97 +224,6 @@ func ahead(slots []Slot, now time.Time) []Slot {
 	return out
 }
 
-// Decision is staff's answer to a request.
-type Decision struct {
-	Now      time.Time // the meetings that start after it are booked or cancelled
-	By       int64     // the staff user
-	Approve  bool      // false: decline
-	Reason   string    // required to decline; shown to the requester
-	Skip     bool      // approve the free meetings of a slot request and skip the rest
-	Override string    // staff's reason to book outside opening hours or on a closure
-}
-
-// Decide approves or declines a pending request in one transaction: approving a slot books it
-// (with the same conflict rules as a booking) the meetings still ahead, approving a
-// cancellation cancels the meeting; when nothing is ahead, approving is ErrPast.
-// then runs in the same transaction with the request as decided, so the answer e-mail and the
-// audit line exist if and only if the decision does. A booking conflict, also one that
-// appears in a race, is *ErrConflicts.
-func (s *Store) Decide(ctx context.Context, id int64, d Decision, then func(pgx.Tx, Request, Result) error) (Request, Result, error) {
-	var q Request
-	var res Result
-	var b Booking
-	var slots []Slot
-	var bookErr error // only a failure to book may be a conflict; then's are passed on
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var status string
-		if err := tx.QueryRow(ctx, `SELECT status FROM booking_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
-			return err
-		}
-		if status != Pending {
-			return ErrDecided
-		}
-		var err error
-		if q, err = GetRequest(ctx, tx, id); err != nil {
-			return err
-		}
-		slots = q.Ahead(d.Now)
-		if d.Approve && len(slots) == 0 {
-			return ErrPast
-		}
-		switch {
-		case d.Approve && q.Kind == KindSlot:
-			b = q.booking(d)
-			if res, err = BookTx(ctx, tx, b, slots, d.Skip); err != nil {
-				bookErr = err
-				return err
-			}
-		case d.Approve:
-			if _, err = tx.Exec(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = left($2, 300)
-				WHERE id = $1 AND cancelled_at IS NULL`, q.OccurrenceID, q.Message); err != nil {
-				return err
-			}
-			res.BookingID = q.BookingID
-		}
-		q.Status, q.Reason = Declined, d.Reason
-		if d.Approve {
-			q.Status = Approved
-		}
-		var bookingID *int64
-		if res.BookingID != 0 && q.Kind == KindSlot {
-			bookingID = &res.BookingID
-		}
-		if err = tx.QueryRow(ctx, `UPDATE booking_requests SET status = $2, decision_reason = $3, decided_by = NULLIF($4, 0), decided_at = now(),
-			booking_id = $5 WHERE id = $1 RETURNING decided_at`, id, q.Status, q.Reason, d.By, bookingID).Scan(&q.DecidedAt); err != nil {
-			return err
-		}
-		return then(tx, q, res)
-	})
-	switch {
-	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrPast):
-	case bookErr != nil && err == bookErr:
-		err = s.conflictOrError(ctx, b, slots, err) // *ErrConflicts, or wrapped
-	default:
-		err = fmt.Errorf("rooms: decide: %w", postgres.MapError(err))
-	}
-	return q, res, err
-}
-
-// booking is what approving a slot request books: for the group (a standing agreement when
-// it recurs) or for the organisation.
-func (q Request) booking(d Decision) Booking {
-	b := Booking{RoomID: q.RoomID, Title: q.Title, Frequency: q.Series.Frequency, OverrideReason: d.Override, CreatedBy: d.By}
-	if q.GroupID != 0 {
-		b.Holder, b.GroupID, b.Standing = "group", q.GroupID, q.Series.Frequency != Once
-		if b.Title == "" {
-			b.Title = q.From
-		}
-	} else {
-		b.Holder, b.OrgID = "org", q.OrgID
-	}
-	return b
-}
-
 // Meeting is one of a requester's meetings, with whether a cancellation is asked for.
 type Meeting struct {
 	Occurrence
@@ -324,14 +233,14 @@ type Meeting struct {
 
 // Schedule lists the requester's meetings from from on, cancelled ones included, in time
 // order: a group's own schedule, or an organisation's.
-func Schedule(ctx context.Context, db postgres.DBTX, who Requester, from time.Time, limit, offset int) ([]Meeting, int, error) {
+func (s *Store) Schedule(ctx context.Context, who Requester, from time.Time, limit, offset int) ([]Meeting, int, error) {
 	const base = ` FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id JOIN rooms r ON r.id = o.room_id
 		WHERE ` + owns + ` AND upper(o.during) > $3`
 	var total int
-	if err := db.QueryRow(ctx, `SELECT count(*)`+base, who.OrgID, who.GroupID, from).Scan(&total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*)`+base, who.OrgID, who.GroupID, from).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("rooms: schedule: %w", err)
 	}
-	rows, err := db.Query(ctx, `SELECT o.id, o.booking_id, b.title, lower(o.during), upper(o.during), o.cancelled_at IS NOT NULL, r.name,
+	rows, err := s.db.Query(ctx, `SELECT o.id, o.booking_id, b.title, lower(o.during), upper(o.during), o.cancelled_at IS NOT NULL, r.name,
 			EXISTS (SELECT 1 FROM booking_requests q WHERE q.occurrence_id = o.id AND q.status = 'pending')`+base+`
 		ORDER BY lower(o.during), o.id LIMIT $4 OFFSET $5`, who.OrgID, who.GroupID, from, limit, offset)
 	if err != nil {
@@ -350,8 +259,8 @@ func Schedule(ctx context.Context, db postgres.DBTX, who Requester, from time.Ti
 
 // PurgeRequests deletes answered and withdrawn requests older than months: they hold the
 // requester's address and message. Pending ones stay until answered. The bookings made stay.
-func PurgeRequests(ctx context.Context, db postgres.DBTX, months int) (int64, error) {
-	tag, err := db.Exec(ctx, `DELETE FROM booking_requests WHERE status <> 'pending'
+func (s *Store) PurgeRequests(ctx context.Context, months int) (int64, error) {
+	tag, err := s.db.Exec(ctx, `DELETE FROM booking_requests WHERE status <> 'pending'
 		AND coalesce(decided_at, created_at) < now() - make_interval(months => $1)`, months)
 	if err != nil {
 		return 0, fmt.Errorf("rooms: purge requests: %w", err)

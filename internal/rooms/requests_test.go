@@ -3,16 +3,19 @@ package rooms_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
 func insertID(t testing.TB, db *pgxpool.Pool, sql string, args ...any) int64 {
@@ -40,11 +43,13 @@ func future() time.Time {
 }
 
 // Requests are scoped to the requester in SQL, approving books (with the booking rules) or
-// cancels in one transaction with what then does, and a decided request stays decided.
+// cancels in one transaction with the answer mail and the audit line, and a decided request
+// stays decided.
 func TestRequestsAreScopedAndDecided(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, mailtest.Outbox(t, db))
+	staff := audit.Actor{Label: "staff@example.test"}
 	roomID := room(t, db, "Bjørk")
 	orgA, orgB := org(t, db, "Org A"), org(t, db, "Org B")
 	runByA, own := group(t, db, "a-gruppe", orgA), group(t, db, "egen", nil)
@@ -69,21 +74,21 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 
 	// A slot request: two weekly meetings, the first colliding with B's meeting.
 	sr := rooms.Series{First: day, Start: 10*time.Hour + 30*time.Minute, End: 11*time.Hour + 30*time.Minute, Frequency: rooms.Weekly, Until: day.AddDate(0, 0, 7)}
-	slotID, err := rooms.RequestSlot(ctx, db, a, roomID, "Likepersonsmøte", sr, "Vi er ti personer.")
+	slotID, err := s.RequestSlot(ctx, a, roomID, "Likepersonsmøte", sr, "Vi er ti personer.")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rooms.RequestCancel(ctx, db, a, occB.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.RequestCancel(ctx, a, occB.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("cancel another organisation's meeting: %v", err)
 	}
-	cancelID, err := rooms.RequestCancel(ctx, db, a, occG.Occurrences[0].ID, "Ferie")
+	cancelID, err := s.RequestCancel(ctx, a, occG.Occurrences[0].ID, "Ferie")
 	if err != nil {
 		t.Fatalf("cancel a meeting of a group the organisation runs: %v", err)
 	}
-	if _, err := rooms.RequestCancel(ctx, db, contact, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrConflict) {
+	if _, err := s.RequestCancel(ctx, contact, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrConflict) {
 		t.Errorf("a second pending cancellation of one meeting: %v", err)
 	}
-	if _, err := rooms.RequestCancel(ctx, db, rooms.Requester{GroupID: own, ReplyTo: "x@example.test", Lang: "nb"}, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.RequestCancel(ctx, rooms.Requester{GroupID: own, ReplyTo: "x@example.test", Lang: "nb"}, occG.Occurrences[0].ID, ""); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("another group's contact cancels: %v", err)
 	}
 
@@ -91,20 +96,20 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 		who  *rooms.Requester
 		want int
 	}{{&a, 2}, {&b, 0}, {&contact, 0}, {&rooms.Requester{}, 0}, {nil, 2}} {
-		list, total, err := rooms.Requests(ctx, db, c.who, "", 10, 0)
+		list, total, err := s.Requests(ctx, c.who, "", 10, 0)
 		if err != nil || total != c.want || len(list) != c.want {
 			t.Errorf("requests of %+v: %d (%d listed), %v; want %d", c.who, total, len(list), err, c.want)
 		}
 	}
-	if err := rooms.Withdraw(ctx, db, b, slotID); !errors.Is(err, postgres.ErrNotFound) {
+	if err := s.Withdraw(ctx, b, slotID); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("withdraw another organisation's request: %v", err)
 	}
-	meetings, total, err := rooms.Schedule(ctx, db, contact, time.Now(), 10, 0)
+	meetings, total, err := s.Schedule(ctx, contact, time.Now(), 10, 0)
 	if err != nil || total != 1 || meetings[0].RoomName != "Bjørk" || !meetings[0].CancelAsked {
 		t.Errorf("the group's schedule: %+v %d %v", meetings, total, err)
 	}
 
-	q, err := rooms.GetRequest(ctx, db, slotID)
+	q, err := s.GetRequest(ctx, slotID)
 	if err != nil || q.From != "Org A" || !q.Series.First.Equal(day) || q.Series.Start != sr.Start || q.Series.End != sr.End ||
 		!q.Series.Until.Equal(sr.Until) || len(q.Slots()) != 2 {
 		t.Fatalf("request read back: %+v %v", q, err)
@@ -113,19 +118,27 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err != nil || len(preview) != 1 || preview[0].Title != "B" {
 		t.Errorf("preview: %+v %v", preview, err)
 	}
-	noop := func(pgx.Tx, rooms.Request, rooms.Result) error { return nil }
-	_, _, err = s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), By: 0, Approve: true, Override: "test"}, noop)
+	_, _, err = s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, staff)
 	var ce *rooms.ErrConflicts
 	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 {
 		t.Fatalf("approve over a collision: %v", err)
 	}
-	// then's failure undoes the booking.
-	boom := errors.New("mail down")
-	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"},
-		func(pgx.Tx, rooms.Request, rooms.Result) error { return boom }); !errors.Is(err, boom) {
-		t.Errorf("then failed: %v", err)
+	var errs validate.Errors
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Reason: "  "}, staff); !errors.As(err, &errs) || !errs.Has("reason") {
+		t.Errorf("decline without a reason: %v", err)
 	}
-	q, res, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"}, noop)
+	// An answer that cannot be queued (to something that is no address) undoes the booking
+	// and leaves no audit line.
+	db.Exec(ctx, `UPDATE booking_requests SET reply_to = 'ikke en adresse' WHERE id = $1`, slotID)
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"}, staff); !errors.Is(err, postgres.ErrInvalid) {
+		t.Errorf("the mail failed: %v", err)
+	}
+	db.Exec(ctx, `UPDATE booking_requests SET reply_to = $2 WHERE id = $1`, slotID, a.ReplyTo)
+	if q, err := s.GetRequest(ctx, slotID); err != nil || q.Status != rooms.Pending || q.BookingID != 0 || count(t, db, `SELECT count(*) FROM audit_log`) != 0 ||
+		count(t, db, `SELECT count(*) FROM bookings WHERE title = 'Likepersonsmøte'`) != 0 {
+		t.Errorf("after the failed mail: %+v %v", q, err)
+	}
+	q, res, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Approve: true, Skip: true, Override: "test"}, staff)
 	if err != nil || q.Status != rooms.Approved || res.Booked != 1 || len(res.Skipped) != 1 || q.DecidedAt == nil {
 		t.Fatalf("approve the free ones: %+v %+v %v", q, res, err)
 	}
@@ -133,11 +146,11 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	if err != nil || v.Holder != "org" || v.Title != "Likepersonsmøte" || len(v.Occurrences) != 1 {
 		t.Errorf("the booking made: %+v %v", v, err)
 	}
-	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Reason: "nei"}, noop); !errors.Is(err, rooms.ErrDecided) {
+	if _, _, err := s.Decide(ctx, slotID, rooms.Decision{Now: time.Now(), Reason: "nei"}, staff); !errors.Is(err, rooms.ErrDecided) {
 		t.Errorf("deciding twice: %v", err)
 	}
 
-	q, _, err = s.Decide(ctx, cancelID, rooms.Decision{Now: time.Now(), Approve: true}, noop)
+	q, _, err = s.Decide(ctx, cancelID, rooms.Decision{Now: time.Now(), Approve: true}, staff)
 	if err != nil || q.Status != rooms.Approved {
 		t.Fatalf("approve the cancellation: %v", err)
 	}
@@ -146,125 +159,79 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 	}
 
 	// A contact person's request becomes a standing agreement of the group, titled by it.
-	groupSlot, err := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 15 * time.Hour, End: 16 * time.Hour,
+	groupSlot, err := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 15 * time.Hour, End: 16 * time.Hour,
 		Frequency: rooms.Biweekly, Until: day.AddDate(0, 0, 28)}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q, res, err = s.Decide(ctx, groupSlot, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, noop); err != nil || res.Booked != 3 {
+	if q, res, err = s.Decide(ctx, groupSlot, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, staff); err != nil || res.Booked != 3 {
 		t.Fatalf("approve the group's request: %+v %v", res, err)
 	}
 	if v, _ = s.Get(ctx, res.BookingID); v.Holder != "group" || v.Title != "a-gruppe" {
 		t.Errorf("group booking: %+v", v)
 	}
-	declined, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Now: time.Now(), Reason: "Rommet pusses opp."}, noop); err != nil || q.Status != rooms.Declined || q.Reason == "" {
+	// From here the group has a contact person, who gets its answers.
+	if err := s.SetContact(ctx, rooms.Contact{GroupID: runByA, Name: "Kari", Email: "kari@example.test"}); err != nil {
+		t.Fatal(err)
+	}
+	declined, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	if q, _, err = s.Decide(ctx, declined, rooms.Decision{Now: time.Now(), Reason: "Rommet pusses opp."}, staff); err != nil || q.Status != rooms.Declined || q.Reason == "" {
 		t.Errorf("decline: %+v %v", q, err)
 	}
-	withdrawn, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if err := rooms.Withdraw(ctx, db, rooms.Requester{GroupID: own}, withdrawn); !errors.Is(err, postgres.ErrNotFound) {
+	withdrawn, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	if err := s.Withdraw(ctx, rooms.Requester{GroupID: own}, withdrawn); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("another group's contact withdraws: %v", err)
 	}
-	if err := rooms.Withdraw(ctx, db, contact, withdrawn); err != nil {
+	if err := s.Withdraw(ctx, contact, withdrawn); err != nil {
 		t.Errorf("withdraw: %v", err)
 	}
-	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Now: time.Now(), Approve: true}, noop); !errors.Is(err, rooms.ErrDecided) {
+	if _, _, err := s.Decide(ctx, withdrawn, rooms.Decision{Now: time.Now(), Approve: true}, staff); !errors.Is(err, rooms.ErrDecided) {
 		t.Errorf("approve a withdrawn request: %v", err)
 	}
-	if list, total, err := rooms.Requests(ctx, db, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
+	if list, total, err := s.Requests(ctx, &contact, "", 2, 0); err != nil || total != 3 || len(list) != 2 || list[0].ID != withdrawn {
 		t.Errorf("the contact's requests, newest first, a page of 2: %d %v", total, err)
 	}
-	past, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -1),
+	past, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -1),
 		Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
-	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, noop); !errors.Is(err, rooms.ErrPast) {
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Approve: true, Override: "test"}, staff); !errors.Is(err, rooms.ErrPast) {
 		t.Errorf("approve a request whose time has passed: %v", err)
 	}
 	// A weekly request whose first meeting has passed: the preview and the approval are about
 	// the meetings ahead only.
-	partly, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -8),
+	partly, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: tz.Midnight(time.Now()).AddDate(0, 0, -8),
 		Start: 7 * time.Hour, End: 8 * time.Hour, Frequency: rooms.Weekly, Until: tz.Midnight(time.Now()).AddDate(0, 0, 14)}, "")
-	pq, _ := rooms.GetRequest(ctx, db, partly)
+	pq, _ := s.GetRequest(ctx, partly)
 	if preview, err := s.Preview(ctx, pq, time.Now()); err != nil || len(pq.Ahead(time.Now())) != 2 || len(preview) != 2 {
 		t.Errorf("partly past: %d ahead, preview %+v %v (07:00 is outside the hours)", len(pq.Ahead(time.Now())), preview, err)
 	}
-	if _, res, err := s.Decide(ctx, partly, rooms.Decision{Now: time.Now(), Approve: true, Override: "tidlig møte"}, noop); err != nil || res.Booked != 2 {
+	if _, res, err := s.Decide(ctx, partly, rooms.Decision{Now: time.Now(), Approve: true, Override: "tidlig møte"}, staff); err != nil || res.Booked != 2 {
 		t.Errorf("approve the partly past request: %+v %v", res, err)
 	}
-	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Reason: "Tiden er passert."}, noop); err != nil {
+	if _, _, err := s.Decide(ctx, past, rooms.Decision{Now: time.Now(), Reason: "Tiden er passert."}, staff); err != nil {
 		t.Errorf("decline it: %v", err)
 	}
-	pending, total, err := rooms.Requests(ctx, db, nil, rooms.Pending, 10, 0)
+	pending, total, err := s.Requests(ctx, nil, rooms.Pending, 10, 0)
 	if err != nil || total != 0 || len(pending) != 0 {
 		t.Errorf("pending after all decisions: %d %v", total, err)
 	}
+	if a, d := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'room_request.approved' AND entity = 'room_request'`),
+		count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'room_request.declined' AND actor_label = 'staff@example.test'`); a != 4 || d != 2 {
+		t.Errorf("audit lines: %d approved, %d declined; want 4 and 2", a, d)
+	}
+	checkAnswers(t, mailtest.All(t, db))
 	// Retention: answered and withdrawn requests go after the period; pending ones stay.
-	stillPending, _ := rooms.RequestSlot(ctx, db, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
+	stillPending, _ := s.RequestSlot(ctx, contact, roomID, "", rooms.Series{First: day, Start: 20 * time.Hour, End: 21 * time.Hour, Frequency: rooms.Once}, "")
 	db.Exec(ctx, `UPDATE booking_requests SET created_at = now() - interval '2 years',
 		decided_at = CASE WHEN decided_at IS NOT NULL THEN now() - interval '2 years' END WHERE id <> $1`, groupSlot)
 	db.Exec(ctx, `UPDATE booking_requests SET created_at = now() - interval '3 years' WHERE id = $1`, stillPending)
-	if n, err := rooms.PurgeRequests(ctx, db, 12); err != nil || n != 6 {
+	if n, err := s.PurgeRequests(ctx, 12); err != nil || n != 6 {
 		t.Errorf("purged %d, %v; want the 6 old answered or withdrawn", n, err)
 	}
-	if _, err := rooms.GetRequest(ctx, db, stillPending); err != nil {
+	if _, err := s.GetRequest(ctx, stillPending); err != nil {
 		t.Errorf("a pending request was purged: %v", err)
 	}
-	if _, err := rooms.GetRequest(ctx, db, groupSlot); err != nil {
+	if _, err := s.GetRequest(ctx, groupSlot); err != nil {
 		t.Errorf("a recent request was purged: %v", err)
-	}
-}
-
-func TestContactLinks(t *testing.T) {
-	ctx := context.Background()
-	db := pgtest.New(t)
-	g := group(t, db, "kontaktgruppe", nil)
-	c := rooms.Contact{GroupID: g, Name: " Kari ", Email: "kari@example.test", Phone: "400 00 000"}
-	if errs := c.Validate(); !errs.OK() || c.Phone != "+4740000000" || c.Name != "Kari" {
-		t.Fatalf("valid contact: %v %+v", errs, c)
-	}
-	if errs := (&rooms.Contact{Email: "nei", Phone: "ring meg"}).Validate(); !errs.Has("name") || !errs.Has("email") || !errs.Has("phone") {
-		t.Errorf("invalid contact: %v", errs)
-	}
-	if _, _, _, err := rooms.IssueContactLink(ctx, db, g); !errors.Is(err, postgres.ErrNotFound) {
-		t.Errorf("link without a contact: %v", err)
-	}
-	if err := rooms.SetContact(ctx, db, c); err != nil {
-		t.Fatal(err)
-	}
-	_, token, expires, err := rooms.IssueContactLink(ctx, db, g)
-	if err != nil || time.Until(expires) < 180*24*time.Hour {
-		t.Fatalf("issue: %v %v", expires, err)
-	}
-	if got, err := rooms.ContactByLink(ctx, db, token); err != nil || got.GroupID != g || got.GroupName != "kontaktgruppe" {
-		t.Errorf("by link: %+v %v", got, err)
-	}
-	c.Phone = "+4741111111"
-	if err := rooms.SetContact(ctx, db, c); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rooms.ContactByLink(ctx, db, token); err != nil {
-		t.Errorf("a new phone number ended the link: %v", err)
-	}
-	c.Email = "ny@example.test"
-	if err := rooms.SetContact(ctx, db, c); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
-		t.Errorf("the link survived a new address: %v", err)
-	}
-	_, token, _, _ = rooms.IssueContactLink(ctx, db, g)
-	db.Exec(ctx, `UPDATE groups SET status = 'closed'`)
-	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
-		t.Errorf("the link of a closed group works: %v", err)
-	}
-	db.Exec(ctx, `UPDATE groups SET status = 'selfrunning'`)
-	if _, err := rooms.ContactByLink(ctx, db, token); err != nil {
-		t.Errorf("the link after the group reopened: %v", err)
-	}
-	if _, err := db.Exec(ctx, `UPDATE group_contacts SET link_expires = now() - interval '1 second'`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rooms.ContactByLink(ctx, db, token); !errors.Is(err, postgres.ErrNotFound) {
-		t.Errorf("an expired link works: %v", err)
 	}
 }
 
@@ -272,7 +239,7 @@ func TestContactLinks(t *testing.T) {
 func TestCancelAPeriod(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, nil)
 	id := room(t, db, "Selje")
 	// Two weeks ago, and five weeks on from there.
 	first := future().AddDate(0, 0, -49)
@@ -312,5 +279,38 @@ func TestCancelAPeriod(t *testing.T) {
 	}
 	if n, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{Occurrence: v.Occurrences[4].ID, Rest: true}); err != nil || n != 2 {
 		t.Errorf("cancel the rest: %d %v", n, err)
+	}
+}
+
+func count(t testing.TB, db *pgxpool.Pool, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkAnswers checks the answers TestRequestsAreScopedAndDecided queued: the partner's two
+// at their address, in Norwegian, with the link to their requests; none for the group while it
+// had no contact person; then the contact person's three, in English, without a link.
+func checkAnswers(t *testing.T, list []mailtest.Queued) {
+	t.Helper()
+	if len(list) != 5 {
+		t.Fatalf("%d answers queued, want 5: %+v", len(list), list)
+	}
+	link := mailtest.Base.String() + "/partner/rom/foresporsler"
+	for i, want := range []struct{ to, subject, text string }{
+		{"a@example.test", "Forespørselen om rom er godkjent", "Disse gangene var rommet ikke ledig"},
+		{"a@example.test", "Forespørselen om rom er godkjent", "å avlyse møtet"},
+		{"kari@example.test", "Answer to your room request", "From us: Rommet pusses opp."},
+		{"kari@example.test", "Your room request is approved", "every week up to and including"},
+		{"kari@example.test", "Answer to your room request", "From us: Tiden er passert."},
+	} {
+		m := list[i]
+		if m.Kind != "room_answer" || m.To != want.to || m.Subject != want.subject || !strings.Contains(m.Text, want.text) ||
+			strings.Contains(m.Text, link) != (want.to == "a@example.test") {
+			t.Errorf("answer %d: %+v; want to %s, %q, with %q", i, m, want.to, want.subject, want.text)
+		}
 	}
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
@@ -26,11 +26,21 @@ type Room struct {
 	Bookable    bool
 }
 
-// Store reads rooms and books them.
-type Store struct{ db *pgxpool.Pool }
+// Store reads and books rooms, keeps the house's hours and closures, and takes and answers
+// the requests of partners and groups' contact persons.
+type Store struct {
+	db  postgres.DBTX
+	out *mail.Outbox
+}
 
-// NewStore returns a Store. Booking owns its transaction, so it needs the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+// NewStore returns a Store on db: a pool, or a transaction that the store's use cases then
+// join (each opens its own with postgres.InTx, a savepoint inside the caller's). out queues
+// the answers and links that Decide and SendContactLink mail; a caller that uses neither
+// (another feature booking a room, a report reading the hours) may pass nil.
+func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db, out: out} }
+
+// on is the store on tx, for the steps of a use case that share its transaction.
+func (s *Store) on(tx pgx.Tx) *Store { return &Store{db: tx, out: s.out} }
 
 // Rooms lists the rooms by name (the house has a handful).
 func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
@@ -135,19 +145,23 @@ func (s *Store) Extend(ctx context.Context, bookingID int64, until time.Time, sk
 // Inserts into one room are serialised with a transaction-level advisory lock on the room:
 // many requests for one slot then queue instead of deadlocking inside the exclusion
 // constraint. The constraint stays the guarantee; a violation it still reports (a booking
-// made by another path) is answered as a conflict, never as a failure.
+// made by another path) is answered as a conflict, never as a failure. Book runs in a
+// transaction of its own, a savepoint when the store is on the caller's transaction (an
+// event that books its room, a request being approved).
 func (s *Store) Book(ctx context.Context, b Booking, slots []Slot, skip bool) (Result, error) {
 	var res Result
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		res, err = BookTx(ctx, tx, b, slots, skip)
+		res, err = book(ctx, tx, b, slots, skip)
 		return err
 	})
 	return res, s.conflictOrError(ctx, b, slots, err)
 }
 
 // conflictOrError turns a constraint violation that slipped past the check (a booking made by
-// another path) into the list of what is there now; other errors pass through.
+// another path) into the list of what is there now; other errors pass through. On a caller's
+// transaction the failed booking's savepoint is rolled back by then, so the list can still be
+// read on it.
 func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, err error) error {
 	var ce *ErrConflicts
 	switch {
@@ -163,10 +177,8 @@ func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, er
 	return fmt.Errorf("rooms: book: %w", err)
 }
 
-// BookTx is Book inside the caller's transaction, for workflows that book and record
-// something else at once (approving a request). The caller maps a violation with
-// postgres.MapError; ErrConflicts comes back as it is.
-func BookTx(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, skip bool) (Result, error) {
+// book is Book's work on its transaction: the room's lock, the check and the rows.
+func book(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, skip bool) (Result, error) {
 	var res Result
 	found, err := check(ctx, tx, b.RoomID, slots, b.OverrideReason != "", true)
 	if err != nil {
@@ -245,169 +257,4 @@ func free(slots []Slot, conflicts []Conflict) []Slot {
 		}
 	}
 	return out
-}
-
-// conflicts lists, per slot, the first reason it cannot be booked: the house closed (unless
-// overridden) or another meeting in the room.
-func conflicts(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, override bool) ([]Conflict, error) {
-	return check(ctx, db, roomID, slots, override, false)
-}
-
-// check is conflicts in one round trip: the meetings in the way, the opening hours and the
-// closures come in one batch, and with lock the room's advisory lock is taken first in it.
-func check(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, override, lock bool) ([]Conflict, error) {
-	ranges := tstzranges(slots)
-	b := &pgx.Batch{}
-	if lock {
-		b.Queue(`SELECT pg_advisory_xact_lock(7302, $1::int)`, roomID)
-	}
-	b.Queue(`SELECT lower(s.r), b.title FROM unnest($2::tstzrange[]) AS s(r)
-		JOIN booking_occurrences o ON o.room_id = $1 AND o.cancelled_at IS NULL AND o.during && s.r
-		JOIN bookings b ON b.id = o.booking_id ORDER BY lower(s.r)`, roomID, ranges)
-	queueHouseRules(b, slots)
-	br := db.SendBatch(ctx, b)
-	defer br.Close()
-	if lock {
-		if _, err := br.Exec(); err != nil {
-			return nil, err
-		}
-	}
-	rows, err := br.Query()
-	if err != nil {
-		return nil, fmt.Errorf("rooms: conflicts: %w", err)
-	}
-	taken := map[time.Time]string{}
-	if err = forEach(rows, func(start time.Time, title string) { taken[start.UTC()] = title }); err != nil {
-		return nil, err
-	}
-	hours, closures, err := readHouseRules(br, slots)
-	if err != nil {
-		return nil, err
-	}
-	var out []Conflict
-	for _, sl := range slots {
-		c := Conflict{Slot: sl}
-		if title, ok := taken[sl.Start.UTC()]; ok {
-			c.Title = title
-		} else if !override {
-			c.Closed, c.Holiday = closedReason(sl, hours, closures)
-		}
-		if c.Title != "" || c.Closed != "" {
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
-
-func forEach(rows pgx.Rows, f func(time.Time, string)) error {
-	defer rows.Close()
-	for rows.Next() {
-		var t time.Time
-		var s string
-		if err := rows.Scan(&t, &s); err != nil {
-			return fmt.Errorf("rooms: %w", err)
-		}
-		f(t, s)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("rooms: %w", err)
-	}
-	return nil
-}
-
-type hours struct{ opens, closes time.Duration }
-
-type closure struct {
-	first, last time.Time
-	reason      string
-}
-
-// houseRules loads the opening hours and the closures that touch the slots' dates.
-func houseRules(ctx context.Context, db postgres.DBTX, slots []Slot) (map[int]hours, []closure, error) {
-	b := &pgx.Batch{}
-	queueHouseRules(b, slots)
-	br := db.SendBatch(ctx, b)
-	defer br.Close()
-	return readHouseRules(br, slots)
-}
-
-// queueHouseRules adds the queries readHouseRules reads: the hours, and the closures when
-// there are slots.
-func queueHouseRules(b *pgx.Batch, slots []Slot) {
-	b.Queue(`SELECT weekday, extract(epoch FROM opens)::int, extract(epoch FROM closes)::int FROM opening_hours`)
-	if len(slots) > 0 {
-		b.Queue(`SELECT first_day, last_day, reason FROM closures WHERE last_day >= $1 AND first_day <= $2`,
-			tz.Midnight(slots[0].Start), tz.Midnight(slots[len(slots)-1].Start))
-	}
-}
-
-func readHouseRules(br pgx.BatchResults, slots []Slot) (map[int]hours, []closure, error) {
-	rows, err := br.Query()
-	if err != nil {
-		return nil, nil, fmt.Errorf("rooms: hours: %w", err)
-	}
-	open := map[int]hours{}
-	var d, o, c int
-	_, err = pgx.ForEachRow(rows, []any{&d, &o, &c}, func() error {
-		open[d] = hours{time.Duration(o) * time.Second, time.Duration(c) * time.Second}
-		return nil
-	})
-	if err != nil || len(slots) == 0 {
-		return open, nil, err
-	}
-	rows, err = br.Query()
-	if err != nil {
-		return nil, nil, fmt.Errorf("rooms: closures: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (closure, error) {
-		var c closure
-		return c, r.Scan(&c.first, &c.last, &c.reason)
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("rooms: closures: %w", err)
-	}
-	return open, list, nil
-}
-
-// closedReason says why the house is closed for sl: a holiday, a closure, or outside hours.
-func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holiday string) {
-	local := sl.Start.In(tz.Oslo)
-	if h, ok := HolidayOn(local); ok {
-		return "rooms.closed.holiday", h.Name
-	}
-	day := tz.Midnight(local)
-	for _, c := range closures {
-		if !day.Before(localDate(c.first)) && !day.After(localDate(c.last)) {
-			return "rooms.closed.closure", c.reason
-		}
-	}
-	h, ok := open[tz.Weekday(local)]
-	start, end := local.Sub(day), sl.End.In(tz.Oslo).Sub(day)
-	if !ok || start < h.opens || end > h.closes {
-		return "rooms.closed.hours", ""
-	}
-	return "", ""
-}
-
-// FreeRooms lists the bookable rooms free for every one of slots (no booking in the way, the
-// house open), by name: the room suggestion for a new group's weekly time.
-func (s *Store) FreeRooms(ctx context.Context, slots []Slot) ([]Room, error) {
-	all, err := s.Rooms(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []Room
-	for _, r := range all {
-		if !r.Bookable {
-			continue
-		}
-		found, err := conflicts(ctx, s.db, r.ID, slots, false)
-		if err != nil {
-			return nil, fmt.Errorf("rooms: free: %w", err)
-		}
-		if len(found) == 0 {
-			out = append(out, r)
-		}
-	}
-	return out, nil
 }

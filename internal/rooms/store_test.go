@@ -35,7 +35,7 @@ var tuesday = time.Date(2026, 9, 1, 0, 0, 0, 0, tz.Oslo)
 func TestBookTheFreeOnesAndListTheRest(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, nil)
 	id := room(t, db, "Bjørk")
 	other := weekly(tuesday, 10)
 	if _, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "AA-møte", Holder: "internal", Frequency: rooms.Once}, other[2:3], false); err != nil {
@@ -76,7 +76,7 @@ func TestBookTheFreeOnesAndListTheRest(t *testing.T) {
 func TestClosedHouseNeedsAnOverride(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, nil)
 	id := room(t, db, "Lind")
 	may17 := []rooms.Slot{{Start: time.Date(2027, 5, 17, 18, 0, 0, 0, tz.Oslo), End: time.Date(2027, 5, 17, 19, 0, 0, 0, tz.Oslo)}}
 	late := []rooms.Slot{{Start: time.Date(2026, 9, 1, 21, 30, 0, 0, tz.Oslo), End: time.Date(2026, 9, 1, 23, 0, 0, 0, tz.Oslo)}}
@@ -101,7 +101,7 @@ func TestClosedHouseNeedsAnOverride(t *testing.T) {
 func TestConcurrentBookingsOfOneSlot(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, nil)
 	id := room(t, db, "Osp")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -150,7 +150,7 @@ func TestTheDatabaseRefusesOverlap(t *testing.T) {
 func TestExtendAStandingAgreement(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	s := rooms.NewStore(db)
+	s := rooms.NewStore(db, nil)
 	id := room(t, db, "Furu")
 	res, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "AA", Holder: "internal", Frequency: rooms.Weekly, Standing: true}, weekly(tuesday, 4), false)
 	if err != nil {
@@ -166,5 +166,66 @@ func TestExtendAStandingAgreement(t *testing.T) {
 	}
 	if _, err := s.Extend(ctx, res.BookingID, tuesday, false); !errors.Is(err, postgres.ErrInvalid) {
 		t.Errorf("extending to an earlier date: %v", err)
+	}
+}
+
+// A store on a caller's transaction books inside it: a refused booking leaves the transaction
+// usable (Book's savepoint is rolled back, not the caller's work), and what it booked goes
+// when the caller rolls back.
+func TestBookJoinsTheCallersTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	id := room(t, db, "Osp")
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	s := rooms.NewStore(tx, nil)
+	slots := weekly(tuesday, 3)
+	if _, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "a", Holder: "internal", Frequency: rooms.Once}, slots[:1], false); err != nil {
+		t.Fatal(err)
+	}
+	var ce *rooms.ErrConflicts
+	if _, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "b", Holder: "internal", Frequency: rooms.Weekly}, slots, false); !errors.As(err, &ce) ||
+		len(ce.Conflicts) != 1 || ce.Conflicts[0].Title != "a" {
+		t.Fatalf("a collision in the transaction: %v", err)
+	}
+	res, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "b", Holder: "internal", Frequency: rooms.Weekly}, slots, true)
+	if err != nil || res.Booked != 2 {
+		t.Fatalf("after a refusal the transaction books on: %+v %v", res, err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM booking_occurrences`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d meetings outlived the caller's rollback (%v)", n, err)
+	}
+}
+
+// CancelBooking gives up every meeting of a booking that is still on, and a second time
+// finds nothing to do without failing.
+func TestCancelBooking(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := rooms.NewStore(db, nil)
+	id := room(t, db, "Lind")
+	res, err := s.Book(ctx, rooms.Booking{RoomID: id, Title: "a", Holder: "internal", Frequency: rooms.Weekly}, weekly(tuesday, 4), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.Get(ctx, res.BookingID)
+	if _, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{Occurrence: v.Occurrences[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.CancelBooking(ctx, res.BookingID, "event moved"); err != nil || n != 3 {
+		t.Errorf("cancel the booking: %d, %v", n, err)
+	}
+	if n, err := s.CancelBooking(ctx, res.BookingID, "event moved"); err != nil || n != 0 {
+		t.Errorf("cancel it again: %d, %v", n, err)
+	}
+	if v, _ = s.Get(ctx, res.BookingID); !v.Occurrences[3].Cancelled {
+		t.Errorf("the last meeting is still on: %+v", v.Occurrences[3])
 	}
 }

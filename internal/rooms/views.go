@@ -101,3 +101,15 @@ func (s *Store) Cancel(ctx context.Context, bookingID int64, c Cancellation) (in
 	}
 	return int(tag.RowsAffected()), nil
 }
+
+// CancelBooking cancels every meeting of the booking not cancelled yet, past ones included,
+// and returns how many: the booking has been given up (an event moved to another time or
+// room, or out of the house). A booking with nothing left to cancel is not an error.
+func (s *Store) CancelBooking(ctx context.Context, bookingID int64, reason string) (int, error) {
+	tag, err := s.db.Exec(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = $2
+		WHERE booking_id = $1 AND cancelled_at IS NULL`, bookingID, reason)
+	if err != nil {
+		return 0, fmt.Errorf("rooms: cancel booking: %w", postgres.MapError(err))
+	}
+	return int(tag.RowsAffected()), nil
+}

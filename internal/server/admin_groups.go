@@ -153,7 +153,7 @@ func (s *Server) freeRooms(r *http.Request, weekday int, start, end string) ([]r
 	today := tz.Midnight(s.now())
 	first := today.AddDate(0, 0, (weekday-tz.Weekday(today)+7)%7)
 	slots := rooms.Series{First: first, Start: from, End: to, Frequency: rooms.Weekly, Count: 8}.Slots()
-	return rooms.NewStore(s.db).FreeRooms(r.Context(), slots)
+	return s.rooms().FreeRooms(r.Context(), slots)
 }
 
 // renderGroup adds what the group page needs besides the form: the themes and organisations

@@ -219,8 +219,8 @@ func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if p.Loans, _, err = store.Loans(ctx, &who, licences.LoansOpen, p.Now, 5, 0); err == nil {
 		if _, p.LoanRequests, err = store.Requests(ctx, &who, licences.Pending, 0, 0); err == nil {
-			if _, p.RoomRequests, err = rooms.Requests(ctx, s.db, &room, rooms.Pending, 0, 0); err == nil {
-				if p.Meetings, _, err = rooms.Schedule(ctx, s.db, room, p.Now, 5, 0); err == nil {
+			if _, p.RoomRequests, err = s.rooms().Requests(ctx, &room, rooms.Pending, 0, 0); err == nil {
+				if p.Meetings, _, err = s.rooms().Schedule(ctx, room, p.Now, 5, 0); err == nil {
 					if p.Groups, total, err = groups.NewStore(s.db).OfOrg(ctx, *u.OrgID, perPage, offset(r)); err == nil {
 						p.Colleagues, p.ColleaguesTotal, err = auth.NewStore(s.db).List(ctx, auth.ListFilter{OrgID: *u.OrgID}, 20, 0)
 					}

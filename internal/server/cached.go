@@ -122,7 +122,7 @@ func weekTables() []string { return []string{"rooms", "bookings", "booking_occur
 func (s *Server) roomWeekView(ctx context.Context, id int64, monday time.Time) (pages.WeekPage, error) {
 	key := strconv.FormatInt(id, 10) + "/" + monday.Format(time.DateOnly)
 	return s.memo.week.Get(ctx, key, func(ctx context.Context) (pages.WeekPage, error) {
-		store := rooms.NewStore(s.db)
+		store := s.rooms()
 		room, err := store.Room(ctx, id)
 		if err != nil {
 			return pages.WeekPage{}, err
@@ -182,7 +182,7 @@ func feedTables() []string {
 func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
 	key := string(i18n.LangOf(ctx)) + "/" + token
 	return s.memo.feed.Get(ctx, key, func(ctx context.Context) ([]byte, error) {
-		store := rooms.NewStore(s.db)
+		store := s.rooms()
 		kind, id, err := store.FeedTarget(ctx, token)
 		if err != nil {
 			return nil, err

@@ -220,7 +220,7 @@ func (s *Server) editEventPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status int, p pages.EventFormPage) {
 	ctx := r.Context()
 	var err error
-	if p.Rooms, err = rooms.NewStore(s.db).Rooms(ctx); err == nil && p.ID != 0 {
+	if p.Rooms, err = s.rooms().Rooms(ctx); err == nil && p.ID != 0 {
 		var total int
 		if p.Signups, total, err = s.events().Signups(ctx, p.ID, perPage, offset(r)); err == nil {
 			p.Pager = pager(r, total)

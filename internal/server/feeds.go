@@ -7,7 +7,6 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
-	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -37,7 +36,7 @@ func (s *Server) rotateFeed(kind string) http.HandlerFunc {
 			return
 		}
 		id := pathID(r)
-		token, err := rooms.NewStore(s.db).RotateFeed(r.Context(), kind, id)
+		token, err := s.rooms().RotateFeed(r.Context(), kind, id)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

@@ -25,7 +25,7 @@ func (s *Server) housePage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderHouse(w http.ResponseWriter, r *http.Request, status int, p pages.HousePage) {
 	ctx := r.Context()
 	if p.Hours[0].Weekday == 0 {
-		week, err := rooms.OpeningHours(ctx, s.db)
+		week, err := s.rooms().OpeningHours(ctx)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -35,7 +35,7 @@ func (s *Server) renderHouse(w http.ResponseWriter, r *http.Request, status int,
 	today := tz.Midnight(s.now())
 	var total int
 	var err error
-	if p.Closures, total, err = rooms.Closures(ctx, s.db, today, perPage, offset(r)); err != nil {
+	if p.Closures, total, err = s.rooms().Closures(ctx, today, perPage, offset(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -77,7 +77,7 @@ func (s *Server) saveHours(w http.ResponseWriter, r *http.Request) {
 		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	if err := rooms.SetOpeningHours(r.Context(), s.db, week); err != nil {
+	if err := s.rooms().SetOpeningHours(r.Context(), week); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -97,7 +97,7 @@ func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) {
 		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	if _, err := rooms.AddClosure(r.Context(), s.db, c); err != nil {
+	if _, err := s.rooms().AddClosure(r.Context(), c); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -110,7 +110,7 @@ func (s *Server) deleteClosure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pathID(r)
-	err := rooms.DeleteClosure(r.Context(), s.db, id)
+	err := s.rooms().DeleteClosure(r.Context(), id)
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):
 		s.notFound(w, r)

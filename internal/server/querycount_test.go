@@ -237,7 +237,7 @@ func (a *testApp) queryCountFixture(t *testing.T) queryCountFixture {
 	if _, err := a.db.Exec(ctx, `UPDATE groups SET capacity = 60 WHERE slug = $1`, f.signupGroup); err != nil {
 		t.Fatal(err)
 	}
-	store := rooms.NewStore(a.db)
+	store := rooms.NewStore(a.db, nil)
 	if f.roomFeed, err = store.RotateFeed(ctx, rooms.FeedRoom, f.roomID); err != nil {
 		t.Fatal(err)
 	}

@@ -3,17 +3,12 @@ package server
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
-	"github.com/jackc/pgx/v5"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -47,7 +42,7 @@ func (s *Server) partnerRequester(w http.ResponseWriter, r *http.Request) (reque
 // kind 404 page. Pages behind the link are never cached or indexed.
 func (s *Server) contactRequester(w http.ResponseWriter, r *http.Request) (requester, bool) {
 	w.Header().Set("Cache-Control", "no-store")
-	c, err := rooms.ContactByLink(r.Context(), s.db, r.PathValue("token"))
+	c, err := s.rooms().ContactByLink(r.Context(), r.PathValue("token"))
 	if errors.Is(err, postgres.ErrNotFound) {
 		s.render(w, r, http.StatusNotFound, i18n.T(r.Context(), "roomreq.expired.title"), pages.RoomLinkExpired())
 		return requester{}, false
@@ -75,7 +70,7 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		list, total, err := rooms.Schedule(r.Context(), s.db, q.who, s.now(), perPage, offset(r))
+		list, total, err := s.rooms().Schedule(r.Context(), q.who, s.now(), perPage, offset(r))
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -88,13 +83,13 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 func (s *Server) roomRequestPage(find requesterFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if q, ok := find(w, r); ok {
-			s.renderRequestForm(w, r, http.StatusOK, q, pages.RoomRequestFormPage{Frequency: rooms.Once, Start: "18:00", End: "19:30"})
+			s.renderRequestForm(w, r, http.StatusOK, q, pages.RoomRequestFormPage{RequestForm: rooms.RequestForm{Frequency: rooms.Once, Start: "18:00", End: "19:30"}})
 		}
 	}
 }
 
 func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, status int, q requester, f pages.RoomRequestFormPage) {
-	all, err := rooms.NewStore(s.db).Rooms(r.Context())
+	all, err := s.rooms().Rooms(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -108,54 +103,16 @@ func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, statu
 	s.renderRequester(w, r, status, q, i18n.T(r.Context(), "roomreq.new"), pages.RoomRequestForm(f))
 }
 
-// parseRoomRequest reads and checks the request form against today in Oslo.
-func parseRoomRequest(r *http.Request, needTitle bool, today time.Time) (pages.RoomRequestFormPage, rooms.Series) {
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := pages.RoomRequestFormPage{Title: v("title"), Date: v("date"), Start: v("start"), End: v("end"),
-		Frequency: v("frequency"), Until: v("until"), Message: v("message")}
-	f.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
-	if f.RoomID <= 0 {
-		f.Errors.Add("room", "booking.room.required")
-	}
-	if !needTitle {
-		f.Title = "" // a group's booking carries the group's name
-	} else if f.Errors.Required("title", f.Title, "booking.title.required") {
-		f.Errors.MaxLength("title", f.Title, 120, "form.tooLong")
-	}
-	f.Errors.MaxLength("message", f.Message, 1000, "form.tooLong")
-	sr := rooms.Series{Frequency: f.Frequency}
-	var err error
-	if sr.First, err = tz.ParseDate(f.Date); err != nil {
-		f.Errors.Add("date", "rooms.date.required")
-	} else if sr.First.Before(today) {
-		f.Errors.Add("date", "request.date.past")
-	}
-	if sr.Start, err = tz.ParseClock(f.Start); err != nil {
-		f.Errors.Add("start", "booking.time.invalid")
-	}
-	if sr.End, err = tz.ParseClock(f.End); err != nil {
-		f.Errors.Add("end", "booking.time.invalid")
-	}
-	if f.Until != "" && f.Frequency != rooms.Once {
-		if sr.Until, err = tz.ParseDate(f.Until); err != nil {
-			f.Errors.Add("until", "form.date.invalid")
-		}
-	}
-	if f.Errors.OK() {
-		f.Errors.Merge(sr.Validate())
-	}
-	return f, sr
-}
-
 func (s *Server) requestRoom(find requesterFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, ok := find(w, r)
 		if !ok || !s.parseForm(w, r) {
 			return
 		}
-		f, sr := parseRoomRequest(r, q.pages.Contact == "", tz.Midnight(s.now()))
-		if f.Errors.OK() {
-			_, err := rooms.RequestSlot(r.Context(), s.db, q.who, f.RoomID, f.Title, sr, f.Message)
+		var f pages.RoomRequestFormPage
+		f.Parse(r.PostForm)
+		if f.Errors = f.Validate(tz.Midnight(s.now()), q.pages.Contact == ""); f.Errors.OK() {
+			_, err := s.rooms().RequestSlot(r.Context(), q.who, f.RoomID, f.Title, f.Series(), f.Message)
 			switch {
 			case errors.Is(err, postgres.ErrNotFound), errors.Is(err, postgres.ErrInvalid):
 				f.Errors.Add("room", "booking.room.required")
@@ -181,7 +138,7 @@ func (s *Server) requestCancel(find requesterFunc) http.HandlerFunc {
 			return
 		}
 		occ, _ := strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
-		_, err := rooms.RequestCancel(r.Context(), s.db, q.who, occ, "")
+		_, err := s.rooms().RequestCancel(r.Context(), q.who, occ, "")
 		switch {
 		case errors.Is(err, postgres.ErrNotFound):
 			s.notFound(w, r)
@@ -202,7 +159,7 @@ func (s *Server) roomRequestList(find requesterFunc) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		list, total, err := rooms.Requests(r.Context(), s.db, &q.who, "", perPage, offset(r))
+		list, total, err := s.rooms().Requests(r.Context(), &q.who, "", perPage, offset(r))
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -219,7 +176,7 @@ func (s *Server) withdrawRequest(find requesterFunc) http.HandlerFunc {
 			return
 		}
 		id := pathID(r)
-		err := rooms.Withdraw(r.Context(), s.db, q.who, id)
+		err := s.rooms().Withdraw(r.Context(), q.who, id)
 		switch {
 		case errors.Is(err, postgres.ErrNotFound):
 			s.notFound(w, r)
@@ -246,7 +203,7 @@ func (s *Server) adminRoomRequests(w http.ResponseWriter, r *http.Request) {
 	}
 	var total int
 	var err error
-	if p.Requests, total, err = rooms.Requests(r.Context(), s.db, nil, p.Status, perPage, offset(r)); err != nil {
+	if p.Requests, total, err = s.rooms().Requests(r.Context(), nil, p.Status, perPage, offset(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -264,13 +221,13 @@ func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, statu
 	ctx := r.Context()
 	id := pathID(r)
 	var err error
-	if p.Request, err = rooms.GetRequest(ctx, s.db, id); err != nil {
+	if p.Request, err = s.rooms().GetRequest(ctx, id); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	p.Ahead = len(p.Request.Ahead(s.now()))
 	if p.Request.Kind == rooms.KindSlot && p.Request.Status == rooms.Pending && p.Conflicts == nil {
-		if p.Conflicts, err = rooms.NewStore(s.db).Preview(ctx, p.Request, s.now()); err != nil {
+		if p.Conflicts, err = s.rooms().Preview(ctx, p.Request, s.now()); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -279,38 +236,22 @@ func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, i18n.T(ctx, "roomreq.admin.title"), pages.AdminRoomRequest(p))
 }
 
-// decideRoomRequest approves (approve=true) or declines a request; the answer e-mail and the
-// audit line are written in the decision's transaction.
+// decideRoomRequest approves (approve=true) or declines a request; the store books or
+// cancels, mails the answer and writes the audit line in one transaction.
 func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.parseForm(w, r) {
 			return
 		}
-		ctx := r.Context()
 		id := pathID(r)
 		p := pages.AdminRoomRequestPage{Override: strings.TrimSpace(r.PostFormValue("override")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-		d := rooms.Decision{Now: s.now(), By: currentUser(r).ID, Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
-		if !approve && p.Errors.Required("reason", p.Reason, "request.reason.required") {
-			p.Errors.MaxLength("reason", p.Reason, 500, "form.tooLong")
-		}
-		p.Errors.MaxLength("override", p.Override, 300, "form.tooLong")
-		if !p.Errors.OK() {
-			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		_, _, err := rooms.NewStore(s.db).Decide(ctx, id, d, func(tx pgx.Tx, q rooms.Request, res rooms.Result) error {
-			if err := s.mailRoomAnswer(r, tx, q, res); err != nil {
-				return err
-			}
-			action := audit.RoomRequestDeclined
-			if approve {
-				action = audit.RoomRequestApproved
-			}
-			return audit.Record(ctx, tx, actor(r), audit.Entry{Action: action, Entity: "room_request", EntityID: q.ID,
-				Details: map[string]any{"kind": q.Kind, "booking_id": res.BookingID, "booked": res.Booked, "skipped": len(res.Skipped)}})
-		})
+		d := rooms.Decision{Now: s.now(), Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
+		_, _, err := s.rooms().Decide(r.Context(), id, d, actor(r))
 		var ce *rooms.ErrConflicts
 		switch {
+		case errors.As(err, &p.Errors):
+			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
+			return
 		case errors.As(err, &ce):
 			p.Conflicts, p.Saved = ce.Conflicts, true
 			s.renderRoomRequest(w, r, http.StatusConflict, p)
@@ -336,48 +277,6 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 	}
 }
 
-// mailRoomAnswer queues the answer, in the language the request was made in. A partner gets
-// it at their account's address, with the link to their requests; a group's answer goes to
-// the group's contact person now (who may have changed since), without a link: their
-// private link is not stored. A group without a contact person gets no mail.
-func (s *Server) mailRoomAnswer(r *http.Request, tx pgx.Tx, q rooms.Request, res rooms.Result) error {
-	ctx := r.Context()
-	to, link := q.ReplyTo, s.absURL("/partner/rom/foresporsler")
-	if q.GroupID != 0 {
-		c, err := rooms.GroupContact(ctx, tx, q.GroupID)
-		if errors.Is(err, postgres.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		to, link = c.Email, ""
-	}
-	lang := i18n.Lang(q.Lang)
-	a := mail.RoomAnswer{Approved: q.Status == rooms.Approved, Cancel: q.Kind == rooms.KindCancel, Room: q.RoomName, Reason: q.Reason}
-	for _, c := range res.Skipped {
-		a.Skipped = append(a.Skipped, c.Start)
-	}
-	// The first meeting the answer is about: the first booked, else the first asked for.
-	slots := q.Ahead(s.now())
-	if len(slots) == 0 {
-		slots = q.Slots()
-	}
-	for _, sl := range slots {
-		if !slices.ContainsFunc(a.Skipped, sl.Start.Equal) {
-			a.First = sl.Start
-			break
-		}
-	}
-	if q.Kind == rooms.KindSlot && q.Series.Frequency != rooms.Once {
-		a.Repeats = i18n.Translate(lang, "mail.room.repeats."+q.Series.Frequency, "Until", mail.FormatDate(lang, q.Series.Until))
-	}
-	m := mail.RoomAnswerMessage(lang, a, link)
-	m.To = to
-	_, err := s.outbox.Enqueue(ctx, tx, m)
-	return err
-}
-
 // Staff: a group's rooms page, with its contact person and schedule.
 
 func (s *Server) groupRooms(w http.ResponseWriter, r *http.Request) {
@@ -392,7 +291,7 @@ func (s *Server) renderGroupRooms(w http.ResponseWriter, r *http.Request, status
 	}
 	ctx := r.Context()
 	p := pages.GroupRoomsPage{GroupID: g.ID, GroupName: g.Name, Errors: errs}
-	c, err := rooms.GroupContact(ctx, s.db, g.ID)
+	c, err := s.rooms().GroupContact(ctx, g.ID)
 	switch {
 	case err == nil:
 		p.Contact, p.HasContact = c, true
@@ -404,7 +303,7 @@ func (s *Server) renderGroupRooms(w http.ResponseWriter, r *http.Request, status
 		p.Contact.Name, p.Contact.Email, p.Contact.Phone = form.Name, form.Email, form.Phone
 	}
 	var total int
-	if p.Meetings, total, err = rooms.Schedule(ctx, s.db, rooms.Requester{GroupID: g.ID}, s.now(), perPage, offset(r)); err != nil {
+	if p.Meetings, total, err = s.rooms().Schedule(ctx, rooms.Requester{GroupID: g.ID}, s.now(), perPage, offset(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -425,7 +324,7 @@ func (s *Server) saveGroupContact(w http.ResponseWriter, r *http.Request) {
 		s.renderGroupRooms(w, r, http.StatusUnprocessableEntity, &c, errs)
 		return
 	}
-	if err := rooms.SetContact(r.Context(), s.db, c); err != nil {
+	if err := s.rooms().SetContact(r.Context(), c); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -438,7 +337,7 @@ func (s *Server) removeGroupContact(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	if err := rooms.RemoveContact(r.Context(), s.db, g.ID); err != nil {
+	if err := s.rooms().RemoveContact(r.Context(), g.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -447,29 +346,13 @@ func (s *Server) removeGroupContact(w http.ResponseWriter, r *http.Request) {
 }
 
 // sendContactLink makes a new private link for the contact person (ending the old one) and
-// mails it, in one transaction.
+// mails it in the group's language, in one transaction.
 func (s *Server) sendContactLink(w http.ResponseWriter, r *http.Request) {
 	g, ok := s.groupFromPath(w, r)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		c, token, expires, err := rooms.IssueContactLink(ctx, tx, g.ID)
-		if err != nil {
-			return err
-		}
-		lang := i18n.NB // the contact person reads the group's language; Norwegian unless it is English
-		if g.Language == "en" {
-			lang = i18n.EN
-		}
-		m := mail.ContactLink(lang, c.Name, s.absURL("/gruppe/"+token), expires)
-		m.To = c.Email
-		if _, err := s.outbox.Enqueue(ctx, tx, m); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(r), audit.Entry{Action: audit.ContactLinkSent, Entity: "group", EntityID: g.ID})
-	})
+	err := s.rooms().SendContactLink(r.Context(), g.ID, g.Language, actor(r))
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):
 		s.renderGroupRooms(w, r, http.StatusUnprocessableEntity, nil, validate.Errors{{Field: "name", Msg: "grouprooms.contact.first"}})

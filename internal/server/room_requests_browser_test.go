@@ -22,16 +22,16 @@ func TestRoomRequestPagesInTheBrowser(t *testing.T) {
 	roomID := app.room(t, "Bjørkerommet")
 	day := aFutureTuesday()
 	ctx := context.Background()
-	store := rooms.NewStore(app.db)
+	store := rooms.NewStore(app.db, nil)
 	if _, err := store.Book(ctx, rooms.Booking{RoomID: roomID, Title: "Sorggruppe tirsdag", Holder: "group", GroupID: groupID,
 		Frequency: rooms.Weekly, Standing: true, OverrideReason: "test"}, rooms.Series{First: day, Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute,
 		Frequency: rooms.Weekly, Count: 4}.Slots(), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := rooms.SetContact(ctx, app.db, rooms.Contact{GroupID: groupID, Name: "Kari Kontakt", Email: "kari@example.no"}); err != nil {
+	if err := store.SetContact(ctx, rooms.Contact{GroupID: groupID, Name: "Kari Kontakt", Email: "kari@example.no"}); err != nil {
 		t.Fatal(err)
 	}
-	_, token, _, err := rooms.IssueContactLink(ctx, app.db, groupID)
+	_, token, _, err := store.IssueContactLink(ctx, groupID)
 	if err != nil {
 		t.Fatal(err)
 	}

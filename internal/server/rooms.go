@@ -16,8 +16,11 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
+// rooms is the rooms store on the pool, with the outbox its answers and links are mailed by.
+func (s *Server) rooms() *rooms.Store { return rooms.NewStore(s.db, s.outbox) }
+
 func (s *Server) roomList(w http.ResponseWriter, r *http.Request) {
-	list, err := rooms.NewStore(s.db).Rooms(r.Context())
+	list, err := s.rooms().Rooms(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -41,15 +44,15 @@ func (s *Server) roomWeek(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) newBookingPage(w http.ResponseWriter, r *http.Request) {
-	f := pages.BookingForm{Holder: "group", Frequency: rooms.Weekly, Start: "18:00", End: "19:30"}
+	f := pages.NewBookingPage{BookingForm: rooms.BookingForm{Holder: "group", Frequency: rooms.Weekly, Start: "18:00", End: "19:30"}}
 	f.RoomID, _ = strconv.ParseInt(r.URL.Query().Get("rom"), 10, 64)
 	s.renderBookingForm(w, r, http.StatusOK, f)
 }
 
-func (s *Server) renderBookingForm(w http.ResponseWriter, r *http.Request, status int, f pages.BookingForm) {
+func (s *Server) renderBookingForm(w http.ResponseWriter, r *http.Request, status int, f pages.NewBookingPage) {
 	ctx := r.Context()
 	var err error
-	if f.Rooms, err = rooms.NewStore(s.db).Rooms(ctx); err == nil {
+	if f.Rooms, err = s.rooms().Rooms(ctx); err == nil {
 		if f.Groups, err = groups.NewStore(s.db).Options(ctx); err == nil {
 			f.Orgs, err = orgs.NewStore(s.db).Options(ctx)
 		}
@@ -61,65 +64,6 @@ func (s *Server) renderBookingForm(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, i18n.T(ctx, "booking.new"), pages.NewBooking(f))
 }
 
-// parseBooking reads the form into the booking, its series and the problems found.
-func parseBooking(r *http.Request) (pages.BookingForm, rooms.Booking, rooms.Series) {
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := pages.BookingForm{Title: v("title"), Holder: v("holder"), Date: v("date"), Start: v("start"), End: v("end"),
-		Frequency: v("frequency"), Until: v("until"), Count: v("count"), Override: v("override")}
-	f.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
-	f.GroupID, _ = strconv.ParseInt(v("group"), 10, 64)
-	f.OrgID, _ = strconv.ParseInt(v("org"), 10, 64)
-	b := rooms.Booking{RoomID: f.RoomID, Title: f.Title, Holder: f.Holder, Frequency: f.Frequency, OverrideReason: f.Override}
-	if f.Holder == "group" {
-		b.GroupID = f.GroupID
-	}
-	if f.Holder == "org" {
-		b.OrgID = f.OrgID
-	}
-	b.Standing = f.Holder == "group" && f.Frequency != rooms.Once
-	var sr rooms.Series
-	var err error
-	sr.Frequency = f.Frequency
-	if f.Errors.Required("title", f.Title, "booking.title.required") {
-		f.Errors.MaxLength("title", f.Title, 120, "form.tooLong")
-	}
-	f.Errors.MaxLength("override", f.Override, 300, "form.tooLong")
-	if f.RoomID == 0 {
-		f.Errors.Add("room", "booking.room.required")
-	}
-	switch {
-	case f.Holder == "group" && f.GroupID == 0:
-		f.Errors.Add("group", "booking.group.required")
-	case f.Holder == "org" && f.OrgID == 0:
-		f.Errors.Add("org", "booking.org.required")
-	case f.Holder != "group" && f.Holder != "org" && f.Holder != "internal":
-		f.Errors.Add("holder", "booking.holder.required")
-	}
-	if sr.First, err = tz.ParseDate(f.Date); err != nil {
-		f.Errors.Add("date", "rooms.date.required")
-	}
-	if sr.Start, err = tz.ParseClock(f.Start); err != nil {
-		f.Errors.Add("start", "booking.time.invalid")
-	}
-	if sr.End, err = tz.ParseClock(f.End); err != nil {
-		f.Errors.Add("end", "booking.time.invalid")
-	}
-	if f.Until != "" {
-		if sr.Until, err = tz.ParseDate(f.Until); err != nil {
-			f.Errors.Add("until", "form.date.invalid")
-		}
-	}
-	if f.Count != "" {
-		if sr.Count, err = strconv.Atoi(f.Count); err != nil || sr.Count < 1 {
-			f.Errors.Add("count", "booking.count.invalid")
-		}
-	}
-	if f.Errors.OK() {
-		f.Errors.Merge(sr.Validate())
-	}
-	return f, b, sr
-}
-
 // createBooking books, or shows exactly which meetings collide with what and offers to book
 // the free ones (skip=1). A collision that appears between the preview and the save is
 // caught by the database and shown the same way.
@@ -127,13 +71,13 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	f, b, sr := parseBooking(r)
-	if !f.Errors.OK() {
+	var f pages.NewBookingPage
+	f.Parse(r.PostForm)
+	if f.Errors = f.Validate(); !f.Errors.OK() {
 		s.renderBookingForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	b.CreatedBy = currentUser(r).ID
-	res, err := rooms.NewStore(s.db).Book(r.Context(), b, sr.Slots(), r.PostFormValue("skip") == "1")
+	res, err := s.rooms().Book(r.Context(), f.Booking(currentUser(r).ID), f.Series().Slots(), r.PostFormValue("skip") == "1")
 	var ce *rooms.ErrConflicts
 	switch {
 	case errors.As(err, &ce):
@@ -163,7 +107,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 // bookingPage shows a booking; ?hoppet= lists the meetings skipped when it was made.
 func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r)
-	v, err := rooms.NewStore(s.db).Get(r.Context(), id)
+	v, err := s.rooms().Get(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -188,7 +132,7 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	id := pathID(r)
-	store := rooms.NewStore(s.db)
+	store := s.rooms()
 	if _, err := store.Get(ctx, id); errors.Is(err, postgres.ErrNotFound) {
 		s.notFound(w, r)
 		return
@@ -253,7 +197,7 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cr.Errors.MaxLength("reason", c.Reason, 300, "form.tooLong")
-	store := rooms.NewStore(s.db)
+	store := s.rooms()
 	var err error
 	if cr.Errors.OK() {
 		_, err = store.Cancel(ctx, id, c)
@@ -284,7 +228,7 @@ func (s *Server) daySheet(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		day = tz.Midnight(s.now())
 	}
-	list, err := rooms.NewStore(s.db).DaySheet(r.Context(), day)
+	list, err := s.rooms().DaySheet(r.Context(), day)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
