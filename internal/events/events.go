@@ -221,7 +221,7 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 		}
 		bookingID := old.BookingID
 		moved := !old.Starts.Equal(f.starts) || !old.Ends.Equal(f.ends) || old.RoomID != f.RoomID || f.Format != House
-		bookings := rooms.NewStore(tx, nil) // the room and its booking are the rooms package's; on this transaction
+		bookings := rooms.NewStore(tx, s.out) // the room and its booking are the rooms package's; on this transaction
 		if bookingID != 0 && moved {
 			if _, err := bookings.CancelBooking(ctx, bookingID, "event moved"); err != nil {
 				return err

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	netmail "net/mail"
 	"net/url"
@@ -32,8 +33,16 @@ func NewOutbox(client *river.Client[pgx.Tx], base *url.URL) *Outbox {
 	return &Outbox{client: client, base: base}
 }
 
-// URL makes the absolute link a mail carries from a path on the site.
+// ErrNoOutbox is returned by Enqueue on a nil Outbox: a store built without one (for reads
+// or a job that sends nothing) was asked to mail.
+var ErrNoOutbox = errors.New("mail: no outbox to queue the mail in")
+
+// URL makes the absolute link a mail carries from a path on the site. A nil Outbox, which
+// cannot queue the mail anyway, leaves the path as it is.
 func (o *Outbox) URL(path string) string {
+	if o == nil {
+		return path
+	}
 	ref, err := url.Parse(path)
 	if err != nil {
 		return o.base.String()
@@ -43,8 +52,12 @@ func (o *Outbox) URL(path string) string {
 
 // Enqueue renders m, stores it and queues its sending, all on tx: the mail exists if and only
 // if the change it tells about commits. It returns the outbox id. A missing or malformed
-// recipient, language or subject gives an error wrapping postgres.ErrInvalid.
+// recipient, language or subject gives an error wrapping postgres.ErrInvalid; a nil Outbox
+// gives ErrNoOutbox.
 func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
+	if o == nil {
+		return 0, ErrNoOutbox
+	}
 	if err := m.check(); err != nil {
 		return 0, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -116,7 +117,7 @@ func (s *Store) ContactByLink(ctx context.Context, token string) (Contact, error
 // without a contact person is ErrNotFound.
 func (s *Store) SendContactLink(ctx context.Context, groupID int64, language string, by audit.Actor) error {
 	if s.out == nil {
-		return errNoOutbox
+		return mail.ErrNoOutbox
 	}
 	lang, _ := i18n.Parse(language)
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {

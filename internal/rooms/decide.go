@@ -38,9 +38,6 @@ func (d *Decision) Validate() validate.Errors {
 	return e
 }
 
-// errNoOutbox is the fault of a store built without the outbox its use case mails through.
-var errNoOutbox = errors.New("rooms: the store has no outbox to mail through")
-
 // Decide approves or declines a pending request, decided by by, in one transaction: approving
 // a slot books the meetings still ahead (with the same conflict rules as a booking),
 // approving a cancellation cancels the meeting; when nothing is ahead, approving is ErrPast.
@@ -54,7 +51,7 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, by audit.Actor
 		return q, res, errs
 	}
 	if s.out == nil {
-		return q, res, errNoOutbox
+		return q, res, mail.ErrNoOutbox
 	}
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
