@@ -56,6 +56,19 @@ func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
 	return list, nil
 }
 
+// AddRoom adds a room of the house and returns it with its id. A name taken already is
+// postgres.ErrConflict; a capacity outside 1–500 or a name of more than 80 characters is
+// postgres.ErrInvalid.
+func (s *Store) AddRoom(ctx context.Context, r Room) (Room, error) {
+	err := s.db.QueryRow(ctx, `INSERT INTO rooms (name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		r.Name, r.Floor, r.Capacity, r.StepFree, r.HearingLoop, r.Hybrid, r.Bookable).Scan(&r.ID)
+	if err != nil {
+		return Room{}, fmt.Errorf("rooms: add %q: %w", r.Name, postgres.MapError(err))
+	}
+	return r, nil
+}
+
 // Room returns the room with id.
 func (s *Store) Room(ctx context.Context, id int64) (Room, error) {
 	rows, err := s.db.Query(ctx, `SELECT id, name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable
