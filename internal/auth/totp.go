@@ -299,6 +299,9 @@ func (s *Store) ResetTwoFactor(ctx context.Context, id int64, by audit.Actor) er
 	})
 }
 
+// SettingsTables are the tables RequireTwoFactor reads.
+func SettingsTables() []string { return []string{"settings"} }
+
 // RequireTwoFactor reports whether admins require two-factor login of all staff.
 func (s *Store) RequireTwoFactor(ctx context.Context) (bool, error) {
 	var on bool

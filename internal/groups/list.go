@@ -83,6 +83,13 @@ func (c *conds) where() string {
 const takesMembers = `g.open AND g.status NOT IN ('paused', 'closed')
 	AND (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL) < g.capacity`
 
+// CatalogueTables are the tables List, PublishedGroup and PublishedThemes read (a group's
+// members are counted in memberships, its organiser named from orgs): a memo of their results
+// is dropped when any of them changes.
+func CatalogueTables() []string {
+	return []string{"groups", "group_themes", "themes", "memberships", "orgs"}
+}
+
 // List returns one page of published groups that match f, by name in Norwegian order, with
 // their published themes and member counts, and how many match in all. It costs two queries
 // whatever the page's length.

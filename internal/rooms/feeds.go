@@ -51,6 +51,12 @@ func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (st
 	return token, nil
 }
 
+// FeedTables are the tables FeedTarget and FeedEvents read, and groups: a group's feed is
+// found through its bookings, and a change of the group may change what it shows.
+func FeedTables() []string {
+	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
+}
+
 // FeedTarget returns what an active feed token shows.
 func (s *Store) FeedTarget(ctx context.Context, token string) (kind string, id int64, err error) {
 	err = s.db.QueryRow(ctx, `SELECT kind, target_id FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL`,

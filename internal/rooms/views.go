@@ -21,6 +21,9 @@ type Occurrence struct {
 	Cancelled bool
 }
 
+// WeekTables are the tables Room and Between read, for a room's week.
+func WeekTables() []string { return []string{"rooms", "bookings", "booking_occurrences"} }
+
 // Between lists the room's meetings that start in [from, to), cancelled ones included.
 func (s *Store) Between(ctx context.Context, roomID int64, from, to time.Time) ([]Occurrence, error) {
 	rows, err := s.db.Query(ctx, `SELECT o.id, o.booking_id, b.title, lower(o.during), upper(o.during), o.cancelled_at IS NOT NULL

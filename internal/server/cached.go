@@ -23,9 +23,9 @@ import (
 // internal/cache). Without a watcher (tests, unless they set one) every read goes to the
 // database.
 //
-// Each memo is made with the tables its loader reads, declared beside the queries: the
-// features' own lists (dashboard.Tables, report.Tables) or, for the reads of the groups, rooms
-// and auth stores below, a list just above the method that makes them.
+// Each memo is made with the tables its loader reads, declared by the feature beside its
+// queries (groups.CatalogueTables, rooms.WeekTables and FeedTables, auth.SettingsTables,
+// dashboard.Tables and WaitingTables, report.Tables).
 // TestMemosDeclareTheTablesTheyRead runs every loader and fails when one reads a table that is
 // not in its memo's list, or that no table_changed trigger watches.
 
@@ -54,15 +54,15 @@ func (s *Server) SetCache(w *cache.Watcher) {
 
 func newMemos(w *cache.Watcher) *memos {
 	return &memos{
-		themes: cache.NewMemo[[]groups.Theme](w, 0, 4, catalogueTables()...),
+		themes: cache.NewMemo[[]groups.Theme](w, 0, 4, groups.CatalogueTables()...),
 		// Bounded so that made-up URLs cannot fill the memory: a page of the catalogue is
 		// some 25 kB, a group some 2 kB, a feed up to a few hundred kB.
-		catalogue: cache.NewMemo[groupsPage](w, 0, 200, catalogueTables()...),
-		group:     cache.NewMemo[groups.Group](w, 0, 1000, catalogueTables()...),
+		catalogue: cache.NewMemo[groupsPage](w, 0, 200, groups.CatalogueTables()...),
+		group:     cache.NewMemo[groups.Group](w, 0, 1000, groups.CatalogueTables()...),
 		// A feed covers a window around now and carries its time of making: a minute at most.
-		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, feedTables()...),
-		twoFactor: cache.NewMemo[bool](w, 0, 1, twoFactorTables()...),
-		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, weekTables()...),
+		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, rooms.FeedTables()...),
+		twoFactor: cache.NewMemo[bool](w, 0, 1, auth.SettingsTables()...),
+		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, rooms.WeekTables()...),
 		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, dashboard.WaitingTables()...),
 		// What is overdue or late depends on the clock as well: a minute at most. The dashboard
 		// is made around the waiting list, so it is stale when that is.
@@ -71,14 +71,6 @@ func newMemos(w *cache.Watcher) *memos {
 		report:    cache.NewMemo[report.Report](w, time.Minute, 8, report.Tables()...),
 		reportDoc: cache.NewMemo[string](w, time.Minute, 8, report.Tables()...),
 	}
-}
-
-// catalogueTables are the tables the catalogue's reads below depend on: groups.Store's List
-// and PublishedGroup (a group's members are counted in memberships). The themes' memo takes
-// them too, though PublishedThemes reads only themes: a list longer than the reads costs a
-// load now and then, a shorter one a stale page.
-func catalogueTables() []string {
-	return []string{"groups", "group_themes", "themes", "memberships", "orgs"}
 }
 
 func (s *Server) publishedThemes(ctx context.Context) ([]groups.Theme, error) {
@@ -107,16 +99,10 @@ func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group,
 	})
 }
 
-// twoFactorTables are what auth.Store.RequireTwoFactor reads.
-func twoFactorTables() []string { return []string{"settings"} }
-
 // requireTwoFactor reports whether admins require a second factor of all staff.
 func (s *Server) requireTwoFactor(ctx context.Context) (bool, error) {
 	return s.memo.twoFactor.Get(ctx, "", auth.NewStore(s.db).RequireTwoFactor)
 }
-
-// weekTables are what rooms.Store's Room and Between read.
-func weekTables() []string { return []string{"rooms", "bookings", "booking_occurrences"} }
 
 // roomWeekView is a room's meetings in the week from monday, or rooms.ErrNotFound.
 func (s *Server) roomWeekView(ctx context.Context, id int64, monday time.Time) (pages.WeekPage, error) {
@@ -170,12 +156,6 @@ func (s *Server) annualReportHTML(ctx context.Context, year int) (string, error)
 		err = pages.Report(rep).Render(ctx, &b)
 		return b.String(), err
 	})
-}
-
-// feedTables are what rooms.Store's FeedTarget and FeedEvents read, and groups (a group's
-// feed is found through its bookings, not its row).
-func feedTables() []string {
-	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
 }
 
 // calendar renders the feed behind token: the bytes, or postgres.ErrNotFound.
