@@ -3,8 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -30,7 +28,7 @@ func (s *Server) renderHouse(w http.ResponseWriter, r *http.Request, status int,
 			s.serverError(w, r, err)
 			return
 		}
-		p.Hours = pages.HoursForm(week)
+		p.Hours = rooms.HoursFormOf(week)
 	}
 	today := tz.Midnight(s.now())
 	var total int
@@ -54,26 +52,9 @@ func (s *Server) saveHours(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p pages.HousePage
-	var week rooms.Week
-	for i := range week {
-		d := i + 1
-		n := strconv.Itoa(d)
-		p.Hours[i] = pages.HoursDay{Weekday: d, Open: r.PostFormValue("open-"+n) == "on",
-			Opens: strings.TrimSpace(r.PostFormValue("opens-" + n)), Closes: strings.TrimSpace(r.PostFormValue("closes-" + n))}
-		week[i] = rooms.DayHours{Weekday: d, Open: p.Hours[i].Open}
-		if !week[i].Open {
-			continue
-		}
-		var err error
-		if week[i].Opens, err = tz.ParseClock(p.Hours[i].Opens); err != nil {
-			p.HoursErrors.Add("opens-"+n, "booking.time.invalid")
-		}
-		if week[i].Closes, err = tz.ParseClock(p.Hours[i].Closes); err != nil {
-			p.HoursErrors.Add("closes-"+n, "booking.time.invalid")
-		}
-	}
-	p.HoursErrors.Merge(week.Validate())
-	if !p.HoursErrors.OK() {
+	p.Hours.Parse(r.PostForm)
+	week, errs := p.Hours.Validate()
+	if p.HoursErrors = errs; !errs.OK() {
 		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
@@ -89,11 +70,10 @@ func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	p := pages.HousePage{Closure: pages.ClosureForm{First: r.PostFormValue("first"), Last: r.PostFormValue("last"), Reason: r.PostFormValue("reason")}}
-	c := rooms.Closure{Reason: p.Closure.Reason}
-	c.First, _ = tz.ParseDate(p.Closure.First)
-	c.Last, _ = tz.ParseDate(p.Closure.Last)
-	if p.ClosureErrors = c.Validate(); !p.ClosureErrors.OK() {
+	var p pages.HousePage
+	p.Closure.Parse(r.PostForm)
+	c, errs := p.Closure.Validate()
+	if p.ClosureErrors = errs; !errs.OK() {
 		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}

@@ -137,12 +137,12 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	ext := pages.Extension{Until: r.PostFormValue("until")}
-	until, err := tz.ParseDate(ext.Until)
-	if err != nil {
-		ext.Errors.Add("until", "rooms.date.required")
-	} else {
-		_, err = store.Extend(ctx, id, until, r.PostFormValue("skip") == "1")
+	var ext pages.Extension
+	ext.Parse(r.PostForm)
+	until, errs := ext.Validate()
+	var err error
+	if ext.Errors = errs; errs.OK() {
+		_, err = store.Extend(ctx, id, until, ext.Skip)
 	}
 	var ce *rooms.ErrConflicts
 	switch {
@@ -182,21 +182,10 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	id := pathID(r)
-	c := rooms.Cancellation{Rest: r.PostFormValue("rest") == "1", Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-	c.Occurrence, _ = strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
-	cr := pages.CancelRange{From: r.PostFormValue("from"), To: r.PostFormValue("to"), Reason: c.Reason}
-	if c.Occurrence == 0 {
-		var err error
-		if c.From, err = tz.ParseDate(cr.From); err != nil {
-			cr.Errors.Add("from", "rooms.date.required")
-		}
-		if c.To, err = tz.ParseDate(cr.To); err != nil {
-			cr.Errors.Add("to", "rooms.date.required")
-		} else if c.To.Before(c.From) {
-			cr.Errors.Add("to", "booking.cancelRange.order")
-		}
-	}
-	cr.Errors.MaxLength("reason", c.Reason, 300, "form.tooLong")
+	var cr pages.CancelRange
+	cr.Parse(r.PostForm)
+	c, errs := cr.Validate()
+	cr.Errors = errs
 	store := s.rooms()
 	var err error
 	if cr.Errors.OK() {

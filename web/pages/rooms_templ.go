@@ -963,15 +963,15 @@ func choices1(ctx context.Context, prefix string, values []string, selected stri
 
 // Extension is the extend form of a recurring booking, with the collisions found.
 type Extension struct {
-	Until     string
+	rooms.ExtendForm
 	Conflicts []rooms.Conflict
 	Errors    validate.Errors
 }
 
 // CancelRange is the form that cancels every meeting in a period (a holiday, a renovation).
 type CancelRange struct {
-	From, To, Reason string
-	Errors           validate.Errors
+	rooms.CancelForm
+	Errors validate.Errors
 }
 
 // BookingPage shows a booking, its meetings, and what was skipped when it was made.
