@@ -219,48 +219,16 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 				return err
 			}
 		}
-		bookingID := old.BookingID
-		moved := !old.Starts.Equal(f.starts) || !old.Ends.Equal(f.ends) || old.RoomID != f.RoomID || f.Format != House
-		bookings := rooms.NewStore(tx, s.out) // the room and its booking are the rooms package's; on this transaction
-		if bookingID != 0 && moved {
-			if _, err := bookings.CancelBooking(ctx, bookingID, "event moved"); err != nil {
-				return err
-			}
-			bookingID = 0
-		}
-		if f.Format == House && bookingID == 0 {
-			slot = rooms.Slot{Start: f.starts, End: f.ends}
-			res, err := bookings.Book(ctx, rooms.Booking{RoomID: f.RoomID, Title: f.Title, Holder: "internal", Frequency: rooms.Once,
-				OverrideReason: f.Override, CreatedBy: by}, []rooms.Slot{slot}, false)
-			if err != nil {
-				return err
-			}
-			bookingID = res.BookingID
-		}
-		var room, booking *int64
-		if f.RoomID != 0 {
-			room = &f.RoomID
-		}
-		if bookingID != 0 {
-			booking = &bookingID
-		}
-		if id == 0 {
-			return tx.QueryRow(ctx, `INSERT INTO events (kind, title, description, starts_at, ends_at, format, meeting_link, room_id, booking_id,
-				capacity, published, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0)) RETURNING id`,
-				f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, room, booking, f.capacity, f.Published, by).Scan(&id)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE events SET kind = $2, title = $3, description = $4, starts_at = $5, ends_at = $6, format = $7,
-			meeting_link = $8, room_id = $9, booking_id = $10, capacity = $11, published = $12, updated_at = now() WHERE id = $1`,
-			id, f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, room, booking, f.capacity, f.Published); err != nil {
+		bookingID, err := s.rebook(ctx, tx, old, f, by, &slot)
+		if err != nil {
 			return err
 		}
-		if !old.Starts.Equal(f.starts) {
-			if _, err := tx.Exec(ctx, `UPDATE event_signups SET reminded_at = NULL,
-				offer_deadline = CASE WHEN status = 'offered' THEN least(offer_deadline, $2) END WHERE event_id = $1`, id, f.starts); err != nil {
-				return err
-			}
+		if id == 0 {
+			return insertEvent(ctx, tx, f, bookingID, by).Scan(&id)
 		}
-		var err error
+		if err := updateEvent(ctx, tx, id, old, f, bookingID); err != nil {
+			return err
+		}
 		offers, err = s.offerFreed(ctx, tx, id, time.Now())
 		return err
 	})
@@ -273,4 +241,61 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 		err = fmt.Errorf("events: save: %w", postgres.MapError(err))
 	}
 	return id, offers, err
+}
+
+// rebook gives up the booking of an event that moved (another time or room, or no longer in
+// the house) and books the room of an event in the house that has none, through the rooms
+// package on tx; it returns the event's booking (0: none) and sets slot to the meeting it
+// tried to book.
+func (s *Store) rebook(ctx context.Context, tx pgx.Tx, old Event, f Form, by int64, slot *rooms.Slot) (int64, error) {
+	bookingID := old.BookingID
+	moved := !old.Starts.Equal(f.starts) || !old.Ends.Equal(f.ends) || old.RoomID != f.RoomID || f.Format != House
+	bookings := rooms.NewStore(tx, s.out) // the room and its booking are the rooms package's; on this transaction
+	if bookingID != 0 && moved {
+		if _, err := bookings.CancelBooking(ctx, bookingID, "event moved"); err != nil {
+			return 0, err
+		}
+		bookingID = 0
+	}
+	if f.Format == House && bookingID == 0 {
+		*slot = rooms.Slot{Start: f.starts, End: f.ends}
+		res, err := bookings.Book(ctx, rooms.Booking{RoomID: f.RoomID, Title: f.Title, Holder: "internal", Frequency: rooms.Once,
+			OverrideReason: f.Override, CreatedBy: by}, []rooms.Slot{*slot}, false)
+		if err != nil {
+			return 0, err
+		}
+		bookingID = res.BookingID
+	}
+	return bookingID, nil
+}
+
+// nullable is id as a column value: NULL for 0.
+func nullable(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// insertEvent adds the event; the row it returns holds the new id.
+func insertEvent(ctx context.Context, tx pgx.Tx, f Form, bookingID, by int64) pgx.Row {
+	return tx.QueryRow(ctx, `INSERT INTO events (kind, title, description, starts_at, ends_at, format, meeting_link, room_id, booking_id,
+		capacity, published, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0)) RETURNING id`,
+		f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, nullable(f.RoomID), nullable(bookingID), f.capacity, f.Published, by)
+}
+
+// updateEvent changes the event; a new start time means a new reminder, and a place offered
+// must be answered by the new start.
+func updateEvent(ctx context.Context, tx pgx.Tx, id int64, old Event, f Form, bookingID int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE events SET kind = $2, title = $3, description = $4, starts_at = $5, ends_at = $6, format = $7,
+		meeting_link = $8, room_id = $9, booking_id = $10, capacity = $11, published = $12, updated_at = now() WHERE id = $1`,
+		id, f.Kind, f.Title, f.Description, f.starts, f.ends, f.Format, f.MeetingLink, nullable(f.RoomID), nullable(bookingID), f.capacity, f.Published); err != nil {
+		return err
+	}
+	if old.Starts.Equal(f.starts) {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE event_signups SET reminded_at = NULL,
+		offer_deadline = CASE WHEN status = 'offered' THEN least(offer_deadline, $2) END WHERE event_id = $1`, id, f.starts)
+	return err
 }
