@@ -10,30 +10,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/cache"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
-	"github.com/linkoslo/selvhjelpshuset/internal/demo"
-	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/metrics"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/localdb"
-	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
-	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/server"
-	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -143,64 +134,6 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	return err
 }
 
-// newJobRunner starts River, the runner of every background job: the worker that delivers the
-// outbox (through SMTP_URL, or in development without it into the dev mailbox), retention,
-// licence reminders, offer expiry and the events' hourly job. Production refuses to start without SMTP, since invitations
-// and participants' links would silently go nowhere.
-func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
-	var sender mail.Sender = mail.NewDevSender(log)
-	switch {
-	case cfg.SMTPURL != nil:
-		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})
-		if err != nil {
-			return nil, err
-		}
-		sender = smtp
-	case cfg.Production():
-		return nil, errors.New("SMTP_URL is required in production (e.g. smtp://user:password@smtp.example.no:587)")
-	}
-	retention := &signups.RetentionWorker{DB: pool, Months: cfg.RetentionMonths, Log: log,
-		Also: map[string]func(context.Context, int) (int64, error){
-			"room requests":    rooms.NewStore(pool, nil).PurgeRequests,
-			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
-		}}
-	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
-	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
-		Register: func(w *river.Workers) error {
-			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
-				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
-				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}))
-		},
-		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job()}})
-	if err != nil {
-		return nil, err
-	}
-	if err := client.Start(ctx); err != nil {
-		return nil, fmt.Errorf("job runner: %w", err)
-	}
-	return client, nil
-}
-
-// absURL returns a function that makes a link for an e-mail from a path on the site at base.
-func absURL(base *url.URL) func(path string) string {
-	return func(path string) string {
-		ref, err := url.Parse(path)
-		if err != nil {
-			return base.String()
-		}
-		return base.ResolveReference(ref).String()
-	}
-}
-
-// stopJobRunner lets a job being worked (a message being sent) finish, for at most a while.
-func stopJobRunner(c *river.Client[pgx.Tx], log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := c.Stop(ctx); err != nil {
-		log.Warn("job runner did not stop cleanly", "error", err)
-	}
-}
-
 func migrateUp(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 	m, err := postgres.NewMigrator(pool, io.Discard)
 	if err != nil {
@@ -242,75 +175,6 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return m.Status(ctx, stdout)
 	}
 	return fmt.Errorf("unknown migrate command %q: use up, down or status", args[0])
-}
-
-func seed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	withDemo := fs.Bool("demo", false, "add the demo data set")
-	ifEmpty := fs.Bool("if-empty", false, "only when the database holds no such data yet (make run, make bench)")
-	withLarge := fs.Bool("large", false, "add the large data set for performance runs (needs SECRET_KEY)")
-	largeSeed := fs.Uint64("seed", 1, "with --large: picks the data; the same seed gives the same rows")
-	largeScale := fs.Float64("scale", 1, "with --large: the size, 1 being the full one")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *withDemo == *withLarge {
-		return errors.New("usage: selvhjelpshus seed --demo | seed --large [--seed N] [--scale F]")
-	}
-	pool, err := openMigrated(ctx, getenv)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if *withLarge {
-		// The licence passwords are sealed: under a key made up for this run they could never
-		// be opened again, and the set cannot be loaded twice to fix that.
-		cfg, err := config.Load(getenv)
-		if err != nil {
-			return err
-		}
-		if cfg.SecretGenerated {
-			return errors.New("seed --large needs SECRET_KEY: the licence passwords are sealed with it")
-		}
-		ring, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
-		if err != nil {
-			return err
-		}
-		out, err := demoOutbox(pool, cfg)
-		if err != nil {
-			return err
-		}
-		res, err := demo.SeedLarge(ctx, pool, demo.LargeOptions{Seed: *largeSeed, Scale: *largeScale, Keyring: ring, Outbox: out, Log: stdout})
-		switch {
-		case errors.Is(err, demo.ErrLargePresent) && *ifEmpty: // make bench, again
-			fmt.Fprintln(stdout, "large data set: already loaded")
-		case err != nil:
-			return err
-		default:
-			fmt.Fprintf(stdout, "large data set: %s\n", res)
-		}
-	}
-	empty := !*withLarge // the large set brings the demo data itself to an empty database
-	if *ifEmpty && empty {
-		if empty, err = demo.Empty(ctx, pool); err != nil {
-			return err
-		}
-	}
-	if empty {
-		res, err := demo.Seed(ctx, pool)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "demo data: %s\n", res)
-		if err := seedLicences(ctx, pool, getenv, stdout); err != nil {
-			return err
-		}
-	}
-	if ok, err := demo.HasAdmin(ctx, pool); err == nil && ok {
-		fmt.Fprintf(stdout, "demo login: %s / %s\n", demo.AdminEmail, demo.DemoPassword)
-	}
-	return nil
 }
 
 // localDB prints a URL to a database on the machine's PostgreSQL, or on a project-private
@@ -392,44 +256,3 @@ func openMigrated(ctx context.Context, getenv func(string) string) (*pgxpool.Poo
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-// seedLicences adds the demo licences, sealed under SECRET_KEY. Without SECRET_KEY a key would
-// be made up for this run only, and the passwords could never be opened again: then the
-// licences are left out, with a line saying why.
-func seedLicences(ctx context.Context, pool *pgxpool.Pool, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return err
-	}
-	if cfg.SecretGenerated {
-		fmt.Fprintln(stdout, "demo licences left out: set SECRET_KEY to seed them (make run does)")
-		return nil
-	}
-	ring, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
-	if err != nil {
-		return err
-	}
-	out, err := demoOutbox(pool, cfg)
-	if err != nil {
-		return err
-	}
-	n, err := demo.SeedLicences(ctx, pool, ring, out, time.Now())
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		fmt.Fprintf(stdout, "demo licences: %d\n", n)
-	}
-	return nil
-}
-
-// demoOutbox queues the demo's mail (the answer to its approved licence request) for the
-// app to send: its River client is never started here, and serve's job runner delivers it.
-func demoOutbox(pool *pgxpool.Pool, cfg config.Config) (*mail.Outbox, error) {
-	quiet := slog.New(slog.DiscardHandler)
-	client, err := mail.NewClient(pool, mail.Config{Sender: mail.NewDevSender(quiet), Domain: cfg.BaseURL.Hostname(), Logger: quiet})
-	if err != nil {
-		return nil, err
-	}
-	return mail.NewOutbox(client, cfg.BaseURL), nil
-}

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -235,14 +234,4 @@ func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) {
 	p.GroupPager = pager(r, total)
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, u.OrgName, pages.PartnerHome(p))
-}
-
-// absURL makes a link for an e-mail from a path on this site.
-func (s *Server) absURL(path string) string {
-	u := *s.cfg.BaseURL
-	ref, err := url.Parse(path)
-	if err != nil {
-		return u.String()
-	}
-	return u.ResolveReference(ref).String()
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 
@@ -91,4 +92,15 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// absURL makes an absolute link to a path on this site, for what is read off the site: the
+// open data feed, a calendar address to copy.
+func (s *Server) absURL(path string) string {
+	u := *s.cfg.BaseURL
+	ref, err := url.Parse(path)
+	if err != nil {
+		return u.String()
+	}
+	return u.ResolveReference(ref).String()
 }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/events"
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+)
+
+// newJobRunner starts River, the runner of every background job: the worker that delivers the
+// outbox (through SMTP_URL, or in development without it into the dev mailbox), retention,
+// licence reminders, offer expiry and the events' hourly job. Production refuses to start
+// without SMTP, since invitations and participants' links would silently go nowhere.
+func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
+	var sender mail.Sender = mail.NewDevSender(log)
+	switch {
+	case cfg.SMTPURL != nil:
+		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{URL: cfg.SMTPURL, From: cfg.MailFrom})
+		if err != nil {
+			return nil, err
+		}
+		sender = smtp
+	case cfg.Production():
+		return nil, errors.New("SMTP_URL is required in production (e.g. smtp://user:password@smtp.example.no:587)")
+	}
+	retention := &signups.RetentionWorker{DB: pool, Months: cfg.RetentionMonths, Log: log,
+		Also: map[string]func(context.Context, int) (int64, error){
+			"room requests":    rooms.NewStore(pool, nil).PurgeRequests,
+			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
+		}}
+	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
+	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
+		Register: func(w *river.Workers) error {
+			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
+				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
+				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}))
+		},
+		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job()}})
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("job runner: %w", err)
+	}
+	return client, nil
+}
+
+// stopJobRunner lets a job being worked (a message being sent) finish, for at most a while.
+func stopJobRunner(c *river.Client[pgx.Tx], log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := c.Stop(ctx); err != nil {
+		log.Warn("job runner did not stop cleanly", "error", err)
+	}
+}
