@@ -47,11 +47,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		if cfg.SecretGenerated {
 			return errors.New("seed --large needs SECRET_KEY: the licence passwords are sealed with it")
 		}
-		ring, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
-		if err != nil {
-			return err
-		}
-		out, err := demoOutbox(pool, cfg)
+		ring, out, err := licenceSeeding(pool, cfg)
 		if err != nil {
 			return err
 		}
@@ -99,11 +95,7 @@ func seedLicences(ctx context.Context, pool *pgxpool.Pool, getenv func(string) s
 		fmt.Fprintln(stdout, "demo licences left out: set SECRET_KEY to seed them (make run does)")
 		return nil
 	}
-	ring, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
-	if err != nil {
-		return err
-	}
-	out, err := demoOutbox(pool, cfg)
+	ring, out, err := licenceSeeding(pool, cfg)
 	if err != nil {
 		return err
 	}
@@ -117,13 +109,18 @@ func seedLicences(ctx context.Context, pool *pgxpool.Pool, getenv func(string) s
 	return nil
 }
 
-// demoOutbox queues the demo's mail (the answer to its approved licence request) for the
-// app to send: its River client is never started here, and serve's job runner delivers it.
-func demoOutbox(pool *pgxpool.Pool, cfg config.Config) (*mail.Outbox, error) {
+// licenceSeeding is what seeding licences needs: the keyring that seals their passwords under
+// SECRET_KEY, and an outbox for the demo's mail (the answer to its approved licence request),
+// whose River client is never started here: serve's job runner delivers it.
+func licenceSeeding(pool *pgxpool.Pool, cfg config.Config) (*secrets.Keyring, *mail.Outbox, error) {
+	ring, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
+	if err != nil {
+		return nil, nil, err
+	}
 	quiet := slog.New(slog.DiscardHandler)
 	client, err := mail.NewClient(pool, mail.Config{Sender: mail.NewDevSender(quiet), Domain: cfg.BaseURL.Hostname(), Logger: quiet})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return mail.NewOutbox(client, cfg.BaseURL), nil
+	return ring, mail.NewOutbox(client, cfg.BaseURL), nil
 }
