@@ -22,6 +22,7 @@ var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
 // Oslo time and the footer, in both bodies; no catalogue id is left untranslated, and opening
 // them fetches nothing.
 func TestAccountMailBothLanguages(t *testing.T) {
+	t.Parallel()
 	footer := map[i18n.Lang][]string{
 		i18n.NB: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sendt automatisk"},
 		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically"},
@@ -80,6 +81,7 @@ func TestAccountMailBothLanguages(t *testing.T) {
 // A name is text, never markup: the HTML body of an invitation escapes it, the text body keeps
 // it as typed.
 func TestInvitationEscapesNames(t *testing.T) {
+	t.Parallel()
 	r, err := mail.Render(auth.InvitationMessage(i18n.NB, "<b>Ola & Kari</b>", link, expires))
 	if err != nil {
 		t.Fatal(err)
