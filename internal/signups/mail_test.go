@@ -29,6 +29,7 @@ var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
 // and the footer, in both bodies; no catalogue id is left untranslated, and opening the mail
 // fetches nothing.
 func TestMailRendersInBothLanguages(t *testing.T) {
+	t.Parallel()
 	footer := map[i18n.Lang][]string{
 		i18n.NB: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sendt automatisk"},
 		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically"},
