@@ -18,6 +18,7 @@ const link = "https://selvhjelpshuset.no/gruppe/abc123?x=1&y=2"
 // Oslo and the footer in both bodies; no catalogue id is left untranslated, and nb and en
 // differ.
 func TestMailInBothLanguages(t *testing.T) {
+	t.Parallel()
 	when := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026 kl. 14.30", i18n.EN: "Thursday 26 November 2026 at 14:30"}
 	for name, build := range map[string]func(i18n.Lang) mail.Message{
 		"contact": func(l i18n.Lang) mail.Message { return contactLinkMessage(l, "Kari", link, mailAt) },
@@ -61,6 +62,7 @@ func TestMailInBothLanguages(t *testing.T) {
 // An answer to a group's contact person, who has no page to log in to, has no button; the
 // answer names the room, the time, the dates skipped and staff's reason.
 func TestAnswerMessage(t *testing.T) {
+	t.Parallel()
 	m := answerMessage(i18n.NB, answer{Approved: true, First: mailAt, Room: "Bjørk", Skipped: []time.Time{mailAt.AddDate(0, 0, 7)}, Reason: "Velkommen"}, "")
 	if m.Action != (mail.Action{}) || m.Kind != mail.KindRoomAnswer {
 		t.Errorf("an answer without a link: %+v", m)
