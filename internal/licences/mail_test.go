@@ -40,6 +40,7 @@ var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
 // time in Oslo time and the footer, in both bodies; no catalogue id is left untranslated, and
 // opening it fetches nothing.
 func TestMailRendersInBothLanguages(t *testing.T) {
+	t.Parallel()
 	footer := map[i18n.Lang][]string{
 		i18n.NB: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sendt automatisk"},
 		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically"},
@@ -101,6 +102,7 @@ func TestMailRendersInBothLanguages(t *testing.T) {
 // contact, who has no page to log in to, gets no button. Reminders name the last day, which is
 // the day before the loan's end at midnight.
 func TestLoanMessages(t *testing.T) {
+	t.Parallel()
 	first := time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Oslo)
 	last := time.Date(2026, 12, 31, 0, 0, 0, 0, tz.Oslo)
 	ends := last.AddDate(0, 0, 1)
