@@ -73,6 +73,7 @@ var (
 // Every table the migrations create has an owner, and no package writes a table it does not
 // own: a scan of the Go sources (tests excepted) for INSERT, UPDATE, DELETE, TRUNCATE and COPY.
 func TestEachTableHasOneOwner(t *testing.T) {
+	t.Parallel()
 	tables := map[string]bool{}
 	err := fs.WalkDir(FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -159,6 +160,7 @@ func written(src string, tables map[string]bool) []string {
 
 // The scan finds a write in another package's table, so the test above can fail.
 func TestForeignWritesAreFound(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	dir := filepath.Join(root, "internal", "events")
 	for _, d := range []string{dir, filepath.Join(root, "cmd")} {

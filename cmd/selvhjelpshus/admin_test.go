@@ -25,6 +25,7 @@ func getBody(t *testing.T, u string) (int, string) {
 }
 
 func TestServeAdminListener(t *testing.T) {
+	t.Parallel()
 	a := start(t, pgtest.NewURL(t), "ADMIN_ADDR", "127.0.0.1:0")
 	m := adminLine.FindStringSubmatch(a.out.String())
 	if m == nil {
@@ -64,6 +65,7 @@ func TestServeAdminListener(t *testing.T) {
 }
 
 func TestServeWithoutAdminAddrHasNoAdminListener(t *testing.T) {
+	t.Parallel()
 	a := start(t, pgtest.NewURL(t))
 	if strings.Contains(a.out.String(), "Admin listener") {
 		t.Errorf("an admin listener started without ADMIN_ADDR:\n%s", a.out)
@@ -71,6 +73,7 @@ func TestServeWithoutAdminAddrHasNoAdminListener(t *testing.T) {
 }
 
 func TestServeRefusesPublicAdminAddr(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": "postgres://unused", "ADMIN_ADDR": "0.0.0.0:9090"}
 	err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "ADMIN_ADDR must be on loopback") {

@@ -17,6 +17,7 @@ import (
 // Must show: a backup restored into a new database holds the same data, and the app starts on
 // it and serves it.
 func TestBackupRestoresIntoANewDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := pgtest.NewEmptyURL(t)
 	env := map[string]string{"DATABASE_URL": src}

@@ -20,6 +20,7 @@ import (
 // After SECRET_KEY is replaced, rotate-key seals the licence secrets again under the new key;
 // without the old key listed it refuses and changes nothing.
 func TestRotateKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.NewEmptyURL(t)
 	oldKey, newKey := []byte("the old SECRET_KEY, 32 bytes lng"), []byte("the new SECRET_KEY, 32 bytes lng")

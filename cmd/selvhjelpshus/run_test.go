@@ -107,6 +107,7 @@ func status(t *testing.T, u string) int {
 }
 
 func TestServeMigratesANewDatabaseAndAnswers(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewEmptyURL(t)
 	a := start(t, db)
 	for _, p := range []string{"/healthz", "/readyz", "/"} {
@@ -132,6 +133,7 @@ func TestServeMigratesANewDatabaseAndAnswers(t *testing.T) {
 
 // Two instances started at once on one new database: the migrations run once and both serve.
 func TestTwoInstancesMigrateOnce(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewEmptyURL(t)
 	var wg sync.WaitGroup
 	apps := make([]*app, 2)
@@ -162,6 +164,7 @@ func TestTwoInstancesMigrateOnce(t *testing.T) {
 }
 
 func TestMigrateStatusAndVersion(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewEmptyURL(t)
 	getenv := func(k string) string { return map[string]string{"DATABASE_URL": db}[k] }
 	var out bytes.Buffer
@@ -192,6 +195,7 @@ func TestMigrateStatusAndVersion(t *testing.T) {
 }
 
 func TestSeedDemoIsIdempotent(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewEmptyURL(t)
 	key := base64.StdEncoding.EncodeToString([]byte("demo seed secret key of 32 bytes"))
 	getenv := func(k string) string { return map[string]string{"DATABASE_URL": db, "SECRET_KEY": key}[k] }
@@ -232,6 +236,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 }
 
 func TestProductionRefusesWeakConfig(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": "postgres://127.0.0.1:1/x", "APP_ENV": "production",
 		"BASE_URL": "http://selvhjelp.example", "SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6"}
 	err := run(context.Background(), nil, func(k string) string { return env[k] }, nil, io.Discard)
@@ -246,6 +251,7 @@ func TestProductionRefusesWeakConfig(t *testing.T) {
 }
 
 func TestUserCreate(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewEmptyURL(t)
 	getenv := func(k string) string { return map[string]string{"DATABASE_URL": db}[k] }
 	var out bytes.Buffer

@@ -16,6 +16,7 @@ import (
 // seed --large migrates a new database, brings the demo data, loads a small large set and
 // refuses a second load; without SECRET_KEY it loads nothing.
 func TestSeedLarge(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewEmptyURL(t)
 	key := base64.StdEncoding.EncodeToString([]byte("demo seed secret key of 32 bytes"))
 	env := map[string]string{"DATABASE_URL": db}

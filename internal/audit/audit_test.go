@@ -6,10 +6,13 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
 
 func TestTheLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	if err := audit.Record(ctx, db, audit.Actor{Label: "cli"}, audit.Entry{Action: audit.UserCreated, Entity: "user", EntityID: 7}); err != nil {
@@ -32,12 +35,10 @@ func TestTheLogIsAppendOnly(t *testing.T) {
 }
 
 func TestListFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	var adminID int64
-	if err := db.QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('a@example.no', 'A', 'admin') RETURNING id`).Scan(&adminID); err != nil {
-		t.Fatal(err)
-	}
+	adminID := fixture.New(t, db).User("A", auth.Admin, 0).ID
 	admin := audit.Actor{ID: adminID, Label: "a@example.no", IP: "192.0.2.4"}
 	for i := 0; i < 25; i++ {
 		e := audit.Entry{Action: audit.PersonalDataViewed, Entity: "participant", EntityID: int64(i + 1), Details: map[string]any{"n": i}}

@@ -22,6 +22,7 @@ var invitationLink = regexp.MustCompile(`http://selvhjelp\.test/invitasjon/([A-Z
 // line naming the role; a role the inviter may not give, and the fields, are checked first.
 // Sending it again makes a new link and stops the old one.
 func TestInvite(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s, out := auth.NewStore(db), mailtest.Outbox(t, db)
@@ -80,6 +81,7 @@ func TestInvite(t *testing.T) {
 // its second factor; every change ends the user's sessions and has its audit line. No one
 // disables their own account.
 func TestAdminChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := auth.NewStore(db)
@@ -129,6 +131,7 @@ func TestAdminChanges(t *testing.T) {
 
 // The command line creates an account with a password, recorded as its own doing.
 func TestRegister(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := auth.NewStore(db)

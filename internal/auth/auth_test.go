@@ -21,6 +21,7 @@ import (
 const goodPassword = "lilla-hest-synger-kveld"
 
 func TestCreateAndAuthenticate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := auth.NewStore(pgtest.New(t))
 	u, err := s.Create(ctx, auth.NewUser{Email: "Kari@Example.no", Name: "Kari", Role: auth.Staff, Password: goodPassword})
@@ -51,6 +52,7 @@ func TestCreateAndAuthenticate(t *testing.T) {
 }
 
 func TestNewUserValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		n     auth.NewUser
 		field string
@@ -75,8 +77,10 @@ func TestNewUserValidation(t *testing.T) {
 }
 
 func TestPartnerNeedsAnOrganisationInTheDatabaseToo(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
+	// SQL: past the store's validation, straight to the table's checks.
 	_, err := db.Exec(ctx, `INSERT INTO users (email, name, role) VALUES ('p@example.no', 'P', 'partner')`)
 	if !errors.Is(postgres.MapError(err), postgres.ErrInvalid) {
 		t.Errorf("partner without org: %v", err)
@@ -92,6 +96,7 @@ func TestPartnerNeedsAnOrganisationInTheDatabaseToo(t *testing.T) {
 }
 
 func TestThrottleLocksAfterTenFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := auth.NewStore(pgtest.New(t))
 	keys := auth.ThrottleKeys("192.0.2.1", "Kari@example.no")
@@ -124,6 +129,7 @@ func TestThrottleLocksAfterTenFailures(t *testing.T) {
 }
 
 func TestOneTimeLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := auth.NewStore(pgtest.New(t))
 	u, _ := s.Create(ctx, auth.NewUser{Email: "ny@example.no", Name: "Ny", Role: auth.Staff})
@@ -163,6 +169,7 @@ func TestOneTimeLinks(t *testing.T) {
 }
 
 func TestTwoFactor(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := auth.NewStore(db)
@@ -228,6 +235,7 @@ func TestTwoFactor(t *testing.T) {
 }
 
 func TestValidationErrorsTravelAsErrors(t *testing.T) {
+	t.Parallel()
 	s := auth.NewStore(pgtest.New(t))
 	_, err := s.Create(context.Background(), auth.NewUser{Email: "x", Role: auth.Staff})
 	var errs validate.Errors

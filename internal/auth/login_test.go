@@ -64,6 +64,7 @@ func actions(t *testing.T, db *pgxpool.Pool) []string {
 // after MaxFailures (recording the lock by a digest of the address, never the address), and
 // records a complete login as done by the user, forgetting the account's failures.
 func TestLogIn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := auth.NewStore(db)
@@ -119,6 +120,7 @@ func TestLogIn(t *testing.T) {
 // An overlong address counts against the client alone: no account has one, and the throttle
 // table keeps no more than an address's worth of what was typed.
 func TestLogInOverlongAddress(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	long := strings.Repeat("x", 300) + "@example.no"
@@ -136,6 +138,7 @@ func TestLogInOverlongAddress(t *testing.T) {
 // The password of an account with two-factor login logs no one in: the code does, under the
 // same throttle, and a recovery code is recorded as such.
 func TestLogInWithCode(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := auth.NewStore(db)
@@ -188,6 +191,7 @@ func TestLogInWithCode(t *testing.T) {
 
 // Asking for the password again is throttled and audited like a login.
 func TestReauthenticate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := auth.NewStore(db)

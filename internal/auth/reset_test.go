@@ -21,6 +21,7 @@ var resetLink = regexp.MustCompile(`http://selvhjelp\.test/nytt-passord/([A-Za-z
 // audit log as the owner's; anyone else gets the same quiet answer and nothing is stored.
 // The link sets the password once, and logs the user in.
 func TestResetPassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s, out := auth.NewStore(db), mailtest.Outbox(t, db)
@@ -83,6 +84,7 @@ func TestResetPassword(t *testing.T) {
 
 // Both passwords must be the same, and good enough.
 func TestNewPasswordValidate(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		pw    auth.NewPassword
 		field string

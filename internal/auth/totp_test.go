@@ -11,6 +11,7 @@ import (
 
 // The house rule on two-factor login changes with its audit line, naming the new value.
 func TestRequireTwoFactor(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := auth.NewStore(db)
@@ -32,6 +33,7 @@ func TestRequireTwoFactor(t *testing.T) {
 
 // Enrolment shows the pending secret again, so a QR code already scanned keeps working.
 func TestEnrolKeepsThePendingSecret(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := auth.NewStore(pgtest.New(t))
 	seal, _ := auth.NewSealer([]byte("0123456789abcdef0123456789abcdef"), "totp")

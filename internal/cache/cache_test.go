@@ -48,6 +48,7 @@ func watch(t *testing.T) (*Watcher, <-chan string, func(string)) {
 }
 
 func TestMemoForgetsWhenATableChanges(t *testing.T) {
+	t.Parallel()
 	w, events, exec := watch(t)
 	m := NewMemo[int](w, 0, 10, "themes")
 	loads := 0
@@ -63,7 +64,8 @@ func TestMemoForgetsWhenATableChanges(t *testing.T) {
 	if a, b := get(), get(); a != 1 || b != 1 {
 		t.Fatalf("second read loaded again: %d, %d", a, b)
 	}
-	// A change to a table the memo does not read leaves it alone.
+	// A change to a table the memo does not read leaves it alone. (SQL in these tests: the
+	// triggers are under test, whoever writes.)
 	exec(`INSERT INTO rooms (name, capacity) VALUES ('Annet rom', 4)`)
 	if e := <-events; e != "rooms" {
 		t.Fatalf("event %q, want rooms", e)
@@ -90,6 +92,7 @@ func TestMemoForgetsWhenATableChanges(t *testing.T) {
 }
 
 func TestNothingIsCachedWhileTheListenerIsDown(t *testing.T) {
+	t.Parallel()
 	w, events, exec := watch(t)
 	m := NewMemo[int](w, 0, 10, "themes")
 	loads := 0
@@ -99,7 +102,8 @@ func TestNothingIsCachedWhileTheListenerIsDown(t *testing.T) {
 	}
 	// Changes made while the connection is gone are missed: caching stops, and what was
 	// cached is forgotten when the watcher listens again.
-	exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ` + Channel + `'`)
+	// Only this test's database: the watchers of tests running beside it keep listening.
+	exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ` + Channel + `' AND datname = current_database()`)
 	if e := <-events; e != "stopped" {
 		t.Fatalf("event %q, want stopped", e)
 	}
@@ -122,6 +126,7 @@ func TestNothingIsCachedWhileTheListenerIsDown(t *testing.T) {
 }
 
 func TestMemoLimits(t *testing.T) {
+	t.Parallel()
 	w, _, _ := watch(t)
 	m := NewMemo[string](w, time.Hour, 3, "themes")
 	for _, k := range []string{"a", "b", "c", "d", "e"} {
@@ -154,6 +159,7 @@ func TestMemoLimits(t *testing.T) {
 }
 
 func TestWaitForAChange(t *testing.T) {
+	t.Parallel()
 	w, _, exec := watch(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -176,6 +182,7 @@ func TestWaitForAChange(t *testing.T) {
 
 // A rush of callers that miss at once costs one load; they all get its result.
 func TestOneLoadForARush(t *testing.T) {
+	t.Parallel()
 	w, _, _ := watch(t)
 	m := NewMemo[int](w, 0, 10, "themes")
 	inLoad, release := make(chan struct{}), make(chan struct{})
@@ -218,6 +225,7 @@ func TestOneLoadForARush(t *testing.T) {
 
 // A memo tells the tables it was made with, and its caller cannot change them through it.
 func TestMemoTables(t *testing.T) {
+	t.Parallel()
 	m := NewMemo[int](nil, 0, 1, "groups", "themes")
 	got := m.Tables()
 	if len(got) != 2 || got[0] != "groups" || got[1] != "themes" {

@@ -13,6 +13,7 @@ func env(kv map[string]string) func(string) string {
 var strongKey = base64.StdEncoding.EncodeToString([]byte("0123456789abcdefghijklmnopqrstuvwxyzABCD"))
 
 func TestLoadDefaultsInDevelopment(t *testing.T) {
+	t.Parallel()
 	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y"}))
 	if err != nil {
 		t.Fatal(err)
@@ -29,6 +30,7 @@ func TestLoadDefaultsInDevelopment(t *testing.T) {
 }
 
 func TestLoadProduction(t *testing.T) {
+	t.Parallel()
 	ok := map[string]string{
 		"DATABASE_URL": "postgres://x/y", "APP_ENV": "production", "BASE_URL": "https://selvhjelp.example/",
 		"SECRET_KEY": strongKey, "SMTP_URL": "smtp://u:p@mail.example:587", "LOG_LEVEL": "debug",
@@ -45,6 +47,7 @@ func TestLoadProduction(t *testing.T) {
 }
 
 func TestLoadRefuses(t *testing.T) {
+	t.Parallel()
 	prod := func(change map[string]string) map[string]string {
 		m := map[string]string{"DATABASE_URL": "postgres://x/y", "APP_ENV": "production",
 			"BASE_URL": "https://selvhjelp.example", "SECRET_KEY": strongKey}
@@ -95,6 +98,7 @@ func TestLoadRefuses(t *testing.T) {
 }
 
 func TestLoadAdminAddr(t *testing.T) {
+	t.Parallel()
 	c, err := Load(env(map[string]string{"DATABASE_URL": "x"}))
 	if err != nil || c.AdminAddr != "" {
 		t.Fatalf("by default there is no admin listener: %q, %v", c.AdminAddr, err)

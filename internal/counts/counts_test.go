@@ -14,6 +14,7 @@ import (
 
 // Adds to one figure add up, also when many land at once; other keys and years stay apart.
 func TestAdd(t *testing.T) {
+	t.Parallel()
 	db := pgtest.New(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -63,6 +64,7 @@ func TestAdd(t *testing.T) {
 }
 
 func TestYearIsOslos(t *testing.T) {
+	t.Parallel()
 	if y := counts.Year(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)); y != 2027 {
 		t.Errorf("23.30 UTC on New Year's Eve counts in %d, want 2027", y)
 	}

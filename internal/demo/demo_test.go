@@ -16,6 +16,7 @@ import (
 
 // The demo catalogue shows every side of the catalogue, and a second run adds nothing.
 func TestSeedGroups(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	first, err := demo.Seed(ctx, db)
@@ -80,6 +81,7 @@ func TestSeedGroups(t *testing.T) {
 }
 
 func TestSeedLicences(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	if _, err := demo.Seed(ctx, db); err != nil {

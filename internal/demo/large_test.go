@@ -29,6 +29,7 @@ func largeOptions(t *testing.T, db *pgxpool.Pool) demo.LargeOptions {
 // On an empty database the large set brings the demo data, holds what its scale asks for,
 // and refuses to load twice.
 func TestSeedLargeScalesAndRefusesTwice(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	opts := largeOptions(t, db)
@@ -75,6 +76,7 @@ func TestSeedLargeScalesAndRefusesTwice(t *testing.T) {
 // The same seed gives the same rows in two databases; on a database with the demo data the
 // set is added beside it.
 func TestSeedLargeIsDeterministic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, b := pgtest.New(t), pgtest.New(t)
 	for _, db := range []*pgxpool.Pool{a, b} {

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
@@ -54,6 +55,7 @@ func nextWeek() time.Time {
 // Must show: 50 sign-ups at once for 10 places leave exactly 10 confirmed and 40 waiting, in
 // arrival order; a cancellation offers the place to the first one waiting.
 func TestFiftyAtOnceForTenPlaces(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := store(t)
 	id := event(t, s, nextWeek(), 10)
@@ -132,6 +134,7 @@ func TestFiftyAtOnceForTenPlaces(t *testing.T) {
 // Must show: the reminder job sends each confirmed person exactly one reminder with the
 // meeting link, and nobody on the waiting list one.
 func TestRemindersOnceWithTheLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, db := store(t)
 	id := event(t, s, nextWeek(), 2)
@@ -164,10 +167,10 @@ func TestRemindersOnceWithTheLink(t *testing.T) {
 
 // An event in the house books its room by the booking rules; a collision is shown as such.
 func TestEventBooksItsRoom(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, db := store(t)
-	var room int64
-	db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Ospesalen', 24) RETURNING id`).Scan(&room)
+	room := fixture.New(t, db).Room("Ospesalen", 24).ID
 	at := nextWeek()
 	if _, err := rooms.NewStore(db, nil).Book(ctx, rooms.Booking{RoomID: room, Title: "Kurs", Holder: "internal", Frequency: rooms.Once, OverrideReason: "test"},
 		[]rooms.Slot{{Start: at, End: at.Add(time.Hour)}}, false); err != nil {
@@ -207,6 +210,7 @@ func TestEventBooksItsRoom(t *testing.T) {
 }
 
 func TestFormValidation(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		f     events.Form
 		field string
@@ -226,6 +230,7 @@ func TestFormValidation(t *testing.T) {
 // A month after the event its sign-ups are gone; the event and its attendance stay as
 // anonymous figures for the report.
 func TestPurgeKeepsTheFigures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, db := store(t)
 	id := event(t, s, nextWeek(), 2)
@@ -250,6 +255,7 @@ func TestPurgeKeepsTheFigures(t *testing.T) {
 
 // More places go to those waiting, not to a newcomer.
 func TestMorePlacesGoToThoseWaiting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := store(t)
 	id := event(t, s, nextWeek(), 1)

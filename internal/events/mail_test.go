@@ -10,6 +10,7 @@ import (
 
 // Every e-mail of events renders in both languages with its link, time and footer.
 func TestMessages(t *testing.T) {
+	t.Parallel()
 	at, link := mailtest.Expires, mailtest.Link
 	mailtest.CheckMessages(t, mailtest.Builders{
 		"event":         func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", "Introduksjonsmøte", at, false, link) },

@@ -16,6 +16,7 @@ import (
 // The start-up and follow-up of groups (package volunteers) writes a group's days through
 // these methods, on its own transaction.
 func TestSetStartedAndHandedOver(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "Samtalegruppe", nil)
@@ -56,6 +57,7 @@ func TestSetStartedAndHandedOver(t *testing.T) {
 // LockStatus holds the group's row for the caller's transaction: another transaction cannot
 // take it until the first ends.
 func TestLockStatus(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "Samtalegruppe", nil)

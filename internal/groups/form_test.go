@@ -30,6 +30,7 @@ func checkMessages(t *testing.T, errs validate.Errors) {
 }
 
 func TestFormValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		change func(*groups.Form)
@@ -84,6 +85,7 @@ func TestFormValidation(t *testing.T) {
 }
 
 func TestThemeFormValidation(t *testing.T) {
+	t.Parallel()
 	f := groups.ThemeForm{NameNB: " Pårørende ", NameEN: "Family and carers"}
 	if errs := f.Validate(); !errs.OK() || f.Slug != "parorende" || f.NameNB != "Pårørende" {
 		t.Errorf("theme form = %+v, %v", f, errs)
@@ -97,6 +99,7 @@ func TestThemeFormValidation(t *testing.T) {
 }
 
 func TestSlugify(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Ærlig prat på Østkanten":       "aerlig-prat-pa-ostkanten",
 		"ÆØÅ æøå":                       "aeoa-aeoa",
@@ -115,6 +118,7 @@ func TestSlugify(t *testing.T) {
 }
 
 func TestClock(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{0: groups.Morning, 11*time.Hour + 59*time.Minute: groups.Morning,
 		12 * time.Hour: groups.Afternoon, 16*time.Hour + 59*time.Minute: groups.Afternoon, 17 * time.Hour: groups.Evening,
 		23 * time.Hour: groups.Evening} {
@@ -126,6 +130,7 @@ func TestClock(t *testing.T) {
 
 // The places logic on its own: closed, paused, full, open.
 func TestPlacesLeft(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		g     groups.Group
 		left  int

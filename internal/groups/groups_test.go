@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -19,24 +20,24 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
-// fixture is a fresh database with two published themes and one hidden.
-type fixture struct {
+// env is a fresh database with two published themes and one hidden.
+type env struct {
 	db                  *pgxpool.Pool
 	s                   *groups.Store
 	angst, sorg, skjult groups.Theme
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *env {
 	t.Helper()
 	db := pgtest.New(t)
-	f := &fixture{db: db, s: groups.NewStore(db)}
+	f := &env{db: db, s: groups.NewStore(db)}
 	f.angst = f.theme(t, "Angst og uro", true)
 	f.sorg = f.theme(t, "Sorg og tap", true)
 	f.skjult = f.theme(t, "Skjult tema", false)
 	return f
 }
 
-func (f *fixture) theme(t *testing.T, name string, published bool) groups.Theme {
+func (f *env) theme(t *testing.T, name string, published bool) groups.Theme {
 	t.Helper()
 	th, err := f.s.CreateTheme(context.Background(), groups.ThemeForm{NameNB: name, NameEN: name + " (en)", Published: published})
 	if err != nil {
@@ -46,7 +47,7 @@ func (f *fixture) theme(t *testing.T, name string, published bool) groups.Theme 
 }
 
 // group creates a published group; change adjusts the form first.
-func (f *fixture) group(t *testing.T, name string, change func(*groups.Form)) groups.Group {
+func (f *env) group(t *testing.T, name string, change func(*groups.Form)) groups.Group {
 	t.Helper()
 	ctx := context.Background()
 	form := groups.NewForm()
@@ -64,25 +65,14 @@ func (f *fixture) group(t *testing.T, name string, change func(*groups.Form)) gr
 	return g
 }
 
-// members adds n active members to the group (and one who has left, who does not count).
-func (f *fixture) members(t *testing.T, g groups.Group, n int) {
+// members makes n members of the group, and one who has left and does not count.
+func (f *env) members(t *testing.T, g groups.Group, n int) {
 	t.Helper()
-	ctx := context.Background()
-	for i := range n + 1 {
-		var pid int64
-		email := fmt.Sprintf("m%d-%d@example.no", g.ID, i)
-		if err := f.db.QueryRow(ctx, `INSERT INTO participants (first_name, email) VALUES ('Deltaker', $1) RETURNING id`,
-			email).Scan(&pid); err != nil {
-			t.Fatal(err)
-		}
-		left := "NULL"
-		if i == n {
-			left = "now()"
-		}
-		if _, err := f.db.Exec(ctx, `INSERT INTO memberships (group_id, participant_id, left_at) VALUES ($1, $2, `+left+`)`,
-			g.ID, pid); err != nil {
-			t.Fatal(err)
-		}
+	b := fixture.New(t, f.db)
+	left := b.Member(g.ID)
+	b.Leave(left.ParticipantID, g.ID)
+	for range n {
+		b.Member(g.ID)
 	}
 }
 
@@ -108,6 +98,7 @@ func list(t *testing.T, s *groups.Store, f groups.Filter) []string {
 
 // Æ, Ø and Å come after Z, in that order, as in a Norwegian dictionary.
 func TestListIsInNorwegianOrder(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for _, n := range []string{"Zebra", "Åpen", "Ærlig", "Østkant", "Alfa"} {
 		f.group(t, n, nil)
@@ -126,6 +117,7 @@ func TestListIsInNorwegianOrder(t *testing.T) {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.group(t, "Angst tirsdag kveld", nil)
@@ -167,6 +159,7 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestOnlyGroupsTakingMembers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.group(t, "Ledig", func(g *groups.Form) { g.Capacity = "3" })
@@ -207,6 +200,7 @@ func TestOnlyGroupsTakingMembers(t *testing.T) {
 }
 
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	for i := range 30 {
@@ -252,6 +246,7 @@ func (c *countingDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.
 // A page of groups costs two queries, for two groups or twenty-five, each with two themes:
 // no query per group.
 func TestListHasNoQueryPerGroup(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	queries := func() int {
@@ -285,6 +280,7 @@ func TestListHasNoQueryPerGroup(t *testing.T) {
 }
 
 func TestPublishedGroupAndThemes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "Synlig", func(g *groups.Form) { g.Themes = []int64{f.sorg.ID, f.skjult.ID, f.angst.ID} })
@@ -323,6 +319,7 @@ func TestPublishedGroupAndThemes(t *testing.T) {
 }
 
 func TestCreateAndUpdate(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	org, err := orgs.NewStore(f.db).Create(ctx, "Foreningen", orgs.Voluntary)
@@ -368,6 +365,7 @@ func TestCreateAndUpdate(t *testing.T) {
 }
 
 func TestStatusHistory(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	staff, err := auth.NewStore(f.db).Create(ctx, auth.NewUser{Email: "s@example.no", Name: "Siri Ansatt", Role: auth.Staff})
@@ -403,6 +401,7 @@ func TestStatusHistory(t *testing.T) {
 }
 
 func TestThemes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if f.angst.Slug != "angst-og-uro" || !f.angst.Published || f.skjult.Published {

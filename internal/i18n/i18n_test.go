@@ -12,6 +12,7 @@ import (
 )
 
 func TestCatalogueLoads(t *testing.T) {
+	t.Parallel()
 	if err := Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -19,6 +20,7 @@ func TestCatalogueLoads(t *testing.T) {
 
 // Every message exists in both languages: nb is complete and en is complete.
 func TestLanguagesHaveTheSameMessages(t *testing.T) {
+	t.Parallel()
 	nb, en := IDs(NB), IDs(EN)
 	if len(nb) == 0 {
 		t.Fatal("no messages loaded")
@@ -41,6 +43,7 @@ var literalID = regexp.MustCompile(`(?:\bT\(ctx, |Translate\([a-zA-Z.]+, |\{)"([
 
 // Every id the code uses literally is in the catalogue, so no page shows a raw id.
 func TestEveryUsedIDExists(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	known := IDs(NB)
 	found := 0
@@ -76,6 +79,7 @@ func TestEveryUsedIDExists(t *testing.T) {
 }
 
 func TestTranslate(t *testing.T) {
+	t.Parallel()
 	ctx := WithLang(context.Background(), EN)
 	if got := T(ctx, "nav.privacy"); got != "Privacy" {
 		t.Errorf("en nav.privacy = %q", got)
@@ -89,6 +93,7 @@ func TestTranslate(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]Lang{"nb": NB, "NO": NB, "en": EN, "en-GB": EN} {
 		if got, ok := Parse(in); !ok || got != want {
 			t.Errorf("Parse(%q) = %q, %v", in, got, ok)

@@ -13,6 +13,7 @@ import (
 // The demo key register shows every side of the list: keys in the house, out, overdue, with a
 // history; a second run adds nothing.
 func TestDemoKeys(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	for range 2 {

@@ -11,44 +11,37 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/keys"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
-// fixture is a fresh database with three rooms and a staff member who hands keys out.
-type fixture struct {
+// env is a fresh database with three rooms and a staff member who hands keys out.
+type env struct {
 	db                 *pgxpool.Pool
 	s                  *keys.Store
 	bjork, furu, linde int64
 	staff              audit.Actor
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *env {
 	t.Helper()
 	db := pgtest.New(t)
-	f := &fixture{db: db, s: keys.NewStore(db)}
-	ctx := context.Background()
-	for _, r := range []struct {
-		name string
-		id   *int64
-	}{{"Lindehjørnet", &f.linde}, {"Bjørkerommet", &f.bjork}, {"Furustua", &f.furu}} {
-		if err := db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ($1, 10) RETURNING id`, r.name).Scan(r.id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('stine@example.no', 'Stine Ansatt', 'staff')
-		RETURNING id`).Scan(&f.staff.ID); err != nil {
-		t.Fatal(err)
-	}
-	f.staff.Label = "stine@example.no"
+	b := fixture.New(t, db)
+	f := &env{db: db, s: keys.NewStore(db)}
+	f.linde, f.bjork, f.furu = b.Room("Lindehjørnet", 10).ID, b.Room("Bjørkerommet", 10).ID, b.Room("Furustua", 10).ID
+	stine := b.User("Stine Ansatt", auth.Staff, 0)
+	f.staff = audit.Actor{ID: stine.ID, Label: stine.Email}
 	return f
 }
 
 // key creates a key that opens rooms.
-func (f *fixture) key(t *testing.T, label string, rooms ...int64) keys.Key {
+func (f *env) key(t *testing.T, label string, rooms ...int64) keys.Key {
 	t.Helper()
 	k, err := f.s.Create(context.Background(), keys.Form{Label: label, Kind: keys.KindKey, Rooms: rooms})
 	if err != nil {
@@ -58,7 +51,7 @@ func (f *fixture) key(t *testing.T, label string, rooms ...int64) keys.Key {
 }
 
 // lend hands k out to holder at now.
-func (f *fixture) lend(t *testing.T, k keys.Key, form keys.LoanForm, now time.Time) keys.Loan {
+func (f *env) lend(t *testing.T, k keys.Key, form keys.LoanForm, now time.Time) keys.Loan {
 	t.Helper()
 	l, err := f.s.HandOut(context.Background(), k.ID, form, f.staff, now)
 	if err != nil {
@@ -67,24 +60,27 @@ func (f *fixture) lend(t *testing.T, k keys.Key, form keys.LoanForm, now time.Ti
 	return l
 }
 
-// agreement adds a standing (or not) booking of a room with one occurrence during [from, to).
-func (f *fixture) agreement(t *testing.T, title string, standing bool, from, to time.Time, cancelled bool) int64 {
+// agreement books Bjørkerommet weekly, as a standing agreement or not, with one meeting during
+// [from, to), and cancels that meeting when cancelled is set.
+func (f *env) agreement(t *testing.T, title string, standing bool, from, to time.Time, cancelled bool) int64 {
 	t.Helper()
 	ctx := context.Background()
-	var id int64
-	if err := f.db.QueryRow(ctx, `INSERT INTO bookings (room_id, title, holder, frequency, standing)
-		VALUES ($1, $2, 'internal', 'weekly', $3) RETURNING id`, f.bjork, title, standing).Scan(&id); err != nil {
+	s := rooms.NewStore(f.db, nil)
+	res, err := s.Book(ctx, rooms.Booking{RoomID: f.bjork, Title: title, Holder: "internal", Frequency: rooms.Weekly,
+		Standing: standing, OverrideReason: "test"}, []rooms.Slot{{Start: from, End: to}}, false)
+	if err != nil {
 		t.Fatal(err)
 	}
-	var at *time.Time
 	if cancelled {
-		at = &from
+		v, err := s.Get(ctx, res.BookingID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Cancel(ctx, res.BookingID, rooms.Cancellation{Occurrence: v.Occurrences[0].ID, Reason: "avlyst"}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := f.db.Exec(ctx, `INSERT INTO booking_occurrences (booking_id, room_id, during, cancelled_at)
-		VALUES ($1, $2, tstzrange($3, $4), $5)`, id, f.bjork, from, to, at); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return res.BookingID
 }
 
 func fieldError(err error, field string) string {
@@ -101,6 +97,7 @@ func oslo(y int, m time.Month, d, h, min int) time.Time {
 }
 
 func TestCreate(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	_, err := f.s.Create(ctx, keys.Form{Label: "  ", Kind: "lock", Note: string(make([]byte, 301))})
@@ -139,6 +136,7 @@ func TestCreate(t *testing.T) {
 }
 
 func TestLoanFormValidate(t *testing.T) {
+	t.Parallel()
 	today := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name  string
@@ -175,6 +173,7 @@ func TestLoanFormValidate(t *testing.T) {
 
 // After a problem the due date is shown as a date field can show it: yyyy-mm-dd or nothing.
 func TestLoanFormDueField(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"2026-03-10": "2026-03-10", " 1.4.2026 ": "2026-04-01", "2026-03-09": "2026-03-09",
 		"neste uke": "", "": "", "31.12.1999": "", "2026-02-30": ""} {
 		if got := (keys.LoanForm{Due: in}).DueField(); got != want {
@@ -186,6 +185,7 @@ func TestLoanFormDueField(t *testing.T) {
 // Many staff members lend the same key at the same moment: the unique index lets exactly one
 // through, and the others get the field error, not a server error.
 func TestHandOutOneAtATime(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	k := f.key(t, "N-01", f.bjork)
 	const n = 24
@@ -218,6 +218,7 @@ func TestHandOutOneAtATime(t *testing.T) {
 }
 
 func TestHandOutAndReturn(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	k := f.key(t, "N-01", f.bjork)
@@ -257,6 +258,7 @@ func TestHandOutAndReturn(t *testing.T) {
 // Hand-outs and returns are in the audit log with the key, the loan and the holder's name, and
 // never the phone number.
 func TestAuditEntries(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	k := f.key(t, "N-01", f.bjork)

@@ -17,6 +17,7 @@ import (
 // A key due back on a day is overdue from midnight in Oslo, not midnight UTC: an hour or two
 // apart, in summer and in winter.
 func TestOverdueAcrossMidnightInOslo(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name           string
 		due            string
@@ -70,6 +71,7 @@ func TestOverdueAcrossMidnightInOslo(t *testing.T) {
 // ended, and one whose meetings are all cancelled too; a running agreement and a key without
 // an agreement do not.
 func TestOutAfterAgreementEnded(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -150,6 +152,7 @@ func (c *countingDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.
 // A page of keys costs two queries, for two keys or twenty-five, each out with two rooms; the
 // counts one more; the yearly list three.
 func TestListHasNoQueryPerKey(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -196,6 +199,7 @@ func TestListHasNoQueryPerKey(t *testing.T) {
 // The yearly list has every key with where it is now, and the loans that were out at some
 // time in the year: lent before and returned in it, lent in it, still out.
 func TestAuditYear(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	a, b, c := f.key(t, "A", f.bjork), f.key(t, "B", f.furu), f.key(t, "C", f.linde)
@@ -234,7 +238,7 @@ func TestAuditYear(t *testing.T) {
 	}
 }
 
-func mustReturn(t *testing.T, f *fixture, k keys.Key, at time.Time) {
+func mustReturn(t *testing.T, f *env, k keys.Key, at time.Time) {
 	t.Helper()
 	if _, err := f.s.Return(context.Background(), k.ID, f.staff, at); err != nil {
 		t.Fatal(err)

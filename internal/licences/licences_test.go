@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -33,13 +35,20 @@ func ring(t testing.TB, current []byte, previous ...[]byte) *secrets.Keyring {
 	return k
 }
 
+// org makes a voluntary partner organisation named name.
 func org(t testing.TB, db *pgxpool.Pool, name string) int64 {
 	t.Helper()
-	var id int64
-	if err := db.QueryRow(context.Background(), `INSERT INTO orgs (name, kind) VALUES ($1, 'voluntary') RETURNING id`, name).Scan(&id); err != nil {
-		t.Fatal(err)
+	return fixture.New(t, db).Org(name).ID
+}
+
+// groupNamed makes a group named name that meets on Mondays 18:00–19:30; edit changes its form.
+func groupNamed(t testing.TB, db *pgxpool.Pool, name string, edit ...func(*groups.Form)) int64 {
+	t.Helper()
+	opts := []fixture.GroupOption{fixture.Named(name), fixture.Meets(1, "18:00", "19:30")}
+	for _, e := range edit {
+		opts = append(opts, fixture.Form(e))
 	}
-	return id
+	return fixture.New(t, db).Group(opts...).ID
 }
 
 // staff is who decides, returns and reveals in these tests: no user, as a command would.
@@ -83,6 +92,7 @@ func itoa(n int) string {
 // Must show: the credentials column holds no plaintext, and a rotation seals it again under
 // the new key without changing what it opens to.
 func TestCredentialsAreSealedAndRotate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -128,6 +138,7 @@ func TestCredentialsAreSealedAndRotate(t *testing.T) {
 // Must show: 100 concurrent approvals that lend one licence for overlapping periods leave
 // exactly one active loan; the others are told the licence is taken.
 func TestConcurrentApprovalsLendOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -172,6 +183,7 @@ func TestConcurrentApprovalsLendOnce(t *testing.T) {
 // borrower sees the credentials only during the loan and not after a return until staff
 // change the password.
 func TestLoanLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -269,6 +281,7 @@ func TestLoanLifecycle(t *testing.T) {
 }
 
 func TestRequestValidation(t *testing.T) {
+	t.Parallel()
 	today := time.Date(2026, 11, 23, 0, 0, 0, 0, tz.Oslo)
 	limits := licences.Limits{Today: today, MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100, licences.Whereby: 12}}
 	ok := licences.RequestForm{Provider: "whereby", First: "2026-12-01", Last: "2027-05-31", Purpose: "Samtalegruppe", Participants: "12",
@@ -304,6 +317,7 @@ func TestRequestValidation(t *testing.T) {
 // (its password may still be in use); a return frees the days after today only; a request
 // whose period is over cannot be approved; old requests lose their personal data.
 func TestLendingAfterALoanEnds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -381,6 +395,7 @@ func TestLendingAfterALoanEnds(t *testing.T) {
 }
 
 func TestMaxPeriodAtTheEndOfAMonth(t *testing.T) {
+	t.Parallel()
 	limits := licences.Limits{Today: time.Date(2026, 8, 1, 0, 0, 0, 0, tz.Oslo), MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100}}
 	f := licences.RequestForm{Provider: "zoom", First: "2026-08-31", Last: "2027-02-27", Purpose: "x", Participants: "5", ContactName: "K", ContactEmail: "k@example.test"}
 	if errs := f.Validate(limits); errs.Has("last") {

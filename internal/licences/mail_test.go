@@ -35,6 +35,7 @@ var dateOnly = map[string]bool{"loan approved": true, "loan declined": true}
 
 // Every kind of loan mail renders in both languages with its link, date or time and footer.
 func TestMailRendersInBothLanguages(t *testing.T) {
+	t.Parallel()
 	mailtest.CheckMessages(t, builders(), dateOnly)
 }
 
@@ -42,6 +43,7 @@ func TestMailRendersInBothLanguages(t *testing.T) {
 // contact, who has no page to log in to, gets no button. Reminders name the last day, which is
 // the day before the loan's end at midnight.
 func TestLoanMessages(t *testing.T) {
+	t.Parallel()
 	first := time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Oslo)
 	last := time.Date(2026, 12, 31, 0, 0, 0, 0, tz.Oslo)
 	ends := last.AddDate(0, 0, 1)

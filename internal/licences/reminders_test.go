@@ -64,6 +64,7 @@ func outbox(t *testing.T, db *pgxpool.Pool, after *int64) []sentMail {
 // A loan gets a week reminder, a day reminder and an overdue notice, each once, at its time;
 // a returned loan gets nothing.
 func TestReminders(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -115,16 +116,13 @@ func TestReminders(t *testing.T) {
 // A loan first seen on its last day gets only the day reminder; one shorter than a week gets
 // no week reminder. A group's contact gets no link, and the mail never names the group.
 func TestRemindersSkipTheWeekOnceTheLastDayHasBegun(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
 	box := mailtest.Outbox(t, db)
 	long := lend(t, s, licences.Requester{OrgID: org(t, db, "Org"), Lang: "en"}, licence(t, s, "Zoom 1", "x", "100"), 0, 20)
-	var group int64
-	if err := db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at)
-		VALUES ('sorggruppe', 'Sorggruppe', 'selfhelp', 'house', 1, '18:00', '19:30') RETURNING id`).Scan(&group); err != nil {
-		t.Fatal(err)
-	}
+	group := groupNamed(t, db, "Sorggruppe")
 	short := lend(t, s, licences.Requester{GroupID: group, Lang: "nb"}, licence(t, s, "Zoom 2", "y", "100"), 1, 3)
 	seen := lastMail(t, db)
 
@@ -162,6 +160,7 @@ func TestRemindersSkipTheWeekOnceTheLastDayHasBegun(t *testing.T) {
 
 // The last day begins at midnight in Oslo, also when that day is 25 hours long.
 func TestRemindersAcrossSummerTime(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -197,6 +196,7 @@ func TestRemindersAcrossSummerTime(t *testing.T) {
 
 // The periodic job runs at start and queues through the River client that runs it.
 func TestReminderWorker(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -228,6 +228,7 @@ func TestReminderWorker(t *testing.T) {
 
 // Many instances running at once queue each notice once.
 func TestConcurrentRemindersSendOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))

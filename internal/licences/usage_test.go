@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
@@ -21,7 +22,8 @@ func at(month time.Month, day, hour int) time.Time {
 }
 
 // usageRequest stores a request with exact times: decided is nil unless status is approved
-// or declined.
+// or declined. SQL: the use cases stamp a request at the time they run, and usage is counted
+// over given months in the past.
 func usageRequest(t *testing.T, db *pgxpool.Pool, orgID, groupID int64, status string, created time.Time, decided *time.Time) int64 {
 	t.Helper()
 	var id int64
@@ -35,7 +37,8 @@ func usageRequest(t *testing.T, db *pgxpool.Pool, orgID, groupID int64, status s
 	return id
 }
 
-// usageLoan stores a loan of licence for [starts, ends), for the request's borrower.
+// usageLoan stores a loan of licence for [starts, ends), for the request's borrower (SQL, as
+// usageRequest: returned and cancelled at given times in the past).
 func usageLoan(t *testing.T, db *pgxpool.Pool, licenceID, requestID int64, starts, ends time.Time, returned, cancelled *time.Time) {
 	t.Helper()
 	_, err := db.Exec(context.Background(), `INSERT INTO licence_loans (licence_id, request_id, org_id, group_id, period, returned_at, cancelled_at)
@@ -53,6 +56,7 @@ func ptr(t time.Time) *time.Time { return &t }
 // day of its return, a cancelled loan counts nothing, and the shares are loan-days over the
 // days each row could be lent. March 2026 has 31 days, and summer time starts on the 29th.
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -67,11 +71,7 @@ func TestUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	alfa := org(t, db, "Alfa")
-	var beta int64
-	if err := db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at)
-		VALUES ('beta', 'Beta', 'selfhelp', 'digital', 1, '18:00', '19:30') RETURNING id`).Scan(&beta); err != nil {
-		t.Fatal(err)
-	}
+	beta := groupNamed(t, db, "Beta", func(f *groups.Form) { f.Format = groups.FormatDigital })
 
 	// Requests: r2, r3 and r4 are decided in March after 2, 10 and 50 hours; r1 and r5 are
 	// decided outside it; r6 (in March) and r8 (before) wait; r7 was withdrawn.
@@ -149,6 +149,7 @@ func TestUsage(t *testing.T) {
 }
 
 func TestParsePeriod(t *testing.T) {
+	t.Parallel()
 	from, to, errs := licences.ParsePeriod("2026-03-01", "2026-03-31")
 	if !errs.OK() || !from.Equal(at(3, 1, 0)) || !to.Equal(at(3, 31, 0)) {
 		t.Fatalf("valid period: %v %v %v", from, to, errs)

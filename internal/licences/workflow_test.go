@@ -36,16 +36,13 @@ func auditLines(t *testing.T, db *pgxpool.Pool) []string {
 // partner's answer links to the partner page, a group's has no link; reveals, a return and a
 // password change are each one line; an invalid decision changes nothing.
 func TestUseCasesWriteTheirMailAndAuditLine(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
 	lic := licence(t, s, "Zoom 1", "hemmelig", "100")
 	partner := licences.Requester{OrgID: org(t, db, "Org"), Lang: "en"}
-	var group int64
-	if err := db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at)
-		VALUES ('sorggruppe', 'Sorggruppe', 'selfhelp', 'house', 1, '18:00', '19:30') RETURNING id`).Scan(&group); err != nil {
-		t.Fatal(err)
-	}
+	group := groupNamed(t, db, "Sorggruppe")
 
 	asked := request(t, s, partner, 0, 5, 5)
 	var errs validate.Errors
@@ -115,6 +112,7 @@ func TestUseCasesWriteTheirMailAndAuditLine(t *testing.T) {
 // A store built on a transaction joins it: a decision rolled back with it leaves no loan, no
 // mail and no audit line.
 func TestDecideJoinsTheCallersTransaction(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := store(t, db, ring(t, secretA))
@@ -144,6 +142,7 @@ func TestDecideJoinsTheCallersTransaction(t *testing.T) {
 // The reveal state of a loan over its life: not yet before it begins, allowed while it runs,
 // waiting while the password is due, ended once returned, cancelled or over.
 func TestRevealState(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	running := licences.Loan{Starts: now.AddDate(0, 0, -1), Ends: now.AddDate(0, 0, 1)}
 	passwordDue, returned, cancelled := running, running, running

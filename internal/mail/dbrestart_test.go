@@ -26,7 +26,8 @@ type cutAfterSend struct {
 func (c *cutAfterSend) Send(ctx context.Context, m Mail, messageID string) error {
 	err := c.Sender.Send(ctx, m, messageID)
 	c.once.Do(func() {
-		_, c.err = c.admin.Exec(ctx, `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = $1`, c.app)
+		_, c.err = c.admin.Exec(ctx, `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+			WHERE application_name = $1 AND datname = current_database()`, c.app)
 	})
 	return err
 }

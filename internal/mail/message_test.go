@@ -18,6 +18,7 @@ const link = "https://selvhjelpshuset.no/invitasjon/abc123?x=1&y=2"
 
 // A name is text, never markup: the HTML body escapes it, the text body keeps it as typed.
 func TestRenderEscapesNames(t *testing.T) {
+	t.Parallel()
 	r, err := Render(letter(i18n.NB, "<b>Ola & Kari</b>", link))
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +33,7 @@ func TestRenderEscapesNames(t *testing.T) {
 
 // An action URL that is not a web address never becomes a live link.
 func TestRenderRefusesScriptLinks(t *testing.T) {
+	t.Parallel()
 	r, err := Render(letter(i18n.EN, "Kari", "javascript:alert(1)"))
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +45,7 @@ func TestRenderRefusesScriptLinks(t *testing.T) {
 
 // No images or remote resources: opening the mail fetches nothing.
 func TestRenderFetchesNothing(t *testing.T) {
+	t.Parallel()
 	r, err := Render(letter(i18n.NB, "Kari", link))
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +59,7 @@ func TestRenderFetchesNothing(t *testing.T) {
 
 // Dates are Oslo time across the change to summer time.
 func TestFormatTimeInOslo(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		at   time.Time
 		lang i18n.Lang

@@ -19,6 +19,7 @@ import (
 // Mail exists if and only if the change it tells about commits: a rolled-back transaction
 // leaves neither an outbox row nor a job, a committed one leaves both.
 func TestEnqueueFollowsTheTransaction(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil) // never started
@@ -76,6 +77,7 @@ func TestEnqueueFollowsTheTransaction(t *testing.T) {
 }
 
 func TestEnqueueRefusesWhatCannotBeSent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
@@ -109,6 +111,7 @@ func TestEnqueueRefusesWhatCannotBeSent(t *testing.T) {
 
 // The dev mailbox lists newest first, a page at a time, and Get tells a missing message.
 func TestListAndGet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	c := newClient(t, db, Config{Sender: NewDevSender(testLogger(t))})
@@ -142,6 +145,7 @@ func TestListAndGet(t *testing.T) {
 // In development the dev sender takes every message: the outbox marks it sent through the
 // dev mailbox, and the log has recipient and subject but no body.
 func TestDevSenderMarksDevMailbox(t *testing.T) {
+	t.Parallel()
 	db := pgtest.New(t)
 	var log syncBuffer
 	logger := slog.New(slog.NewTextHandler(&log, nil))
@@ -162,6 +166,7 @@ func TestDevSenderMarksDevMailbox(t *testing.T) {
 
 // Sent mail goes after the retention period; mail still waiting stays, however old.
 func TestPurgeKeepsUnsentMail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	c := newClient(t, db, Config{Sender: NewDevSender(testLogger(t))})
@@ -191,6 +196,7 @@ func TestPurgeKeepsUnsentMail(t *testing.T) {
 }
 
 func TestRedactHidesTheRecipient(t *testing.T) {
+	t.Parallel()
 	base := errors.New("550 mailbox unavailable: affected recipient(s): kari@example.no")
 	err := redact(base, "kari@example.no")
 	if strings.Contains(err.Error(), "kari@example.no") || !strings.Contains(err.Error(), "550") || !errors.Is(err, base) {

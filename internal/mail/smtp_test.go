@@ -75,6 +75,7 @@ func send(t *testing.T, cfg SMTPConfig, m Mail) error {
 // smtp:// with a password: STARTTLS first, then AUTH; the message is multipart/alternative
 // with both bodies and the headers receivers use to dedupe and to stay quiet.
 func TestSMTPSenderStartTLSAndAuth(t *testing.T) {
+	t.Parallel()
 	sink := newSink(t)
 	sink.user, sink.pass = "app", "s3cret pass"
 	var roots *x509.CertPool
@@ -140,6 +141,7 @@ func alternatives(t *testing.T, msg *netmail.Message) map[string]string {
 
 // smtps:// speaks TLS from the first byte, and From can be configured.
 func TestSMTPSenderImplicitTLS(t *testing.T) {
+	t.Parallel()
 	sink := newSink(t)
 	var roots *x509.CertPool
 	sink.tls, roots = testCert(t)
@@ -158,6 +160,7 @@ func TestSMTPSenderImplicitTLS(t *testing.T) {
 // A wrong password, or a certificate nobody vouches for, is an error and sends nothing: a bad
 // certificate is never a reason to fall back to plain text.
 func TestSMTPSenderRefusals(t *testing.T) {
+	t.Parallel()
 	sink := newSink(t)
 	sink.user, sink.pass = "app", "right"
 	var roots *x509.CertPool
@@ -177,6 +180,7 @@ func TestSMTPSenderRefusals(t *testing.T) {
 }
 
 func TestNewSMTPSenderTLSPolicy(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string]struct {
 		port     int
 		implicit bool

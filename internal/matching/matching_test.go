@@ -12,6 +12,7 @@ import (
 func day(n int) time.Time { return time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, n) }
 
 func TestCompatible(t *testing.T) {
+	t.Parallel()
 	g := matching.Group{ID: 7, Themes: []int64{1, 2}, Format: "house", Slot: "2-evening", Language: "nb", Places: 1}
 	with := func(f func(*matching.Group)) matching.Group { c := g; f(&c); return c }
 	any1 := matching.Person{ID: 1, Theme: 1}
@@ -53,6 +54,7 @@ func TestCompatible(t *testing.T) {
 }
 
 func TestSlotValid(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[matching.Slot]bool{"1-morning": true, "7-evening": true, "4-afternoon": true,
 		"0-morning": false, "8-evening": false, "1-night": false, "1morning": false, "": false, "12-evening": false} {
 		if got := s.Valid(); got != want {
@@ -62,6 +64,7 @@ func TestSlotValid(t *testing.T) {
 }
 
 func TestMatch(t *testing.T) {
+	t.Parallel()
 	house := func(id int64, places int) matching.Group {
 		return matching.Group{ID: id, Themes: []int64{1}, Format: "house", Slot: "1-evening", Language: "nb", Places: places}
 	}
@@ -184,6 +187,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestMatchEmpty(t *testing.T) {
+	t.Parallel()
 	if got := matching.Match(nil, nil, matching.Options{}); !reflect.DeepEqual(got, matching.Result{}) {
 		t.Errorf("Match(nil, nil) = %+v, want the zero Result", got)
 	}

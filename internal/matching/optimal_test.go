@@ -16,6 +16,7 @@ import (
 // people: the number placed must be the most any assignment can place, and the people placed
 // must be the lexicographically earliest such set in waiting order (ties by ID).
 func TestPlacementsOptimal(t *testing.T) {
+	t.Parallel()
 	nonTrivial := 0
 	for seed := range uint64(300) {
 		r := rand.New(rand.NewPCG(seed, 2))
@@ -139,6 +140,7 @@ func fitsTogether(people []matching.Person, groups []matching.Group, set uint) b
 // TestCohortAgeSpan checks how a cohort is chosen from one bucket: the narrowest span of
 // known age bands, people of unknown age widening none, ties by who waited longest.
 func TestCohortAgeSpan(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		bands    []string // of people 1, 2, … in waiting order
 		max      int

@@ -77,6 +77,7 @@ func shuffled(r *rand.Rand, in instance) instance {
 }
 
 func TestMatchProperties(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(200) {
 		r := rand.New(rand.NewPCG(seed, 1))
 		in := randomInstance(r, 60, 12, 3)

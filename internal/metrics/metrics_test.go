@@ -75,6 +75,7 @@ func scrape(t *testing.T, h http.Handler) (int, string) {
 }
 
 func TestMiddlewareLabelsRoutePatternNotPath(t *testing.T) {
+	t.Parallel()
 	m := metrics.New(pgtest.New(t))
 	r := chi.NewRouter()
 	r.Use(m.Middleware)
@@ -121,6 +122,7 @@ func TestMiddlewareLabelsRoutePatternNotPath(t *testing.T) {
 }
 
 func TestScrapeReportsPoolQueueAndOutbox(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	m := metrics.New(db)
@@ -177,6 +179,7 @@ func TestScrapeReportsPoolQueueAndOutbox(t *testing.T) {
 
 // A database outage leaves the database's series out of the scrape; the rest is still served.
 func TestScrapeWithoutDatabase(t *testing.T) {
+	t.Parallel()
 	db := pgtest.New(t)
 	m := metrics.New(db)
 	db.Close()

@@ -14,6 +14,7 @@ import (
 // Save is the one use case of the register: it validates, and a taken name is a problem of
 // the name field, not a failure.
 func TestSave(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := orgs.NewStore(pgtest.New(t))
 	form := orgs.Form{Name: "  Mental Helse Oslo ", Kind: string(orgs.Voluntary), AgreementSigned: "2026-01-01",

@@ -20,8 +20,10 @@ import (
 )
 
 func TestMapError(t *testing.T) {
+	t.Parallel()
 	db := pgtest.New(t)
 	ctx := context.Background()
+	// SQL: the constraints and their mapping are under test, past any store's validation.
 	if _, err := db.Exec(ctx, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('angst', 'Angst', 'Anxiety')`); err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +45,7 @@ func TestMapError(t *testing.T) {
 }
 
 func TestIsUnavailable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// Nothing listens on port 1.
 	_, err := pgx.Connect(ctx, "postgres://postgres@127.0.0.1:1/x?connect_timeout=2")
@@ -60,6 +63,7 @@ func TestIsUnavailable(t *testing.T) {
 }
 
 func TestOpenGivesUpAfterWait(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	_, err := postgres.Open(context.Background(), "postgres://postgres@127.0.0.1:1/x?connect_timeout=1", time.Second)
 	if err == nil {
@@ -73,6 +77,7 @@ func TestOpenGivesUpAfterWait(t *testing.T) {
 // Migrations go up, all the way down, and up again: every Down section works, and rolling
 // back the first goose migration also removes River's schema, so nothing is left.
 func TestMigrationsUpDownUp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, pgtest.NewEmptyURL(t))
 	if err != nil {
@@ -115,6 +120,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 // Several instances starting at once on a new database: one applies the migrations under the
 // lock, the others wait and find nothing left to do.
 func TestConcurrentUpMigratesOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	u := pgtest.NewEmptyURL(t)
 	const instances = 8
@@ -175,6 +181,7 @@ func count(t *testing.T, db *pgxpool.Pool, sql string) int {
 }
 
 func TestDroppedConnectionIsUnavailable(t *testing.T) {
+	t.Parallel()
 	for _, err := range []error{io.ErrUnexpectedEOF, fmt.Errorf("groups: themes: %w", io.ErrUnexpectedEOF),
 		&net.OpError{Op: "read", Err: errors.New("connection reset by peer")}} {
 		if !postgres.IsUnavailable(err) {

@@ -16,7 +16,8 @@ import (
 // benchYear is a busy year on top of the demo, $1 being the year: 500 groups started in it
 // with their themes, volunteers and check-ins; 5 000 sign-ups and 20 000 placements'
 // waiting times; meetings every hour the house is open in every bookable room (about 20 000);
-// 30 licences lent every month; 300 events with 30 people each; a closure every month.
+// 30 licences lent every month; 300 events with 30 people each; a closure every month. SQL:
+// tens of thousands of rows in a year gone by, in bulk.
 var benchYear = []string{
 	`INSERT INTO themes (slug, name_nb, name_en) SELECT 'benk-tema-' || i, 'Benktema ' || i, 'Bench theme ' || i FROM generate_series(1, 40) i`,
 	`INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, published, status, started_on, handover_on, created_at)

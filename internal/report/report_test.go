@@ -9,9 +9,13 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/report"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
@@ -19,29 +23,36 @@ import (
 // small cells shown as "< 5"; deleting every participant leaves the year's report as it was;
 // each table's CSV parses and holds the figures of the page.
 func TestReportOfAYear(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	for _, sql := range []string{
-		`INSERT INTO themes (id, slug, name_nb, name_en) OVERRIDING SYSTEM VALUE VALUES (1, 'angst', 'Angst', 'Anxiety'), (2, 'sorg', 'Sorg', 'Grief')`,
-		`INSERT INTO yearly_counts (year, metric, key, count) VALUES
+	b := fixture.New(t, db)
+	angst := b.Theme("Angst", func(f *groups.ThemeForm) { f.NameEN = "Anxiety" })
+	sorg := b.Theme("Sorg", func(f *groups.ThemeForm) { f.NameEN = "Grief" })
+	// SQL: the figures of years gone by, which no use case writes after the fact.
+	if _, err := db.Exec(ctx, `INSERT INTO yearly_counts (year, metric, key, count) VALUES
 			(2025, 'signups', 'friend', 7), (2025, 'signups', 'web', 3), (2025, 'signups', '', 2),
 			(2025, 'placed', '', 6), (2025, 'withdrawn', '', 1),
 			(2025, 'offer_accepted', '', 5), (2025, 'offer_declined', '', 2), (2025, 'offer_expired', '', 1),
 			(2025, 'event_held', 'intro', 3), (2025, 'event_confirmed', 'intro', 40), (2025, 'event_attended', 'intro', 31),
-			(2024, 'signups', 'friend', 99)`,
-		`INSERT INTO placement_waits (year, theme_id, days) VALUES (2025, 1, 10), (2025, 1, 20), (2025, 1, 40), (2025, 1, 50), (2025, 1, 60), (2025, 2, 5)`,
-		`INSERT INTO rooms (id, name, capacity) OVERRIDING SYSTEM VALUE VALUES (1, 'Bjørk', 10)`,
-		`INSERT INTO bookings (id, room_id, title, holder) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'x', 'internal')`,
-		`INSERT INTO booking_occurrences (booking_id, room_id, during) VALUES
-			(1, 1, '[2025-03-04 17:00+00, 2025-03-04 18:30+00)'), (1, 1, '[2025-03-11 17:00+00, 2025-03-11 18:30+00)'),
-			(1, 1, '[2024-12-31 22:00+00, 2025-01-01 00:00+00)')`,
-		// A participant of 2025 who is still there, to be deleted.
-		`INSERT INTO participants (first_name, email) VALUES ('Kari', 'kari@example.test')`,
-	} {
-		if _, err := db.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
+			(2024, 'signups', 'friend', 99)`); err != nil {
+		t.Fatal(err)
 	}
+	if _, err := db.Exec(ctx, `INSERT INTO placement_waits (year, theme_id, days) VALUES
+			(2025, $1, 10), (2025, $1, 20), (2025, $1, 40), (2025, $1, 50), (2025, $1, 60), (2025, $2, 5)`, angst.ID, sorg.ID); err != nil {
+		t.Fatal(err)
+	}
+	room := b.Room("Bjørk", 10)
+	if _, err := rooms.NewStore(db, nil).Book(ctx, rooms.Booking{RoomID: room.ID, Title: "x", Holder: "internal", Frequency: rooms.Once, OverrideReason: "test"},
+		[]rooms.Slot{
+			{Start: time.Date(2025, 3, 4, 17, 0, 0, 0, time.UTC), End: time.Date(2025, 3, 4, 18, 30, 0, 0, time.UTC)},
+			{Start: time.Date(2025, 3, 11, 17, 0, 0, 0, time.UTC), End: time.Date(2025, 3, 11, 18, 30, 0, 0, time.UTC)},
+			{Start: time.Date(2024, 12, 31, 22, 0, 0, 0, time.UTC), End: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+		}, false); err != nil {
+		t.Fatal(err)
+	}
+	// A participant who is still there, to be deleted.
+	b.SignUp(signups.Target{ThemeID: angst.ID})
 	before, err := report.Build(ctx, db, 2025, i18n.NB)
 	if err != nil {
 		t.Fatal(err)
@@ -70,9 +81,9 @@ func TestReportOfAYear(t *testing.T) {
 			}
 		}
 	}
-	rooms, _ := before.Table("rom")
-	if len(rooms.Rows) != 1 || rooms.Rows[0][1].Shown() != "4" {
-		t.Errorf("room hours: %+v (want 1.5 + 1.5 + the hour of 2025 on New Year's night = 4)", rooms.Rows)
+	hours, _ := before.Table("rom")
+	if len(hours.Rows) != 1 || hours.Rows[0][1].Shown() != "4" {
+		t.Errorf("room hours: %+v (want 1.5 + 1.5 + the hour of 2025 on New Year's night = 4)", hours.Rows)
 	}
 
 	// Deleting the people changes nothing.
@@ -109,6 +120,7 @@ func TestReportOfAYear(t *testing.T) {
 
 // The demo data makes last year's report meaningful on `make run`.
 func TestDemoCoversLastYear(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	if _, err := demo.Seed(ctx, db); err != nil {

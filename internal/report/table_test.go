@@ -8,6 +8,7 @@ import (
 )
 
 func TestSmallCellsAreSuppressed(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{0: "0", 1: "< 5", 4: "< 5", 5: "5", 12: "12"} {
 		if got := People(n).Shown(); got != want {
 			t.Errorf("People(%d) = %q, want %q", n, got, want)
@@ -19,6 +20,7 @@ func TestSmallCellsAreSuppressed(t *testing.T) {
 }
 
 func TestCSVParsesAndKeepsSuppression(t *testing.T) {
+	t.Parallel()
 	tb := Table{ID: "tema", Title: "Tema", Columns: []string{"Tema", "Påmeldte"},
 		Rows: [][]Cell{{Label("Angst, uro"), People(12)}, {Label(`Sorg "og" tap`), People(3)}}}
 	var buf bytes.Buffer
@@ -32,6 +34,7 @@ func TestCSVParsesAndKeepsSuppression(t *testing.T) {
 }
 
 func TestBarChartIsAccessibleAndHidesSmallCells(t *testing.T) {
+	t.Parallel()
 	tb := Table{ID: "tema", Title: "Påmeldte per tema", Columns: []string{"Tema", "Påmeldte"},
 		Rows: [][]Cell{{Label("Angst"), People(12)}, {Label("Sorg"), People(3)}}}
 	svg := tb.BarChart(1, "Angst 12, Sorg færre enn 5")

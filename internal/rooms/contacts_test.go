@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
@@ -16,10 +17,11 @@ import (
 )
 
 func TestContactLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, nil)
-	g := group(t, db, "kontaktgruppe", nil)
+	g := group(fixture.New(t, db), "kontaktgruppe", 0)
 	c := rooms.Contact{GroupID: g, Name: " Kari ", Email: "kari@example.test", Phone: "400 00 000"}
 	if errs := c.Validate(); !errs.OK() || c.Phone != "+4740000000" || c.Name != "Kari" {
 		t.Fatalf("valid contact: %v %+v", errs, c)
@@ -74,10 +76,11 @@ func TestContactLinks(t *testing.T) {
 // The private link goes to the contact person alone, in the group's language, with a link
 // that opens the group's schedule and an audit line; the group's name is not in the mail.
 func TestSendContactLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, mailtest.Outbox(t, db))
-	g := group(t, db, "sorggruppa", nil)
+	g := group(fixture.New(t, db), "sorggruppa", 0)
 	by := audit.Actor{Label: "staff@example.test"}
 	if err := s.SendContactLink(ctx, g, "en", by); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("a link without a contact: %v", err)

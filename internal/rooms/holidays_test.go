@@ -16,6 +16,7 @@ var official = map[int][]string{
 }
 
 func TestHolidaysMatchTheOfficialList(t *testing.T) {
+	t.Parallel()
 	for year, want := range official {
 		got := Holidays(year)
 		if len(got) != len(want) {
@@ -30,6 +31,7 @@ func TestHolidaysMatchTheOfficialList(t *testing.T) {
 }
 
 func TestEasterKnownYears(t *testing.T) {
+	t.Parallel()
 	for year, want := range map[int]string{1961: "1961-04-02", 2000: "2000-04-23", 2019: "2019-04-21", 2038: "2038-04-25", 2285: "2285-03-22"} {
 		if got := Easter(year).Format(time.DateOnly); got != want {
 			t.Errorf("Easter(%d) = %s, want %s", year, got, want)
@@ -38,6 +40,7 @@ func TestEasterKnownYears(t *testing.T) {
 }
 
 func TestHolidayOn(t *testing.T) {
+	t.Parallel()
 	if h, ok := HolidayOn(time.Date(2026, 5, 17, 23, 30, 0, 0, time.UTC)); ok {
 		t.Errorf("23:30 UTC on 17 May is 18 May in Oslo, not %s", h.Name)
 	}

@@ -15,6 +15,7 @@ var mailAt = mailtest.Expires
 
 // The mail of the rooms renders in both languages with its link, time and footer.
 func TestMailInBothLanguages(t *testing.T) {
+	t.Parallel()
 	link := mailtest.Link
 	mailtest.CheckMessages(t, mailtest.Builders{
 		"contact": func(l i18n.Lang) mail.Message { return contactLinkMessage(l, "Kari", link, mailAt) },
@@ -30,6 +31,7 @@ func TestMailInBothLanguages(t *testing.T) {
 // An answer to a group's contact person, who has no page to log in to, has no button; the
 // answer names the room, the time, the dates skipped and staff's reason.
 func TestAnswerMessage(t *testing.T) {
+	t.Parallel()
 	m := answerMessage(i18n.NB, answer{Approved: true, First: mailAt, Room: "Bjørk", Skipped: []time.Time{mailAt.AddDate(0, 0, 7)}, Reason: "Velkommen"}, "")
 	if m.Action != (mail.Action{}) || m.Kind != mail.KindRoomAnswer {
 		t.Errorf("an answer without a link: %+v", m)

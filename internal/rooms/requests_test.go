@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
@@ -18,22 +20,9 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
-func insertID(t testing.TB, db *pgxpool.Pool, sql string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	if err := db.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-func org(t testing.TB, db *pgxpool.Pool, name string) int64 {
-	return insertID(t, db, `INSERT INTO orgs (name, kind) VALUES ($1, 'voluntary') RETURNING id`, name)
-}
-
-func group(t testing.TB, db *pgxpool.Pool, slug string, orgID any) int64 {
-	return insertID(t, db, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, org_id)
-		VALUES ($1, $1, 'selfhelp', 'house', 2, '18:00', '19:30', $2) RETURNING id`, slug, orgID)
+// group makes a group named slug, run by the organisation orgID (0: by us).
+func group(b *fixture.Builder, slug string, orgID int64) int64 {
+	return b.Group(fixture.Named(slug), fixture.Form(func(f *groups.Form) { f.OrgID = orgID })).ID
 }
 
 // future is a Tuesday some weeks ahead, so that requests for it are in the future.
@@ -46,13 +35,15 @@ func future() time.Time {
 // cancels in one transaction with the answer mail and the audit line, and a decided request
 // stays decided.
 func TestRequestsAreScopedAndDecided(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, mailtest.Outbox(t, db))
 	staff := audit.Actor{Label: "staff@example.test"}
-	roomID := room(t, db, "Bjørk")
-	orgA, orgB := org(t, db, "Org A"), org(t, db, "Org B")
-	runByA, own := group(t, db, "a-gruppe", orgA), group(t, db, "egen", nil)
+	fx := fixture.New(t, db)
+	roomID := fx.Room("Bjørk", 10).ID
+	orgA, orgB := fx.Org("Org A").ID, fx.Org("Org B").ID
+	runByA, own := group(fx, "a-gruppe", orgA), group(fx, "egen", 0)
 	a := rooms.Requester{OrgID: orgA, UserID: 0, ReplyTo: "a@example.test", Lang: "nb"}
 	b := rooms.Requester{OrgID: orgB, ReplyTo: "b@example.test", Lang: "nb"}
 	contact := rooms.Requester{GroupID: runByA, ReplyTo: "kontakt@example.test", Lang: "en"}
@@ -237,6 +228,7 @@ func TestRequestsAreScopedAndDecided(t *testing.T) {
 
 // Cancel one meeting, the rest of a series, or the meetings still ahead in a period.
 func TestCancelAPeriod(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, nil)

@@ -10,6 +10,7 @@ import (
 // Must show: a weekly series from September to December keeps its local start time across
 // the end of summer time (25 October 2026).
 func TestWeeklySeriesKeepsLocalTimeAcrossDST(t *testing.T) {
+	t.Parallel()
 	s := Series{First: time.Date(2026, 9, 1, 0, 0, 0, 0, tz.Oslo), Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute,
 		Frequency: Weekly, Until: time.Date(2026, 12, 15, 0, 0, 0, 0, tz.Oslo)}
 	slots := s.Slots()
@@ -34,6 +35,7 @@ func TestWeeklySeriesKeepsLocalTimeAcrossDST(t *testing.T) {
 }
 
 func TestSeriesShapes(t *testing.T) {
+	t.Parallel()
 	first := time.Date(2026, 3, 2, 0, 0, 0, 0, tz.Oslo)
 	cases := []struct {
 		s    Series

@@ -9,19 +9,17 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
+// room makes a bookable room for ten named name.
 func room(t testing.TB, db *pgxpool.Pool, name string) int64 {
 	t.Helper()
-	var id int64
-	if err := db.QueryRow(context.Background(), `INSERT INTO rooms (name, capacity) VALUES ($1, 10) RETURNING id`, name).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return fixture.New(t, db).Room(name, 10).ID
 }
 
 func weekly(first time.Time, n int) []rooms.Slot {
@@ -33,6 +31,7 @@ var tuesday = time.Date(2026, 9, 1, 0, 0, 0, 0, tz.Oslo)
 
 // Must show: a series colliding on 2 of 10 dates books 8 and lists the 2 skipped.
 func TestBookTheFreeOnesAndListTheRest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, nil)
@@ -74,6 +73,7 @@ func TestBookTheFreeOnesAndListTheRest(t *testing.T) {
 }
 
 func TestClosedHouseNeedsAnOverride(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, nil)
@@ -81,7 +81,10 @@ func TestClosedHouseNeedsAnOverride(t *testing.T) {
 	may17 := []rooms.Slot{{Start: time.Date(2027, 5, 17, 18, 0, 0, 0, tz.Oslo), End: time.Date(2027, 5, 17, 19, 0, 0, 0, tz.Oslo)}}
 	late := []rooms.Slot{{Start: time.Date(2026, 9, 1, 21, 30, 0, 0, tz.Oslo), End: time.Date(2026, 9, 1, 23, 0, 0, 0, tz.Oslo)}}
 	sunday := []rooms.Slot{{Start: time.Date(2026, 9, 6, 12, 0, 0, 0, tz.Oslo), End: time.Date(2026, 9, 6, 13, 0, 0, 0, tz.Oslo)}}
-	db.Exec(ctx, `INSERT INTO closures (first_day, last_day, reason) VALUES ('2026-12-21', '2027-01-03', 'Juleferie')`)
+	if _, err := s.AddClosure(ctx, rooms.Closure{First: time.Date(2026, 12, 21, 0, 0, 0, 0, tz.Oslo), Last: time.Date(2027, 1, 3, 0, 0, 0, 0, tz.Oslo),
+		Reason: "Juleferie"}); err != nil {
+		t.Fatal(err)
+	}
 	christmas := []rooms.Slot{{Start: time.Date(2026, 12, 22, 12, 0, 0, 0, tz.Oslo), End: time.Date(2026, 12, 22, 13, 0, 0, 0, tz.Oslo)}}
 	for name, slots := range map[string][]rooms.Slot{"holiday": may17, "late": late, "sunday": sunday, "christmas": christmas} {
 		b := rooms.Booking{RoomID: id, Title: name, Holder: "internal", Frequency: rooms.Once}
@@ -99,6 +102,7 @@ func TestClosedHouseNeedsAnOverride(t *testing.T) {
 // Many requests for one slot at once: exactly one booking, the others a conflict, and none
 // waits for deadlock detection (the advisory lock queues them).
 func TestConcurrentBookingsOfOneSlot(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, nil)
@@ -130,9 +134,11 @@ func TestConcurrentBookingsOfOneSlot(t *testing.T) {
 
 // The exclusion constraint holds even for a writer that skips the lock and the check.
 func TestTheDatabaseRefusesOverlap(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	id := room(t, db, "Gran")
+	// SQL: the writer this test is about goes past the store.
 	var b int64
 	db.QueryRow(ctx, `INSERT INTO bookings (room_id, title, holder) VALUES ($1, 'a', 'internal') RETURNING id`, id).Scan(&b)
 	if _, err := db.Exec(ctx, `INSERT INTO booking_occurrences (booking_id, room_id, during) VALUES ($1, $2, '[2026-09-01 16:00Z, 2026-09-01 17:00Z)')`, b, id); err != nil {
@@ -148,6 +154,7 @@ func TestTheDatabaseRefusesOverlap(t *testing.T) {
 }
 
 func TestExtendAStandingAgreement(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, nil)
@@ -173,6 +180,7 @@ func TestExtendAStandingAgreement(t *testing.T) {
 // usable (Book's savepoint is rolled back, not the caller's work), and what it booked goes
 // when the caller rolls back.
 func TestBookJoinsTheCallersTransaction(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	id := room(t, db, "Osp")
@@ -207,6 +215,7 @@ func TestBookJoinsTheCallersTransaction(t *testing.T) {
 // CancelBooking gives up every meeting of a booking that is still on, and a second time
 // finds nothing to do without failing.
 func TestCancelBooking(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	s := rooms.NewStore(db, nil)

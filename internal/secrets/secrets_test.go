@@ -12,6 +12,7 @@ var (
 )
 
 func TestSealOpenAndRotate(t *testing.T) {
+	t.Parallel()
 	old, err := NewKeyring("licence", oldSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +62,7 @@ func TestSealOpenAndRotate(t *testing.T) {
 }
 
 func TestOpenAnyTriesEveryKey(t *testing.T) {
+	t.Parallel()
 	old, _ := NewKeyring("totp", oldSecret)
 	_, sealed := old.Seal([]byte("JBSWY3DPEHPK3PXP"), "")
 	ring, _ := NewKeyring("totp", newSecret, oldSecret)

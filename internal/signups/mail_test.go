@@ -10,6 +10,7 @@ import (
 
 // Every kind of sign-up mail renders in both languages with its link, time and footer.
 func TestMailRendersInBothLanguages(t *testing.T) {
+	t.Parallel()
 	at, link := mailtest.Expires, mailtest.Link
 	mailtest.CheckMessages(t, mailtest.Builders{
 		"signup": func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", link, at) },

@@ -49,8 +49,9 @@ func offer(t *testing.T, s *signups.Store, signupID, groupID int64) signups.Made
 // answer and changes nothing; declining puts the person back with their original waiting
 // time; expiry does the same for those who did not answer.
 func TestOffers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	db, target := fixture(t) // the group has 2 places
+	db, target := setup(t) // the group has 2 places
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	ids := waiting(t, db, target, 4)
 	people, groups, err := s.Pool(ctx)
@@ -145,8 +146,9 @@ func TestOffers(t *testing.T) {
 // language and without naming the group, and writes one audit line per offer; a deadline out
 // of range, or no offer, is refused before anything is written.
 func TestOfferMailsAndAudits(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	db, target := fixture(t)
+	db, target := setup(t)
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	kari := form("kari@example.no")
 	res, _ := s.SignUp(ctx, kari, signups.Target{ThemeID: target.ThemeID}, i18n.EN)

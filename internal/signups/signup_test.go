@@ -36,7 +36,8 @@ func linkIn(t *testing.T, db *pgxpool.Pool, to, path string) string {
 // naming the group; one with a phone number only, or a second one for the same group, mails
 // nothing. A form that does not hold stores nothing.
 func TestSignUpMailsThePrivateLink(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	res, err := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, i18n.EN)
@@ -82,7 +83,8 @@ func TestSignUpMailsThePrivateLink(t *testing.T) {
 
 // A new link goes to a known address only, and the answer is the same for an unknown one.
 func TestSendLink(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	res, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{ThemeID: target.ThemeID}, i18n.NB)

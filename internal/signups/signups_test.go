@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
@@ -21,24 +23,15 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
-func fixture(t *testing.T) (*pgxpool.Pool, signups.Target) {
+// setup is a fresh database with the theme Angst and Tirsdagsgruppa in it, a published group
+// of two places on Tuesday evenings.
+func setup(t *testing.T) (*pgxpool.Pool, signups.Target) {
 	t.Helper()
 	db := pgtest.New(t)
-	ctx := context.Background()
-	var target signups.Target
-	err := db.QueryRow(ctx, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('angst', 'Angst', 'Anxiety') RETURNING id`).Scan(&target.ThemeID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, capacity, published)
-		VALUES ('tirsdag', 'Tirsdagsgruppa', 'selfhelp', 'house', 2, '18:00', '19:30', 2, true) RETURNING id`).Scan(&target.GroupID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(ctx, `INSERT INTO group_themes VALUES ($1, $2)`, target.GroupID, target.ThemeID); err != nil {
-		t.Fatal(err)
-	}
-	return db, target
+	b := fixture.New(t, db)
+	theme := b.Theme("Angst", func(f *groups.ThemeForm) { f.NameEN = "Anxiety" })
+	group := b.Group(fixture.Named("Tirsdagsgruppa"), fixture.InThemes(theme.ID), fixture.Places(2))
+	return db, signups.Target{GroupID: group.ID, ThemeID: theme.ID}
 }
 
 func form(email string) *signups.Form {
@@ -51,6 +44,7 @@ func form(email string) *signups.Form {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 10000)
 	cases := []struct {
 		name  string
@@ -90,7 +84,8 @@ func TestValidate(t *testing.T) {
 // Twenty sign-ups with one address for one group, at once: one person, one sign-up, and
 // exactly one call is told it created something (so exactly one e-mail is sent).
 func TestConcurrentSignupsMakeOne(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	out := mailtest.Outbox(t, db)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -131,7 +126,8 @@ func TestConcurrentSignupsMakeOne(t *testing.T) {
 }
 
 func TestSecondSignupKeepsWhatWasTyped(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	first, _ := s.SignUp(ctx, form("ola@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")
@@ -148,7 +144,8 @@ func TestSecondSignupKeepsWhatWasTyped(t *testing.T) {
 }
 
 func TestLinkExportWithdrawAndDelete(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	res, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
@@ -210,7 +207,8 @@ func TestLinkExportWithdrawAndDelete(t *testing.T) {
 var staff = audit.Actor{Label: "ansatt@example.no", IP: "192.0.2.7"}
 
 func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	var ids []int64
@@ -276,7 +274,8 @@ func TestPlaceRespectsCapacityAndPurgeRemovesOldData(t *testing.T) {
 }
 
 func TestRetentionWorkerPurges(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	r, _ := s.SignUp(ctx, form("gammel@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
@@ -295,7 +294,8 @@ func TestRetentionWorkerPurges(t *testing.T) {
 // Staff delete a person at their request: the person, their mail and nothing else go, and
 // the audit log says who did it.
 func TestStaffDeleteIsAudited(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{GroupID: target.GroupID}, "nb")
@@ -320,7 +320,8 @@ func TestStaffDeleteIsAudited(t *testing.T) {
 // Staff's view of a person is in the audit log, written with the reads; a person who is not
 // there is ErrNotFound and leaves no line.
 func TestStaffViewIsAudited(t *testing.T) {
-	db, target := fixture(t)
+	t.Parallel()
+	db, target := setup(t)
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")

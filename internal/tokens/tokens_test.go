@@ -6,6 +6,7 @@ import (
 )
 
 func TestTokensAreLongRandomAndHashStably(t *testing.T) {
+	t.Parallel()
 	a, b := New(), New()
 	if a == b || len(a) != 43 {
 		t.Errorf("tokens %q %q", a, b)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestMidnightAndWeekdayInOslo(t *testing.T) {
+	t.Parallel()
 	// 23:30 UTC on Sunday 25 October 2026 is 00:30 on Monday in Oslo (winter time).
 	t0 := time.Date(2026, 10, 25, 23, 30, 0, 0, time.UTC)
 	if got := Weekday(t0); got != 1 {
@@ -20,6 +21,7 @@ func TestMidnightAndWeekdayInOslo(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	if d, err := ParseDate("2026-03-29"); err != nil || d.Location() != Oslo || d.Hour() != 0 || d.Day() != 29 {
 		t.Errorf("ParseDate = %v, %v", d, err)
 	}
@@ -39,6 +41,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestClock(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{"18:00": 18 * time.Hour, "9:30": 9*time.Hour + 30*time.Minute,
 		"09.05": 9*time.Hour + 5*time.Minute, "00:00": 0, "23:59": 23*time.Hour + 59*time.Minute} {
 		if got, err := ParseClock(in); err != nil || got != want {

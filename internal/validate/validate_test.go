@@ -6,6 +6,7 @@ import (
 )
 
 func TestErrorsKeepTheFirstProblemOfAField(t *testing.T) {
+	t.Parallel()
 	var e Errors
 	if !e.OK() {
 		t.Fatal("zero Errors is not OK")
@@ -22,6 +23,7 @@ func TestErrorsKeepTheFirstProblemOfAField(t *testing.T) {
 }
 
 func TestRequiredAndMaxLength(t *testing.T) {
+	t.Parallel()
 	var e Errors
 	if e.Required("a", "  ", "req") || !e.Required("b", "x", "req") {
 		t.Error("Required wrong")
@@ -35,6 +37,7 @@ func TestRequiredAndMaxLength(t *testing.T) {
 }
 
 func TestEmail(t *testing.T) {
+	t.Parallel()
 	good := []string{"ola@example.no", "kari.nordmann+grupper@post.example.com", "å@ø.no"}
 	bad := []string{"", "ola", "ola@", "@example.no", "ola@example", "Ola <ola@example.no>", "ola@example.no, kari@example.no",
 		"ola @example.no", "ola@.no", "ola@no."}
@@ -62,6 +65,7 @@ func FuzzEmail(f *testing.F) {
 }
 
 func TestRequiredEmail(t *testing.T) {
+	t.Parallel()
 	var e Errors
 	if e.RequiredEmail("a", "") || e.RequiredEmail("b", "ola") || !e.RequiredEmail("c", "ola@example.no") {
 		t.Fatal("RequiredEmail results wrong")
@@ -78,6 +82,7 @@ func TestRequiredEmail(t *testing.T) {
 }
 
 func TestPhone(t *testing.T) {
+	t.Parallel()
 	good := map[string]string{"91234567": "+4791234567", "+47 912 34 567": "+4791234567", "0047 91234567": "+4791234567",
 		"+46 70 123 45 67": "+46701234567"}
 	for in, want := range good {

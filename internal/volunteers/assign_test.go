@@ -13,6 +13,7 @@ import (
 )
 
 func TestSharedThemes(t *testing.T) {
+	t.Parallel()
 	angst, sorg, rus := groups.Theme{ID: 1, NameNB: "Angst"}, groups.Theme{ID: 2, NameNB: "Sorg"}, groups.Theme{ID: 3, NameNB: "Rus"}
 	cases := []struct {
 		name             string
@@ -34,6 +35,7 @@ func TestSharedThemes(t *testing.T) {
 
 // A group in start-up has one or two volunteers, never three; ending one frees a place.
 func TestAtMostTwoVolunteers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "g1", "startup", f.now)
@@ -77,6 +79,7 @@ func TestAtMostTwoVolunteers(t *testing.T) {
 // Many staff assigning at once still leave at most two volunteers, and no error but the
 // friendly one.
 func TestAssignConcurrently(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "g1", "startup", f.now)
@@ -112,6 +115,7 @@ func TestAssignConcurrently(t *testing.T) {
 
 // Only a group in start-up gets a volunteer, only an active volunteer is given, and not twice.
 func TestAssignRules(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	gathering := f.group(t, "samler", "gathering", f.now.AddDate(0, 0, -1))
@@ -142,6 +146,7 @@ func TestAssignRules(t *testing.T) {
 // A volunteer who shares the group's theme is not assigned until staff confirm; the result
 // names the shared themes either way.
 func TestThemeWarning(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "angstgruppe", "startup", f.now, f.angst)

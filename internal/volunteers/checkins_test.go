@@ -11,6 +11,7 @@ import (
 )
 
 func TestDueOn(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		start  time.Time
 		months int
@@ -44,11 +45,13 @@ func dues(list []volunteers.Checkin) []string {
 // changes nothing; a new start day moves those not recorded; a group that has not started
 // (or starts later) has none.
 func TestCheckinsDueFromTheStart(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "g1", "selfrunning", time.Date(2026, 1, 31, 10, 0, 0, 0, tz.Oslo))
 	f.group(t, "never", "gathering", time.Time{})
 	later := f.group(t, "later", "gathering", time.Time{})
+	// SQL: staff cannot set a start day in the future; this group has one.
 	f.exec(t, `UPDATE groups SET started_on = '2026-06-16' WHERE id = $1`, later)
 
 	for range 2 {
@@ -93,6 +96,7 @@ func TestCheckinsDueFromTheStart(t *testing.T) {
 }
 
 func TestRecordCheckinRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "g1", "selfrunning", time.Date(2026, 1, 15, 10, 0, 0, 0, tz.Oslo))
@@ -124,6 +128,7 @@ func TestRecordCheckinRefusesBadInput(t *testing.T) {
 // The due list holds the groups whose latest log entry's next check has come and those with a
 // check-in due and not recorded, the longest due first, a page at a time.
 func TestDueForFollowUp(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	log := func(g int64, happened, next string) {
@@ -179,6 +184,7 @@ func TestDueForFollowUp(t *testing.T) {
 // Survival counts the recorded check-ins due in the year, per 3, 6 and 12 months: figures
 // worked out by hand below.
 func TestSurvival(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, tz.Oslo) }
@@ -223,6 +229,7 @@ func TestSurvival(t *testing.T) {
 
 // Groups in start-up without an active volunteer, the earliest start first.
 func TestWithoutVolunteer(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	late := f.group(t, "late", "startup", time.Date(2026, 6, 1, 12, 0, 0, 0, tz.Oslo))
@@ -251,6 +258,7 @@ func TestWithoutVolunteer(t *testing.T) {
 }
 
 func TestFollowUpLog(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	g := f.group(t, "g1", "selfrunning", time.Time{})

@@ -14,6 +14,7 @@ import (
 
 // The demo volunteers fill every list of the follow-up pages, and a second run adds nothing.
 func TestSeedVolunteers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	if _, err := demo.Seed(ctx, db); err != nil {

@@ -10,6 +10,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -17,44 +20,42 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/volunteers"
 )
 
-// fixture is a fresh database with two themes and a staff member; now is noon in Oslo on
+// env is a fresh database with two themes and a staff member; now is noon in Oslo on
 // 15 June 2026.
-type fixture struct {
+type env struct {
 	db          *pgxpool.Pool
+	b           *fixture.Builder
 	s           *volunteers.Store
 	angst, sorg int64
 	staff       int64
 	now, today  time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *env {
 	t.Helper()
 	db := pgtest.New(t)
 	now := time.Date(2026, 6, 15, 12, 0, 0, 0, tz.Oslo)
-	f := &fixture{db: db, s: volunteers.NewStore(db), now: now, today: volunteers.Today(now)}
-	f.angst = f.id(t, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('angst', 'Angst', 'Anxiety') RETURNING id`)
-	f.sorg = f.id(t, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('sorg', 'Sorg', 'Grief') RETURNING id`)
-	f.staff = f.id(t, `INSERT INTO users (email, name, role) VALUES ('stine@example.no', 'Stine Ansatt', 'staff') RETURNING id`)
+	b := fixture.New(t, db)
+	f := &env{db: db, b: b, s: volunteers.NewStore(db), now: now, today: volunteers.Today(now)}
+	f.angst = b.Theme("Angst", inEnglish("Anxiety")).ID
+	f.sorg = b.Theme("Sorg", inEnglish("Grief")).ID
+	f.staff = b.User("Stine Ansatt", auth.Staff, 0).ID
 	return f
 }
 
-func (f *fixture) id(t *testing.T, sql string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	if err := f.db.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return id
+// inEnglish gives a theme its English name.
+func inEnglish(name string) func(*groups.ThemeForm) {
+	return func(f *groups.ThemeForm) { f.NameEN = name }
 }
 
-func (f *fixture) exec(t *testing.T, sql string, args ...any) {
+func (f *env) exec(t *testing.T, sql string, args ...any) {
 	t.Helper()
 	if _, err := f.db.Exec(context.Background(), sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
 
-func (f *fixture) count(t *testing.T, sql string, args ...any) int {
+func (f *env) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := f.db.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
@@ -63,23 +64,25 @@ func (f *fixture) count(t *testing.T, sql string, args ...any) int {
 	return n
 }
 
-// group adds a group with status and themes; a non-zero startup is when its status history
-// says it went into start-up.
-func (f *fixture) group(t *testing.T, slug, status string, startup time.Time, themes ...int64) int64 {
+// group makes an unpublished group named slug with status and themes (a theme of its own
+// when none); a non-zero startup is when its status history says it went into start-up.
+func (f *env) group(t *testing.T, slug, status string, startup time.Time, themes ...int64) int64 {
 	t.Helper()
-	id := f.id(t, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, status)
-		VALUES ($1, $1, 'selfhelp', 'house', 2, '18:00', '19:30', $2) RETURNING id`, slug, status)
-	if !startup.IsZero() {
-		f.exec(t, `INSERT INTO group_status_history (group_id, status, changed_at) VALUES ($1, 'startup', $2)`, id, startup)
+	opts := []fixture.GroupOption{fixture.Named(slug), fixture.Unpublished(), fixture.Status(status)}
+	if len(themes) > 0 {
+		opts = append(opts, fixture.InThemes(themes...))
 	}
-	for _, th := range themes {
-		f.exec(t, `INSERT INTO group_themes (group_id, theme_id) VALUES ($1, $2)`, id, th)
+	id := f.b.Group(opts...).ID
+	if !startup.IsZero() {
+		// SQL: a status change is written at the time it is made, and these tests start
+		// groups on given days in the past.
+		f.exec(t, `INSERT INTO group_status_history (group_id, status, changed_at) VALUES ($1, 'startup', $2)`, id, startup)
 	}
 	return id
 }
 
 // volunteer adds an active volunteer with themes.
-func (f *fixture) volunteer(t *testing.T, name string, themes ...int64) volunteers.Volunteer {
+func (f *env) volunteer(t *testing.T, name string, themes ...int64) volunteers.Volunteer {
 	t.Helper()
 	v, err := f.s.Create(context.Background(), volunteers.Form{Name: name, Active: true, Themes: themes}, f.today)
 	if err != nil {
@@ -103,6 +106,7 @@ func fieldError(t *testing.T, err error, field, msg string) {
 }
 
 func TestFormValidate(t *testing.T) {
+	t.Parallel()
 	today := date(2026, 6, 15)
 	cases := []struct {
 		name  string
@@ -146,6 +150,7 @@ func TestFormValidate(t *testing.T) {
 // The register lists by name, searches name, e-mail and phone, filters active and inactive,
 // pages, and shows each volunteer's themes and load.
 func TestRegister(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	kari := f.volunteer(t, "Kari Igangsetter", f.angst, f.sorg)

@@ -15,6 +15,7 @@ import (
 // With no server on the system address, Ensure creates a private cluster, starts it on its own
 // port, creates the database, and finds the running cluster again on the next call.
 func TestPrivateClusterWhenNoServerAnswers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	port := freePort(t)
 	dir := filepath.Join(t.TempDir(), "postgres")
@@ -71,6 +72,7 @@ func TestPrivateClusterWhenNoServerAnswers(t *testing.T) {
 }
 
 func TestDatabaseNamesArePlain(t *testing.T) {
+	t.Parallel()
 	for name, ok := range map[string]bool{"selvhjelpshus": true, "t_01": true, "": false, "a;DROP": false, "Big": false} {
 		if validName(name) != ok {
 			t.Errorf("validName(%q) = %v", name, !ok)
