@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
 
 // catalogue is a catalogue in a test's database: two published themes, one hidden, and the
@@ -56,14 +58,15 @@ func (c *catalogue) add(t *testing.T, name string, change func(*groups.Form)) gr
 	return g
 }
 
-// fill gives the group n members named Ragnhild, with addresses at ragnhild.test.
+// fill gives the group n members named Ragnhild, with addresses at ragnhild.test and phone
+// numbers starting +479: each signs up for the group and staff place them in it.
 func (c *catalogue) fill(t *testing.T, g groups.Group, n int) {
 	t.Helper()
 	for i := range n {
-		_, err := c.app.db.Exec(context.Background(), `WITH p AS (INSERT INTO participants (first_name, email, phone)
-			VALUES ('Ragnhild', $2, $3) RETURNING id) INSERT INTO memberships (group_id, participant_id) SELECT $1, id FROM p`,
-			g.ID, fmt.Sprintf("r%d-%d@ragnhild.test", g.ID, i), fmt.Sprintf("+479%07d", g.ID*10+int64(i)))
-		if err != nil {
+		r := c.app.fixtures(t).SignUp(signups.Target{GroupID: g.ID}, func(f *signups.Form) {
+			f.FirstName, f.Email, f.Phone = "Ragnhild", fmt.Sprintf("r%d-%d@ragnhild.test", g.ID, i), fmt.Sprintf("+479%07d", g.ID*10+int64(i))
+		})
+		if err := c.app.srv.signups().Place(context.Background(), r.ParticipantID, g.ID, audit.Actor{Label: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,15 +12,8 @@ import (
 // roomFixture adds two rooms and returns their ids as form values.
 func (a *testApp) roomFixture(t *testing.T) (bjork, furu string) {
 	t.Helper()
-	var b, f int64
-	ctx := context.Background()
-	if err := a.db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Bjørkerommet', 14) RETURNING id`).Scan(&b); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Furustua', 10) RETURNING id`).Scan(&f); err != nil {
-		t.Fatal(err)
-	}
-	return itoa(b), itoa(f)
+	b := a.fixtures(t)
+	return itoa(b.Room("Bjørkerommet", 14).ID), itoa(b.Room("Furustua", 10).ID)
 }
 
 // Staff register a key, lend it, are refused a second hand-out, take it back, and the list,

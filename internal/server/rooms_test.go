@@ -11,15 +11,13 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/keys"
 )
 
+// room adds a bookable room for 12 named name.
 func (a *testApp) room(t *testing.T, name string) int64 {
 	t.Helper()
-	var id int64
-	if err := a.db.QueryRow(context.Background(), `INSERT INTO rooms (name, capacity) VALUES ($1, 12) RETURNING id`, name).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return a.fixtures(t).Room(name, 12).ID
 }
 
 func bookingForm(room int64, date, freq, count string) url.Values {
@@ -174,9 +172,8 @@ func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
 	f.Set("holder", "group")
 	f.Set("group", strconv.FormatInt(groupID, 10))
 	staff.post("/admin/bookinger/ny", f)
-	var key int64
-	app.db.QueryRow(context.Background(), `INSERT INTO keys (label) VALUES ('Nøkkel 1') RETURNING id`).Scan(&key)
-	app.db.Exec(context.Background(), `INSERT INTO key_loans (key_id, holder_name, group_id) VALUES ($1, 'Kontakt Karin', $2)`, key, groupID)
+	key := app.fixtures(t).Key("Nøkkel 1", room)
+	app.fixtures(t).Lend(key.ID, keys.LoanForm{HolderName: "Kontakt Karin", GroupID: groupID}, time.Now())
 	res, body := staff.get("/admin/dagsark?dato=2026-11-24")
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Sorggruppe tirsdag") || !strings.Contains(body, "Kontakt Karin") ||
 		!strings.Contains(body, "18:00–19:30") {

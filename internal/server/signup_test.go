@@ -9,24 +9,20 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 )
 
-// catalogueFixture adds a published theme and group to the app's database.
+// catalogueFixture adds a published theme, Sorg og tap (address sorg, Grief in English), and
+// a published group in it, Sorggruppe tirsdag (address sorggruppe-tirsdag), at the house on
+// Tuesdays 18:00–19:30 for 8, taking members.
 func (a *testApp) catalogueFixture(t *testing.T) (themeID, groupID int64) {
 	t.Helper()
-	ctx := context.Background()
-	if err := a.db.QueryRow(ctx, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('sorg', 'Sorg og tap', 'Grief') RETURNING id`).Scan(&themeID); err != nil {
-		t.Fatal(err)
-	}
-	err := a.db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, capacity, published)
-		VALUES ('sorggruppe-tirsdag', 'Sorggruppe tirsdag', 'selfhelp', 'house', 2, '18:00', '19:30', 8, true) RETURNING id`).Scan(&groupID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.db.Exec(ctx, `INSERT INTO group_themes VALUES ($1, $2)`, groupID, themeID); err != nil {
-		t.Fatal(err)
-	}
-	return themeID, groupID
+	b := a.fixtures(t)
+	th := b.Theme("Sorg og tap", func(f *groups.ThemeForm) { f.Slug, f.NameEN = "sorg", "Grief" })
+	g := b.Group(fixture.Named("Sorggruppe tirsdag"), fixture.InThemes(th.ID), fixture.Meets(2, "18:00", "19:30"), fixture.Places(8))
+	return th.ID, g.ID
 }
 
 func goodSignup(email string) url.Values {
