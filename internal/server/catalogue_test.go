@@ -75,6 +75,7 @@ func (c *catalogue) fill(t *testing.T, g groups.Group, n int) {
 var nextLink = regexp.MustCompile(`href="([^"]*)" rel="next"`)
 
 func TestCatalogueFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	for i := range 27 {
@@ -134,6 +135,7 @@ func mustURL(s string) *url.URL {
 
 // Only groups with a place left, and places said in words, never in numbers of people.
 func TestCataloguePlaces(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	open := cat.add(t, "Åpen gruppe", func(f *groups.Form) { f.Capacity = "3" })
@@ -166,6 +168,7 @@ func TestCataloguePlaces(t *testing.T) {
 }
 
 func TestGroupAndThemePages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	g := cat.add(t, "Sorg på nett", func(f *groups.Form) {
@@ -207,6 +210,7 @@ func TestGroupAndThemePages(t *testing.T) {
 }
 
 func TestNamesAreEscaped(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	g := cat.add(t, `<script>alert("x")</script> Gruppe`, func(f *groups.Form) {
@@ -225,6 +229,7 @@ func TestNamesAreEscaped(t *testing.T) {
 }
 
 func TestGroupsFeed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	partner := cat.add(t, "Hos partner", func(f *groups.Form) { f.Format, f.Venue = groups.FormatPartner, "Foreningens lokaler" })
@@ -284,6 +289,7 @@ func TestGroupsFeed(t *testing.T) {
 
 // Every id the catalogue builds from a value (weekday, kind, format …) is in both languages.
 func TestCatalogueMessagesExist(t *testing.T) {
+	t.Parallel()
 	var ids []string
 	for d := 1; d <= 7; d++ {
 		ids = append(ids, fmt.Sprintf("catalogue.weekday.%d", d), fmt.Sprintf("catalogue.weekdays.%d", d))

@@ -75,6 +75,7 @@ func (a *testApp) keyFixture(t *testing.T, by audit.Actor) keyFixture {
 // phone: the list with each filter, the new key form in its error state, a key with its
 // history, a key in the house with its hand-out form, and the yearly list.
 func TestKeyPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	f := app.keyFixture(t, audit.Actor{ID: p.staff.ID, Label: p.staff.Email})

@@ -19,6 +19,7 @@ func (a *testApp) roomFixture(t *testing.T) (bjork, furu string) {
 // Staff register a key, lend it, are refused a second hand-out, take it back, and the list,
 // the filters and the yearly list follow; each step answers as a form should.
 func TestStaffLendAndReturnAKey(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	bjork, furu := app.roomFixture(t)
@@ -94,6 +95,7 @@ func TestStaffLendAndReturnAKey(t *testing.T) {
 // A refused key form answers 422, names each problem at its field and in the summary, keeps
 // what was typed, and stores nothing; so does a bad year of the yearly list.
 func TestStaffKeyFormRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	bjork, _ := app.roomFixture(t)

@@ -28,6 +28,7 @@ func usagePage(t *testing.T, a *testApp, lang i18n.Lang, query string) (int, str
 // rendered as tables with shares as percentages in each language; a wrong period is 422
 // with the message next to its field and no figures.
 func TestLicenceUsagePage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := newTestApp(t, nil)
 	a.srv.now = func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, tz.Oslo) }

@@ -18,6 +18,7 @@ import (
 // password-change step blocks the next reveal. Every page on the way passes axe-core, has an
 // empty console and fits a 320 px phone: the partner portal and the licence pages.
 func TestLicenceLoanInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	setup := app.client(t).login(p.staff.Email)

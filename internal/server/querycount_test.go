@@ -153,6 +153,7 @@ var queryCounts = map[string]int{
 // measured on the demo data, then again after about ten times as much of everything it
 // shows has been added, and both counts must equal the number in queryCounts.
 func TestQueryCountDoesNotGrowWithData(t *testing.T) {
+	t.Parallel()
 	app, counter := newCountingApp(t)
 	ctx := context.Background()
 	p := app.people(t)

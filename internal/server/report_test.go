@@ -17,6 +17,7 @@ import (
 // The report page passes axe-core (charts with role="img", title and description, the same
 // figures as tables) and each table downloads as CSV that parses.
 func TestReportPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	ctx := context.Background()

@@ -29,6 +29,7 @@ func bookingForm(room int64, date, freq, count string) url.Values {
 // exactly one booking; the others get the conflict page, none a 500, and none waits for
 // deadlock detection (each answers well under the 1 s deadlock_timeout).
 func TestConcurrentBookingsOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Bjørk")
@@ -67,6 +68,7 @@ func TestConcurrentBookingsOverHTTP(t *testing.T) {
 // Must show: 2 of 10 weekly dates collide; the form lists them, and booking the free ones
 // creates 8 and lists the 2 skipped.
 func TestBookingFormListsConflictsAndBooksTheRest(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Lind")
@@ -103,6 +105,7 @@ func TestBookingFormListsConflictsAndBooksTheRest(t *testing.T) {
 }
 
 func TestRoomPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Ospesalen")
@@ -163,6 +166,7 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 }
 
 func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	_, groupID := app.catalogueFixture(t)
@@ -189,6 +193,7 @@ func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
 }
 
 func TestExtendOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Gran")
@@ -216,6 +221,7 @@ func TestExtendOverHTTP(t *testing.T) {
 // Staff cancel the meetings of a period (autumn holiday); a bad period is explained next to
 // its fields and cancels nothing.
 func TestCancelAPeriodOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Selje")
@@ -255,6 +261,7 @@ func TestCancelAPeriodOverHTTP(t *testing.T) {
 // Staff change the opening hours and add a closure on the house page; bad input is explained
 // next to its field and saves nothing; a booking then follows the new rules.
 func TestOpeningHoursAndClosuresOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Lind")
@@ -317,6 +324,7 @@ func TestOpeningHoursAndClosuresOverHTTP(t *testing.T) {
 
 // A meeting outside the house's day (booked with an override) still shows in the week grid.
 func TestWeekGridShowsEarlyAndLateMeetings(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	room := app.room(t, "Bjørk")

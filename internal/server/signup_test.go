@@ -42,6 +42,7 @@ func (a *testApp) count(t *testing.T, sql string, args ...any) int {
 // Must show: bad input gets 422 with messages at the fields, keeps what was typed, stores
 // nothing, and every payload comes back escaped.
 func TestSignupRefusesBadInputAndKeepsIt(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	c := app.client(t)
@@ -78,6 +79,7 @@ func TestSignupRefusesBadInputAndKeepsIt(t *testing.T) {
 // Must show: twenty sign-ups with the same e-mail for the same group, sent at once, leave
 // one sign-up and one e-mail.
 func TestConcurrentSignupsLeaveOneSignupAndOneMail(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	var wg sync.WaitGroup
@@ -107,6 +109,7 @@ func TestConcurrentSignupsLeaveOneSignupAndOneMail(t *testing.T) {
 }
 
 func TestHoneypotStoresNothing(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	f := goodSignup("bot@example.no")
@@ -121,6 +124,7 @@ func TestHoneypotStoresNothing(t *testing.T) {
 }
 
 func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	themeID, _ := app.catalogueFixture(t)
 	c := app.client(t)
@@ -174,6 +178,7 @@ func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
 }
 
 func TestNewLinkAnswersTheSame(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", goodSignup("kari@example.no"))
@@ -188,6 +193,7 @@ func TestNewLinkAnswersTheSame(t *testing.T) {
 }
 
 func TestStaffWaitingListAndPlacement(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	themeID, groupID := app.catalogueFixture(t)
@@ -227,6 +233,7 @@ func TestStaffWaitingListAndPlacement(t *testing.T) {
 }
 
 func TestStaffDeleteAPhoneOnlyParticipant(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	app.catalogueFixture(t)
@@ -259,6 +266,7 @@ func TestStaffDeleteAPhoneOnlyParticipant(t *testing.T) {
 }
 
 func TestSignupForAFullGroupLeadsToTheTheme(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	_, groupID := app.catalogueFixture(t)
 	app.db.Exec(context.Background(), `UPDATE groups SET open = false WHERE id = $1`, groupID)

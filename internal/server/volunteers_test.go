@@ -67,6 +67,7 @@ func wantAll(t *testing.T, what, body string, want ...string) {
 // Staff register a volunteer, are told what is wrong with a bad form, find the volunteer in
 // the register by search and filter, and make them inactive. The pages are not cached.
 func TestStaffRegisterVolunteers(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)
@@ -148,6 +149,7 @@ func TestStaffRegisterVolunteers(t *testing.T) {
 // group, a third is refused; meetings are planned and held; the handover makes the group run
 // itself and ends the volunteers' part.
 func TestGroupStartUp(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	now := time.Now()
@@ -237,6 +239,7 @@ func TestGroupStartUp(t *testing.T) {
 // Follow-up: the log takes entries (and says what is wrong with a bad one), a next check in
 // the past puts the group on the due list, and the check-ins are recorded.
 func TestGroupFollowUp(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	now := time.Now()
