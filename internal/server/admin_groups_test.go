@@ -16,6 +16,7 @@ func goodGroup(themeID string) url.Values {
 // Staff create a theme and a group, publish it, change its status with a note, and edit it;
 // each step answers with a flash and 303, and the public pages follow.
 func TestStaffManageThemesAndGroups(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)
@@ -83,6 +84,7 @@ func TestStaffManageThemesAndGroups(t *testing.T) {
 // A refused form answers 422, names each problem at its field and in the summary, keeps what
 // was typed, and stores nothing.
 func TestStaffGroupFormRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)

@@ -10,6 +10,7 @@ import (
 // Staff register an organisation with its agreement and contact, are told what is wrong next
 // to each field without losing what they typed, cannot take a name twice, and find it again.
 func TestStaffKeepTheRegisterOfOrganisations(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
@@ -29,6 +30,17 @@ type testApp struct {
 	db   *pgxpool.Pool
 	srv  *Server
 	logs *syncBuffer
+	fx   *fixture.Builder // made on first use by fixtures
+}
+
+// fixtures returns the builder that makes the rows a test starts from through the feature
+// stores. One builder per database numbers the default names of every helper's rows, so two
+// helpers never make the same name. Helpers call it from the test's own goroutine.
+func (a *testApp) fixtures(t *testing.T) *fixture.Builder {
+	if a.fx == nil {
+		a.fx = fixture.New(t, a.db)
+	}
+	return a.fx
 }
 
 // syncBuffer is a log destination that handlers on many goroutines may write to.

@@ -242,6 +242,7 @@ func notInMatrix(r chi.Routes, m map[string][]outcome) []string {
 
 // The check itself: a router with one route too many is caught.
 func TestMatrixCatchesANewRoute(t *testing.T) {
+	t.Parallel()
 	r := chi.NewRouter()
 	r.Get("/", func(http.ResponseWriter, *http.Request) {})
 	r.Route("/admin", func(r chi.Router) {
@@ -255,6 +256,7 @@ func TestMatrixCatchesANewRoute(t *testing.T) {
 }
 
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	router, ok := app.srv.Handler().(chi.Routes)

@@ -15,6 +15,7 @@ import (
 // violation shows up there) and on sideways scrolling on a small phone. Every new page is
 // added to this list.
 func TestPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	b := browsertest.New(t)
 	pages := []struct {
@@ -54,6 +55,7 @@ func loginIn(t *testing.T, tab *browsertest.Tab, base, email string) browsertest
 // Must show: two-factor enrolment and login with a code work in a real browser, and the
 // login, two-factor and error states pass axe-core.
 func TestTwoFactorInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	now := time.Now()
@@ -95,6 +97,7 @@ func TestTwoFactorInTheBrowser(t *testing.T) {
 
 // Every page of accounts and administration, as the role that sees it, passes the checks.
 func TestAccountPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	target := "/admin/brukere/" + strconv.FormatInt(p.target.ID, 10)

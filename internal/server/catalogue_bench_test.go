@@ -15,7 +15,7 @@ import (
 )
 
 // seedBenchCatalogue adds twelve themes and n published groups spread over them, the days
-// and the hours, in three statements.
+// and the hours, in three statements (raw SQL on purpose: the stores make one group at a time).
 const seedBenchCatalogue = `
 INSERT INTO themes (slug, name_nb, name_en) SELECT 'tema-' || i, 'Tema ' || i, 'Theme ' || i FROM generate_series(1, 12) i;
 INSERT INTO groups (slug, name, kind, format, platform, weekday, starts_at, ends_at, capacity, open, published, description_nb)

@@ -14,6 +14,7 @@ import (
 // The public catalogue pages pass axe-core, have an empty console and fit a 320 px phone, in
 // both languages, and the filter form works without JavaScript.
 func TestCatalogueInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	g := cat.add(t, "Angst og uro – tirsdag kveld", func(f *groups.Form) {
@@ -69,6 +70,7 @@ func TestCatalogueInTheBrowser(t *testing.T) {
 // The staff pages for themes and groups, including forms in their error state, pass the same
 // checks.
 func TestStaffCataloguePagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	cat := app.newCatalogue(t)

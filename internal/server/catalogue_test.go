@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
 
 // catalogue is a catalogue in a test's database: two published themes, one hidden, and the
@@ -56,14 +58,15 @@ func (c *catalogue) add(t *testing.T, name string, change func(*groups.Form)) gr
 	return g
 }
 
-// fill gives the group n members named Ragnhild, with addresses at ragnhild.test.
+// fill gives the group n members named Ragnhild, with addresses at ragnhild.test and phone
+// numbers starting +479: each signs up for the group and staff place them in it.
 func (c *catalogue) fill(t *testing.T, g groups.Group, n int) {
 	t.Helper()
 	for i := range n {
-		_, err := c.app.db.Exec(context.Background(), `WITH p AS (INSERT INTO participants (first_name, email, phone)
-			VALUES ('Ragnhild', $2, $3) RETURNING id) INSERT INTO memberships (group_id, participant_id) SELECT $1, id FROM p`,
-			g.ID, fmt.Sprintf("r%d-%d@ragnhild.test", g.ID, i), fmt.Sprintf("+479%07d", g.ID*10+int64(i)))
-		if err != nil {
+		r := c.app.fixtures(t).SignUp(signups.Target{GroupID: g.ID}, func(f *signups.Form) {
+			f.FirstName, f.Email, f.Phone = "Ragnhild", fmt.Sprintf("r%d-%d@ragnhild.test", g.ID, i), fmt.Sprintf("+479%07d", g.ID*10+int64(i))
+		})
+		if err := c.app.srv.signups().Place(context.Background(), r.ParticipantID, g.ID, audit.Actor{Label: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -72,6 +75,7 @@ func (c *catalogue) fill(t *testing.T, g groups.Group, n int) {
 var nextLink = regexp.MustCompile(`href="([^"]*)" rel="next"`)
 
 func TestCatalogueFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	for i := range 27 {
@@ -131,6 +135,7 @@ func mustURL(s string) *url.URL {
 
 // Only groups with a place left, and places said in words, never in numbers of people.
 func TestCataloguePlaces(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	open := cat.add(t, "Åpen gruppe", func(f *groups.Form) { f.Capacity = "3" })
@@ -163,6 +168,7 @@ func TestCataloguePlaces(t *testing.T) {
 }
 
 func TestGroupAndThemePages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	g := cat.add(t, "Sorg på nett", func(f *groups.Form) {
@@ -204,6 +210,7 @@ func TestGroupAndThemePages(t *testing.T) {
 }
 
 func TestNamesAreEscaped(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	g := cat.add(t, `<script>alert("x")</script> Gruppe`, func(f *groups.Form) {
@@ -222,6 +229,7 @@ func TestNamesAreEscaped(t *testing.T) {
 }
 
 func TestGroupsFeed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	cat := app.newCatalogue(t)
 	partner := cat.add(t, "Hos partner", func(f *groups.Form) { f.Format, f.Venue = groups.FormatPartner, "Foreningens lokaler" })
@@ -281,6 +289,7 @@ func TestGroupsFeed(t *testing.T) {
 
 // Every id the catalogue builds from a value (weekday, kind, format …) is in both languages.
 func TestCatalogueMessagesExist(t *testing.T) {
+	t.Parallel()
 	var ids []string
 	for d := 1; d <= 7; d++ {
 		ids = append(ids, fmt.Sprintf("catalogue.weekday.%d", d), fmt.Sprintf("catalogue.weekdays.%d", d))

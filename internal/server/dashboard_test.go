@@ -11,6 +11,7 @@ import (
 // The dashboard shows the demo's day, waiting list and what waits for action, each number a
 // link to the list behind it.
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	if _, err := demo.Seed(context.Background(), app.db); err != nil {

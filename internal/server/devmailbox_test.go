@@ -36,6 +36,7 @@ func queueMail(t *testing.T, a *testApp, to, name string) int64 {
 // A developer finds the mail the app made, opens it, and can click its link; the HTML body
 // opens on its own, sandboxed.
 func TestDevMailbox(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil)
 	c := a.client(t)
 	if res, body := c.get("/dev/mailbox"); res.StatusCode != http.StatusOK || !strings.Contains(body, "ikke laget noen e-post") {
@@ -81,6 +82,7 @@ func TestDevMailbox(t *testing.T) {
 
 // The mailbox is paginated, newest first.
 func TestDevMailboxPages(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil)
 	c := a.client(t)
 	for i := range perPage + 2 {
@@ -99,6 +101,7 @@ func TestDevMailboxPages(t *testing.T) {
 
 // Production has no dev mailbox.
 func TestNoDevMailboxInProduction(t *testing.T) {
+	t.Parallel()
 	key := make([]byte, config.MinSecretBytes)
 	rand.Read(key)
 	a := newTestApp(t, map[string]string{"APP_ENV": "production", "BASE_URL": "https://selvhjelp.test", "SECRET_KEY": config.EncodeSecret(key)})
@@ -113,6 +116,7 @@ func TestNoDevMailboxInProduction(t *testing.T) {
 // The mailbox pages pass axe-core with no console message and no sideways scrolling. (The
 // HTML body itself is checked in internal/mail: in its sandbox no script runs, axe included.)
 func TestDevMailboxInTheBrowser(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil)
 	id := queueMail(t, a, "kari@example.org", "Kari")
 	b := browsertest.New(t)

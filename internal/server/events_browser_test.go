@@ -14,6 +14,7 @@ import (
 // list and page with the sign-up form in its error state, the thank-you page, the private
 // page, and staff's list and form (with its error state).
 func TestEventPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	if _, err := demo.Seed(context.Background(), app.db); err != nil {

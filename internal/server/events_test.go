@@ -22,6 +22,7 @@ func eventForm(capacity string) url.Values {
 // meeting link is on no public page, only on a confirmed person's own page and calendar file;
 // a cancellation offers the place to the first waiting, who takes it.
 func TestEventSignupAndWaitingList(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)

@@ -19,6 +19,7 @@ var feedURL = regexp.MustCompile(`http://selvhjelp\.test(/kalender/[A-Za-z0-9_-]
 // Must show: the group's feed parses, holds the group's meetings at the right local times
 // (across the end of summer time), marks a cancelled one, and stops working after rotation.
 func TestGroupCalendarFeed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	_, groupID := app.catalogueFixture(t)

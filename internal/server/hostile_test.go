@@ -1119,6 +1119,7 @@ func (s *sweep) stillServes() {
 // the limit. Nothing answers 5xx, no payload comes back unescaped, nothing is stored past a
 // field's limit, and the app serves normally afterwards.
 func TestHostileInputEverywhere(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	router, ok := w.app.srv.Handler().(chi.Routes)
 	if !ok {
@@ -1165,6 +1166,7 @@ func TestHostileInputEverywhere(t *testing.T) {
 
 // The sweep's checks find what they look for, and pass what is escaped.
 func TestHostileSweepChecksWork(t *testing.T) {
+	t.Parallel()
 	s := newSweep(t, nil)
 	answer := func(status int, ctype, location string) *http.Response {
 		res := &http.Response{StatusCode: status, Header: http.Header{}}

@@ -54,6 +54,7 @@ var notHTMLRoutes = map[string]string{
 // any error fails the test, listed per page. A GET route with no page here (and not in
 // notHTMLRoutes) fails too, so a new page cannot skip the check.
 func TestEveryPageIsValidHTML(t *testing.T) {
+	t.Parallel()
 	jar := vnuJar(t)
 	site := newHTMLSite(t)
 	router, ok := site.app.srv.Handler().(chi.Routes)

@@ -11,6 +11,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
 	"github.com/linkoslo/selvhjelpshuset/internal/keys"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 )
 
 // keyFixture is a key register with a key in the house, one out with a history, one overdue
@@ -23,7 +24,7 @@ func (a *testApp) keyFixture(t *testing.T, by audit.Actor) keyFixture {
 	t.Helper()
 	ctx := context.Background()
 	bjork, furu := a.roomFixture(t)
-	rooms := func(ids ...string) []int64 {
+	roomIDs := func(ids ...string) []int64 {
 		var out []int64
 		for _, id := range ids {
 			n, _ := strconv.ParseInt(id, 10, 64)
@@ -32,8 +33,8 @@ func (a *testApp) keyFixture(t *testing.T, by audit.Actor) keyFixture {
 		return out
 	}
 	s := keys.NewStore(a.db)
-	mk := func(label, kind string, roomIDs []int64) keys.Key {
-		k, err := s.Create(ctx, keys.Form{Label: label, Kind: kind, Note: "Henger i nøkkelskapet på kontoret", Rooms: roomIDs})
+	mk := func(label, kind string, opens []int64) keys.Key {
+		k, err := s.Create(ctx, keys.Form{Label: label, Kind: kind, Note: "Henger i nøkkelskapet på kontoret", Rooms: opens})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,10 +47,10 @@ func (a *testApp) keyFixture(t *testing.T, by audit.Actor) keyFixture {
 	}
 	now := time.Now()
 	var f keyFixture
-	f.inHouse = mk("Hovedinngang 6. etasje – ekstranøkkel med et langt navn", keys.KindKey, rooms(bjork, furu))
-	f.withHistory = mk("N-02", keys.KindCard, rooms(bjork))
-	f.overdue = mk("N-03", keys.KindKey, rooms(furu))
-	f.ended = mk("N-04", keys.KindKey, rooms(bjork))
+	f.inHouse = mk("Hovedinngang 6. etasje – ekstranøkkel med et langt navn", keys.KindKey, roomIDs(bjork, furu))
+	f.withHistory = mk("N-02", keys.KindCard, roomIDs(bjork))
+	f.overdue = mk("N-03", keys.KindKey, roomIDs(furu))
+	f.ended = mk("N-04", keys.KindKey, roomIDs(bjork))
 
 	lend(f.withHistory, keys.LoanForm{HolderName: "Tidligere Kontakt", HolderPhone: "+4790000009"}, now.AddDate(0, -3, 0))
 	if _, err := s.Return(ctx, f.withHistory.ID, by, now.AddDate(0, -2, 0)); err != nil {
@@ -59,16 +60,13 @@ func (a *testApp) keyFixture(t *testing.T, by audit.Actor) keyFixture {
 		Due: now.AddDate(0, 1, 0).Format(time.DateOnly)}, now.AddDate(0, 0, -7))
 	lend(f.overdue, keys.LoanForm{HolderName: "Per Kontakt", Due: now.AddDate(0, 0, -10).Format(time.DateOnly)}, now.AddDate(0, 0, -20))
 
-	var booking int64
-	if err := a.db.QueryRow(ctx, `INSERT INTO bookings (room_id, title, holder, frequency, standing)
-		VALUES ($1, 'Angstgruppa våren', 'internal', 'weekly', true) RETURNING id`, rooms(bjork)[0]).Scan(&booking); err != nil {
-		t.Fatal(err)
-	}
+	// A standing agreement whose last meeting ended yesterday: booked in the past, as staff
+	// may, and outside the opening hours when the test runs at night, hence the override.
 	yesterday := now.AddDate(0, 0, -1)
-	if _, err := a.db.Exec(ctx, `INSERT INTO booking_occurrences (booking_id, room_id, during) VALUES ($1, $2, tstzrange($3, $4))`,
-		booking, rooms(bjork)[0], yesterday.Add(-2*time.Hour), yesterday); err != nil {
-		t.Fatal(err)
-	}
+	booking := a.fixtures(t).Booking(roomIDs(bjork)[0], []rooms.Slot{{Start: yesterday.Add(-2 * time.Hour), End: yesterday}},
+		func(b *rooms.Booking) {
+			b.Title, b.Frequency, b.Standing, b.OverrideReason = "Angstgruppa våren", rooms.Weekly, true, "Testdata"
+		}).BookingID
 	lend(f.ended, keys.LoanForm{HolderName: "Eva Kontakt", BookingID: booking}, now.AddDate(0, -4, 0))
 	return f
 }
@@ -77,6 +75,7 @@ func (a *testApp) keyFixture(t *testing.T, by audit.Actor) keyFixture {
 // phone: the list with each filter, the new key form in its error state, a key with its
 // history, a key in the house with its hand-out form, and the yearly list.
 func TestKeyPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	f := app.keyFixture(t, audit.Actor{ID: p.staff.ID, Label: p.staff.Email})

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,20 +12,14 @@ import (
 // roomFixture adds two rooms and returns their ids as form values.
 func (a *testApp) roomFixture(t *testing.T) (bjork, furu string) {
 	t.Helper()
-	var b, f int64
-	ctx := context.Background()
-	if err := a.db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Bjørkerommet', 14) RETURNING id`).Scan(&b); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.db.QueryRow(ctx, `INSERT INTO rooms (name, capacity) VALUES ('Furustua', 10) RETURNING id`).Scan(&f); err != nil {
-		t.Fatal(err)
-	}
-	return itoa(b), itoa(f)
+	b := a.fixtures(t)
+	return itoa(b.Room("Bjørkerommet", 14).ID), itoa(b.Room("Furustua", 10).ID)
 }
 
 // Staff register a key, lend it, are refused a second hand-out, take it back, and the list,
 // the filters and the yearly list follow; each step answers as a form should.
 func TestStaffLendAndReturnAKey(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	bjork, furu := app.roomFixture(t)
@@ -102,6 +95,7 @@ func TestStaffLendAndReturnAKey(t *testing.T) {
 // A refused key form answers 422, names each problem at its field and in the summary, keeps
 // what was typed, and stores nothing; so does a bad year of the yearly list.
 func TestStaffKeyFormRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	bjork, _ := app.roomFixture(t)

@@ -28,6 +28,7 @@ func usagePage(t *testing.T, a *testApp, lang i18n.Lang, query string) (int, str
 // rendered as tables with shares as percentages in each language; a wrong period is 422
 // with the message next to its field and no figures.
 func TestLicenceUsagePage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := newTestApp(t, nil)
 	a.srv.now = func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, tz.Oslo) }
@@ -39,13 +40,16 @@ func TestLicenceUsagePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	alfa := a.fixtures(t).Org("Alfa")
 	// Lent to Alfa for 73 days (1 March to 12 May 2026), 20 % of 365; answered after 26 hours.
-	_, err = a.db.Exec(ctx, `WITH o AS (INSERT INTO orgs (name, kind) VALUES ('Alfa', 'voluntary') RETURNING id),
-		q AS (INSERT INTO licence_requests (org_id, provider, period, purpose, participants, contact_name, contact_email, status, created_at, decided_at)
-			SELECT o.id, 'zoom', tstzrange($2, $3), 'Møter', 5, 'Kari', 'kari@example.test', 'approved', $4, $4::timestamptz + interval '26 hours' FROM o RETURNING id, org_id, period)
+	// Raw SQL: a request is made today and answered now, never on dates in the past.
+	_, err = a.db.Exec(ctx, `WITH q AS (INSERT INTO licence_requests (org_id, provider, period, purpose, participants,
+				contact_name, contact_email, status, created_at, decided_at)
+			VALUES ($5, 'zoom', tstzrange($2, $3), 'Møter', 5, 'Kari', 'kari@example.test', 'approved', $4, $4::timestamptz + interval '26 hours')
+			RETURNING id, org_id, period)
 		INSERT INTO licence_loans (licence_id, request_id, org_id, period) SELECT $1, q.id, q.org_id, q.period FROM q`,
 		lic, time.Date(2026, 3, 1, 0, 0, 0, 0, tz.Oslo), time.Date(2026, 5, 13, 0, 0, 0, 0, tz.Oslo),
-		time.Date(2026, 2, 20, 10, 0, 0, 0, tz.Oslo))
+		time.Date(2026, 2, 20, 10, 0, 0, 0, tz.Oslo), alfa.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

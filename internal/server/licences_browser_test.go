@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
@@ -17,6 +18,7 @@ import (
 // password-change step blocks the next reveal. Every page on the way passes axe-core, has an
 // empty console and fits a 320 px phone: the partner portal and the licence pages.
 func TestLicenceLoanInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	setup := app.client(t).login(p.staff.Email)
@@ -83,11 +85,12 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 	// The next loan of the same licence, from tomorrow: lent again, but not shown until the
 	// password changes. The server's clock then moves to tomorrow morning.
 	tomorrow := today.AddDate(0, 0, 1)
-	if _, err := app.db.Exec(context.Background(), `INSERT INTO licence_requests (org_id, provider, period, purpose, participants, contact_name, contact_email)
-		VALUES ($1, 'zoom', tstzrange($2, $3), 'Neste lån', 10, 'Alfa', 'alfa@example.no')`, p.orgA.ID, tomorrow, tomorrow.AddDate(0, 0, 7)); err != nil {
+	reqID, err := app.srv.licences().Request(context.Background(), licences.Requester{OrgID: p.orgA.ID, UserID: p.partnerA.ID, Lang: "nb"},
+		licences.RequestForm{Provider: licences.Zoom, First: tomorrow.Format(time.DateOnly), Last: tomorrow.AddDate(0, 0, 6).Format(time.DateOnly),
+			Purpose: "Neste lån", Participants: "10", ContactName: "Alfa", ContactEmail: "alfa@example.no"}, 12, time.Now())
+	if err != nil {
 		t.Fatal(err)
 	}
-	app.db.QueryRow(context.Background(), `SELECT max(id) FROM licence_requests`).Scan(&reqID)
 	got = staff.Go(t, app.URL+"/admin/lisenser/foresporsler/"+itoa(reqID))
 	if !strings.Contains(got.Text, "Zoom 1 (Opptil 100 deltakere, 40 minutter per møte)") || !strings.Contains(got.Text, "Passordet må endres") {
 		t.Errorf("the returned licence is not offered with its password change: %s", got.Text)

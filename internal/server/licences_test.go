@@ -27,6 +27,7 @@ func loanRequestForm(first, last time.Time, participants string) url.Values {
 // password (again after confirming the password when the login is old), and after the return
 // the reveal is refused until staff change the password. Partner B gets 404 for all of A's.
 func TestLendALicence(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)
@@ -163,6 +164,7 @@ func TestLendALicence(t *testing.T) {
 // for partners; wrong passwords count towards the lock-out, and while locked even the right
 // one is refused with 429 and Retry-After. A control character in a form is a bad request.
 func TestRevealAsksForThePasswordAgain(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)

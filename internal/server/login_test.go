@@ -19,6 +19,7 @@ import (
 // Must show: a user logs in, gets an HttpOnly SameSite=Lax cookie with a new token, reaches
 // /admin, and anonymous visitors are sent to the login page.
 func TestLoginRenewsTheSessionAndOpensAdmin(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	anon := app.client(t)
@@ -62,6 +63,7 @@ func TestLoginRenewsTheSessionAndOpensAdmin(t *testing.T) {
 }
 
 func TestLoginErrorsSayTheSameForUnknownAddressAndWrongPassword(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	c := app.client(t)
@@ -85,6 +87,7 @@ func TestLoginErrorsSayTheSameForUnknownAddressAndWrongPassword(t *testing.T) {
 // Must show: the eleventh wrong password within 15 minutes gets 429 with Retry-After, and
 // the lockout is in the audit log. Even the right password is refused while locked.
 func TestEleventhWrongPasswordIsRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	c := app.client(t)
@@ -116,6 +119,7 @@ func TestEleventhWrongPasswordIsRefused(t *testing.T) {
 }
 
 func TestDisablingAUserEndsTheirSessions(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff1, staff2 := app.client(t).login(p.staff.Email), app.client(t).login(p.staff.Email)
@@ -139,6 +143,7 @@ func TestDisablingAUserEndsTheirSessions(t *testing.T) {
 
 // A partner sees the users of their own organisation and never another's.
 func TestPartnerSeesOnlyTheirOwnOrganisation(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	_, bodyA := app.client(t).login(p.partnerA.Email).get("/partner")
@@ -174,6 +179,7 @@ func (a *testApp) lastLink(t *testing.T, addr string) string {
 }
 
 func TestInvitationSetsAPasswordOnce(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	admin := app.client(t).login(p.admin.Email)
@@ -213,6 +219,7 @@ func TestInvitationSetsAPasswordOnce(t *testing.T) {
 }
 
 func TestPasswordResetAnswersTheSameForUnknownAddresses(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	c := app.client(t)
@@ -250,6 +257,7 @@ var secretIn = regexp.MustCompile(`<code>([A-Z2-7]{16,})</code>`)
 var recoveryIn = regexp.MustCompile(`<code>([a-z2-7]{4}-[a-z2-7]{4})</code>`)
 
 func TestTwoFactorEnrolAndLogin(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	now := time.Now()
@@ -302,6 +310,7 @@ func TestTwoFactorEnrolAndLogin(t *testing.T) {
 }
 
 func TestAdminsCanRequireTwoFactor(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	admin := app.client(t).login(p.admin.Email)
@@ -320,6 +329,7 @@ func TestAdminsCanRequireTwoFactor(t *testing.T) {
 // Behind a trusted proxy the throttle counts the real client (from X-Forwarded-For), so one
 // visitor's failures do not lock everyone out.
 func TestThrottleBehindAProxyCountsTheClient(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, map[string]string{"TRUSTED_PROXIES": "1"})
 	post := func(xff, email string) int {
 		req, _ := http.NewRequest(http.MethodPost, app.URL+"/logg-inn",

@@ -16,6 +16,7 @@ import (
 // and becomes a member, another declines and waits again with the same waiting time. The
 // matching page and the offer page pass axe-core in both states.
 func TestMatchingAndOffersInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	ctx := context.Background()

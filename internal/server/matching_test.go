@@ -14,6 +14,7 @@ import (
 // mails it without the theme; the person answers on "My sign-ups" too, and a second answer is
 // refused with a clear message and changes nothing.
 func TestOffersFromTheMatchingPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	_, groupID := app.catalogueFixture(t)

@@ -257,6 +257,7 @@ func inBothLangs(read func(context.Context) error) func(context.Context) error {
 // Must show (issue 17): every memo is made with the tables its loader reads, and each of them
 // tells the instances when it changes.
 func TestMemosDeclareTheTablesTheyRead(t *testing.T) {
+	t.Parallel()
 	app := newTracedApp(t)
 	ctx := context.Background()
 	app.people(t)

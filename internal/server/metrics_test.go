@@ -35,6 +35,7 @@ func newMeasuredServer(t *testing.T) (*httptest.Server, *metrics.Metrics) {
 }
 
 func TestMetricsLabelRequestsByRoutePattern(t *testing.T) {
+	t.Parallel()
 	ts, m := newMeasuredServer(t)
 	for _, p := range []string{"/grupper/some-slug", "/grupper", "/mine/secret-token-abc", "/finnes/ikke", "/healthz"} {
 		get(t, noRedirect, ts.URL+p)
@@ -64,6 +65,7 @@ func TestMetricsLabelRequestsByRoutePattern(t *testing.T) {
 // Metrics and profiles are served only on the admin listener: the public router answers 404,
 // with request metrics wired in or not.
 func TestPublicRouterServesNoMetricsOrPprof(t *testing.T) {
+	t.Parallel()
 	plain, _ := newTestServer(t, nil)
 	measured, _ := newMeasuredServer(t)
 	for _, base := range []string{plain.URL, measured.URL} {

@@ -16,6 +16,7 @@ import (
 // person behind the private link, and staff (the list, a request in its conflict state, a
 // group's rooms page with the contact form in its error state).
 func TestRoomRequestPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	_, groupID := app.catalogueFixture(t)

@@ -30,6 +30,7 @@ func (a *testApp) lastMail(t *testing.T, to string) (subject, body string) {
 // partner sees nothing of it; staff see the collision, book the free meetings and the partner
 // gets the answer by e-mail with the skipped date.
 func TestPartnerRequestsARoomAndStaffApprove(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	roomID := app.room(t, "Bjørkerommet")
@@ -123,6 +124,7 @@ func TestPartnerRequestsARoomAndStaffApprove(t *testing.T) {
 // group's schedule, asks to cancel a meeting, staff decline it with a reason, and a new link
 // ends the old one.
 func TestGroupContactPersonAsksToCancel(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	_, groupID := app.catalogueFixture(t)

@@ -11,15 +11,13 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/keys"
 )
 
+// room adds a bookable room for 12 named name.
 func (a *testApp) room(t *testing.T, name string) int64 {
 	t.Helper()
-	var id int64
-	if err := a.db.QueryRow(context.Background(), `INSERT INTO rooms (name, capacity) VALUES ($1, 12) RETURNING id`, name).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return a.fixtures(t).Room(name, 12).ID
 }
 
 func bookingForm(room int64, date, freq, count string) url.Values {
@@ -31,6 +29,7 @@ func bookingForm(room int64, date, freq, count string) url.Values {
 // exactly one booking; the others get the conflict page, none a 500, and none waits for
 // deadlock detection (each answers well under the 1 s deadlock_timeout).
 func TestConcurrentBookingsOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Bjørk")
@@ -69,6 +68,7 @@ func TestConcurrentBookingsOverHTTP(t *testing.T) {
 // Must show: 2 of 10 weekly dates collide; the form lists them, and booking the free ones
 // creates 8 and lists the 2 skipped.
 func TestBookingFormListsConflictsAndBooksTheRest(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Lind")
@@ -105,6 +105,7 @@ func TestBookingFormListsConflictsAndBooksTheRest(t *testing.T) {
 }
 
 func TestRoomPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Ospesalen")
@@ -165,6 +166,7 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 }
 
 func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	_, groupID := app.catalogueFixture(t)
@@ -174,9 +176,8 @@ func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
 	f.Set("holder", "group")
 	f.Set("group", strconv.FormatInt(groupID, 10))
 	staff.post("/admin/bookinger/ny", f)
-	var key int64
-	app.db.QueryRow(context.Background(), `INSERT INTO keys (label) VALUES ('Nøkkel 1') RETURNING id`).Scan(&key)
-	app.db.Exec(context.Background(), `INSERT INTO key_loans (key_id, holder_name, group_id) VALUES ($1, 'Kontakt Karin', $2)`, key, groupID)
+	key := app.fixtures(t).Key("Nøkkel 1", room)
+	app.fixtures(t).Lend(key.ID, keys.LoanForm{HolderName: "Kontakt Karin", GroupID: groupID}, time.Now())
 	res, body := staff.get("/admin/dagsark?dato=2026-11-24")
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Sorggruppe tirsdag") || !strings.Contains(body, "Kontakt Karin") ||
 		!strings.Contains(body, "18:00–19:30") {
@@ -192,6 +193,7 @@ func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
 }
 
 func TestExtendOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Gran")
@@ -219,6 +221,7 @@ func TestExtendOverHTTP(t *testing.T) {
 // Staff cancel the meetings of a period (autumn holiday); a bad period is explained next to
 // its fields and cancels nothing.
 func TestCancelAPeriodOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Selje")
@@ -258,6 +261,7 @@ func TestCancelAPeriodOverHTTP(t *testing.T) {
 // Staff change the opening hours and add a closure on the house page; bad input is explained
 // next to its field and saves nothing; a booking then follows the new rules.
 func TestOpeningHoursAndClosuresOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	id := app.room(t, "Lind")
@@ -320,6 +324,7 @@ func TestOpeningHoursAndClosuresOverHTTP(t *testing.T) {
 
 // A meeting outside the house's day (booked with an override) still shows in the week grid.
 func TestWeekGridShowsEarlyAndLateMeetings(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	room := app.room(t, "Bjørk")

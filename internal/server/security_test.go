@@ -63,6 +63,7 @@ var placeholders = strings.NewReplacer("{id}", "1", "{token}", "ukjent", "{slug}
 // the answers no route gives (404, 405, 400, 413, 403, static files, probes), and in
 // production every route again with HSTS.
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	router := w.app.srv.Handler().(chi.Routes)
 	valid := w.validForms()
@@ -171,6 +172,7 @@ func (a *testApp) sessionStored(t *testing.T, token string) bool {
 // or an anonymous session of their own) is replaced on login, again on the second factor, on
 // setting a password through a link, and on logout; no replaced token opens anything.
 func TestSecuritySessionTokenIsRenewed(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.app
 	loggedOut := func(what, token, page string) {
@@ -288,6 +290,7 @@ func changedTables(before, after map[string]string) []string {
 // (3) Every unsafe route refuses a request from another site with 403, whatever the method,
 // and the database is exactly as before; the same form from the site itself does change it.
 func TestSecurityCrossSiteRequestsChangeNothing(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	router := w.app.srv.Handler().(chi.Routes)
 	valid := w.validForms()
@@ -350,6 +353,7 @@ func TestSecurityCrossSiteRequestsChangeNothing(t *testing.T) {
 // logins are refused with 429 after auth.MaxFailures failures from one IP, and after as many
 // against one account from any number of IPs.
 func TestSecurityRateLimits(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, map[string]string{"TRUSTED_PROXIES": "1"})
 	p := app.people(t)
 	app.catalogueFixture(t)
@@ -431,6 +435,7 @@ func TestSecurityRateLimits(t *testing.T) {
 // with another person's row, and a link of one kind used as another, is 404 and shows
 // nothing of the other.
 func TestSecurityNoOtherPeoplesRows(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.app
 	ctx := context.Background()
@@ -631,6 +636,7 @@ func (w *sweepWorld) otherPeoplesLinks(t *testing.T) {
 // secret or digest with == (a comparison that can leak through its timing): lookups go by
 // digest in SQL, codes through subtle.ConstantTimeCompare.
 func TestSecurityTokensAreStoredAsDigests(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	plain := map[string]string{}
@@ -779,6 +785,7 @@ func nameOf(e ast.Expr) string {
 // factors, a wrong password, reveals of licence credentials by staff and by a partner, a
 // password reset — leaves none of them in what the app logged.
 func TestSecurityNoSecretsInTheLog(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.app
 	anon := w.browser(t)
@@ -839,6 +846,7 @@ var demoSecrets = []string{"demo-zoom-1-passord", "demo-zoom-2-passord", "demo-z
 
 // The scan for comparisons of secrets finds one, and passes nil, "", constants and lengths.
 func TestSecurityComparisonScanWorks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src := `package x
 

@@ -48,6 +48,7 @@ func do(t *testing.T, c *http.Client, req *http.Request) (*http.Response, string
 }
 
 func TestHomePageAndSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	res, body := get(t, noRedirect, ts.URL+"/")
 	if res.StatusCode != http.StatusOK {
@@ -85,6 +86,7 @@ func TestHomePageAndSecurityHeaders(t *testing.T) {
 }
 
 func TestHSTSInProduction(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, map[string]string{"APP_ENV": "production", "BASE_URL": "https://selvhjelp.example",
 		"SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6"})
 	res, _ := get(t, noRedirect, ts.URL+"/healthz")
@@ -94,6 +96,7 @@ func TestHSTSInProduction(t *testing.T) {
 }
 
 func TestNotFoundPage(t *testing.T) {
+	t.Parallel()
 	ts, logs := newTestServer(t, nil)
 	res, body := get(t, noRedirect, ts.URL+"/finnes-ikke/her")
 	if res.StatusCode != http.StatusNotFound {
@@ -128,6 +131,7 @@ func postForm(t *testing.T, u string, form url.Values, hdr ...string) (*http.Res
 }
 
 func TestCrossOriginPostsAreRefused(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	form := url.Values{"lang": {"en"}, "next": {"/"}}
 	cases := []struct {
@@ -142,6 +146,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			res, body := postForm(t, ts.URL+"/sprak", form, tc.hdr...)
 			if res.StatusCode != tc.want {
 				t.Fatalf("status = %d, want %d", res.StatusCode, tc.want)
@@ -166,6 +171,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 }
 
 func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	res, _ := postForm(t, ts.URL+"/sprak", url.Values{"lang": {"en"}, "next": {"/personvern"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/personvern" {
@@ -191,6 +197,7 @@ func TestLanguageSwitch(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	big := url.Values{"lang": {strings.Repeat("x", 2<<20)}}
 	res, body := postForm(t, ts.URL+"/sprak", big)
@@ -202,6 +209,7 @@ func TestBodyLimit(t *testing.T) {
 var stylesheet = regexp.MustCompile(`<link rel="stylesheet" href="(/static/[^"]+)"`)
 
 func TestStaticFilesAreHashedAndCached(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	_, body := get(t, noRedirect, ts.URL+"/")
 	links := stylesheet.FindAllStringSubmatch(body, -1)
@@ -235,6 +243,7 @@ func TestStaticFilesAreHashedAndCached(t *testing.T) {
 }
 
 func TestFontsAreSelfHosted(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	_, body := get(t, noRedirect, ts.URL+"/")
 	var fonts string
@@ -249,6 +258,7 @@ func TestFontsAreSelfHosted(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	for _, p := range []string{"/healthz", "/readyz"} {
 		res, body := get(t, noRedirect, ts.URL+p)
@@ -259,6 +269,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"/personvern":          "/personvern",
 		"/grupper?tema=angst":  "/grupper?tema=angst",
@@ -280,6 +291,7 @@ func TestSafeNext(t *testing.T) {
 }
 
 func TestPanicGivesFriendlyPage(t *testing.T) {
+	t.Parallel()
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "x"}[k] })
 	logs := &bytes.Buffer{}
 	db := pgtest.New(t)
@@ -301,6 +313,7 @@ func TestPanicGivesFriendlyPage(t *testing.T) {
 
 // A store's ErrNotFound reaching serverError is the 404 page, and not an error in the log.
 func TestServerErrorAnswersNotFoundWith404(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	rec := httptest.NewRecorder()
 	app.srv.serverError(rec, httptest.NewRequest(http.MethodGet, "/x", nil), fmt.Errorf("rooms: get: %w", postgres.ErrNotFound))
@@ -315,6 +328,7 @@ func TestServerErrorAnswersNotFoundWith404(t *testing.T) {
 // The accessibility statement states the standard, how it is checked, what is missing and
 // where to complain, in both languages.
 func TestAccessibilityStatement(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t, nil)
 	for lang, wants := range map[string][]string{
 		"nb": {"Tilgjengelighetserklæring", "WCAG 2.1", "AA", "Nu Html Checker", "uutilsynet.no", "Kirkeveien 61"},

@@ -10,6 +10,7 @@ import (
 // A login ends after 30 minutes without a request; requests keep it alive; and reading pages
 // writes the session at most once a minute, not at every request.
 func TestIdleLoginEnds(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	start := time.Now()

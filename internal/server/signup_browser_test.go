@@ -14,6 +14,7 @@ import (
 // database holds no row with the address. Every page on the way passes axe-core, the
 // console check and the 320 px check, the form also in its error state.
 func TestSignupJourneyInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	base, _ := url.Parse(app.URL)
@@ -67,6 +68,7 @@ func TestSignupJourneyInTheBrowser(t *testing.T) {
 
 // The staff's waiting list and participant pages pass the same checks.
 func TestWaitingPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	themeID, _ := app.catalogueFixture(t)

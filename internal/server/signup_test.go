@@ -9,24 +9,20 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 )
 
-// catalogueFixture adds a published theme and group to the app's database.
+// catalogueFixture adds a published theme, Sorg og tap (address sorg, Grief in English), and
+// a published group in it, Sorggruppe tirsdag (address sorggruppe-tirsdag), at the house on
+// Tuesdays 18:00–19:30 for 8, taking members.
 func (a *testApp) catalogueFixture(t *testing.T) (themeID, groupID int64) {
 	t.Helper()
-	ctx := context.Background()
-	if err := a.db.QueryRow(ctx, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('sorg', 'Sorg og tap', 'Grief') RETURNING id`).Scan(&themeID); err != nil {
-		t.Fatal(err)
-	}
-	err := a.db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, capacity, published)
-		VALUES ('sorggruppe-tirsdag', 'Sorggruppe tirsdag', 'selfhelp', 'house', 2, '18:00', '19:30', 8, true) RETURNING id`).Scan(&groupID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.db.Exec(ctx, `INSERT INTO group_themes VALUES ($1, $2)`, groupID, themeID); err != nil {
-		t.Fatal(err)
-	}
-	return themeID, groupID
+	b := a.fixtures(t)
+	th := b.Theme("Sorg og tap", func(f *groups.ThemeForm) { f.Slug, f.NameEN = "sorg", "Grief" })
+	g := b.Group(fixture.Named("Sorggruppe tirsdag"), fixture.InThemes(th.ID), fixture.Meets(2, "18:00", "19:30"), fixture.Places(8))
+	return th.ID, g.ID
 }
 
 func goodSignup(email string) url.Values {
@@ -46,6 +42,7 @@ func (a *testApp) count(t *testing.T, sql string, args ...any) int {
 // Must show: bad input gets 422 with messages at the fields, keeps what was typed, stores
 // nothing, and every payload comes back escaped.
 func TestSignupRefusesBadInputAndKeepsIt(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	c := app.client(t)
@@ -82,6 +79,7 @@ func TestSignupRefusesBadInputAndKeepsIt(t *testing.T) {
 // Must show: twenty sign-ups with the same e-mail for the same group, sent at once, leave
 // one sign-up and one e-mail.
 func TestConcurrentSignupsLeaveOneSignupAndOneMail(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	var wg sync.WaitGroup
@@ -111,6 +109,7 @@ func TestConcurrentSignupsLeaveOneSignupAndOneMail(t *testing.T) {
 }
 
 func TestHoneypotStoresNothing(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	f := goodSignup("bot@example.no")
@@ -125,6 +124,7 @@ func TestHoneypotStoresNothing(t *testing.T) {
 }
 
 func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	themeID, _ := app.catalogueFixture(t)
 	c := app.client(t)
@@ -178,6 +178,7 @@ func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
 }
 
 func TestNewLinkAnswersTheSame(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	app.catalogueFixture(t)
 	app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", goodSignup("kari@example.no"))
@@ -192,6 +193,7 @@ func TestNewLinkAnswersTheSame(t *testing.T) {
 }
 
 func TestStaffWaitingListAndPlacement(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	themeID, groupID := app.catalogueFixture(t)
@@ -231,6 +233,7 @@ func TestStaffWaitingListAndPlacement(t *testing.T) {
 }
 
 func TestStaffDeleteAPhoneOnlyParticipant(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	app.catalogueFixture(t)
@@ -263,6 +266,7 @@ func TestStaffDeleteAPhoneOnlyParticipant(t *testing.T) {
 }
 
 func TestSignupForAFullGroupLeadsToTheTheme(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	_, groupID := app.catalogueFixture(t)
 	app.db.Exec(context.Background(), `UPDATE groups SET open = false WHERE id = $1`, groupID)

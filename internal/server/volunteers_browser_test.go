@@ -17,6 +17,7 @@ import (
 // a group's page full of history and in its theme warning and error states, the due list
 // and the list of groups without a volunteer.
 func TestVolunteerPagesInTheBrowser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	now := time.Now()

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/volunteers"
 )
@@ -23,9 +25,7 @@ func (a *testApp) volunteerFixture(t *testing.T, startedAt time.Time) volunteerF
 	t.Helper()
 	ctx := context.Background()
 	var f volunteerFixture
-	if err := a.db.QueryRow(ctx, `INSERT INTO themes (slug, name_nb, name_en) VALUES ('angst', 'Angst', 'Anxiety') RETURNING id`).Scan(&f.theme); err != nil {
-		t.Fatal(err)
-	}
+	f.theme = a.fixtures(t).Theme("Angst", func(th *groups.ThemeForm) { th.NameEN = "Anxiety" }).ID
 	f.group = a.startupGroup(t, "angst-mandag", "Angst – mandag", startedAt, f.theme)
 	store := volunteers.NewStore(a.db)
 	var err error
@@ -40,24 +40,18 @@ func (a *testApp) volunteerFixture(t *testing.T, startedAt time.Time) volunteerF
 	return f
 }
 
-// startupGroup adds a group in start-up since at, with themes.
+// startupGroup adds a group, not published, meeting on Mondays 18:00–19:30, in start-up since
+// at, with themes (a theme of its own when none are given).
 func (a *testApp) startupGroup(t *testing.T, slug, name string, at time.Time, themes ...int64) int64 {
 	t.Helper()
-	ctx := context.Background()
-	var id int64
-	if err := a.db.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, weekday, starts_at, ends_at, status)
-		VALUES ($1, $2, 'selfhelp', 'house', 1, '18:00', '19:30', 'startup') RETURNING id`, slug, name).Scan(&id); err != nil {
+	g := a.fixtures(t).Group(fixture.Named(name), fixture.Form(func(f *groups.Form) { f.Slug = slug }), fixture.Meets(1, "18:00", "19:30"),
+		fixture.InThemes(themes...), fixture.Unpublished(), fixture.Status(groups.StatusStartup))
+	// Raw SQL: no use case starts a group in the past, and the follow-up counts from the day
+	// of the status history's change to start-up.
+	if _, err := a.db.Exec(context.Background(), `UPDATE group_status_history SET changed_at = $2 WHERE group_id = $1`, g.ID, at); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.db.Exec(ctx, `INSERT INTO group_status_history (group_id, status, changed_at) VALUES ($1, 'startup', $2)`, id, at); err != nil {
-		t.Fatal(err)
-	}
-	for _, th := range themes {
-		if _, err := a.db.Exec(ctx, `INSERT INTO group_themes (group_id, theme_id) VALUES ($1, $2)`, id, th); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return id
+	return g.ID
 }
 
 // wantAll fails for every piece of want that body lacks.
@@ -73,14 +67,11 @@ func wantAll(t *testing.T, what, body string, want ...string) {
 // Staff register a volunteer, are told what is wrong with a bad form, find the volunteer in
 // the register by search and filter, and make them inactive. The pages are not cached.
 func TestStaffRegisterVolunteers(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	staff := app.client(t).login(p.staff.Email)
-	var theme string
-	if err := app.db.QueryRow(context.Background(), `INSERT INTO themes (slug, name_nb, name_en) VALUES ('sorg', 'Sorg', 'Grief')
-		RETURNING id::text`).Scan(&theme); err != nil {
-		t.Fatal(err)
-	}
+	theme := itoa(app.fixtures(t).Theme("Sorg", func(th *groups.ThemeForm) { th.NameEN = "Grief" }).ID)
 
 	res, body := staff.get("/admin/igangsettere")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, "0 igangsettere") {
@@ -158,6 +149,7 @@ func TestStaffRegisterVolunteers(t *testing.T) {
 // group, a third is refused; meetings are planned and held; the handover makes the group run
 // itself and ends the volunteers' part.
 func TestGroupStartUp(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	now := time.Now()
@@ -190,10 +182,7 @@ func TestGroupStartUp(t *testing.T) {
 	}
 	_, body = staff.get(page)
 	wantAll(t, "the page with two volunteers", body, "Igangsetteren er lagt til gruppa.", "Ola Hjelper", "Gruppa har to igangsettere.")
-	var third int64
-	if err := app.db.QueryRow(context.Background(), `INSERT INTO volunteers (name) VALUES ('Per Tredje') RETURNING id`).Scan(&third); err != nil {
-		t.Fatal(err)
-	}
+	third := app.fixtures(t).Volunteer("Per Tredje").ID
 	res, body = staff.post(page+"/igangsettere", url.Values{"volunteer": {itoa(third)}, "confirm": {"1"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Gruppa har allerede to igangsettere.") {
 		t.Errorf("third volunteer = %d", res.StatusCode)
@@ -250,6 +239,7 @@ func TestGroupStartUp(t *testing.T) {
 // Follow-up: the log takes entries (and says what is wrong with a bad one), a next check in
 // the past puts the group on the due list, and the check-ins are recorded.
 func TestGroupFollowUp(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	now := time.Now()
