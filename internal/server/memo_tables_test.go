@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"reflect"
 	"slices"
 	"strings"
@@ -16,11 +15,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/cache"
-	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
 
 // How the tables a loader reads are found: every statement it sends is caught by a pgx tracer
@@ -92,34 +89,6 @@ func reading(load func(context.Context) error) ([]sentQuery, error) {
 	l := &readLog{}
 	err := load(context.WithValue(context.Background(), readLogKey{}, l))
 	return l.sent, err
-}
-
-// newTracedApp is a server on a fresh database whose pool passes every statement to a
-// readTracer. It serves no HTTP: the test calls the server's reads directly.
-func newTracedApp(t *testing.T) *testApp {
-	t.Helper()
-	env := map[string]string{"DATABASE_URL": "postgres://unused", "APP_ENV": "development", "BASE_URL": "http://selvhjelp.test"}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	pcfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pcfg.ConnConfig.Tracer = readTracer{}
-	db, err := pgxpool.NewWithConfig(context.Background(), pcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	a := &testApp{db: db, logs: &syncBuffer{}}
-	a.srv, err = New(cfg, db, slog.New(slog.NewTextHandler(a.logs, nil)), testOutbox(t, db, cfg.BaseURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.srv.Close)
-	return a
 }
 
 // tablesRead returns the tables the statements read, sorted, by EXPLAIN of each with its
@@ -258,7 +227,7 @@ func inBothLangs(read func(context.Context) error) func(context.Context) error {
 // tells the instances when it changes.
 func TestMemosDeclareTheTablesTheyRead(t *testing.T) {
 	t.Parallel()
-	app := newTracedApp(t)
+	app := newTracedApp(t, readTracer{})
 	ctx := context.Background()
 	app.people(t)
 	if _, err := demo.Seed(ctx, app.db); err != nil {

@@ -92,6 +92,17 @@ func (c *queryCounter) take() []string {
 // store's cleanup runs every 30 minutes, long after the test.
 func newCountingApp(t *testing.T) (*testApp, *queryCounter) {
 	t.Helper()
+	c := &queryCounter{}
+	a := newTracedApp(t, c)
+	a.Server = httptest.NewServer(a.srv.Handler())
+	t.Cleanup(a.Close)
+	return a, c
+}
+
+// newTracedApp is a server on a fresh database whose pool passes every statement to tracer.
+// It serves no HTTP until the test starts a server on its handler.
+func newTracedApp(t *testing.T, tracer pgx.QueryTracer) *testApp {
+	t.Helper()
 	env := map[string]string{"DATABASE_URL": "postgres://unused", "APP_ENV": "development", "BASE_URL": "http://selvhjelp.test"}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
@@ -101,8 +112,7 @@ func newCountingApp(t *testing.T) (*testApp, *queryCounter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &queryCounter{}
-	pcfg.ConnConfig.Tracer = c
+	pcfg.ConnConfig.Tracer = tracer
 	db, err := pgxpool.NewWithConfig(context.Background(), pcfg)
 	if err != nil {
 		t.Fatal(err)
@@ -113,9 +123,8 @@ func newCountingApp(t *testing.T) (*testApp, *queryCounter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Server = httptest.NewServer(a.srv.Handler())
-	t.Cleanup(func() { a.Close(); a.srv.Close() })
-	return a, c
+	t.Cleanup(a.srv.Close)
+	return a
 }
 
 // countedPage is one request whose number of queries is held fixed.
