@@ -209,18 +209,31 @@ func TestReminderWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Wait for River to say the job has run, instead of polling the outbox.
+	done, unsubscribe := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer unsubscribe()
+	seen := lastMail(t, db)
 	runCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if err := client.Start(runCtx); err != nil {
 		t.Fatal(err)
 	}
 	defer client.Stop(ctx)
-	seen := lastMail(t, db)
-	var got []sentMail
-	for len(got) == 0 && runCtx.Err() == nil {
-		time.Sleep(50 * time.Millisecond)
-		got = outbox(t, db, &seen)
+	for ran := false; !ran; {
+		select {
+		case ev := <-done:
+			if ev.Job.Kind != (licences.ReminderArgs{}).Kind() {
+				continue
+			}
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("the reminder job failed: %v", ev.Job.Errors)
+			}
+			ran = true
+		case <-runCtx.Done():
+			t.Fatal("the reminder job did not run")
+		}
 	}
+	got := outbox(t, db, &seen)
 	if len(got) != 1 || got[0].Kind != string(mail.KindLoanOverdue) || !strings.Contains(got[0].Text, "licence ended on") {
 		t.Errorf("queued: %+v", got)
 	}
