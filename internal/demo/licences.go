@@ -29,8 +29,8 @@ var demoLicences = []licences.Form{
 // SeedLicences adds the demo licence pool, sealed under ring, a loan running now to the demo
 // partner's organisation and a request waiting in the queue. It runs once: a database with
 // licences is left alone. It needs the server's keys, so it is separate from Seed. The loan
-// is approved like any other, by the demo: its answer mail is queued in out and the
-// approval is in the audit log.
+// is approved like any other, by the demo, and the approval is in the audit log; it was
+// answered before the demo begins (Decision.Told), so seeding queues no mail.
 func SeedLicences(ctx context.Context, db *pgxpool.Pool, ring *secrets.Keyring, out *mail.Outbox, now time.Time) (int, error) {
 	var any bool
 	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM licences)`).Scan(&any); err != nil || any {
@@ -68,7 +68,7 @@ func SeedLicences(ctx context.Context, db *pgxpool.Pool, ring *secrets.Keyring, 
 	if err != nil {
 		return len(ids), err
 	}
-	if _, _, err := store.Decide(ctx, running, licences.Decision{Approve: true, Licence: ids[0]}, audit.Actor{Label: "demo"}); err != nil {
+	if _, _, err := store.Decide(ctx, running, licences.Decision{Approve: true, Licence: ids[0], Told: true}, audit.Actor{Label: "demo"}); err != nil {
 		return len(ids), err
 	}
 	_, err = ask(licences.Whereby, today.AddDate(0, 0, 7), today.AddDate(0, 3, 0), "Likepersonsamtaler én til én", "2")

@@ -37,6 +37,9 @@ type Decision struct {
 	Approve bool
 	Licence int64  // the licence to lend
 	Reason  string // why not; only for a refusal
+	// Told means the requester already has the answer another way (on the phone, or, for
+	// the demo's loan, before the data begins): no answer mail is queued.
+	Told bool
 }
 
 // Validate trims the reason and checks that an approval names a licence and a refusal gives
@@ -55,8 +58,8 @@ func (d *Decision) Validate() validate.Errors {
 
 // Decide answers pending request id with d, as staff member by: an approval lends the
 // licence, a refusal keeps the reason. In one transaction it writes the answer, queues the
-// answer mail to the request's contact (a partner's with the link to the partner page) and
-// writes the audit line. An invalid decision is a validate.Errors. Loans of one licence are
+// answer mail to the request's contact (a partner's with the link to the partner page; none
+// when d.Told) and writes the audit line. An invalid decision is a validate.Errors. Loans of one licence are
 // serialised by its row lock, so many approvals at once queue instead of deadlocking inside
 // the exclusion constraint; the constraint stays the guarantee, and its violation is
 // ErrTaken.
@@ -80,15 +83,20 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, by audit.Actor
 				return err
 			}
 		}
-		if err := s.mailAnswer(ctx, tx, q, loan); err != nil {
-			return err
+		if !d.Told {
+			if err := s.mailAnswer(ctx, tx, q, loan); err != nil {
+				return err
+			}
 		}
 		action := audit.LoanDeclined
 		if d.Approve {
 			action = audit.LoanApproved
 		}
-		return audit.Record(ctx, tx, by, audit.Entry{Action: action, Entity: "licence_request", EntityID: q.ID,
-			Details: map[string]any{"loan_id": loan.ID, "licence_id": loan.LicenceID}})
+		details := map[string]any{"loan_id": loan.ID, "licence_id": loan.LicenceID}
+		if d.Told {
+			details["told"] = true
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: action, Entity: "licence_request", EntityID: q.ID, Details: details})
 	})
 	switch {
 	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrUnsuitable), errors.Is(err, ErrPast), errors.Is(err, ErrNotReturned):

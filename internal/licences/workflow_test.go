@@ -71,7 +71,6 @@ func TestUseCasesWriteTheirMailAndAuditLine(t *testing.T) {
 	if !strings.Contains(got[1].Text, "Alle er utlånt.") || strings.Contains(got[1].Text, "://") || strings.Contains(got[1].Subject+got[1].Text, "Sorg") {
 		t.Errorf("the group's answer: %+v", got[1])
 	}
-
 	if _, _, err := s.RevealForBorrower(ctx, partner, loan.ID, staff, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +105,20 @@ func TestUseCasesWriteTheirMailAndAuditLine(t *testing.T) {
 	}
 	if lines := auditLines(t, db); strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+
+	// An answer already given on the phone is recorded and audited, and no mail is queued.
+	told := request(t, s, licences.Requester{GroupID: group, Lang: "nb"}, 3, 4, 5)
+	if _, _, err := s.Decide(ctx, told, licences.Decision{Reason: "Sagt på telefon.", Told: true}, staff); err != nil {
+		t.Fatal(err)
+	}
+	if again := mailtest.All(t, db); len(again) != 2 {
+		t.Errorf("an answer given on the phone queued %+v", again[2:])
+	}
+	var toldLines int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'licence_request' AND entity_id = $1
+		AND details->>'told' = 'true'`, strconv.FormatInt(told, 10)).Scan(&toldLines); err != nil || toldLines != 1 {
+		t.Errorf("audit lines of the told answer: %d, %v", toldLines, err)
 	}
 }
 
