@@ -43,6 +43,7 @@ type Person struct {
 	Languages    []string  // e.g. "nb", "en"; empty = DefaultLanguage
 	AgeBand      string    // "18-25", "26-35", "36-50", "51-66", "67+" (any "N-M" or "N+"), or "" (unknown)
 	WaitingSince time.Time // who waited longest comes first; ties by ID
+	Declined     []int64   // groups they were offered and declined to wait for another: never proposed again
 }
 
 // Group is an existing group that takes members. IDs are unique within one call of Match.
@@ -146,15 +147,18 @@ func waitedLonger(a, b Person) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-// Compatible reports whether p may join g now: g has a place left, and either p signed up for
-// g itself, or g is on p's theme and its format, slot and language are among those p accepts.
-// A hybrid group suits people who accept the house or digital meetings.
+// Compatible reports whether p may join g now: g has a place left, p has not declined it, and
+// either p signed up for g itself, or g is on p's theme and its format, slot and language are
+// among those p accepts. A hybrid group suits people who accept the house or digital meetings.
 func Compatible(p Person, g Group) bool {
 	return g.Places > 0 && fits(p, g)
 }
 
 // fits is Compatible without the places: whether p could join g if it had room.
 func fits(p Person, g Group) bool {
+	if slices.Contains(p.Declined, g.ID) {
+		return false
+	}
 	if p.GroupID != 0 {
 		return g.ID == p.GroupID
 	}

@@ -45,6 +45,9 @@ func TestCompatible(t *testing.T) {
 			Slots: []matching.Slot{"5-morning"}, Languages: []string{"en"}}, g, true},
 		{"own group full", matching.Person{GroupID: 7}, with(func(g *matching.Group) { g.Places = 0 }), false},
 		{"signed up for another group, even on the theme", matching.Person{GroupID: 8, Theme: 1}, g, false},
+		{"declined this group", matching.Person{Theme: 1, Declined: []int64{3, 7}}, g, false},
+		{"declined another group", matching.Person{Theme: 1, Declined: []int64{8}}, g, true},
+		{"declined own group", matching.Person{GroupID: 7, Declined: []int64{7}}, g, false},
 	}
 	for _, tt := range tests {
 		if got := matching.Compatible(tt.p, tt.g); got != tt.want {
@@ -74,6 +77,7 @@ func TestMatch(t *testing.T) {
 	aged := func(p matching.Person, band string) matching.Person { p.AgeBand = band; return p }
 	formats := func(p matching.Person, f ...string) matching.Person { p.Formats = f; return p }
 	langs := func(p matching.Person, l ...string) matching.Person { p.Languages = l; return p }
+	declined := func(p matching.Person, groups ...int64) matching.Person { p.Declined = groups; return p }
 	forGroup := func(id int64, waited int, group int64) matching.Person {
 		return matching.Person{ID: id, GroupID: group, WaitingSince: day(waited)}
 	}
@@ -95,6 +99,15 @@ func TestMatch(t *testing.T) {
 		people: []matching.Person{formats(onTheme(1, 1, 1), "house", "digital"), formats(onTheme(2, 2, 1), "digital")},
 		groups: []matching.Group{{ID: 10, Themes: []int64{1}, Format: "digital", Slot: "1-evening", Places: 1}, house(20, 1)},
 		want:   matching.Result{Placements: []matching.Placement{{2, 10}, {1, 20}}},
+	}, {
+		name: "a declined group is never proposed again; another that fits may be",
+		// 1 waited longest and declined 10, so 10's one place goes to 2 and 1 gets 20;
+		// 3 declined both and waits, though 20 still has a place.
+		people: []matching.Person{declined(onTheme(1, 1, 1), 10), onTheme(2, 2, 1), declined(onTheme(3, 3, 1), 20, 10),
+			declined(forGroup(4, 0, 10), 10)},
+		groups: []matching.Group{house(10, 1), house(20, 2)},
+		want: matching.Result{Placements: []matching.Placement{{2, 10}, {1, 20}},
+			Unplaced: []matching.Unplaced{{3, matching.TooFewOnTheme}, {4, matching.GroupFull}}},
 	}, {
 		name:   "hybrid group takes people who accept the house",
 		people: []matching.Person{formats(onTheme(1, 1, 1), "house"), formats(onTheme(2, 2, 1), "hybrid")},

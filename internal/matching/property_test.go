@@ -42,6 +42,11 @@ func randomInstance(r *rand.Rand, maxPeople, maxGroups, maxPlaces int) instance 
 		if r.IntN(6) == 0 {
 			p.Theme, p.GroupID = 0, int64(100+r.IntN(maxGroups+2)) // sometimes a group that is not there
 		}
+		if r.IntN(3) == 0 { // declined offers, sometimes of a group that is not there
+			for range 1 + r.IntN(3) {
+				p.Declined = append(p.Declined, int64(100+r.IntN(maxGroups+2)))
+			}
+		}
 		in.people = append(in.people, p)
 	}
 	if r.IntN(2) == 0 {
@@ -66,6 +71,7 @@ func shuffled(r *rand.Rand, in instance) instance {
 	for _, i := range r.Perm(len(in.people)) {
 		p := in.people[i]
 		p.Formats, p.Slots, p.Languages = pick(r, p.Formats, len(p.Formats)), pick(r, p.Slots, len(p.Slots)), pick(r, p.Languages, len(p.Languages))
+		p.Declined = pick(r, p.Declined, len(p.Declined))
 		out.people = append(out.people, p)
 	}
 	for _, i := range r.Perm(len(in.groups)) {
@@ -119,6 +125,9 @@ func checkResult(t *testing.T, name string, in instance, res matching.Result) {
 	for _, pl := range res.Placements {
 		once(pl.PersonID, "a placement")
 		placed[pl.GroupID]++
+		if slices.Contains(people[pl.PersonID].Declined, pl.GroupID) {
+			t.Errorf("%s: placement %+v places a person into a group they declined", name, pl)
+		}
 		if g, ok := groups[pl.GroupID]; !ok || !matching.Compatible(people[pl.PersonID], g) {
 			t.Errorf("%s: placement %+v is not compatible", name, pl)
 		} else if placed[g.ID] > g.Places {
