@@ -3,6 +3,7 @@ package signups_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,17 @@ func TestOffers(t *testing.T) {
 	db.QueryRow(ctx, `SELECT status FROM signups WHERE id = $1`, ids[3]).Scan(&status)
 	if status != signups.Waiting {
 		t.Errorf("after expiry: %s", status)
+	}
+	// The one who declined never gets this group again; an expired offer is no decline.
+	people, _, err = s.Pool(ctx)
+	if err != nil || len(people) != 2 {
+		t.Fatalf("pool after the answers: %+v %v", people, err)
+	}
+	for _, p := range people {
+		want := map[int64][]int64{ids[2]: {target.GroupID}, ids[3]: {}}[p.ID]
+		if !slices.Equal(p.Declined, want) {
+			t.Errorf("sign-up %d declined %v, want %v", p.ID, p.Declined, want)
+		}
 	}
 	// The waits of the two placed (30 and 29 days) outlive them, for the report.
 	waits, err := signups.MedianWaits(ctx, db, time.Now().In(tz.Oslo).Year())

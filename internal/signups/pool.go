@@ -14,9 +14,15 @@ import (
 // Pool loads what the matcher works on: every waiting sign-up (a matching.Person whose ID is
 // the sign-up's id) and every group that takes members, with its places left after its
 // members and its open offers. Two queries, whatever the size.
+//
+// A person's Declined are the groups of every offer they declined, on any of their sign-ups:
+// they said "no thanks, I'll wait for another", so matching never proposes those again.
 func (s *Store) Pool(ctx context.Context) ([]matching.Person, []matching.Group, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.id, coalesce(s.theme_id, 0), coalesce(s.group_id, 0), s.formats, s.availability,
-			s.languages, p.age_band, s.waiting_since
+			s.languages, p.age_band, s.waiting_since,
+			coalesce((SELECT array_agg(DISTINCT o.group_id ORDER BY o.group_id)
+				FROM signups mine JOIN offers o ON o.signup_id = mine.id AND o.status = 'declined'
+				WHERE mine.participant_id = s.participant_id), '{}')
 		FROM signups s JOIN participants p ON p.id = s.participant_id
 		WHERE s.status = 'waiting' ORDER BY s.waiting_since, s.id`)
 	if err != nil {
@@ -25,7 +31,7 @@ func (s *Store) Pool(ctx context.Context) ([]matching.Person, []matching.Group, 
 	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (matching.Person, error) {
 		var p matching.Person
 		var slots []string
-		err := row.Scan(&p.ID, &p.Theme, &p.GroupID, &p.Formats, &slots, &p.Languages, &p.AgeBand, &p.WaitingSince)
+		err := row.Scan(&p.ID, &p.Theme, &p.GroupID, &p.Formats, &slots, &p.Languages, &p.AgeBand, &p.WaitingSince, &p.Declined)
 		for _, sl := range slots {
 			p.Slots = append(p.Slots, matching.Slot(sl))
 		}
