@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
 
@@ -85,5 +86,50 @@ func TestOffersFromTheMatchingPage(t *testing.T) {
 	otherToken, _, _ := signups.NewStore(app.db, nil).IssueLink(ctx, otherParticipant)
 	if res, _ := visitor.post("/mine/"+otherToken+"/tilbud/"+itoa(offerID), url.Values{"svar": {"accept"}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("another person answers = %d", res.StatusCode)
+	}
+}
+
+// Issue 18: someone who answers "Nei takk, vent på en annen" is never proposed the group they
+// declined again; the next run may propose another group that fits them.
+func TestMatchingNeverProposesADeclinedGroupAgain(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	themeID, declined := app.catalogueFixture(t)
+	other := app.fixtures(t).Group(fixture.Named("Sorggruppe tirsdag to"), fixture.InThemes(themeID)).ID
+	ctx := context.Background()
+	visitor := app.client(t)
+	if res, _ := visitor.post("/tema/sorg/interesse", goodSignup("venter@example.no")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign up = %d", res.StatusCode)
+	}
+	var signup, participant int64
+	app.db.QueryRow(ctx, `SELECT id, participant_id FROM signups`).Scan(&signup, &participant)
+	proposes := func(groupID int64) string { return `value="` + itoa(signup) + ":" + itoa(groupID) + `"` }
+	staff := app.client(t).login(p.staff.Email)
+	if _, body := staff.get("/admin/matching"); !strings.Contains(body, proposes(declined)) {
+		t.Fatalf("the first run does not propose the first group:\n%s", body)
+	}
+	if res, _ := staff.post("/admin/matching/tilbud", url.Values{"frist": {"7"}, "tilbud": {itoa(signup) + ":" + itoa(declined)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send = %d", res.StatusCode)
+	}
+	var offerID int64
+	app.db.QueryRow(ctx, `SELECT id FROM offers`).Scan(&offerID)
+	token, _, err := signups.NewStore(app.db, nil).IssueLink(ctx, participant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, body := visitor.get("/mine/" + token); !strings.Contains(body, "Nei takk, vent på en annen") {
+		t.Fatalf("my page offers no way to wait for another:\n%s", body)
+	}
+	if res, body := visitor.post("/mine/"+token+"/tilbud/"+itoa(offerID), url.Values{"svar": {"decline"}}); res.StatusCode != http.StatusOK ||
+		!strings.Contains(body, "Du står fortsatt på ventelista") {
+		t.Fatalf("decline = %d:\n%s", res.StatusCode, body)
+	}
+	_, body := staff.get("/admin/matching")
+	if strings.Contains(body, proposes(declined)) {
+		t.Errorf("the declined group is proposed again:\n%s", body)
+	}
+	if !strings.Contains(body, proposes(other)) {
+		t.Errorf("the other group that fits is not proposed:\n%s", body)
 	}
 }
