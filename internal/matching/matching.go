@@ -92,7 +92,8 @@ type Why string
 
 // Reasons for someone left unplaced. Each person gets the first that applies:
 //
-//  1. GroupFull for a sign-up for one specific group;
+//  1. Declined for a sign-up for one specific group that they said no to, waiting for
+//     another, and GroupFull for any other sign-up for one specific group;
 //  2. CohortFull when a proposal fitting them was made without them;
 //  3. GroupFull when an existing group fits them except that it has no place left;
 //  4. TooFewOnTheme when fewer than MinCohort people not placed wait for their theme;
@@ -102,6 +103,7 @@ const (
 	NoCommonTime  Why = "no-common-time"   // enough on the theme, but no format/slot/language shared with MinCohort others, and no group fits
 	GroupFull     Why = "group-full"       // their group, or every group that fits them, has no place left (or takes no members now)
 	CohortFull    Why = "cohort-full"      // a proposal for them existed but was already at MaxCohort
+	Declined      Why = "declined"         // they said no to the one group they signed up for, and wait for another
 )
 
 // Unplaced is someone neither placed nor in a proposal, and why.

@@ -107,7 +107,7 @@ func TestMatch(t *testing.T) {
 			declined(forGroup(4, 0, 10), 10)},
 		groups: []matching.Group{house(10, 1), house(20, 2)},
 		want: matching.Result{Placements: []matching.Placement{{2, 10}, {1, 20}},
-			Unplaced: []matching.Unplaced{{3, matching.TooFewOnTheme}, {4, matching.GroupFull}}},
+			Unplaced: []matching.Unplaced{{3, matching.TooFewOnTheme}, {4, matching.Declined}}},
 	}, {
 		name:   "hybrid group takes people who accept the house",
 		people: []matching.Person{formats(onTheme(1, 1, 1), "house"), formats(onTheme(2, 2, 1), "hybrid")},

@@ -292,8 +292,10 @@ func checkReasons(t *testing.T, name string, in instance, res matching.Result, m
 		})
 		var ok bool
 		switch u.Why {
+		case matching.Declined:
+			ok = p.GroupID != 0 && slices.Contains(p.Declined, p.GroupID)
 		case matching.GroupFull:
-			ok = p.GroupID != 0 || (fullFit && !cohortFull)
+			ok = p.GroupID != 0 && !slices.Contains(p.Declined, p.GroupID) || p.GroupID == 0 && fullFit && !cohortFull
 		case matching.CohortFull:
 			ok = p.GroupID == 0 && cohortFull
 		case matching.TooFewOnTheme:

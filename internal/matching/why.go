@@ -29,6 +29,8 @@ func explain(ps []Person, gs []Group, idx groupIndex, in []int32, proposed, coho
 // neither placed nor proposed.
 func why(p Person, gs []Group, idx groupIndex, cohortFull bool, onTheme int, opt Options) Why {
 	switch {
+	case p.GroupID != 0 && slices.Contains(p.Declined, p.GroupID):
+		return Declined
 	case p.GroupID != 0:
 		return GroupFull
 	case cohortFull:

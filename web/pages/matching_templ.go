@@ -48,7 +48,7 @@ func (p MatchingPage) placementsByGroup() [][]matching.Placement {
 
 func (p MatchingPage) whyCounts() []whyCount {
 	var out []whyCount
-	for _, why := range []matching.Why{matching.GroupFull, matching.CohortFull, matching.TooFewOnTheme, matching.NoCommonTime} {
+	for _, why := range []matching.Why{matching.GroupFull, matching.Declined, matching.CohortFull, matching.TooFewOnTheme, matching.NoCommonTime} {
 		n := 0
 		for _, u := range p.Result.Unplaced {
 			if u.Why == why {
