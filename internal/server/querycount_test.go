@@ -148,7 +148,7 @@ var queryCounts = map[string]int{
 	"catalogue":        3,
 	"catalogue-filter": 3,
 	"group":            2,
-	"signup":           10,
+	"signup":           11, // the mail reads the centre's contact details for its footer (issue 18)
 	"dashboard":        7,
 	"room-week":        5,
 	"booking-series":   11,
