@@ -67,6 +67,14 @@ func (c Contact) PhoneDisplay() string {
 	return p[0:2] + " " + p[2:4] + " " + p[4:6] + " " + p[6:8]
 }
 
+// VisitingAddress is the address with the floor: "Kirkeveien 61, 0364 Oslo, 6. etasje".
+func (c Contact) VisitingAddress() string {
+	if c.Floor == "" {
+		return c.Address
+	}
+	return c.Address + ", " + c.Floor
+}
+
 // PhoneURL is the tel: link of the phone number.
 func (c Contact) PhoneURL() string { return "tel:" + c.Phone }
 

@@ -64,7 +64,7 @@ func renderText(m Message) string {
 func footer(m Message) []string {
 	c := m.Centre
 	out := []string{
-		i18n.Translate(m.Lang, "mail.footer.sender", "Name", c.Name, "Address", c.Address),
+		i18n.Translate(m.Lang, "mail.footer.sender", "Name", c.Name, "Address", c.VisitingAddress()),
 		i18n.Translate(m.Lang, "mail.footer.contact", "Phone", c.PhoneDisplay(), "Email", c.Email),
 	}
 	if c.PhoneHours != "" {
