@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
@@ -39,6 +40,11 @@ const (
 	KindEventReminder Kind = "event_reminder"
 )
 
+// Answerable reports whether people may answer mail of kind k: its reply goes to the centre's
+// address (Reply-To). Invitations and password resets carry a link that works as a key, and
+// a reply would send that key on; they say they cannot be answered.
+func (k Kind) Answerable() bool { return k != KindInvitation && k != KindPasswordReset }
+
 // Message is one e-mail before rendering: the view model both bodies are made from. Build it
 // with the builder of the feature that sends it, then set To before Outbox.Enqueue.
 type Message struct {
@@ -51,6 +57,10 @@ type Message struct {
 	Action     Action   // the one thing the reader should do; zero when there is none
 	Notes      []string // after the action: how long a link works, what to do if unexpected
 	Closing    string   // may span lines
+	// Centre is whom the footer names and how to reach them. Outbox.Enqueue sets it from the
+	// settings on its transaction; Render uses centre.Default() when it is unset (previews
+	// and tests of a builder).
+	Centre centre.Contact
 }
 
 // Action is the button of a message: a label and an absolute https (or, in development, http)

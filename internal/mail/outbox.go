@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 )
@@ -51,7 +52,10 @@ func (o *Outbox) URL(path string) string {
 }
 
 // Enqueue renders m, stores it and queues its sending, all on tx: the mail exists if and only
-// if the change it tells about commits. It returns the outbox id. A missing or malformed
+// if the change it tells about commits. It returns the outbox id. The footer names the
+// centre's contact details as the settings on tx hold them (one small query: the mail shows
+// what was true when it was written), and a mail people may answer (Kind.Answerable) gets
+// the centre's e-mail address as its Reply-To, never anyone else's. A missing or malformed
 // recipient, language or subject gives an error wrapping postgres.ErrInvalid; a nil Outbox
 // gives ErrNoOutbox.
 func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, error) {
@@ -68,15 +72,24 @@ func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, erro
 			return 0, fmt.Errorf("mail: enqueue outside a job needs a client: %w", err)
 		}
 	}
+	c, err := centre.Read(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("mail: enqueue: %w", err)
+	}
+	m.Centre = c
+	var replyTo *string
+	if m.Kind.Answerable() {
+		replyTo = &c.Email
+	}
 	r, err := Render(m)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
 	err = tx.QueryRow(ctx, `
-		INSERT INTO outbox (kind, to_addr, lang, subject, text_body, html_body)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		RETURNING id`, m.Kind, m.To, m.Lang, r.Subject, r.Text, r.HTML).Scan(&id)
+		INSERT INTO outbox (kind, to_addr, lang, subject, text_body, html_body, reply_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		RETURNING id`, m.Kind, m.To, m.Lang, r.Subject, r.Text, r.HTML, replyTo).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("mail: enqueue: %w", postgres.MapError(err))
 	}
@@ -105,6 +118,7 @@ type Mail struct {
 	ID        int64      `db:"id"`
 	Kind      Kind       `db:"kind"`
 	To        string     `db:"to_addr"`
+	ReplyTo   string     `db:"reply_to"` // the centre's address, or "" for mail nobody should answer
 	Lang      i18n.Lang  `db:"lang"`
 	Subject   string     `db:"subject"`
 	TextBody  string     `db:"text_body"`
@@ -132,7 +146,7 @@ func List(ctx context.Context, db postgres.DBTX, page, perPage int) ([]Mail, int
 		return nil, 0, fmt.Errorf("mail: list: %w", err)
 	}
 	rows, err := db.Query(ctx, `
-		SELECT id, kind, to_addr, lang, subject, '' AS text_body, '' AS html_body, created_at,
+		SELECT id, kind, to_addr, coalesce(reply_to, '') AS reply_to, lang, subject, '' AS text_body, '' AS html_body, created_at,
 		       sent_at, coalesce(transport, '') AS transport, attempts,
 		       coalesce(last_error, '') AS last_error
 		FROM outbox
@@ -162,7 +176,7 @@ func Get(ctx context.Context, db postgres.DBTX, id int64) (Mail, error) {
 }
 
 const selectMail = `
-	SELECT id, kind, to_addr, lang, subject, text_body, html_body, created_at, sent_at,
+	SELECT id, kind, to_addr, coalesce(reply_to, '') AS reply_to, lang, subject, text_body, html_body, created_at, sent_at,
 	       coalesce(transport, '') AS transport, attempts, coalesce(last_error, '') AS last_error
 	FROM outbox`
 

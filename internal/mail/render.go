@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 )
 
@@ -16,8 +17,12 @@ type Rendered struct {
 }
 
 // Render writes m as plain text and as HTML, in m's language. Both bodies say the same, and
-// both end with the footer naming the sender and saying the message is automatic.
+// both end with the footer naming the sender, how to reach them (phone, e-mail, telephone
+// hours) and whether the message may be answered.
 func Render(m Message) (Rendered, error) {
+	if m.Centre == (centre.Contact{}) {
+		m.Centre = centre.Default()
+	}
 	var html strings.Builder
 	ctx := i18n.WithLang(context.Background(), m.Lang)
 	if err := htmlBody(m).Render(ctx, &html); err != nil {
@@ -47,9 +52,26 @@ func renderText(m Message) string {
 	}
 	b.WriteString(m.Closing)
 	b.WriteString("\n\n-- \n")
-	b.WriteString(i18n.Translate(m.Lang, "mail.footer.sender"))
-	b.WriteString("\n")
-	b.WriteString(i18n.Translate(m.Lang, "mail.footer.automatic"))
-	b.WriteString("\n")
+	for _, l := range footer(m) {
+		b.WriteString(l)
+		b.WriteString("\n")
+	}
 	return b.String()
+}
+
+// footer is the lines that end every mail: the centre's name and address, its phone and
+// e-mail, its telephone hours when set, and whether the message may be answered.
+func footer(m Message) []string {
+	c := m.Centre
+	out := []string{
+		i18n.Translate(m.Lang, "mail.footer.sender", "Name", c.Name, "Address", c.VisitingAddress()),
+		i18n.Translate(m.Lang, "mail.footer.contact", "Phone", c.PhoneDisplay(), "Email", c.Email),
+	}
+	if c.PhoneHours != "" {
+		out = append(out, i18n.Translate(m.Lang, "mail.footer.hours", "Hours", c.PhoneHours))
+	}
+	if m.Kind.Answerable() {
+		return append(out, i18n.Translate(m.Lang, "mail.footer.reply"))
+	}
+	return append(out, i18n.Translate(m.Lang, "mail.footer.automatic"))
 }

@@ -187,6 +187,12 @@ func (s *SMTPSender) message(m Mail, messageID string) (*gomail.Msg, error) {
 	if err := msg.To(m.To); err != nil {
 		return nil, fmt.Errorf("smtp: recipient: %w", err)
 	}
+	if m.ReplyTo != "" {
+		// Only ever the centre's own address (see Outbox.Enqueue): a reply stays at the centre.
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, fmt.Errorf("smtp: reply-to: %w", err)
+		}
+	}
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(messageID)
 	msg.SetDateWithValue(m.CreatedAt)

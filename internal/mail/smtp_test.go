@@ -83,6 +83,7 @@ func TestSMTPSenderStartTLSAndAuth(t *testing.T) {
 	addr := sink.up()
 	u := &url.URL{Scheme: "smtp", User: url.UserPassword("app", "s3cret pass"), Host: addr}
 	m := testMail()
+	m.ReplyTo = "post@linkoslo.example"
 	if err := send(t, SMTPConfig{URL: u, TLS: &tls.Config{RootCAs: roots}}, m); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +102,7 @@ func TestSMTPSenderStartTLSAndAuth(t *testing.T) {
 		"To":               {msg.Header.Get("To"), "<kari@example.org>"},
 		"Subject":          {subject, m.Subject},
 		"Message-Id":       {msg.Header.Get("Message-Id"), "<outbox.7@selvhjelpshuset.test>"},
+		"Reply-To":         {msg.Header.Get("Reply-To"), "<post@linkoslo.example>"},
 		"Auto-Submitted":   {msg.Header.Get("Auto-Submitted"), "auto-generated"},
 		"Content-Language": {msg.Header.Get("Content-Language"), "nb"},
 		"Date":             {date.UTC().String(), m.CreatedAt.String()},

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -66,12 +68,28 @@ func parseDay(l *pages.AuditList, field string, v *string) time.Time {
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
+	s.renderSettings(w, r, http.StatusOK, nil, nil)
+}
+
+// renderSettings shows the settings page; form is the contact details as last typed, or nil
+// for those saved.
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, form *centre.Form, errs validate.Errors) {
 	on, err := s.accounts().RequireTwoFactor(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "settings.title"), pages.Settings(on))
+	if form == nil {
+		c, err := centre.Read(r.Context(), s.db)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		f := centre.FormOf(c)
+		form = &f
+	}
+	p := pages.SettingsPage{RequireTwoFactor: on, Contact: *form, Errors: errs}
+	s.render(w, r, status, i18n.T(r.Context(), "settings.title"), pages.Settings(p))
 }
 
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) {

@@ -51,6 +51,7 @@ var matrix = map[string][]outcome{
 	"GET /static/*":              row(missing, missing, missing, missing, missing), // only hashed names exist
 	"GET /personvern":            everyone,
 	"GET /tilgjengelighet":       everyone,
+	"GET /kontakt":               everyone,
 	"POST /sprak":                everyone,
 	"GET /logg-inn":              everyone,
 	"POST /logg-inn":             everyone,
@@ -138,6 +139,7 @@ var matrix = map[string][]outcome{
 	"POST /admin/brukere/{id}/invitasjon": adminOnly,
 	"GET /admin/innstillinger":            adminOnly,
 	"POST /admin/innstillinger":           adminOnly,
+	"POST /admin/innstillinger/kontakt":   adminOnly,
 	"GET /admin/logg":                     adminOnly,
 
 	"GET /partner/":                             partners,

@@ -25,6 +25,7 @@ func TestPagesInTheBrowser(t *testing.T) {
 		{"/", "nb", "Hva er en selvhjelpsgruppe?", 200},
 		{"/personvern", "nb", "Hva lagrer vi?", 200},
 		{"/tilgjengelighet", "nb", "WCAG 2.1", 200},
+		{"/kontakt", "nb", "Slik kommer du inn", 200},
 		{"/finnes-ikke", "nb", "Vi fant ikke siden", 404},
 	}
 	for _, p := range pages {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/cache"
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/dashboard"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
@@ -25,7 +26,7 @@ import (
 //
 // Each memo is made with the tables its loader reads, declared by the feature beside its
 // queries (groups.CatalogueTables, rooms.WeekTables and FeedTables, auth.SettingsTables,
-// dashboard.Tables and WaitingTables, report.Tables).
+// centre.Tables, dashboard.Tables and WaitingTables, report.Tables).
 // TestMemosDeclareTheTablesTheyRead runs every loader and fails when one reads a table that is
 // not in its memo's list, or that no table_changed trigger watches.
 
@@ -34,7 +35,8 @@ type memos struct {
 	catalogue *cache.Memo[groupsPage]
 	group     *cache.Memo[groups.Group]
 	feed      *cache.Memo[[]byte]
-	twoFactor *cache.Memo[bool] // the house rule, read on every staff request
+	twoFactor *cache.Memo[bool]           // the house rule, read on every staff request
+	centre    *cache.Memo[centre.Contact] // the footer of every page
 	waiting   *cache.Memo[dashboard.Waiting]
 	dashboard *cache.Memo[dashboard.Dashboard]
 	week      *cache.Memo[pages.WeekPage] // a room's week: staff look at the same few weeks
@@ -62,6 +64,7 @@ func newMemos(w *cache.Watcher) *memos {
 		// A feed covers a window around now and carries its time of making: a minute at most.
 		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, rooms.FeedTables()...),
 		twoFactor: cache.NewMemo[bool](w, 0, 1, auth.SettingsTables()...),
+		centre:    cache.NewMemo[centre.Contact](w, 0, 1, centre.Tables()...),
 		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, rooms.WeekTables()...),
 		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, dashboard.WaitingTables()...),
 		// What is overdue or late depends on the clock as well: a minute at most. The dashboard
@@ -102,6 +105,13 @@ func (s *Server) publishedGroup(ctx context.Context, slug string) (groups.Group,
 // requireTwoFactor reports whether admins require a second factor of all staff.
 func (s *Server) requireTwoFactor(ctx context.Context) (bool, error) {
 	return s.memo.twoFactor.Get(ctx, "", auth.NewStore(s.db).RequireTwoFactor)
+}
+
+// centreContact is the centre's contact details for a page's footer.
+func (s *Server) centreContact(ctx context.Context) (centre.Contact, error) {
+	return s.memo.centre.Get(ctx, "", func(ctx context.Context) (centre.Contact, error) {
+		return centre.Read(ctx, s.db)
+	})
 }
 
 // roomWeekView is a room's meetings in the week from monday, or rooms.ErrNotFound.

@@ -504,6 +504,7 @@ var postFields = map[string][]string{
 	"POST /admin/brukere/{id}/tofaktor":                      {"role"},
 	"POST /admin/brukere/{id}/invitasjon":                    {"role"},
 	"POST /admin/innstillinger":                              {"require_two_factor"},
+	"POST /admin/innstillinger/kontakt":                      {"name", "phone", "email", "address", "floor", "how_to_get_in", "phone_hours"},
 
 	"POST /partner/rom/ny":                           roomReqFields,
 	"POST /partner/rom/avlys":                        {"occurrence"},

@@ -284,6 +284,7 @@ func (s *htmlSite) publicPages(l *htmlPages) {
 	l.get("/logg-inn", "anonymous", "/logg-inn")
 	l.get("/personvern", "anonymous", "/personvern")
 	l.get("/tilgjengelighet", "anonymous", "/tilgjengelighet")
+	l.get("/kontakt", "anonymous", "/kontakt")
 	l.get("/logg-inn", "anonymous", "/logg-inn?neste=%2Fadmin")
 	l.get("/glemt-passord", "anonymous", "/glemt-passord")
 	l.get("/nytt-passord/{token}", "anonymous", s.tokens["reset"])

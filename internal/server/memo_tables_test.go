@@ -205,6 +205,7 @@ func memoCases(s *Server, f queryCountFixture) []memoCase {
 			return errors.Join(errOf(s.calendar(ctx, f.roomFeed)), errOf(s.calendar(ctx, f.groupFeed)))
 		}},
 		{"twoFactor", m.twoFactor.Tables(), func(ctx context.Context) error { return errOf(s.requireTwoFactor(ctx)) }},
+		{"centre", m.centre.Tables(), func(ctx context.Context) error { return errOf(s.centreContact(ctx)) }},
 		{"waiting", m.waiting.Tables(), func(ctx context.Context) error { return errOf(s.dashboardWaiting(ctx)) }},
 		{"dashboard", m.dashboard.Tables(), func(ctx context.Context) error { return errOf(s.staffDashboard(ctx)) }},
 		{"week", m.week.Tables(), func(ctx context.Context) error { return errOf(s.roomWeekView(ctx, f.roomID, f.today)) }},

@@ -20,7 +20,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 // accessibility is the accessibility statement (tilgjengelighetserklæring).
 func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "a11y.title"), pages.Accessibility())
+	c, err := s.centreContact(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "a11y.title"), pages.Accessibility(c))
 }
 
 func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/web/components"
 )
@@ -59,7 +60,18 @@ func (s *Server) layout(r *http.Request, title string) components.Page {
 	if s.sessions.Exists(ctx, sessFlash) {
 		p.Flash = i18n.T(ctx, s.sessions.PopString(ctx, sessFlash))
 	}
+	p.Centre = s.footerContact(r)
 	return p
+}
+
+// footerContact is the centre's contact details for the footer. A failure to read them
+// costs the page its phone and e-mail, not the page: the footer falls back to the address.
+func (s *Server) footerContact(r *http.Request) centre.Contact {
+	c, err := s.centreContact(r.Context())
+	if err != nil {
+		s.log.Warn("footer: centre contact", "error", err)
+	}
+	return c
 }
 
 // basePage is the part of the layout data that needs neither the session nor the database,

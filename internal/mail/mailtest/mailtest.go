@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 )
@@ -76,13 +77,15 @@ var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
 // CheckMessages renders every kind of mail a feature sends, built with Expires and Link, in
 // both languages and fails t unless each has its subject, the link (escaped in HTML, as an
 // action), the time of Expires in Oslo (its date only for the names in dateOnly) and the
-// footer in both bodies, no untranslated catalogue id, an HTML body that declares its
+// footer in both bodies (the centre's name, address, phone and e-mail as centre.Default() has
+// them: the builder leaves Centre unset, and Enqueue fills it from the settings), no untranslated catalogue id, an HTML body that declares its
 // language and fetches nothing, and a text body without tags.
 func CheckMessages(t *testing.T, builders Builders, dateOnly map[string]bool) {
 	t.Helper()
+	c := centre.Default()
 	footer := map[i18n.Lang][]string{
-		i18n.NB: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sendt automatisk"},
-		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically"},
+		i18n.NB: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sendt automatisk", c.PhoneDisplay(), c.Email},
+		i18n.EN: {"Kirkeveien 61", "LINK Oslo – Senter for selvhjelp og mestring", "sent automatically", c.PhoneDisplay(), c.Email},
 	}
 	when := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026 kl. 14.30", i18n.EN: "Thursday 26 November 2026 at 14:30"}
 	day := map[i18n.Lang]string{i18n.NB: "torsdag 26. november 2026", i18n.EN: "Thursday 26 November 2026"}
