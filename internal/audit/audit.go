@@ -49,6 +49,8 @@ const (
 	LoanReturned           = "licence.returned"
 	LicencePasswordChanged = "licence.password_changed"
 	OfferMade              = "offer.made"
+	OfferExtended          = "offer.extended"
+	OfferWithdrawn         = "offer.withdrawn"
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -56,7 +58,8 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	RecoveryCodeUsed, PasswordSet, PasswordResetAsked, UserInvited, UserRoleChanged, UserDisabled,
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
-	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade}
+	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
+	OfferExtended, OfferWithdrawn}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

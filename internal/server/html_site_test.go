@@ -386,6 +386,8 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/arrangementer/{id}", "/admin/arrangementer/" + id("event")},
 		{"/admin/arrangementer/{id}", "/admin/arrangementer/" + id("pastEvent")},
 		{"/admin/matching", "/admin/matching"},
+		{"/admin/tilbud", "/admin/tilbud"},
+		{"/admin/tilbud", "/admin/tilbud?tilstand=open"},
 		{"/admin/venteliste", "/admin/venteliste"},
 		{"/admin/venteliste", "/admin/venteliste?tema=" + id("theme")},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("participant")},
@@ -427,6 +429,7 @@ func (s *htmlSite) errorPages(l *htmlPages) {
 	l.ask("anonymous", http.MethodPost, "/tema/"+theme+"/interesse", url.Values{"email": {"ikke en adresse"}}, http.StatusUnprocessableEntity)
 	l.ask("two-factor user", http.MethodPost, "/konto/tofaktor", url.Values{"code": {"000000"}}, http.StatusUnprocessableEntity)
 	l.ask("staff", http.MethodPost, "/admin/grupper/ny", url.Values{}, http.StatusUnprocessableEntity)
+	l.ask("staff", http.MethodPost, "/admin/tilbud/"+id("offer")+"/frist", url.Values{"frist": {"2001-01-01"}}, http.StatusUnprocessableEntity)
 	l.ask("admin", http.MethodPost, "/admin/invitasjon", url.Values{"email": {"ikke en adresse"}}, http.StatusUnprocessableEntity)
 
 	// A request that clashes with bookings, granted: the page lists the clashes (409).

@@ -67,6 +67,26 @@ func TestMatchingAndOffersInTheBrowser(t *testing.T) {
 		}
 	}
 
+	// The offers are on the staff's list; a past deadline is refused next to its field, a
+	// later one is saved.
+	got = staff.Go(t, app.URL+"/admin/tilbud?tilstand=open")
+	if !strings.Contains(got.Text, "Venter på svar") || !strings.Contains(got.Text, "E-post") {
+		t.Fatalf("the offers list: %s", got.Text)
+	}
+	var firstOffer int64
+	app.db.QueryRow(ctx, `SELECT min(id) FROM offers`).Scan(&firstOffer)
+	field := "frist-" + itoa(firstOffer)
+	extend := "form[action='/admin/tilbud/" + itoa(firstOffer) + "/frist'] button[type=submit]"
+	staff.SetValue(t, field, "2001-01-01")
+	got = staff.Click(t, extend, browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Den nye fristen må være etter i dag.") {
+		t.Errorf("a past deadline: %s", got.Text)
+	}
+	staff.SetValue(t, field, time.Now().AddDate(0, 0, 10).Format(time.DateOnly))
+	if got = staff.Click(t, extend); !strings.Contains(got.Text, "Tilbudet har fått ny frist.") {
+		t.Errorf("after extending: %s", got.Text)
+	}
+
 	// Two people with an offer by e-mail: the first accepts, the second declines.
 	var addrs []string
 	var signupIDs []int64

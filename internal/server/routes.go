@@ -233,6 +233,9 @@ func (s *Server) routes() http.Handler {
 			// Matching: the matcher proposes, staff send the offers they choose.
 			r.Get("/matching", s.matchingPage)
 			r.Post("/matching/tilbud", s.sendOffers)
+			r.Get("/tilbud", s.offersPage)
+			r.Post("/tilbud/{id}/frist", s.extendOffer)
+			r.Post("/tilbud/{id}/trekk", s.withdrawOffer)
 
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)

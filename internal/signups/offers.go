@@ -22,7 +22,7 @@ const (
 	OfferAccepted  = "accepted"
 	OfferDeclined  = "declined"
 	OfferExpired   = "expired"
-	OfferWithdrawn = "withdrawn" // the person withdrew from the waiting list when declining
+	OfferWithdrawn = "withdrawn" // the person withdrew from the waiting list when declining, or staff withdrew the offer
 )
 
 // OfferDays is how long a person has to answer an offer.

@@ -107,11 +107,11 @@ func AdminHome(u auth.User, d dashboard.Dashboard) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = dashCount(d.Counts.OffersOpen, "dashboard.offersOpen", "/admin/venteliste").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = dashCount(d.Counts.OffersOpen, "dashboard.offersOpen", "/admin/tilbud?tilstand=open").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = dashCount(d.Counts.OffersAnswered, "dashboard.offersAnswered", "/admin/venteliste").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = dashCount(d.Counts.OffersAnswered, "dashboard.offersAnswered", "/admin/tilbud?tilstand=answered").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
