@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -36,7 +35,7 @@ func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderOffers(w http.ResponseWriter, r *http.Request, status int, l pages.OfferList) {
-	list, total, err := s.signups().ListOffers(r.Context(), l.State, perPage, offset(r), actor(r), time.Now())
+	list, total, err := s.signups().ListOffers(r.Context(), l.State, perPage, offset(r), actor(r), s.now())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -55,7 +54,7 @@ func (s *Server) extendOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, state := pathID(r), offerState(r.PostForm)
-	err := s.signups().ExtendOffer(r.Context(), id, r.PostFormValue("frist"), actor(r), time.Now())
+	err := s.signups().ExtendOffer(r.Context(), id, r.PostFormValue("frist"), actor(r), s.now())
 	var errs validate.Errors
 	if errors.As(err, &errs) {
 		s.renderOffers(w, r, http.StatusUnprocessableEntity, pages.OfferList{State: state, ErrorID: id, Errors: errs})
