@@ -239,7 +239,7 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 			}
 			status = OfferWithdrawn
 		default:
-			if _, err := tx.Exec(ctx, `UPDATE signups SET status = 'waiting', status_changed_at = now() WHERE id = $1 AND status = 'offered'`, o.SignupID); err != nil {
+			if err := backToWaiting(ctx, tx, o.SignupID); err != nil {
 				return err
 			}
 			status = OfferDeclined
@@ -254,6 +254,13 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 		err = fmt.Errorf("signups: answer offer: %w", postgres.MapError(err))
 	}
 	return o, err
+}
+
+// backToWaiting puts an offered sign-up back on the waiting list; its waiting_since stays,
+// so the person keeps their place in the queue.
+func backToWaiting(ctx context.Context, tx pgx.Tx, signupID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE signups SET status = 'waiting', status_changed_at = now() WHERE id = $1 AND status = 'offered'`, signupID)
+	return err
 }
 
 // placeSignup makes the sign-up's person a member of the group, if it has a place.

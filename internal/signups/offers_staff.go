@@ -137,11 +137,12 @@ func (s *Store) WithdrawOffer(ctx context.Context, id int64, by audit.Actor) err
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE offers SET status = 'withdrawn', answered_at = now() WHERE id = $1`, id); err != nil {
+		var signupID int64
+		if err := tx.QueryRow(ctx, `UPDATE offers SET status = 'withdrawn', answered_at = now() WHERE id = $1 RETURNING signup_id`,
+			id).Scan(&signupID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE signups SET status = 'waiting', status_changed_at = now()
-			WHERE id = (SELECT signup_id FROM offers WHERE id = $1) AND status = 'offered'`, id); err != nil {
+		if err := backToWaiting(ctx, tx, signupID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.OfferWithdrawn, Entity: "participant", EntityID: participantID,
