@@ -41,7 +41,10 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
 	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
-	client, err := mail.NewClient(pool, mail.Config{Sender: sender, Domain: cfg.BaseURL.Hostname(), Logger: log,
+	// SMS: the provider's API once SMS_URL is configured (issue 18); until then, and in
+	// development, the dev SMS inbox keeps them.
+	var smsSender mail.SMSSender = mail.NewDevSMSSender(log)
+	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
 				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),

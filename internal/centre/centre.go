@@ -67,6 +67,17 @@ func (c Contact) PhoneDisplay() string {
 	return p[0:2] + " " + p[2:4] + " " + p[4:6] + " " + p[6:8]
 }
 
+// ShortName is the name before any dash: "LINK Oslo" of "LINK Oslo – Senter for selvhjelp og
+// mestring". An SMS signs with it, where every character counts.
+func (c Contact) ShortName() string {
+	for _, sep := range []string{" – ", " - ", " — "} {
+		if before, _, ok := strings.Cut(c.Name, sep); ok {
+			return before
+		}
+	}
+	return c.Name
+}
+
 // VisitingAddress is the address with the floor: "Kirkeveien 61, 0364 Oslo, 6. etasje".
 func (c Contact) VisitingAddress() string {
 	if c.Floor == "" {

@@ -29,6 +29,9 @@ const (
 type Config struct {
 	// Sender is the transport: an SMTPSender, or a DevSender in development.
 	Sender Sender
+	// SMSSender sends the outbox's SMS: the provider's API (internal/sms), or a DevSMSSender
+	// in development. Nil leaves SMS waiting in the outbox.
+	SMSSender SMSSender
 	// Domain is the right-hand side of every Message-ID: the host of BASE_URL.
 	Domain string
 	// Logger receives the worker's and River's log.
@@ -62,7 +65,7 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	}
 	rescueAfter := cmp.Or(cfg.RescueAfter, DefaultRescueAfter)
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &SendWorker{db: pool, sender: cfg.Sender, domain: cfg.Domain, log: cfg.Logger}); err != nil {
+	if err := river.AddWorkerSafely(workers, &SendWorker{db: pool, sender: cfg.Sender, sms: cfg.SMSSender, domain: cfg.Domain, log: cfg.Logger}); err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
 	purge := &PurgeWorker{db: pool, retention: cmp.Or(cfg.Retention, DefaultRetention), log: cfg.Logger}

@@ -23,3 +23,21 @@ func (d *DevSender) Send(_ context.Context, m Mail, _ string) error {
 
 // Transport names the transport in the outbox.
 func (d *DevSender) Transport() string { return "devmailbox" }
+
+// DevSMSSender is the SMS transport in development without SMS_URL: it logs one line (no
+// number, no text) and leaves the SMS in the outbox, where the dev SMS inbox shows it.
+type DevSMSSender struct {
+	log *slog.Logger
+}
+
+// NewDevSMSSender returns a DevSMSSender that logs to log.
+func NewDevSMSSender(log *slog.Logger) *DevSMSSender { return &DevSMSSender{log: log} }
+
+// SendSMS logs the SMS.
+func (d *DevSMSSender) SendSMS(_ context.Context, _, _, ref string) error {
+	d.log.Info("mail: SMS kept for the dev SMS inbox", "outbox_id", ref)
+	return nil
+}
+
+// Transport names the transport in the outbox.
+func (d *DevSMSSender) Transport() string { return "devsms" }

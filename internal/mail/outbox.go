@@ -65,12 +65,9 @@ func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, m Message) (int64, erro
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	client := o.client
-	if client == nil {
-		var err error
-		if client, err = river.ClientFromContextSafely[pgx.Tx](ctx); err != nil {
-			return 0, fmt.Errorf("mail: enqueue outside a job needs a client: %w", err)
-		}
+	client, err := o.riverClient(ctx)
+	if err != nil {
+		return 0, err
 	}
 	c, err := centre.Read(ctx, tx)
 	if err != nil {
@@ -116,6 +113,7 @@ func (m Message) check() error {
 // Mail is a message as stored in the outbox, sent or waiting.
 type Mail struct {
 	ID        int64      `db:"id"`
+	Channel   Channel    `db:"channel"` // e-mail or SMS; an SMS has no subject or HTML body
 	Kind      Kind       `db:"kind"`
 	To        string     `db:"to_addr"`
 	ReplyTo   string     `db:"reply_to"` // the centre's address, or "" for mail nobody should answer
@@ -125,9 +123,10 @@ type Mail struct {
 	HTMLBody  string     `db:"html_body"`
 	CreatedAt time.Time  `db:"created_at"`
 	SentAt    *time.Time `db:"sent_at"`   // nil while waiting
-	Transport string     `db:"transport"` // "smtp" or "devmailbox" once sent, else ""
+	Transport string     `db:"transport"` // "smtp", "devmailbox", "sms" or "devsms" once sent, else ""
 	Attempts  int        `db:"attempts"`
 	LastError string     `db:"last_error"` // of the latest failed attempt; "" after success
+	FailedAt  *time.Time `db:"failed_at"`  // the provider refused it for good (an SMS's 4xx answer)
 }
 
 // Sent reports whether the message has been handed over.
@@ -146,9 +145,9 @@ func List(ctx context.Context, db postgres.DBTX, page, perPage int) ([]Mail, int
 		return nil, 0, fmt.Errorf("mail: list: %w", err)
 	}
 	rows, err := db.Query(ctx, `
-		SELECT id, kind, to_addr, coalesce(reply_to, '') AS reply_to, lang, subject, '' AS text_body, '' AS html_body, created_at,
+		SELECT id, channel, kind, to_addr, coalesce(reply_to, '') AS reply_to, lang, subject, '' AS text_body, '' AS html_body, created_at,
 		       sent_at, coalesce(transport, '') AS transport, attempts,
-		       coalesce(last_error, '') AS last_error
+		       coalesce(last_error, '') AS last_error, failed_at
 		FROM outbox
 		ORDER BY created_at DESC, id DESC
 		LIMIT $1 OFFSET $2`, perPage, (page-1)*perPage)
@@ -176,8 +175,8 @@ func Get(ctx context.Context, db postgres.DBTX, id int64) (Mail, error) {
 }
 
 const selectMail = `
-	SELECT id, kind, to_addr, coalesce(reply_to, '') AS reply_to, lang, subject, text_body, html_body, created_at, sent_at,
-	       coalesce(transport, '') AS transport, attempts, coalesce(last_error, '') AS last_error
+	SELECT id, channel, kind, to_addr, coalesce(reply_to, '') AS reply_to, lang, subject, text_body, html_body, created_at, sent_at,
+	       coalesce(transport, '') AS transport, attempts, coalesce(last_error, '') AS last_error, failed_at
 	FROM outbox`
 
 // Forget deletes every message to addr, sent or not: a person who deletes their data leaves

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/sms"
 )
 
 // Queue is the River queue mail jobs run in, so other jobs never hold mail up.
@@ -54,6 +56,7 @@ type SendWorker struct {
 	river.WorkerDefaults[SendArgs]
 	db     *pgxpool.Pool
 	sender Sender
+	sms    SMSSender // nil: SMS wait in the outbox until an instance with a sender runs
 	domain string
 	log    *slog.Logger
 }
@@ -82,16 +85,24 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return river.JobCancel(err) // deleted: there is nothing left to send
 	case err != nil:
 		return err
-	case m.Sent():
+	case m.Sent(), m.FailedAt != nil:
 		return nil
 	}
-	sendErr := redact(w.sender.Send(ctx, m, MessageID(m.ID, w.domain)), m.To)
-	if sendErr != nil {
+	transport, sendErr := w.send(ctx, m)
+	sendErr = redact(sendErr, m.To)
+	switch {
+	case errors.Is(sendErr, sms.ErrRejected):
+		// The provider refused the request itself: no retry can mend it. Recorded for staff.
+		w.log.Warn("mail: SMS refused by the provider; not retried", "outbox_id", m.ID, "error", sendErr)
+		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2, failed_at = now() WHERE id = $1`,
+			m.ID, sendErr.Error())
+		sendErr = river.JobCancel(sendErr)
+	case sendErr != nil:
 		w.log.Warn("mail: sending failed; will retry", "outbox_id", m.ID, "attempt", job.Attempt, "error", sendErr)
 		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
 			m.ID, sendErr.Error())
-	} else {
-		_, err = tx.Exec(dbCtx, markSent, m.ID, w.sender.Transport())
+	default:
+		_, err = tx.Exec(dbCtx, markSent, m.ID, transport)
 	}
 	if err == nil {
 		err = tx.Commit(dbCtx)
@@ -99,7 +110,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil && sendErr == nil && postgres.IsUnavailable(err) {
 		// The transport has the message, but the database went away (a restart) before it
 		// was marked sent. Failing the job would send it again on the retry: keep marking.
-		err = w.markSentWhenBack(dbCtx, m.ID)
+		err = w.markSentWhenBack(dbCtx, m.ID, transport)
 	}
 	if err != nil {
 		return errors.Join(sendErr, fmt.Errorf("mail: record attempt for %d: %w", m.ID, err))
@@ -107,21 +118,32 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	return sendErr
 }
 
-// markSent records a delivery. Once out through SMTP the bodies are emptied: they hold
-// working private links, which a database copy must not give away. The dev mailbox keeps them
-// to be read.
+// send hands m to the transport of its channel and returns the transport's name.
+func (w *SendWorker) send(ctx context.Context, m Mail) (string, error) {
+	if m.Channel != ChannelSMS {
+		return w.sender.Transport(), w.sender.Send(ctx, m, MessageID(m.ID, w.domain))
+	}
+	if w.sms == nil {
+		return "", errors.New("mail: no SMS sender configured (SMS_URL); the SMS waits")
+	}
+	return w.sms.Transport(), w.sms.SendSMS(ctx, m.To, m.TextBody, strconv.FormatInt(m.ID, 10))
+}
+
+// markSent records a delivery. Once out through SMTP or the SMS provider the bodies are
+// emptied: they hold working private links, which a database copy must not give away. The dev
+// mailbox and dev SMS inbox keep them to be read.
 const markSent = `
 	UPDATE outbox SET sent_at = now(), transport = $2, attempts = attempts + 1, last_error = NULL,
-		text_body = CASE WHEN $2 = 'smtp' THEN '' ELSE text_body END,
-		html_body = CASE WHEN $2 = 'smtp' THEN '' ELSE html_body END
+		text_body = CASE WHEN $2 IN ('smtp', 'sms') THEN '' ELSE text_body END,
+		html_body = CASE WHEN $2 IN ('smtp', 'sms') THEN '' ELSE html_body END
 	WHERE id = $1`
 
 // markSentWhenBack marks message id sent on a connection of its own, trying again while the
 // database is unavailable, until ctx ends. A commit whose answer was lost may have marked it
 // already; then nothing changes.
-func (w *SendWorker) markSentWhenBack(ctx context.Context, id int64) error {
+func (w *SendWorker) markSentWhenBack(ctx context.Context, id int64, transport string) error {
 	for pause := 100 * time.Millisecond; ; pause = min(2*pause, 2*time.Second) {
-		_, err := w.db.Exec(ctx, markSent+` AND sent_at IS NULL`, id, w.sender.Transport())
+		_, err := w.db.Exec(ctx, markSent+` AND sent_at IS NULL`, id, transport)
 		if err == nil || !postgres.IsUnavailable(err) {
 			return err
 		}
