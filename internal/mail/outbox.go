@@ -14,6 +14,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/sms"
 )
 
 // Outbox puts messages in the outbox table and queues the job that sends each one. Feature
@@ -179,10 +180,18 @@ const selectMail = `
 	       coalesce(transport, '') AS transport, attempts, coalesce(last_error, '') AS last_error, failed_at
 	FROM outbox`
 
-// Forget deletes every message to addr, sent or not: a person who deletes their data leaves
-// no mail behind. A job whose message is gone is cancelled when it runs.
-func Forget(ctx context.Context, db postgres.DBTX, addr string) error {
-	if _, err := db.Exec(ctx, `DELETE FROM outbox WHERE lower(to_addr) = lower($1)`, addr); err != nil {
+// Forget deletes every message to email (an address) and every SMS to phone (in any form
+// sms.Normalize reads), sent or not: a person who deletes their data leaves no mail behind.
+// Either may be "". A job whose message is gone is cancelled when it runs.
+func Forget(ctx context.Context, db postgres.DBTX, email, phone string) error {
+	number, err := sms.Normalize(phone)
+	if err != nil {
+		number = ""
+	}
+	if _, err := db.Exec(ctx, `
+		DELETE FROM outbox
+		WHERE (channel = 'email' AND $1 <> '' AND lower(to_addr) = lower($1))
+		   OR (channel = 'sms' AND $2 <> '' AND to_addr = $2)`, email, number); err != nil {
 		return fmt.Errorf("mail: forget: %w", err)
 	}
 	return nil

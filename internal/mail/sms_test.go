@@ -79,3 +79,54 @@ func TestEnqueueSMSRefusesWhatCannotBeSent(t *testing.T) {
 		}
 	}
 }
+
+// Forget deletes the mail to an address and the SMS to a number, in whatever form the number
+// was typed, and nothing else.
+func TestForgetTakesMailAndSMS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
+	msg := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/mine/x")
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		for _, r := range []Recipient{
+			{Email: "Kari@example.org", Contact: "email"},
+			{Phone: "+4791234567", Contact: "sms"},
+			{Email: "per@example.org", Contact: "email"},
+			{Phone: "91234568", Contact: "sms"},
+		} {
+			r.Lang = i18n.NB
+			if _, err := outbox.Reach(ctx, tx, r, msg, "Hei"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Forget(ctx, db, "kari@example.org", "912 34 567"); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	rows, _ := db.Query(ctx, `SELECT to_addr FROM outbox ORDER BY id`)
+	left, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || strings.Join(left, " ") != "per@example.org +4791234568" {
+		t.Errorf("after Forget the outbox holds %q, %v; want per@example.org and +4791234568", left, err)
+	}
+	if err := Forget(ctx, db, "", "not a number"); err != nil {
+		t.Errorf("forgetting nothing: %v", err)
+	}
+	if n := len(mailtestAll(t, db)); n != 2 {
+		t.Errorf("forgetting nothing deleted mail: %d left", n)
+	}
+}
+
+func mailtestAll(t *testing.T, db postgres.DBTX) []Mail {
+	t.Helper()
+	list, _, err := List(context.Background(), db, 1, MaxPerPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}

@@ -49,7 +49,7 @@ func (s *Store) withdraw(ctx context.Context, participantID, signupID int64) err
 
 // DeleteOwn removes the participant, who asked for it on their private page, and everything
 // about them for real: sign-ups, memberships and links go with the row, and every mail to
-// their address goes from the outbox. Only an anonymous yearly count remains, and no audit
+// their address or number goes from the outbox. Only an anonymous yearly count remains, and no audit
 // line: it would be a trace of the person.
 func (s *Store) DeleteOwn(ctx context.Context, participantID int64) error {
 	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error { return s.on(tx).erase(ctx, participantID) })
@@ -58,16 +58,15 @@ func (s *Store) DeleteOwn(ctx context.Context, participantID int64) error {
 // erase deletes the participant and the mail to them, and counts it, in the caller's
 // transaction.
 func (s *Store) erase(ctx context.Context, participantID int64) error {
-	var email *string
-	err := s.db.QueryRow(ctx, `DELETE FROM participants WHERE id = $1 RETURNING email::text`, participantID).Scan(&email)
+	var email, phone string
+	err := s.db.QueryRow(ctx, `DELETE FROM participants WHERE id = $1
+		RETURNING coalesce(email::text, ''), coalesce(phone, '')`, participantID).Scan(&email, &phone)
 	if err != nil {
 		return fmt.Errorf("signups: delete: %w", postgres.MapError(err))
 	}
-	if email != nil {
-		// The outbox is the mail package's: it deletes the mail, in this transaction.
-		if err := mail.Forget(ctx, s.db, *email); err != nil {
-			return err
-		}
+	// The outbox is the mail package's: it deletes the mail and SMS, in this transaction.
+	if err := mail.Forget(ctx, s.db, email, phone); err != nil {
+		return err
 	}
 	return s.count(ctx, "deleted_by_request", "")
 }

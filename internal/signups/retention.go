@@ -28,22 +28,21 @@ func (s *Store) Purge(ctx context.Context, months int) (int64, error) {
 			WHERE p.created_at < now() - make_interval(months => $1)
 			  AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.participant_id = p.id)
 			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.participant_id = p.id AND m.left_at IS NULL)
-			RETURNING p.email::text`, months)
+			RETURNING coalesce(p.email::text, ''), coalesce(p.phone, '')`, months)
 		if err != nil {
 			return err
 		}
-		gone, err := pgx.CollectRows(rows, pgx.RowTo[*string])
+		type contact struct{ Email, Phone string }
+		gone, err := pgx.CollectRows(rows, pgx.RowToStructByPos[contact])
 		if err != nil {
 			return err
 		}
 		n = int64(len(gone))
-		// Mail to a deleted person goes with them: a deletion that left the address in the
-		// outbox would not be one. The outbox is the mail package's, so it deletes the mail.
-		for _, email := range gone {
-			if email != nil {
-				if err := mail.Forget(ctx, tx, *email); err != nil {
-					return err
-				}
+		// Mail and SMS to a deleted person go with them: a deletion that left the address in
+		// the outbox would not be one. The outbox is the mail package's, so it deletes them.
+		for _, c := range gone {
+			if err := mail.Forget(ctx, tx, c.Email, c.Phone); err != nil {
+				return err
 			}
 		}
 		return nil
