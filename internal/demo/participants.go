@@ -21,7 +21,9 @@ var (
 )
 
 // seedParticipants adds sixty waiting participants spread over the themes, with availability,
-// age bands and waiting times from a few days to half a year. Idempotent by e-mail.
+// age bands and waiting times from a few days to half a year. Most gave an e-mail address; some
+// only a mobile number and want SMS, some want to be phoned (demoContact). Idempotent by e-mail
+// or, for those without one, by number.
 func seedParticipants(ctx context.Context, tx pgx.Tx) (int, error) {
 	rows, err := tx.Query(ctx, `SELECT id FROM themes ORDER BY id`)
 	if err != nil {
@@ -34,11 +36,11 @@ func seedParticipants(ctx context.Context, tx pgx.Tx) (int, error) {
 	added := 0
 	for i := 0; i < 60; i++ {
 		name := firstNames[i%len(firstNames)]
-		email := fmt.Sprintf("%s.%d@deltaker.demo.test", strings.ToLower(name), i+1)
+		email, phone, contact := demoContact(i, name)
 		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO participants (first_name, email, age_band, created_at)
-			VALUES ($1, $2, $3, now() - make_interval(days => $4)) ON CONFLICT (email) WHERE email IS NOT NULL DO NOTHING RETURNING id`,
-			name, email, demoAges[i%len(demoAges)], 3+i*3).Scan(&id)
+		err := tx.QueryRow(ctx, `INSERT INTO participants (first_name, email, phone, contact, age_band, created_at)
+			VALUES ($1, $2, $3, $4, $5, now() - make_interval(days => $6)) ON CONFLICT DO NOTHING RETURNING id`,
+			name, email, phone, contact, demoAges[i%len(demoAges)], 3+i*3).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
 		}
@@ -56,4 +58,20 @@ func seedParticipants(ctx context.Context, tx pgx.Tx) (int, error) {
 		added++
 	}
 	return added, nil
+}
+
+// demoContact is how demo participant i is reached: every seventh gave only a mobile number and
+// wants SMS, every eleventh wants to be phoned; the rest gave an e-mail address. The numbers are
+// made up and reach no one (a Norwegian number never begins with 0 after the country code), and
+// the addresses are on the .test domain, which receives nothing.
+func demoContact(i int, name string) (email, phone *string, contact string) {
+	number := fmt.Sprintf("+4700000%03d", i+1)
+	switch {
+	case i%7 == 3:
+		return nil, &number, "sms"
+	case i%11 == 5:
+		return nil, &number, "phone"
+	}
+	e := fmt.Sprintf("%s.%d@deltaker.demo.test", strings.ToLower(name), i+1)
+	return &e, nil, "email"
 }
