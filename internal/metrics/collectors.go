@@ -113,40 +113,52 @@ func (c *riverCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// outboxCollector reports the mail not yet sent: how much, and how long the oldest has waited.
+// outboxCollector reports the mail and SMS not yet sent: how much, and how long the oldest
+// has waited; and how many the SMS provider refused for good (they will never be sent, so
+// they are not "waiting").
 type outboxCollector struct {
-	pool           *pgxpool.Pool
-	unsent, oldest *prometheus.Desc
+	pool                   *pgxpool.Pool
+	unsent, oldest, failed *prometheus.Desc
 }
 
 func newOutboxCollector(pool *pgxpool.Pool) *outboxCollector {
 	return &outboxCollector{
 		pool:   pool,
-		unsent: prometheus.NewDesc("outbox_unsent_messages", "E-mails in the outbox not yet sent.", nil, nil),
+		unsent: prometheus.NewDesc("outbox_unsent_messages", "E-mails and SMS in the outbox not yet sent.", nil, nil),
 		oldest: prometheus.NewDesc("outbox_oldest_unsent_age_seconds",
-			"How long the oldest unsent e-mail in the outbox has waited; 0 when none waits.", nil, nil),
+			"How long the oldest unsent message in the outbox has waited; 0 when none waits.", nil, nil),
+		failed: prometheus.NewDesc("outbox_failed_messages",
+			"Messages the provider refused for good (an SMS to a number that cannot get one).", nil, nil),
 	}
 }
 
 // Describe implements prometheus.Collector.
-func (c *outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.unsent; ch <- c.oldest }
+func (c *outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.unsent
+	ch <- c.oldest
+	ch <- c.failed
+}
 
 // Collect implements prometheus.Collector. The query reads only the partial index of unsent
 // mail (outbox_unsent_idx).
 func (c *outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	defer cancel()
-	var n int64
+	var n, failed int64
 	var age float64
 	err := c.pool.QueryRow(ctx, `
-		SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
-		FROM outbox WHERE sent_at IS NULL`).Scan(&n, &age)
+		SELECT count(*) FILTER (WHERE failed_at IS NULL),
+		       COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE failed_at IS NULL)), 0)::float8,
+		       count(*) FILTER (WHERE failed_at IS NOT NULL)
+		FROM outbox WHERE sent_at IS NULL`).Scan(&n, &age, &failed)
 	if err != nil {
 		err = fmt.Errorf("outbox: %w", err)
 		ch <- prometheus.NewInvalidMetric(c.unsent, err)
 		ch <- prometheus.NewInvalidMetric(c.oldest, err)
+		ch <- prometheus.NewInvalidMetric(c.failed, err)
 		return
 	}
+	ch <- prometheus.MustNewConstMetric(c.failed, prometheus.GaugeValue, float64(failed))
 	ch <- prometheus.MustNewConstMetric(c.unsent, prometheus.GaugeValue, float64(n))
 	ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, max(age, 0))
 }

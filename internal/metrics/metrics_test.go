@@ -175,6 +175,18 @@ func TestScrapeReportsPoolQueueAndOutbox(t *testing.T) {
 	if got := value(t, reg, "outbox_unsent_messages", nil); got != 0 {
 		t.Errorf("after sending: outbox_unsent_messages = %v", got)
 	}
+	// A message the provider refused for good is not waiting: it is counted apart, and its
+	// age does not grow the oldest wait.
+	failed := enqueueMail(t, db)
+	if _, err := db.Exec(ctx, `UPDATE outbox SET failed_at = now(), created_at = now() - interval '3 days' WHERE id = $1`, failed); err != nil {
+		t.Fatal(err)
+	}
+	if got := value(t, reg, "outbox_failed_messages", nil); got != 1 {
+		t.Errorf("outbox_failed_messages = %v, want 1", got)
+	}
+	if n, age := value(t, reg, "outbox_unsent_messages", nil), value(t, reg, "outbox_oldest_unsent_age_seconds", nil); n != 0 || age != 0 {
+		t.Errorf("with only a refused message: %v unsent, oldest %v s; want 0 and 0", n, age)
+	}
 }
 
 // A database outage leaves the database's series out of the scrape; the rest is still served.
