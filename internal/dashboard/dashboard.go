@@ -153,7 +153,7 @@ func Load(ctx context.Context, db postgres.DBTX, now time.Time, w Waiting) (Dash
 		(SELECT count(*) FROM licence_loans WHERE returned_at IS NULL AND cancelled_at IS NULL AND upper(period) <= $1),
 		(SELECT count(*) FROM licence_requests WHERE status = 'pending'),
 		(SELECT count(*) FROM booking_requests WHERE status = 'pending'),
-		(SELECT count(*) FROM offers WHERE status = 'pending' AND deadline > $1),
+		(SELECT count(*) FROM offers WHERE status = 'pending' AND (deadline IS NULL OR deadline > $1)),
 		(SELECT count(*) FROM offers WHERE status <> 'pending' AND answered_at > $1 - interval '7 days'),
 		(SELECT count(*) FROM (
 			SELECT group_id FROM checkins WHERE done_on IS NULL AND due_on <= $2::date
