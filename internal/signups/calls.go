@@ -131,27 +131,24 @@ func scanCallTask(row pgx.CollectableRow) (CallTask, error) {
 //   - ikke-svar notes the attempt, and the offer stays on the call list;
 //   - tenke starts the offer's clock: the person answers within the offer's days from now.
 //
-// A form that does not validate is a validate.Errors; so are ikke-svar and tenke on an offer
-// whose clock already runs. An unknown offer is postgres.ErrNotFound, an answered one
-// ErrOfferAnswered, one past its deadline ErrOfferExpired, and a yes to a full group ErrFull.
+// An unknown offer is postgres.ErrNotFound and an answered one ErrOfferAnswered; then a form
+// that does not validate is a validate.Errors, and so are ikke-svar and tenke on an offer
+// whose clock already runs; one past its deadline is ErrOfferExpired, and a yes to a full
+// group ErrFull.
 // Nothing changes on an error.
 func (s *Store) RecordCall(ctx context.Context, id int64, f CallForm, by audit.Actor, now time.Time) (Offer, error) {
-	if e := f.Validate(); !e.OK() {
-		return Offer{}, e
-	}
 	var o Offer
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		participantID, deadline, err := lockOpenOffer(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		switch f.Outcome {
-		case CallNoAnswer, CallThinking:
-			if deadline != nil {
-				var e validate.Errors
-				e.Add("svar", "calls.outcome.started")
-				return e
-			}
+		e := f.Validate()
+		if (f.Outcome == CallNoAnswer || f.Outcome == CallThinking) && deadline != nil {
+			e.Add("svar", "calls.outcome.started")
+		}
+		if !e.OK() {
+			return e
 		}
 		if err := recordCall(ctx, tx, id, f, now); err != nil {
 			return err
