@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -54,7 +53,7 @@ func (s *Server) recordCall(w http.ResponseWriter, r *http.Request) {
 		s.renderCallList(w, r, status, pages.CallListPage{ErrorID: id, Form: f, Errors: errs})
 		return
 	}
-	s.callDone(w, r, err, f.Outcome, "/admin/ringeliste")
+	s.offerDone(w, r, err, "/admin/ringeliste", "calls.done."+f.Outcome)
 }
 
 // recordPhoneAnswer records an answer given on the phone to an offer on the list of offers:
@@ -72,7 +71,7 @@ func (s *Server) recordPhoneAnswer(w http.ResponseWriter, r *http.Request) {
 		s.renderOffers(w, r, status, pages.OfferList{State: state, ErrorID: id, Errors: errs, Call: &f})
 		return
 	}
-	s.callDone(w, r, err, f.Outcome, offersPath(state))
+	s.offerDone(w, r, err, offersPath(state), "calls.done."+f.Outcome)
 }
 
 // callProblem turns what RecordCall refused into errors to show next to the fields: invalid
@@ -90,22 +89,4 @@ func callProblem(err error) (validate.Errors, int, bool) {
 		return nil, 0, false
 	}
 	return errs, http.StatusConflict, true
-}
-
-// callDone answers a recorded call: back to the list with a flash saying what happened, or
-// not found.
-func (s *Server) callDone(w http.ResponseWriter, r *http.Request, err error, outcome, back string) {
-	switch {
-	case errors.Is(err, signups.ErrOfferAnswered):
-		s.flash(r, "offers.alreadyAnswered")
-	case errors.Is(err, postgres.ErrNotFound), errors.Is(err, postgres.ErrInvalid):
-		s.notFound(w, r)
-		return
-	case err != nil:
-		s.serverError(w, r, err)
-		return
-	default:
-		s.flash(r, "calls.done."+outcome)
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther) // #nosec G710 -- a local path; the state is one of the known filter values, escaped
 }
