@@ -61,6 +61,9 @@ func TestCallList(t *testing.T) {
 	if n := app.count(t, `SELECT count(*) FROM outbox`) - before; n != 1 || app.count(t, `SELECT count(*) FROM outbox WHERE kind = 'offer' AND to_addr IN ('ola@example.org', '+4791234567')`) != 0 {
 		t.Errorf("%d messages, or one to the person to be phoned", n)
 	}
+	if _, body := staff.get("/admin"); !strings.Contains(body, `href="/admin/ringeliste"><strong>1</strong> tilbud som venter på at dere ringer`) {
+		t.Errorf("the dashboard does not count the call: %s", body)
+	}
 	var offer int64
 	app.db.QueryRow(ctx, `SELECT id FROM offers WHERE signup_id = $1`, ola).Scan(&offer)
 	call := "/admin/ringeliste/" + itoa(offer)
