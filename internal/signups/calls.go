@@ -181,3 +181,30 @@ func recordCall(ctx context.Context, tx pgx.Tx, id int64, f CallForm, now time.T
 	_, err := tx.Exec(ctx, q, id, now, f.Note)
 	return err
 }
+
+// ExportOffer is an offer in the person's export, with what staff noted about calling them.
+type ExportOffer struct {
+	Group        string      `json:"group"`
+	Channel      string      `json:"channel"`
+	MadeAt       time.Time   `json:"made_at"`
+	Deadline     *time.Time  `json:"deadline"`
+	Status       string      `json:"status"`
+	CalledAt     *time.Time  `json:"called_at"`
+	CallAttempts []time.Time `json:"calls_without_answer"`
+	CallNote     string      `json:"call_note"`
+}
+
+// exportOffers lists the participant's offers, oldest first, for their export.
+func (s *Store) exportOffers(ctx context.Context, participantID int64) ([]ExportOffer, error) {
+	rows, err := s.db.Query(ctx, `SELECT g.name, o.channel, o.made_at, o.deadline, o.status, o.called_at, o.call_attempts, o.call_note
+		FROM offers o JOIN signups s ON s.id = o.signup_id JOIN groups g ON g.id = o.group_id
+		WHERE s.participant_id = $1 ORDER BY o.made_at, o.id`, participantID)
+	if err != nil {
+		return nil, fmt.Errorf("signups: export offers: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ExportOffer])
+	if err != nil {
+		return nil, fmt.Errorf("signups: export offers: %w", err)
+	}
+	return list, nil
+}

@@ -158,6 +158,12 @@ func TestCallListAndClock(t *testing.T) {
 	if len(list) != 2 || len(list[0].Attempts) != 1 || !list[0].Attempts[0].Equal(now.Truncate(time.Microsecond)) || list[0].Note != "Svarer ikke, prøv kveld" {
 		t.Fatalf("after no answer: %+v", list[0])
 	}
+	// The person's export holds the offer with what staff noted about calling them.
+	x, err := s.ExportData(ctx, list[0].ParticipantID)
+	if err != nil || len(x.Offers) != 1 || x.Offers[0].CallNote != "Svarer ikke, prøv kveld" || len(x.Offers[0].CallAttempts) != 1 ||
+		x.Offers[0].Channel != signups.ByPhone || x.Offers[0].Deadline != nil {
+		t.Errorf("export: %+v %v", x.Offers, err)
+	}
 
 	later := now.Add(2 * time.Hour)
 	o, err := s.RecordCall(ctx, a.OfferID, signups.CallForm{Outcome: signups.CallThinking, Note: "Vil tenke til fredag"}, staff, later)
