@@ -51,6 +51,7 @@ const (
 	OfferMade              = "offer.made"
 	OfferExtended          = "offer.extended"
 	OfferWithdrawn         = "offer.withdrawn"
+	OfferCalled            = "offer.called" // staff phoned about an offer: details.outcome says what came of it
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -59,7 +60,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
-	OfferExtended, OfferWithdrawn}
+	OfferExtended, OfferWithdrawn, OfferCalled}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

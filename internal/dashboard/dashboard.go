@@ -28,6 +28,7 @@ type Counts struct {
 	RoomRequests     int
 	OffersOpen       int // offers of a place not yet answered
 	OffersAnswered   int // answered in the last 7 days
+	Calls            int // offers waiting for staff to phone the person (the call list)
 	FollowUpsDue     int // groups with a check-in or next check due
 	WithoutVolunteer int // groups in start-up without a volunteer
 	Undelivered      int // e-mails not sent after 15 minutes
@@ -153,8 +154,9 @@ func Load(ctx context.Context, db postgres.DBTX, now time.Time, w Waiting) (Dash
 		(SELECT count(*) FROM licence_loans WHERE returned_at IS NULL AND cancelled_at IS NULL AND upper(period) <= $1),
 		(SELECT count(*) FROM licence_requests WHERE status = 'pending'),
 		(SELECT count(*) FROM booking_requests WHERE status = 'pending'),
-		(SELECT count(*) FROM offers WHERE status = 'pending' AND deadline > $1),
+		(SELECT count(*) FROM offers WHERE status = 'pending' AND (deadline IS NULL OR deadline > $1)),
 		(SELECT count(*) FROM offers WHERE status <> 'pending' AND answered_at > $1 - interval '7 days'),
+		(SELECT count(*) FROM offers WHERE status = 'pending' AND deadline IS NULL),
 		(SELECT count(*) FROM (
 			SELECT group_id FROM checkins WHERE done_on IS NULL AND due_on <= $2::date
 			UNION
@@ -164,7 +166,7 @@ func Load(ctx context.Context, db postgres.DBTX, now time.Time, w Waiting) (Dash
 			AND NOT EXISTS (SELECT 1 FROM group_volunteers v WHERE v.group_id = g.id AND v.ended_at IS NULL)),
 		(SELECT count(*) FROM outbox WHERE sent_at IS NULL AND created_at < $1 - interval '15 minutes')`,
 		now, d.Today.Format(time.DateOnly)).Scan(&c.KeysOut, &c.KeysOverdue, &c.LoansOverdue, &c.LicenceRequests, &c.RoomRequests,
-		&c.OffersOpen, &c.OffersAnswered, &c.FollowUpsDue, &c.WithoutVolunteer, &c.Undelivered)
+		&c.OffersOpen, &c.OffersAnswered, &c.Calls, &c.FollowUpsDue, &c.WithoutVolunteer, &c.Undelivered)
 	if err != nil {
 		return d, fmt.Errorf("dashboard: counts: %w", err)
 	}

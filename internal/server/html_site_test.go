@@ -139,6 +139,16 @@ func (s *htmlSite) signups(t *testing.T) {
 	res, body = s.clients["staff"].post("/admin/matching/tilbud", url.Values{"frist": {"7"}, "tilbud": {itoa(s.ids["signup"]) + ":" + itoa(s.ids["group"])}})
 	htmlExpect(t, "offer", res, body, http.StatusSeeOther)
 	s.tokens["offer"] = s.app.lastLink(t, htmlParticipant)
+	// A person who asked to be phoned: their offer waits on the call list.
+	res, body = anon.post("/grupper/"+s.slugs["group"]+"/meld-pa", goodSignup("ring@example.org"))
+	htmlExpect(t, "sign-up to be phoned", res, body, http.StatusSeeOther)
+	if _, err := s.app.db.Exec(context.Background(), `UPDATE participants SET phone = '+4791234567', contact = 'phone' WHERE email = 'ring@example.org'`); err != nil {
+		t.Fatal(err)
+	}
+	phoned := s.id(t, `SELECT s.id FROM signups s JOIN participants p ON p.id = s.participant_id WHERE p.email = 'ring@example.org'`)
+	res, body = s.clients["staff"].post("/admin/matching/tilbud", url.Values{"frist": {"7"}, "tilbud": {itoa(phoned) + ":" + itoa(s.ids["group"])}})
+	htmlExpect(t, "call offer", res, body, http.StatusSeeOther)
+	s.ids["callOffer"] = s.id(t, `SELECT id FROM offers WHERE signup_id = $1`, phoned)
 	for _, name := range []string{"pastEvent", "event"} {
 		res, body = anon.post("/arrangementer/"+itoa(s.ids[name]), url.Values{"first_name": {"Gjest"}, "email": {htmlGuest}, "adult": {"on"}, "consent": {"on"}})
 		htmlExpect(t, "event sign-up", res, body, http.StatusSeeOther)
@@ -388,6 +398,7 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/matching", "/admin/matching"},
 		{"/admin/tilbud", "/admin/tilbud"},
 		{"/admin/tilbud", "/admin/tilbud?tilstand=open"},
+		{"/admin/ringeliste", "/admin/ringeliste"},
 		{"/admin/venteliste", "/admin/venteliste"},
 		{"/admin/venteliste", "/admin/venteliste?tema=" + id("theme")},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("participant")},
@@ -430,6 +441,8 @@ func (s *htmlSite) errorPages(l *htmlPages) {
 	l.ask("two-factor user", http.MethodPost, "/konto/tofaktor", url.Values{"code": {"000000"}}, http.StatusUnprocessableEntity)
 	l.ask("staff", http.MethodPost, "/admin/grupper/ny", url.Values{}, http.StatusUnprocessableEntity)
 	l.ask("staff", http.MethodPost, "/admin/tilbud/"+id("offer")+"/frist", url.Values{"frist": {"2001-01-01"}}, http.StatusUnprocessableEntity)
+	l.ask("staff", http.MethodPost, "/admin/tilbud/"+id("offer")+"/svar", url.Values{"notat": {"Ringte"}}, http.StatusUnprocessableEntity)
+	l.ask("staff", http.MethodPost, "/admin/ringeliste/"+id("callOffer"), url.Values{"svar": {"ikke-svar"}, "notat": {strings.Repeat("x", 501)}}, http.StatusUnprocessableEntity)
 	l.ask("admin", http.MethodPost, "/admin/invitasjon", url.Values{"email": {"ikke en adresse"}}, http.StatusUnprocessableEntity)
 
 	// A request that clashes with bookings, granted: the page lists the clashes (409).

@@ -227,7 +227,7 @@ var htmlPathIDs = map[string]string{
 	"/admin/lisenser/": "licence", "/admin/lisenser/foresporsler/": "loanRequest", "/admin/lisenser/lan/": "loan",
 	"/admin/organisasjoner/": "org", "/admin/igangsettere/": "volunteer", "/admin/arrangementer/": "event",
 	"/admin/deltakere/": "participant", "/admin/medlemskap/": "membership", "/admin/brukere/": "invited", "/admin/tilbud/": "offer",
-	"/arrangementer/": "event", "/mine/{token}/pamelding/": "signup", "/mine/{token}/tilbud/": "offer",
+	"/admin/ringeliste/": "callOffer", "/arrangementer/": "event", "/mine/{token}/pamelding/": "signup", "/mine/{token}/tilbud/": "offer",
 	"/partner/rom/foresporsler/": "clash", "/partner/lisenser/foresporsler/": "loanRequest", "/partner/lisenser/lan/": "loan",
 	"/gruppe/{token}/foresporsler/": "contactRequest",
 }

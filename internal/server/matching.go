@@ -60,7 +60,8 @@ func (s *Server) renderMatching(w http.ResponseWriter, r *http.Request, status i
 }
 
 // sendOffers offers the ticked places ("tilbud": signup:group) for the days given ("frist");
-// Offer sends each with its e-mail and audit line, in one transaction.
+// Offer sends each by the person's channel (or puts it on the call list) with its audit line,
+// in one transaction.
 func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -76,7 +77,7 @@ func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
 			offers = append(offers, signups.NewOffer{SignupID: signupID, GroupID: groupID})
 		}
 	}
-	_, err := s.signups().Offer(r.Context(), offers, days, actor(r), s.now())
+	made, err := s.signups().Offer(r.Context(), offers, days, actor(r), s.now())
 	if errors.As(err, &p.Errors) {
 		s.renderMatching(w, r, http.StatusUnprocessableEntity, p)
 		return
@@ -85,8 +86,27 @@ func (s *Server) sendOffers(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.flash(r, "matching.sent")
+	s.flashText(r, sentText(r, made))
 	http.Redirect(w, r, "/admin/matching", http.StatusSeeOther)
+}
+
+// sentText says how the offers went: how many by e-mail, by SMS, and how many are on the call
+// list; or that none was made.
+func sentText(r *http.Request, made []signups.MadeOffer) string {
+	by := map[string]int{}
+	for _, m := range made {
+		by[m.Channel]++
+	}
+	var parts []string
+	for _, ch := range []string{signups.ByEmail, signups.BySMS, signups.ByPhone} {
+		if by[ch] > 0 {
+			parts = append(parts, i18n.T(r.Context(), "matching.sent."+ch, "Count", by[ch]))
+		}
+	}
+	if len(parts) == 0 {
+		return i18n.T(r.Context(), "matching.sent.none")
+	}
+	return strings.Join(parts, " ")
 }
 
 // The person's side: the offer behind the link in the e-mail.

@@ -60,7 +60,7 @@ func (s *Server) extendOffer(w http.ResponseWriter, r *http.Request) {
 		s.renderOffers(w, r, http.StatusUnprocessableEntity, pages.OfferList{State: state, ErrorID: id, Errors: errs})
 		return
 	}
-	s.offerDone(w, r, err, state, "offers.extended")
+	s.offerDone(w, r, err, offersPath(state), "offers.extended")
 }
 
 // withdrawOffer ends an open offer: the person waits again with their original waiting time.
@@ -69,12 +69,12 @@ func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.signups().WithdrawOffer(r.Context(), pathID(r), actor(r))
-	s.offerDone(w, r, err, offerState(r.PostForm), "offers.withdrawn")
+	s.offerDone(w, r, err, offersPath(offerState(r.PostForm)), "offers.withdrawn")
 }
 
-// offerDone answers a staff action on an offer: back to the list with a flash saying how it
-// went, or not found.
-func (s *Server) offerDone(w http.ResponseWriter, r *http.Request, err error, state, done string) {
+// offerDone answers a staff action on an offer: back to the list (offers or calls) with a
+// flash saying how it went, or not found.
+func (s *Server) offerDone(w http.ResponseWriter, r *http.Request, err error, back, done string) {
 	switch {
 	case errors.Is(err, signups.ErrOfferAnswered):
 		s.flash(r, "offers.alreadyAnswered")
@@ -87,5 +87,5 @@ func (s *Server) offerDone(w http.ResponseWriter, r *http.Request, err error, st
 	default:
 		s.flash(r, done)
 	}
-	http.Redirect(w, r, offersPath(state), http.StatusSeeOther) // #nosec G710 -- a local path; the state is one of the known filter values, escaped
+	http.Redirect(w, r, back, http.StatusSeeOther) // #nosec G710 -- a local path of ours: the lists, with a known filter value, escaped
 }

@@ -47,8 +47,9 @@ func TestTilbudList(t *testing.T) {
 		}
 	}
 	res, body := staff.get("/admin/tilbud?tilstand=open")
-	deadline := time.Now().AddDate(0, 0, 7).In(tz.Oslo).Format("02.01.2006") // the list shows Oslo's date
-	for _, want := range []string{">Kari</a>", ">Siri</a>", "Sorggruppe tirsdag", "E-post", "SMS eller telefon", deadline,
+	deadline := time.Now().AddDate(0, 0, 7).In(tz.Oslo).Format("02.01.2006")
+	for _, want := range []string{">Kari</a>", ">Siri</a>", "Sorggruppe tirsdag", "E-post", "<td>SMS</td>", deadline,
+		`action="/admin/tilbud/` + itoa(kari) + `/svar"`,
 		`action="/admin/tilbud/` + itoa(kari) + `/frist"`, `action="/admin/tilbud/` + itoa(siri) + `/trekk"`} {
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("the list (%d) lacks %q", res.StatusCode, want)

@@ -152,6 +152,7 @@ var queryCounts = map[string]int{
 	"group":            3,
 	"signup":           11,
 	"dashboard":        8,
+	"call-list":        10,
 	"room-week":        6,
 	"booking-series":   11,
 	"booking-once":     11,
@@ -288,6 +289,7 @@ func (f queryCountFixture) pages() []countedPage {
 		{name: "signup", status: http.StatusSeeOther, goesTo: "/takk", request: post("/grupper/"+f.signupGroup+"/meld-pa",
 			func(phase int) url.Values { return goodSignup("telling" + strconv.Itoa(phase) + "@example.test") })},
 		{name: "dashboard", status: http.StatusOK, staff: true, request: get("/admin")},
+		{name: "call-list", status: http.StatusOK, staff: true, request: get("/admin/ringeliste")},
 		{name: "room-week", status: http.StatusOK, staff: true, request: get("/admin/rom/" + itoa(f.roomID))},
 		{name: "booking-series", status: http.StatusSeeOther, goesTo: "/admin/bookinger/", staff: true,
 			request: post("/admin/bookinger/ny", booking(rooms.Weekly, "10:00", "11:00", 400))},
@@ -346,6 +348,11 @@ var bulkData = []string{
 	`INSERT INTO offers (signup_id, group_id, token_hash, deadline)
 	SELECT s.id, s.group_id, sha256(convert_to('telling-' || s.id, 'UTF8')), now() + interval '3 days'
 	FROM signups s WHERE s.group_id IS NOT NULL AND s.status = 'waiting'`,
+	// 60 offers waiting for a call (the demo has none): the call list shows a page of them.
+	`INSERT INTO offers (signup_id, group_id, token_hash, channel)
+	SELECT s.id, g.id, sha256(convert_to('ring-' || s.id, 'UTF8')), 'phone'
+	FROM signups s JOIN participants p ON p.id = s.participant_id, groups g
+	WHERE p.email LIKE 'mengde%' AND s.theme_id IS NOT NULL AND p.id % 10 = 1 AND g.slug = 'sorggruppe-onsdag'`,
 	// Members: 40 in the measured group (capacity 60), about six in each new group.
 	`INSERT INTO memberships (group_id, participant_id)
 	SELECT g.id, p.id FROM groups g, (SELECT id FROM participants WHERE email LIKE 'mengde%' ORDER BY id LIMIT 40) p

@@ -39,9 +39,9 @@ var navigation = []navLink{
 // roleNavigation adds the pages of each role to the menu.
 var roleNavigation = map[auth.Role][]navLink{
 	auth.Staff: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
-		{"nav.waiting", "/admin/venteliste"}, {"nav.matching", "/admin/matching"}, {"offers.nav", "/admin/tilbud"}, {"nav.adminEvents", "/admin/arrangementer"}, {"volunteers.nav", "/admin/igangsettere"}, {"followup.nav", "/admin/oppfolging"}, {"nav.report", "/admin/rapport"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}},
+		{"nav.waiting", "/admin/venteliste"}, {"nav.matching", "/admin/matching"}, {"offers.nav", "/admin/tilbud"}, {"calls.nav", "/admin/ringeliste"}, {"nav.adminEvents", "/admin/arrangementer"}, {"volunteers.nav", "/admin/igangsettere"}, {"followup.nav", "/admin/oppfolging"}, {"nav.report", "/admin/rapport"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}},
 	auth.Admin: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
-		{"nav.waiting", "/admin/venteliste"}, {"nav.matching", "/admin/matching"}, {"offers.nav", "/admin/tilbud"}, {"nav.adminEvents", "/admin/arrangementer"}, {"volunteers.nav", "/admin/igangsettere"}, {"followup.nav", "/admin/oppfolging"}, {"nav.report", "/admin/rapport"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
+		{"nav.waiting", "/admin/venteliste"}, {"nav.matching", "/admin/matching"}, {"offers.nav", "/admin/tilbud"}, {"calls.nav", "/admin/ringeliste"}, {"nav.adminEvents", "/admin/arrangementer"}, {"volunteers.nav", "/admin/igangsettere"}, {"followup.nav", "/admin/oppfolging"}, {"nav.report", "/admin/rapport"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
 	auth.Partner: {{"nav.partner", "/partner"}, {"nav.partnerRooms", "/partner/rom"}, {"nav.partnerLicences", "/partner/lisenser"}},
 }
 
@@ -59,6 +59,9 @@ func (s *Server) layout(r *http.Request, title string) components.Page {
 	}
 	if s.sessions.Exists(ctx, sessFlash) {
 		p.Flash = i18n.T(ctx, s.sessions.PopString(ctx, sessFlash))
+	}
+	if s.sessions.Exists(ctx, sessFlashText) {
+		p.Flash = s.sessions.PopString(ctx, sessFlashText)
 	}
 	p.Centre = s.footerContact(r)
 	return p

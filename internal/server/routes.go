@@ -236,6 +236,9 @@ func (s *Server) routes() http.Handler {
 			r.Get("/tilbud", s.offersPage)
 			r.Post("/tilbud/{id}/frist", s.extendOffer)
 			r.Post("/tilbud/{id}/trekk", s.withdrawOffer)
+			r.Post("/tilbud/{id}/svar", s.recordPhoneAnswer)
+			r.Get("/ringeliste", s.callListPage)
+			r.Post("/ringeliste/{id}", s.recordCall)
 
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)

@@ -23,6 +23,7 @@ const (
 	sessPendingID   = "pending_uid"
 	sessPendingNext = "pending_next"
 	sessFlash       = "flash"
+	sessFlashText   = "flash_text"
 	sessAuthAt      = "auth_at" // Unix seconds of the last password check, for reveals
 	sessSeen        = "seen"    // Unix seconds of the last request, to a minute
 )
@@ -151,6 +152,11 @@ func actor(r *http.Request) audit.Actor {
 // flash keeps a message (a catalogue id) for the next page the visitor sees.
 func (s *Server) flash(r *http.Request, id string) {
 	s.sessions.Put(r.Context(), sessFlash, id)
+}
+
+// flashText keeps a message already put into words (with counts in it) for the next page.
+func (s *Server) flashText(r *http.Request, text string) {
+	s.sessions.Put(r.Context(), sessFlashText, text)
 }
 
 // landing is where a user goes after logging in, by role.

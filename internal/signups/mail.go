@@ -5,6 +5,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // The mail a participant gets. None of it names the group or the theme: that someone wants a
@@ -70,4 +71,14 @@ func offerMail(lang i18n.Lang, firstName, link string, deadline time.Time) mail.
 		},
 		Closing: i18n.Translate(lang, "mail.closing"),
 	}
+}
+
+// offerSMS is the offer as a short SMS: no group, no theme (it is read on a lock screen), the
+// deadline as a short date and time in Oslo, and the link.
+func offerSMS(lang i18n.Lang, link string, deadline time.Time) string {
+	layout := "2.1. kl. 15.04"
+	if lang == i18n.EN {
+		layout = "2 Jan 15:04"
+	}
+	return i18n.Translate(lang, "sms.offer", "Deadline", deadline.In(tz.Oslo).Format(layout), "Link", link)
 }

@@ -78,6 +78,7 @@ type Export struct {
 	Signups     []Signup           `json:"signups"`
 	Memberships []ExportMembership `json:"memberships"`
 	Links       []ExportLink       `json:"private_links"`
+	Offers      []ExportOffer      `json:"offers"`
 }
 
 // ExportMembership is a membership in the export.
@@ -119,5 +120,6 @@ func (s *Store) ExportData(ctx context.Context, participantID int64) (Export, er
 	if x.Links, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExportLink]); err != nil {
 		return x, fmt.Errorf("signups: export: %w", err)
 	}
-	return x, nil
+	x.Offers, err = s.exportOffers(ctx, participantID)
+	return x, err
 }

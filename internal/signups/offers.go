@@ -11,6 +11,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/counts"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -40,25 +41,36 @@ type NewOffer struct {
 	GroupID  int64
 }
 
-// MadeOffer is an offer just made, with what its e-mail needs; Token is shown only once.
+// The channels an offer goes by: a mail, an SMS, or a call from staff (the person asked to be
+// phoned, or nobody can write to them).
+const (
+	ByEmail = "email"
+	BySMS   = "sms"
+	ByPhone = "phone"
+)
+
+// MadeOffer is an offer just made, with what its message needs; Token is shown only once.
 type MadeOffer struct {
 	OfferID       int64
 	ParticipantID int64
 	FirstName     string
-	Email         string // "" when the person gave only a phone number
-	Lang          string
+	Recipient     mail.Recipient
+	Channel       string // ByEmail, BySMS or ByPhone: a call task, with no message and no deadline yet
 	Token         string
-	Deadline      time.Time
+	Deadline      time.Time // zero for a call task: its clock starts when staff have called
 }
 
 // MaxOfferDays is the longest time staff may give a person to answer an offer.
 const MaxOfferDays = 30
 
-// Offer offers each sign-up of offers a place in its group for days (1 to MaxOfferDays) from
-// now, for staff member by, in one transaction: each offer with its mail to the person (who
-// gave an address) and its audit line. A sign-up that no longer waits is skipped and not
-// returned, and the others become offered. Places are not reserved: the first to accept gets
-// one. No offer, or a deadline out of range, is a validate.Errors.
+// Offer offers each sign-up of offers a place in its group for days (1 to MaxOfferDays), for
+// staff member by, in one transaction: each offer with its message and its audit line. The
+// offer goes by the person's channel (outbox.Reach): a mail, or a short SMS; to someone who
+// asked to be phoned, or whom nobody can write to, no message goes: the offer becomes a call
+// task on the staff's call list, and its days only start when staff have called. A sign-up
+// that no longer waits is skipped and not returned, and the others become offered. Places
+// are not reserved: the first to accept gets one. No offer, or days out of range, is a
+// validate.Errors.
 func (s *Store) Offer(ctx context.Context, offers []NewOffer, days int, by audit.Actor, now time.Time) ([]MadeOffer, error) {
 	var e validate.Errors
 	if days < 1 || days > MaxOfferDays {
@@ -70,23 +82,21 @@ func (s *Store) Offer(ctx context.Context, offers []NewOffer, days int, by audit
 	if !e.OK() {
 		return nil, e
 	}
-	deadline := now.Add(time.Duration(days) * 24 * time.Hour)
 	var made []MadeOffer
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		if made, err = makeOffers(ctx, tx, offers, by.ID, deadline); err != nil {
+		if made, err = makeOffers(ctx, tx, offers, by.ID, days, now); err != nil {
 			return err
 		}
 		for _, m := range made {
-			if m.Email != "" {
-				msg := offerMail(i18n.Lang(m.Lang), m.FirstName, s.out.URL("/tilbud/"+m.Token), m.Deadline)
-				msg.To = m.Email
-				if _, err := s.out.Enqueue(ctx, tx, msg); err != nil {
+			if m.Channel != ByPhone {
+				lang, link := m.Recipient.Lang, s.out.URL("/tilbud/"+m.Token)
+				if _, err := s.out.Reach(ctx, tx, m.Recipient, offerMail(lang, m.FirstName, link, m.Deadline), offerSMS(lang, link, m.Deadline)); err != nil {
 					return err
 				}
 			}
 			if err := audit.Record(ctx, tx, by, audit.Entry{Action: audit.OfferMade, Entity: "participant", EntityID: m.ParticipantID,
-				Details: map[string]any{"offer_id": m.OfferID}}); err != nil {
+				Details: map[string]any{"offer_id": m.OfferID, "channel": m.Channel}}); err != nil {
 				return err
 			}
 		}
@@ -95,32 +105,54 @@ func (s *Store) Offer(ctx context.Context, offers []NewOffer, days int, by audit
 	return made, err
 }
 
-// makeOffers makes the offers until the deadline, in tx: a sign-up that is not waiting is
-// skipped.
-func makeOffers(ctx context.Context, tx pgx.Tx, offers []NewOffer, by int64, deadline time.Time) ([]MadeOffer, error) {
+// OfferChannel is the channel an offer to r goes by: a call (ByPhone) when they asked to be
+// phoned and gave a number, or when nobody can write to them; else the channel Reach takes.
+func OfferChannel(r mail.Recipient) string {
+	if r.Contact == ByPhone && r.Phone != "" {
+		return ByPhone
+	}
+	switch r.Channel() {
+	case mail.ChannelEmail:
+		return ByEmail
+	case mail.ChannelSMS:
+		return BySMS
+	}
+	return ByPhone
+}
+
+// recipientColumns read a participant p as a mail.Recipient (with first name and id before).
+const recipientColumns = `p.id, p.first_name, coalesce(p.email::text, ''), coalesce(p.phone, ''), p.contact, p.sms_stopped_at IS NOT NULL, p.lang`
+
+// makeOffers makes the offers, in tx, each answered within days from now, or, for a call task,
+// with no deadline yet: a sign-up that is not waiting is skipped.
+func makeOffers(ctx context.Context, tx pgx.Tx, offers []NewOffer, by int64, days int, now time.Time) ([]MadeOffer, error) {
 	var out []MadeOffer
 	for _, o := range offers {
-		token := tokens.New()
-		m := MadeOffer{Token: token, Deadline: deadline}
-		var email *string
-		err := tx.QueryRow(ctx, `WITH s AS (
-				UPDATE signups SET status = 'offered', status_changed_at = now()
-				WHERE id = $1 AND status = 'waiting' RETURNING id, participant_id)
-			INSERT INTO offers (signup_id, group_id, token_hash, deadline, made_by)
-			SELECT s.id, g.id, $3, $4, NULLIF($5, 0) FROM s JOIN groups g ON g.id = $2
-			RETURNING id, (SELECT participant_id FROM s)`, o.SignupID, o.GroupID, tokens.Hash(token), deadline, by).Scan(&m.OfferID, &m.ParticipantID)
+		m := MadeOffer{Token: tokens.New()}
+		var lang string
+		r := &m.Recipient
+		err := tx.QueryRow(ctx, `SELECT `+recipientColumns+` FROM signups s JOIN participants p ON p.id = s.participant_id
+			WHERE s.id = $1 AND s.status = 'waiting' FOR UPDATE OF s`, o.SignupID).
+			Scan(&m.ParticipantID, &m.FirstName, &r.Email, &r.Phone, &r.Contact, &r.SMSStopped, &lang)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue // answered meanwhile, or not waiting: nothing to offer
 		}
 		if err != nil {
-			return nil, fmt.Errorf("signups: offer: %w", postgres.MapError(err))
-		}
-		if err := tx.QueryRow(ctx, `SELECT first_name, email, lang FROM participants WHERE id = $1`, m.ParticipantID).
-			Scan(&m.FirstName, &email, &m.Lang); err != nil {
 			return nil, fmt.Errorf("signups: offer: %w", err)
 		}
-		if email != nil {
-			m.Email = *email
+		r.Lang, m.Channel = i18n.Lang(lang), OfferChannel(*r)
+		var deadline *time.Time
+		if m.Channel != ByPhone {
+			m.Deadline = now.Add(time.Duration(days) * 24 * time.Hour)
+			deadline = &m.Deadline
+		}
+		err = tx.QueryRow(ctx, `WITH s AS (
+				UPDATE signups SET status = 'offered', status_changed_at = now() WHERE id = $1 RETURNING id)
+			INSERT INTO offers (signup_id, group_id, token_hash, deadline, made_by, channel, answer_days)
+			SELECT s.id, g.id, $3, $4, NULLIF($5, 0), $6, $7 FROM s JOIN groups g ON g.id = $2
+			RETURNING id`, o.SignupID, o.GroupID, tokens.Hash(m.Token), deadline, by, m.Channel, days).Scan(&m.OfferID)
+		if err != nil {
+			return nil, fmt.Errorf("signups: offer: %w", postgres.MapError(err))
 		}
 		out = append(out, m)
 	}
@@ -141,24 +173,29 @@ type Offer struct {
 	EndsAt        time.Duration
 	Format        string
 	Venue         string
-	Deadline      time.Time
+	Deadline      time.Time // zero for a call task whose clock has not started
 	Status        string
 	Full          bool // the group has no place left now
+	Channel       string
 }
 
 const offerSelect = `SELECT o.id, o.signup_id, s.participant_id, p.first_name, g.id, g.name, g.slug, g.weekday,
 		extract(epoch FROM g.starts_at)::bigint, extract(epoch FROM g.ends_at)::bigint, g.format, g.venue, o.deadline,
 		CASE WHEN o.status = 'pending' AND o.deadline <= now() THEN 'expired' ELSE o.status END,
-		(SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL) >= g.capacity
+		(SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL) >= g.capacity, o.channel
 	FROM offers o JOIN signups s ON s.id = o.signup_id JOIN participants p ON p.id = s.participant_id
 	JOIN groups g ON g.id = o.group_id`
 
 func scanOffer(row pgx.Row) (Offer, error) {
 	var o Offer
 	var start, end int64
+	var deadline *time.Time
 	err := row.Scan(&o.ID, &o.SignupID, &o.ParticipantID, &o.FirstName, &o.GroupID, &o.GroupName, &o.GroupSlug, &o.Weekday,
-		&start, &end, &o.Format, &o.Venue, &o.Deadline, &o.Status, &o.Full)
+		&start, &end, &o.Format, &o.Venue, &deadline, &o.Status, &o.Full, &o.Channel)
 	o.StartsAt, o.EndsAt = time.Duration(start)*time.Second, time.Duration(end)*time.Second
+	if deadline != nil {
+		o.Deadline = *deadline
+	}
 	return o, err
 }
 
@@ -212,7 +249,7 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 	var o Offer
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var status string
-		var deadline time.Time
+		var deadline *time.Time
 		if err := tx.QueryRow(ctx, `SELECT status, deadline FROM offers WHERE id = $1 FOR UPDATE`, offerID).Scan(&status, &deadline); err != nil {
 			return err
 		}
@@ -223,7 +260,7 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 		switch {
 		case status != OfferPending:
 			return ErrOfferAnswered
-		case !deadline.After(time.Now()):
+		case deadline != nil && !deadline.After(time.Now()):
 			return ErrOfferExpired
 		}
 		st := s.on(tx)
@@ -286,8 +323,9 @@ func (s *Store) placeSignup(ctx context.Context, signupID, participantID, groupI
 func ExpireOffers(ctx context.Context, db postgres.DBTX, now time.Time) (int, error) {
 	n := 0
 	err := postgres.InTx(ctx, db, func(tx pgx.Tx) error {
+		// A call task whose clock has not started (deadline NULL) never expires.
 		rows, err := tx.Query(ctx, `UPDATE offers SET status = 'expired', answered_at = $1
-			WHERE status = 'pending' AND deadline <= $1 RETURNING signup_id`, now)
+			WHERE status = 'pending' AND deadline IS NOT NULL AND deadline <= $1 RETURNING signup_id`, now)
 		if err != nil {
 			return err
 		}

@@ -27,7 +27,7 @@ var OfferStates = []string{OffersOpen, OffersAnswered, OffersExpired}
 // offerStateWhere is each state's condition on offers o, $1 being now.
 var offerStateWhere = map[string]string{
 	"":             `TRUE`,
-	OffersOpen:     `o.status = 'pending' AND o.deadline > $1`,
+	OffersOpen:     `o.status = 'pending' AND (o.deadline IS NULL OR o.deadline > $1)`,
 	OffersAnswered: `o.status IN ('accepted', 'declined', 'withdrawn')`,
 	OffersExpired:  `(o.status = 'expired' OR (o.status = 'pending' AND o.deadline <= $1))`,
 }
@@ -39,14 +39,19 @@ type StaffOffer struct {
 	FirstName     string
 	GroupID       int64
 	GroupName     string
-	Channel       string // "email", or "sms" for someone who chose SMS or gave no address
+	Channel       string // ByEmail, BySMS or ByPhone (a call task)
 	MadeAt        time.Time
-	Deadline      time.Time
-	Status        string // as Offer.Status: pending past its deadline reads expired
+	Deadline      *time.Time // nil while a call task waits for staff to call
+	Status        string     // as Offer.Status: pending past its deadline reads expired
+	Note          string     // what staff keep about their calls
 }
 
-// Open reports whether staff may still extend or withdraw the offer.
+// Open reports whether staff may still record an answer to the offer or withdraw it.
 func (o StaffOffer) Open() bool { return o.Status == OfferPending }
+
+// WaitsForCall reports whether the offer is a call task whose clock has not started: it has
+// no deadline to extend yet.
+func (o StaffOffer) WaitsForCall() bool { return o.Open() && o.Deadline == nil }
 
 // ListOffers lists the offers in state (one of OfferStates, or "" for all; anything else is
 // a validate.Errors), newest first, with their total, and records that staff member by saw
@@ -65,9 +70,9 @@ func (s *Store) ListOffers(ctx context.Context, state string, limit, offset int,
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT o.id, p.id, p.first_name, g.id, g.name,
-				CASE WHEN p.contact = 'email' AND p.email IS NOT NULL THEN 'email' ELSE 'sms' END,
+				o.channel,
 				o.made_at, o.deadline,
-				CASE WHEN o.status = 'pending' AND o.deadline <= $1 THEN 'expired' ELSE o.status END
+				CASE WHEN o.status = 'pending' AND o.deadline <= $1 THEN 'expired' ELSE o.status END, o.call_note
 			FROM offers o JOIN signups s ON s.id = o.signup_id JOIN participants p ON p.id = s.participant_id
 			JOIN groups g ON g.id = o.group_id
 			WHERE `+where+` ORDER BY o.made_at DESC, o.id DESC LIMIT $2 OFFSET $3`, now, limit, offset)
@@ -88,13 +93,19 @@ func (s *Store) ListOffers(ctx context.Context, state string, limit, offset int,
 
 // ExtendOffer moves the deadline of open offer id to the end of the day written in date
 // (Oslo time), for staff member by, with its audit line. An unknown offer is
-// postgres.ErrNotFound and an answered one ErrOfferAnswered; then a date that is not one, or
-// whose end is not after now, is a validate.Errors on "frist".
+// postgres.ErrNotFound and an answered one ErrOfferAnswered; then a call task whose clock has
+// not started, a date that is not one, or one whose end is not after now, is a
+// validate.Errors on "frist".
 func (s *Store) ExtendOffer(ctx context.Context, id int64, date string, by audit.Actor, now time.Time) error {
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		participantID, old, err := lockOpenOffer(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if old == nil {
+			var e validate.Errors
+			e.Add("frist", "offers.deadline.call")
+			return e
 		}
 		deadline, err := newDeadline(date, now)
 		if err != nil {
@@ -104,7 +115,7 @@ func (s *Store) ExtendOffer(ctx context.Context, id int64, date string, by audit
 			return err
 		}
 		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.OfferExtended, Entity: "participant", EntityID: participantID,
-			Details: map[string]any{"offer_id": id, "from": old, "to": deadline}})
+			Details: map[string]any{"offer_id": id, "from": *old, "to": deadline}})
 	})
 	return offerActionError("extend offer", err)
 }
@@ -151,12 +162,12 @@ func (s *Store) WithdrawOffer(ctx context.Context, id int64, by audit.Actor) err
 	return offerActionError("withdraw offer", err)
 }
 
-// lockOpenOffer locks offer id and returns its person and deadline; an answered offer is
-// ErrOfferAnswered.
-func lockOpenOffer(ctx context.Context, tx pgx.Tx, id int64) (int64, time.Time, error) {
+// lockOpenOffer locks offer id and returns its person and deadline (nil for a call task whose
+// clock has not started); an answered offer is ErrOfferAnswered.
+func lockOpenOffer(ctx context.Context, tx pgx.Tx, id int64) (int64, *time.Time, error) {
 	var participantID int64
 	var status string
-	var deadline time.Time
+	var deadline *time.Time
 	if err := tx.QueryRow(ctx, `SELECT s.participant_id, o.status, o.deadline FROM offers o
 		JOIN signups s ON s.id = o.signup_id WHERE o.id = $1 FOR UPDATE OF o`, id).Scan(&participantID, &status, &deadline); err != nil {
 		return 0, deadline, err

@@ -154,8 +154,9 @@ func TestOffers(t *testing.T) {
 	}
 }
 
-// Sending offers mails each person who gave an address the link to their offer, in their
-// language and without naming the group, and writes one audit line per offer; a deadline out
+// Sending offers mails each person who chose e-mail the link to their offer, in their
+// language and without naming the group (one who gave only a phone number gets an SMS), and
+// writes one audit line per offer; a deadline out
 // of range, or no offer, is refused before anything is written.
 func TestOfferMailsAndAudits(t *testing.T) {
 	t.Parallel()
@@ -189,8 +190,9 @@ func TestOfferMailsAndAudits(t *testing.T) {
 			offers = append(offers, m)
 		}
 	}
-	if len(offers) != 1 || offers[0].To != "kari@example.no" || offers[0].Subject != i18n.Translate(i18n.EN, "mail.offer.subject") {
-		t.Fatalf("offer mails: %+v", offers)
+	if len(offers) != 2 || offers[0].To != "kari@example.no" || offers[0].Subject != i18n.Translate(i18n.EN, "mail.offer.subject") ||
+		offers[1].To != "+4791234567" || offers[1].Subject != "" {
+		t.Fatalf("offer messages: %+v", offers)
 	}
 	if strings.Contains(offers[0].Subject+offers[0].Text, "Tirsdagsgruppa") {
 		t.Errorf("the offer mail names the group:\n%s", offers[0].Text)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/matching"
 )
 
@@ -43,7 +44,7 @@ func (s *Store) Pool(ctx context.Context) ([]matching.Person, []matching.Group, 
 	rows, err = s.db.Query(ctx, `SELECT g.id, coalesce(array_agg(gt.theme_id ORDER BY gt.theme_id) FILTER (WHERE gt.theme_id IS NOT NULL), '{}'),
 			g.format, g.weekday, extract(epoch FROM g.starts_at)::bigint, g.language,
 			g.capacity - (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)
-				- (SELECT count(*) FROM offers o WHERE o.group_id = g.id AND o.status = 'pending' AND o.deadline > now())
+				- (SELECT count(*) FROM offers o WHERE o.group_id = g.id AND o.status = 'pending' AND (o.deadline IS NULL OR o.deadline > now()))
 		FROM groups g LEFT JOIN group_themes gt ON gt.group_id = g.id
 		WHERE g.open AND g.status IN ('gathering', 'startup', 'selfrunning')
 		GROUP BY g.id ORDER BY g.id`)
@@ -73,16 +74,34 @@ type PoolEntry struct {
 	FirstName     string
 	AgeBand       string
 	WaitingSince  time.Time
+	// Channel is how an offer would reach them: ByEmail, BySMS, ByPhone (they asked to be
+	// phoned), or NotInWriting (nobody can write to them: staff must phone too).
+	Channel string
 }
+
+// NotInWriting is the channel of a person nobody can write to: no e-mail address, and no
+// number that takes an SMS. An offer to them becomes a call task, like one to a person who
+// asked to be phoned.
+const NotInWriting = "none"
 
 // PoolEntries returns the sign-ups with the ids, by id, in one query.
 func (s *Store) PoolEntries(ctx context.Context, ids []int64) (map[int64]PoolEntry, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.id, p.id, p.first_name, p.age_band, s.waiting_since
+	rows, err := s.db.Query(ctx, `SELECT s.id, p.id, p.first_name, p.age_band, s.waiting_since,
+			coalesce(p.email::text, ''), coalesce(p.phone, ''), p.contact, p.sms_stopped_at IS NOT NULL
 		FROM signups s JOIN participants p ON p.id = s.participant_id WHERE s.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("signups: pool entries: %w", err)
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[PoolEntry])
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (PoolEntry, error) {
+		var e PoolEntry
+		var r mail.Recipient
+		err := row.Scan(&e.SignupID, &e.ParticipantID, &e.FirstName, &e.AgeBand, &e.WaitingSince, &r.Email, &r.Phone, &r.Contact, &r.SMSStopped)
+		e.Channel = OfferChannel(r)
+		if e.Channel == ByPhone && r.Contact != ByPhone {
+			e.Channel = NotInWriting
+		}
+		return e, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("signups: pool entries: %w", err)
 	}
