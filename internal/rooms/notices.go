@@ -39,7 +39,9 @@ type Audience struct {
 }
 
 // People is everyone in a, each once.
-func (a Audience) People() []mail.Person { return mail.Unique(append(append([]mail.Person{}, a.Members...), a.Contact...)) }
+func (a Audience) People() []mail.Person {
+	return mail.Unique(append(append([]mail.Person{}, a.Members...), a.Contact...))
+}
 
 // Audience returns who a cancellation of meetings of the booking tells: for a group's
 // booking its members and its contact person, for an organisation's booking the

@@ -104,4 +104,3 @@ func (s *Store) MessageMembers(ctx context.Context, groupID int64, f mail.Messag
 	}
 	return told, nil
 }
-
