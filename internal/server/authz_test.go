@@ -210,6 +210,7 @@ var matrix = map[string][]outcome{
 	"GET /admin/arrangementer/{id}":                   staffMissing,
 	"POST /admin/arrangementer/{id}":                  staffMissing,
 	"POST /admin/arrangementer/{id}/oppmote":          staffMissing,
+	"POST /admin/arrangementer/{id}/avlys":            staffMissing,
 	"GET /admin/arrangementer/{id}/melding":           staffMissing,
 	"POST /admin/arrangementer/{id}/melding":          staffMissing,
 	"GET /admin/rapport":                              staffOnly,

@@ -410,7 +410,7 @@ var (
 	loanFields    = []string{"provider", "first", "last", "purpose", "participants", "contact_name", "contact_email", "contact_phone"}
 	orgFields     = []string{"name", "kind", "network_member", "agreement_signed", "agreement_expires", "contact_name", "contact_email", "contact_phone", "notes"}
 	roomReqFields = []string{"title", "date", "start", "end", "frequency", "until", "message", "room"}
-	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room"}
+	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room", "notice"}
 	volFields     = []string{"name", "email", "phone", "trained_on", "availability", "notes", "active", "themes"}
 	hoursFields   = func() []string {
 		var f []string
@@ -496,6 +496,7 @@ var postFields = map[string][]string{
 	"POST /admin/arrangementer/{id}":                         eventFields,
 	"POST /admin/arrangementer/{id}/oppmote":                 {"vist", "kom"},
 	"POST /admin/arrangementer/{id}/melding":                 {"who", "text", "confirm"},
+	"POST /admin/arrangementer/{id}/avlys":                   {"note", "confirm"},
 	"POST /admin/grupper/{id}/melding":                       {"text", "confirm"},
 	"POST /admin/matching/tilbud":                            {"frist", "tilbud"},
 	"POST /admin/tilbud/{id}/frist":                          {"frist", "tilstand"},

@@ -233,6 +233,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/arrangementer/{id}", s.editEventPage)
 			r.Post("/arrangementer/{id}", s.saveEvent)
 			r.Post("/arrangementer/{id}/oppmote", s.saveAttendance)
+			r.Post("/arrangementer/{id}/avlys", s.cancelEvent)
 			r.Get("/arrangementer/{id}/melding", s.eventMessagePage)
 			r.Post("/arrangementer/{id}/melding", s.sendEventMessage)
 
