@@ -14,6 +14,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
@@ -249,5 +250,40 @@ func TestClosureTellsEachPersonOnce(t *testing.T) {
 	}
 	if list, _, _ := s.Closures(ctx, first, 10, 0); len(list) != 1 || list[0].Booked != 2 {
 		t.Errorf("the internal meetings in the closure: %+v", list)
+	}
+}
+
+// A period cancelled in an organisation's booking tells the organisation's contact once, in
+// one notice listing the meetings; an internal booking tells nobody.
+func TestCancellingAnOrganisationsBooking(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	b := fixture.New(t, db)
+	o := b.Org("Foreningen Alfa")
+	d, err := orgs.NewStore(db).Details(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := orgs.FormOf(d)
+	f.ContactName, f.ContactEmail = "Olga", "olga@example.org"
+	if _, err := orgs.NewStore(db).Save(ctx, o.ID, f); err != nil {
+		t.Fatal(err)
+	}
+	first := future()
+	id := room(t, db, "Osp")
+	res := b.Booking(id, weekly(first, 4), func(bk *rooms.Booking) { bk.Holder, bk.OrgID = "org", o.ID })
+	internal := b.Booking(id, weekly(first.AddDate(0, 0, 1), 4))
+	s := rooms.NewStore(db, mailtest.Outbox(t, db)).WithMembers(signups.People)
+	period := rooms.Cancellation{From: first, To: first.AddDate(0, 0, 8), By: staff}
+	if n, err := s.Cancel(ctx, res.BookingID, period); err != nil || n != 2 {
+		t.Fatalf("cancel: %d %v", n, err)
+	}
+	if n, err := s.Cancel(ctx, internal.BookingID, period); err != nil || n != 2 {
+		t.Fatalf("cancel internal: %d %v", n, err)
+	}
+	list := notices(t, db)
+	if len(list) != 1 || list[0].To != "olga@example.org" || list[0].Subject != "Møter er avlyst" || !strings.Contains(list[0].Text, "Hei, Olga!") {
+		t.Fatalf("notices: %+v", list)
 	}
 }
