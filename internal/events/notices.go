@@ -72,21 +72,16 @@ func (s *Store) Message(ctx context.Context, eventID int64, who string, f mail.M
 	if !errs.OK() {
 		return told, errs
 	}
-	if s.out == nil {
-		return told, mail.ErrNoOutbox
-	}
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		people, err := audience(ctx, tx, eventID, statuses(who))
 		if err != nil {
 			return err
 		}
-		if told, err = s.out.ReachAll(ctx, tx, people, func(p mail.Person) (mail.Message, string) {
-			return mail.StaffMessage(p.Lang, p.Name, f.Text)
-		}); err != nil {
+		if told, err = s.out.SendMessage(ctx, tx, people, f.Text); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.MessageSent, Entity: "event", EntityID: eventID,
-			Details: map[string]any{"who": who, "email": told.Email, "sms": told.SMS, "phone": len(told.Phone)}})
+			Details: told.Counts()})
 	})
 	if err != nil {
 		return told, fmt.Errorf("events: message: %w", err)

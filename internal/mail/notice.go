@@ -153,3 +153,17 @@ func StaffMessage(lang i18n.Lang, name, text string) (Message, string) {
 	}
 	return m, text
 }
+
+// SendMessage queues staff's text to each of people on tx by their channel (see ReachAll),
+// with the generic subject of StaffMessage.
+func (o *Outbox) SendMessage(ctx context.Context, tx pgx.Tx, people []Person, text string) (Tally, error) {
+	if o == nil {
+		return Tally{}, ErrNoOutbox
+	}
+	return o.ReachAll(ctx, tx, people, func(p Person) (Message, string) { return StaffMessage(p.Lang, p.Name, text) })
+}
+
+// Counts is the tally as an audit line's details: numbers only, never a text or a name.
+func (t Tally) Counts() map[string]any {
+	return map[string]any{"email": t.Email, "sms": t.SMS, "phone": len(t.Phone)}
+}

@@ -217,7 +217,7 @@ func (w *sweepWorld) rooms(t *testing.T) {
 	w.tokens["feed"] = m[1]
 
 	first := tz.Midnight(time.Now()).AddDate(0, 2, 0).Format(time.DateOnly)
-	res, body = w.staff.post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}})
+	res, body = w.staff.post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	mustStatus(t, "closure", res, body, http.StatusSeeOther)
 	w.ids["closure"] = w.id(t, `SELECT max(id) FROM closures`)
 }

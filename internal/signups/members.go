@@ -83,21 +83,16 @@ func (s *Store) MessageMembers(ctx context.Context, groupID int64, f mail.Messag
 	if errs := f.Validate(); !errs.OK() {
 		return told, errs
 	}
-	if s.out == nil {
-		return told, mail.ErrNoOutbox
-	}
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		people, err := People(ctx, tx, groupID)
 		if err != nil {
 			return err
 		}
-		if told, err = s.out.ReachAll(ctx, tx, people, func(p mail.Person) (mail.Message, string) {
-			return mail.StaffMessage(p.Lang, p.Name, f.Text)
-		}); err != nil {
+		if told, err = s.out.SendMessage(ctx, tx, people, f.Text); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.MessageSent, Entity: "group", EntityID: groupID,
-			Details: map[string]any{"email": told.Email, "sms": told.SMS, "phone": len(told.Phone)}})
+			Details: told.Counts()})
 	})
 	if err != nil {
 		return told, fmt.Errorf("signups: message members: %w", err)
