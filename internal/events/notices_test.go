@@ -99,6 +99,11 @@ func TestEventChangesAndCancelTellThoseSignedUp(t *testing.T) {
 	if _, err := s.Get(ctx, id, false); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("the cancelled event is public: %v", err)
 	}
+	// A place given up after the cancel is offered to nobody.
+	signed, _, _ := s.Signups(ctx, id, 10, 0)
+	if offers, err := s.Cancel(ctx, signed[0].ID, time.Now()); err != nil || len(offers) != 0 {
+		t.Errorf("a place freed in a cancelled event: %+v %v", offers, err)
+	}
 }
 
 // Staff's message reaches those chosen: with a place, waiting, or all, with a generic subject
