@@ -52,6 +52,10 @@ const (
 	OfferExtended          = "offer.extended"
 	OfferWithdrawn         = "offer.withdrawn"
 	OfferCalled            = "offer.called" // staff phoned about an offer: details.outcome says what came of it
+	MeetingsCancelled      = "booking.cancelled"
+	ClosureAdded           = "closure.added"
+	MessageSent            = "message.sent"
+	EventChanged           = "event.changed"
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -60,7 +64,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
-	OfferExtended, OfferWithdrawn, OfferCalled}
+	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

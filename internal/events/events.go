@@ -51,6 +51,7 @@ type Event struct {
 	Published   bool
 	Confirmed   int // places taken (confirmed or offered)
 	Waiting     int
+	Cancelled   bool // staff cancelled it; those signed up were told
 }
 
 // PlacesLeft is how many can still be confirmed.
@@ -68,14 +69,14 @@ func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db,
 const eventColumns = `e.id, e.kind, e.title, e.description, e.starts_at, e.ends_at, e.format, e.meeting_link,
 	coalesce(e.room_id, 0), coalesce(r.name, ''), coalesce(e.booking_id, 0), e.capacity, e.published,
 	(SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'offered')),
-	(SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status = 'waiting')`
+	(SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status = 'waiting'), e.cancelled_at IS NOT NULL`
 
 const eventJoins = ` FROM events e LEFT JOIN rooms r ON r.id = e.room_id`
 
 func scanEvent(row pgx.CollectableRow) (Event, error) {
 	var e Event
 	err := row.Scan(&e.ID, &e.Kind, &e.Title, &e.Description, &e.Starts, &e.Ends, &e.Format, &e.MeetingLink,
-		&e.RoomID, &e.RoomName, &e.BookingID, &e.Capacity, &e.Published, &e.Confirmed, &e.Waiting)
+		&e.RoomID, &e.RoomName, &e.BookingID, &e.Capacity, &e.Published, &e.Confirmed, &e.Waiting, &e.Cancelled)
 	return e, err
 }
 
@@ -120,6 +121,7 @@ type Form struct {
 	RoomID                                                                    int64
 	Published                                                                 bool
 	Override                                                                  string // staff's reason to book the room when the house is closed
+	Notice                                                                    string // staff's line to those told of a new time, place or link
 
 	starts, ends time.Time
 	capacity     int
@@ -135,7 +137,7 @@ func FormOf(e Event) Form {
 // Validate trims and checks the form; messages are catalogue ids.
 func (f *Form) Validate() validate.Errors {
 	var e validate.Errors
-	for _, s := range []*string{&f.Kind, &f.Title, &f.Description, &f.Date, &f.Start, &f.End, &f.Format, &f.MeetingLink, &f.Capacity, &f.Override} {
+	for _, s := range []*string{&f.Kind, &f.Title, &f.Description, &f.Date, &f.Start, &f.End, &f.Format, &f.MeetingLink, &f.Capacity, &f.Override, &f.Notice} {
 		*s = strings.TrimSpace(*s)
 	}
 	if f.Kind != Intro && f.Kind != Coffee && f.Kind != Other {
@@ -195,6 +197,7 @@ func (f *Form) Validate() validate.Errors {
 		e.Add("capacity", "events.capacity.invalid")
 	}
 	e.MaxLength("override", f.Override, 300, "form.tooLong")
+	e.MaxLength("notice", f.Notice, 300, "notice.note.tooLong")
 	return e
 }
 
@@ -203,7 +206,8 @@ func (f *Form) Validate() validate.Errors {
 // collision is *rooms.ErrConflicts. A changed time or room gives up the old booking.
 //
 // A moved event is reminded of again, and offered places end by its new start; places added
-// are offered to those waiting, each told by e-mail in the same transaction. Save returns the
+// are offered to those waiting, each told by e-mail in the same transaction. Those with a
+// place (or offered one) are told once of a new time, place or meeting link, with f.Notice. Save returns the
 // event's id and the offers it made.
 func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []Offer, error) {
 	var slot rooms.Slot
@@ -227,6 +231,9 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 			return insertEvent(ctx, tx, f, bookingID, by).Scan(&id)
 		}
 		if err := updateEvent(ctx, tx, id, old, f, bookingID); err != nil {
+			return err
+		}
+		if err := s.tellChange(ctx, tx, old, f.Notice, by); err != nil {
 			return err
 		}
 		offers, err = s.offerFreed(ctx, tx, id, time.Now())

@@ -188,12 +188,13 @@ func (s *Store) offerFreed(ctx context.Context, tx pgx.Tx, eventID int64, now ti
 	return offers, s.mailOffers(ctx, tx, offers)
 }
 
-// freePlaces marks the sign-ups to offer the event's free places to.
+// freePlaces marks the sign-ups to offer the event's free places to; a cancelled event has
+// none.
 func freePlaces(ctx context.Context, tx pgx.Tx, eventID int64, now time.Time) ([]Offer, error) {
 	rows, err := tx.Query(ctx, `WITH free AS (
 			SELECT e.capacity - (SELECT count(*) FROM event_signups s WHERE s.event_id = e.id AND s.status IN ('confirmed', 'offered')) AS n,
 				least($2::timestamptz + make_interval(hours => $3), e.starts_at) AS deadline
-			FROM events e WHERE e.id = $1 AND e.starts_at > $2),
+			FROM events e WHERE e.id = $1 AND e.starts_at > $2 AND e.cancelled_at IS NULL),
 		next AS (SELECT s.id FROM event_signups s, free WHERE s.event_id = $1 AND s.status = 'waiting' ORDER BY s.id LIMIT greatest((SELECT n FROM free), 0))
 		UPDATE event_signups s SET status = 'offered', offer_deadline = (SELECT deadline FROM free), status_changed_at = $2
 		FROM next WHERE s.id = next.id RETURNING `+prefixed("s.", signupColumns), eventID, now, OfferHours)
@@ -244,7 +245,8 @@ func (s *Store) Cancel(ctx context.Context, id int64, now time.Time) ([]Offer, e
 func (s *Store) Accept(ctx context.Context, id int64, now time.Time) error {
 	err := s.withEvent(ctx, id, func(tx pgx.Tx, _ int64) error {
 		tag, err := tx.Exec(ctx, `UPDATE event_signups s SET status = 'confirmed', offer_deadline = NULL, status_changed_at = $2
-			FROM events e WHERE s.id = $1 AND e.id = s.event_id AND s.status = 'offered' AND s.offer_deadline > $2 AND e.starts_at > $2`, id, now)
+			FROM events e WHERE s.id = $1 AND e.id = s.event_id AND s.status = 'offered' AND s.offer_deadline > $2 AND e.starts_at > $2
+			AND e.cancelled_at IS NULL`, id, now)
 		if err == nil && tag.RowsAffected() == 0 {
 			return ErrNotOffered
 		}

@@ -41,7 +41,8 @@ func (d *Decision) Validate() validate.Errors {
 // Decide approves or declines a pending request, decided by by, in one transaction: approving
 // a slot books the meetings still ahead (with the same conflict rules as a booking),
 // approving a cancellation cancels the meeting; when nothing is ahead, approving is ErrPast.
-// In the same transaction it queues the answer mail and writes the audit line, so both exist
+// In the same transaction it queues the answer mail, tells the members of a group whose
+// meeting is cancelled (by their channel) and writes the audit line, so both exist
 // if and only if the decision does. d that does not validate comes back as validate.Errors;
 // a booking conflict, also one that appears in a race, is *ErrConflicts.
 func (s *Store) Decide(ctx context.Context, id int64, d Decision, by audit.Actor) (Request, Result, error) {
@@ -59,6 +60,10 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, by audit.Actor
 			return err
 		}
 		if err = s.mailAnswer(ctx, tx, q, res, d.Now); err != nil {
+			return err
+		}
+		// The requester has the answer; the group's members learn of the cancelled meeting.
+		if _, err = s.tell(ctx, tx, res.BookingID, res.cancelled, "", true); err != nil {
 			return err
 		}
 		action := audit.RoomRequestDeclined
@@ -102,8 +107,12 @@ func (s *Store) decide(ctx context.Context, id int64, d Decision, by audit.Actor
 			return q, res, err
 		}
 	case d.Approve:
-		if _, err = s.db.Exec(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = left($2, 300)
-			WHERE id = $1 AND cancelled_at IS NULL`, q.OccurrenceID, q.Message); err != nil {
+		rows, err := s.db.Query(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = left($2, 300)
+			WHERE id = $1 AND cancelled_at IS NULL RETURNING lower(during)`, q.OccurrenceID, q.Message)
+		if err != nil {
+			return q, res, err
+		}
+		if res.cancelled, err = pgx.CollectRows(rows, pgx.RowTo[time.Time]); err != nil {
 			return q, res, err
 		}
 		res.BookingID = q.BookingID

@@ -3,11 +3,14 @@ package rooms
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
@@ -85,7 +88,9 @@ type Closure struct {
 	ID          int64
 	First, Last time.Time
 	Reason      string
-	Booked      int // active meetings booked in it (Closures fills it in)
+	Booked      int         // active meetings booked in it (Closures fills it in)
+	Note        string      // staff's own line in the notice to those whose meetings it cancels
+	By          audit.Actor // who adds it, for the audit line
 }
 
 // Validate trims the reason and checks the closure; messages are catalogue ids.
@@ -138,16 +143,102 @@ func localDate(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, tz.Oslo)
 }
 
-// AddClosure saves a closure. Meetings already booked in it are not cancelled: staff do that
-// on each booking, deciding per group.
+// AddClosure saves a closure, in one transaction with what it does: the meetings of groups
+// and organisations booked in it (without staff's reason to meet while the house is closed)
+// are cancelled, everyone they concern is told once, by their channel, in one message that
+// lists their dates (with c.Note, staff's own line), and the audit line is written by c.By.
+// Internal bookings (events) are left to their own pages.
 func (s *Store) AddClosure(ctx context.Context, c Closure) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO closures (first_day, last_day, reason) VALUES ($1::date, $2::date, $3) RETURNING id`,
-		c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly), c.Reason).Scan(&id)
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO closures (first_day, last_day, reason) VALUES ($1::date, $2::date, $3) RETURNING id`,
+			c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly), c.Reason).Scan(&id)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `UPDATE booking_occurrences o SET cancelled_at = now(), cancel_reason = left($3, 300)
+			FROM bookings b WHERE b.id = o.booking_id AND `+closedMeetings+` RETURNING o.booking_id, lower(o.during)`,
+			c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly), c.Reason)
+		if err != nil {
+			return err
+		}
+		cancelled, err := collectMeetings(rows)
+		if err != nil {
+			return err
+		}
+		told, err := s.on(tx).tellClosure(ctx, tx, cancelled, c.Note)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, c.By, audit.Entry{Action: audit.ClosureAdded, Entity: "closure", EntityID: id,
+			Details: map[string]any{"meetings": len(cancelled), "told": told.Total(), "phone": len(told.Phone)}})
+	})
 	if err != nil {
 		return 0, fmt.Errorf("rooms: closure: %w", postgres.MapError(err))
 	}
 	return id, nil
+}
+
+// closedMeetings picks the meetings (o of booking b) still on in the closure's local dates
+// $1 to $2 that it cancels: a group's or an organisation's, booked without a reason to meet
+// while the house is closed, not begun yet.
+const closedMeetings = `o.cancelled_at IS NULL AND (b.group_id IS NOT NULL OR b.org_id IS NOT NULL) AND b.override_reason = ''
+	AND lower(o.during) >= greatest($1::date::timestamp AT TIME ZONE 'Europe/Oslo', now())
+	AND lower(o.during) < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Oslo'`
+
+// meeting is one meeting of a booking, by its start.
+type meeting struct {
+	BookingID int64
+	Start     time.Time
+}
+
+func collectMeetings(rows pgx.Rows) ([]meeting, error) {
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[meeting])
+	slices.SortFunc(list, func(a, b meeting) int { return a.Start.Compare(b.Start) })
+	return list, err
+}
+
+// ClosurePreview is what adding a closure would do: how many meetings it cancels, and whom it
+// tells.
+type ClosurePreview struct {
+	Meetings int
+	Told     mail.Tally
+}
+
+// PreviewClosure returns what AddClosure would do with c, changing nothing.
+func (s *Store) PreviewClosure(ctx context.Context, c Closure) (ClosurePreview, error) {
+	var p ClosurePreview
+	rows, err := s.db.Query(ctx, `SELECT o.booking_id, lower(o.during) FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
+		WHERE `+closedMeetings+` LIMIT 5000`, c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly))
+	if err != nil {
+		return p, fmt.Errorf("rooms: preview closure: %w", err)
+	}
+	list, err := collectMeetings(rows)
+	if err != nil {
+		return p, fmt.Errorf("rooms: preview closure: %w", err)
+	}
+	p.Meetings = len(list)
+	var people []mail.Person
+	for _, id := range bookingsOf(list) {
+		a, err := s.Audience(ctx, id)
+		if err != nil {
+			return p, err
+		}
+		people = append(people, a.People()...)
+	}
+	p.Told = mail.Count(people)
+	return p, nil
+}
+
+// bookingsOf lists the bookings of the meetings, each once, in order of their first meeting.
+func bookingsOf(list []meeting) []int64 {
+	var ids []int64
+	for _, m := range list {
+		if !slices.Contains(ids, m.BookingID) {
+			ids = append(ids, m.BookingID)
+		}
+	}
+	return ids
 }
 
 // DeleteClosure removes a closure; an unknown id is ErrNotFound.

@@ -71,20 +71,28 @@ func (f *HoursForm) Validate() (Week, validate.Errors) {
 // ClosureForm is a new closure as typed.
 type ClosureForm struct {
 	First, Last, Reason string
+	Note                string // staff's own line in the notice to those whose meetings it cancels
+	Confirmed           bool   // staff saw whom it tells and save it
 }
 
 // Parse reads the closure form.
 func (f *ClosureForm) Parse(v url.Values) {
-	*f = ClosureForm{First: v.Get("first"), Last: v.Get("last"), Reason: v.Get("reason")}
+	*f = ClosureForm{First: v.Get("first"), Last: v.Get("last"), Reason: v.Get("reason"),
+		Note: strings.TrimSpace(v.Get("note")), Confirmed: v.Get("confirm") == "1"}
 }
 
 // Validate checks the form and returns the closure it makes.
 func (f *ClosureForm) Validate() (Closure, validate.Errors) {
-	c := Closure{Reason: f.Reason}
+	c := Closure{Reason: f.Reason, Note: f.Note}
 	c.First, _ = tz.ParseDate(f.First)
 	c.Last, _ = tz.ParseDate(f.Last)
-	return c, c.Validate()
+	e := c.Validate()
+	e.MaxLength("note", c.Note, MaxNote, "notice.note.tooLong")
+	return c, e
 }
+
+// MaxNote is the longest line staff may add to a notice.
+const MaxNote = 300
 
 // CancelForm cancels one meeting of a booking (Occurrence), it and the rest of the series
 // (Rest), or every meeting in a period of dates (From, To, when no meeting is named).
@@ -92,17 +100,20 @@ type CancelForm struct {
 	Occurrence       int64
 	Rest             bool
 	From, To, Reason string
+	Note             string // staff's own line in the notice to those affected
+	Confirmed        bool   // staff saw whom it tells and cancel
 }
 
 // Parse reads the cancel form.
 func (f *CancelForm) Parse(v url.Values) {
 	*f = CancelForm{Occurrence: formID(v, "occurrence"), Rest: v.Get("rest") == "1",
-		From: v.Get("from"), To: v.Get("to"), Reason: strings.TrimSpace(v.Get("reason"))}
+		From: v.Get("from"), To: v.Get("to"), Reason: strings.TrimSpace(v.Get("reason")),
+		Note: strings.TrimSpace(v.Get("note")), Confirmed: v.Get("confirm") == "1"}
 }
 
 // Validate checks the form and returns the cancellation it asks for.
 func (f *CancelForm) Validate() (Cancellation, validate.Errors) {
-	c := Cancellation{Occurrence: f.Occurrence, Rest: f.Rest, Reason: f.Reason}
+	c := Cancellation{Occurrence: f.Occurrence, Rest: f.Rest, Reason: f.Reason, Note: f.Note}
 	var e validate.Errors
 	if c.Occurrence == 0 {
 		var err error
@@ -116,6 +127,7 @@ func (f *CancelForm) Validate() (Cancellation, validate.Errors) {
 		}
 	}
 	e.MaxLength("reason", c.Reason, 300, "form.tooLong")
+	e.MaxLength("note", c.Note, MaxNote, "notice.note.tooLong")
 	return c, e
 }
 

@@ -29,8 +29,9 @@ type Room struct {
 // Store reads and books rooms, keeps the house's hours and closures, and takes and answers
 // the requests of partners and groups' contact persons.
 type Store struct {
-	db  postgres.DBTX
-	out *mail.Outbox
+	db      postgres.DBTX
+	out     *mail.Outbox
+	members MembersFunc // who a cancellation tells besides the contact; see WithMembers
 }
 
 // NewStore returns a Store on db: a pool, or a transaction that the store's use cases then
@@ -40,7 +41,7 @@ type Store struct {
 func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db, out: out} }
 
 // on is the store on tx, for the steps of a use case that share its transaction.
-func (s *Store) on(tx pgx.Tx) *Store { return &Store{db: tx, out: s.out} }
+func (s *Store) on(tx pgx.Tx) *Store { return &Store{db: tx, out: s.out, members: s.members} }
 
 // Rooms lists the rooms by name (the house has a handful).
 func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
@@ -121,6 +122,7 @@ type Result struct {
 	BookingID int64
 	Booked    int
 	Skipped   []Conflict
+	cancelled []time.Time // an approved cancellation: the meeting it cancelled
 }
 
 // Extend adds meetings to a recurring booking (a standing agreement for a new season) after

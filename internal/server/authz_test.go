@@ -213,6 +213,9 @@ var matrix = map[string][]outcome{
 	"GET /admin/arrangementer/{id}":                   staffMissing,
 	"POST /admin/arrangementer/{id}":                  staffMissing,
 	"POST /admin/arrangementer/{id}/oppmote":          staffMissing,
+	"POST /admin/arrangementer/{id}/avlys":            staffMissing,
+	"GET /admin/arrangementer/{id}/melding":           staffMissing,
+	"POST /admin/arrangementer/{id}/melding":          staffMissing,
 	"GET /admin/rapport":                              staffOnly,
 	"GET /admin/rapport/{year}":                       staffMissing,
 	"GET /admin/rapport/{year}/{table}":               staffMissing,
@@ -224,6 +227,9 @@ var matrix = map[string][]outcome{
 	"POST /admin/grupper/{id}/kontakt":                staffMissing,
 	"POST /admin/grupper/{id}/kontakt/lenke":          staffMissing,
 	"POST /admin/grupper/{id}/kontakt/slett":          staffMissing,
+	"GET /admin/grupper/{id}/medlemmer":               staffMissing,
+	"GET /admin/grupper/{id}/melding":                 staffMissing,
+	"POST /admin/grupper/{id}/melding":                staffMissing,
 }
 
 // routesOf lists every "METHOD pattern" of a router.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	ics "github.com/arran4/golang-ical"
 
@@ -256,7 +257,7 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.PostFormValue
 	p.Form = events.Form{Kind: v("kind"), Title: v("title"), Description: v("description"), Date: v("date"), Start: v("start"), End: v("end"),
-		Format: v("format"), MeetingLink: v("meeting_link"), Capacity: v("capacity"), Published: v("published") == "on", Override: v("override")}
+		Format: v("format"), MeetingLink: v("meeting_link"), Capacity: v("capacity"), Published: v("published") == "on", Override: v("override"), Notice: v("notice")}
 	p.Form.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
 	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
 		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
@@ -306,4 +307,34 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "events.attendance.saved")
 	http.Redirect(w, r, "/admin"+eventURL(pathID(r)), http.StatusSeeOther) // #nosec G710 -- a local path built from a numeric id
+}
+
+// cancelEvent cancels the event once staff ticked the box, telling everyone signed up or
+// waiting, with staff's own line.
+func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	e, err := s.events().Get(ctx, pathID(r), true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := pages.EventFormPage{ID: e.ID, Event: e, Form: events.FormOf(e), CancelNote: strings.TrimSpace(r.PostFormValue("note"))}
+	if r.PostFormValue("confirm") != "on" {
+		p.CancelErrors.Add("confirm", "event.cancel.confirm.required")
+	}
+	p.CancelErrors.MaxLength("note", p.CancelNote, rooms.MaxNote, "notice.note.tooLong")
+	if !p.CancelErrors.OK() {
+		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	_, err = s.events().CancelEvent(ctx, e.ID, p.CancelNote, actor(r))
+	if err != nil && !errors.Is(err, postgres.ErrNotFound) { // cancelled already: nobody is told twice
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "event.cancelled")
+	http.Redirect(w, r, "/admin"+eventURL(e.ID), http.StatusSeeOther) // #nosec G710 -- a local path built from a numeric id
 }

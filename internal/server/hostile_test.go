@@ -217,7 +217,7 @@ func (w *sweepWorld) rooms(t *testing.T) {
 	w.tokens["feed"] = m[1]
 
 	first := tz.Midnight(time.Now()).AddDate(0, 2, 0).Format(time.DateOnly)
-	res, body = w.staff.post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}})
+	res, body = w.staff.post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	mustStatus(t, "closure", res, body, http.StatusSeeOther)
 	w.ids["closure"] = w.id(t, `SELECT max(id) FROM closures`)
 }
@@ -411,7 +411,7 @@ var (
 	loanFields    = []string{"provider", "first", "last", "purpose", "participants", "contact_name", "contact_email", "contact_phone"}
 	orgFields     = []string{"name", "kind", "network_member", "agreement_signed", "agreement_expires", "contact_name", "contact_email", "contact_phone", "notes"}
 	roomReqFields = []string{"title", "date", "start", "end", "frequency", "until", "message", "room"}
-	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room"}
+	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room", "notice"}
 	volFields     = []string{"name", "email", "phone", "trained_on", "availability", "notes", "active", "themes"}
 	hoursFields   = func() []string {
 		var f []string
@@ -469,13 +469,13 @@ var postFields = map[string][]string{
 	"POST /admin/rom/{id}/kalender":                          {},
 	"POST /admin/grupper/{id}/kalender":                      {},
 	"POST /admin/bookinger/ny":                               {"title", "holder", "date", "start", "end", "frequency", "until", "count", "override", "room", "group", "org", "skip"},
-	"POST /admin/bookinger/{id}/avlys":                       {"rest", "reason", "occurrence", "from", "to"},
+	"POST /admin/bookinger/{id}/avlys":                       {"rest", "reason", "occurrence", "from", "to", "note", "confirm"},
 	"POST /admin/bookinger/{id}/forleng":                     {"until", "skip"},
 	"POST /admin/nokler/ny":                                  {"label", "kind", "note", "rooms"},
 	"POST /admin/nokler/{id}/utlan":                          {"holder_name", "holder_phone", "due", "group", "agreement"},
 	"POST /admin/nokler/{id}/retur":                          {},
 	"POST /admin/apningstider":                               hoursFields,
-	"POST /admin/apningstider/stengt":                        {"first", "last", "reason"},
+	"POST /admin/apningstider/stengt":                        {"first", "last", "reason", "note", "confirm"},
 	"POST /admin/apningstider/stengt/{id}/slett":             {},
 	"POST /admin/foresporsler/{id}/godkjenn":                 {"override", "reason", "skip"},
 	"POST /admin/foresporsler/{id}/avslag":                   {"override", "reason", "skip"},
@@ -496,6 +496,9 @@ var postFields = map[string][]string{
 	"POST /admin/arrangementer/ny":                           eventFields,
 	"POST /admin/arrangementer/{id}":                         eventFields,
 	"POST /admin/arrangementer/{id}/oppmote":                 {"vist", "kom"},
+	"POST /admin/arrangementer/{id}/melding":                 {"who", "text", "confirm"},
+	"POST /admin/arrangementer/{id}/avlys":                   {"note", "confirm"},
+	"POST /admin/grupper/{id}/melding":                       {"text", "confirm"},
 	"POST /admin/matching/tilbud":                            {"frist", "tilbud"},
 	"POST /admin/tilbud/{id}/frist":                          {"frist", "tilstand"},
 	"POST /admin/tilbud/{id}/trekk":                          {"tilstand"},
@@ -571,11 +574,13 @@ func (w *sweepWorld) validForms() map[string]url.Values {
 		"POST /admin/organisasjoner/{id}":               org,
 		"POST /admin/bookinger/ny": {"room": {itoa(w.ids["room"])}, "title": {"Kurs"}, "holder": {"internal"}, "date": {day(4)},
 			"start": {"06:00"}, "end": {"06:30"}, "frequency": {"once"}, "override": {"Tidlig kurs"}},
-		"POST /admin/bookinger/{id}/avlys":          {"from": {day(5)}, "to": {day(5)}, "reason": {"Maling"}},
+		"POST /admin/bookinger/{id}/avlys":          {"from": {day(5)}, "to": {day(5)}, "reason": {"Maling"}, "note": {"Beklager"}, "confirm": {"1"}},
 		"POST /admin/bookinger/{id}/forleng":        {"until": {day(6)}},
 		"POST /admin/nokler/ny":                     {"label": {"Hostil nøkkel"}, "kind": {"key"}, "note": {"Notat"}, "rooms": {itoa(w.ids["room"])}},
 		"POST /admin/nokler/{id}/utlan":             {"holder_name": {"Nils Nøkkel"}, "holder_phone": {"+4791112223"}, "due": {day(1)}, "group": {itoa(w.ids["group"])}},
-		"POST /admin/apningstider/stengt":           {"first": {day(7)}, "last": {day(7)}, "reason": {"Dugnad"}},
+		"POST /admin/apningstider/stengt":           {"first": {day(7)}, "last": {day(7)}, "reason": {"Dugnad"}, "note": {"Beklager"}, "confirm": {"1"}},
+		"POST /admin/grupper/{id}/melding":          {"text": {"Husk møtet."}, "confirm": {"1"}},
+		"POST /admin/arrangementer/{id}/melding":    {"who": {"all"}, "text": {"Husk møtet."}, "confirm": {"1"}},
 		"POST /admin/foresporsler/{id}/avslag":      {"reason": {"Opptatt"}},
 		"POST /admin/grupper/{id}/kontakt":          {"name": {"Kontakt Hostil"}, "email": {worldContact}, "phone": {"+4798765432"}},
 		"POST /admin/igangsettere/ny":               vol,

@@ -66,6 +66,8 @@ func (s *Server) saveHours(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/apningstider", http.StatusSeeOther)
 }
 
+// addClosure saves a closure of the house. Staff first see how many meetings it cancels and
+// whom it tells, may add a line of their own, and then confirm (confirm=1).
 func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -73,8 +75,24 @@ func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) {
 	var p pages.HousePage
 	p.Closure.Parse(r.PostForm)
 	c, errs := p.Closure.Validate()
-	if p.ClosureErrors = errs; !errs.OK() {
+	c.By = actor(r)
+	p.ClosureErrors = errs
+	if errs.Has("first") || errs.Has("last") || errs.Has("reason") {
 		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if !p.Closure.Confirmed || !errs.OK() {
+		preview, err := s.rooms().PreviewClosure(r.Context(), c)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.Preview = &preview
+		status := http.StatusOK
+		if !errs.OK() {
+			status = http.StatusUnprocessableEntity
+		}
+		s.renderHouse(w, r, status, p)
 		return
 	}
 	if _, err := s.rooms().AddClosure(r.Context(), c); err != nil {

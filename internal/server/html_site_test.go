@@ -182,7 +182,7 @@ func (s *htmlSite) rooms(t *testing.T) {
 	htmlExpect(t, "contact link", res, body, http.StatusSeeOther)
 	s.tokens["contact"] = s.app.lastLink(t, htmlContact)
 	first := tz.Midnight(time.Now()).AddDate(0, 3, 0).Format(time.DateOnly)
-	res, body = s.clients["staff"].post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}})
+	res, body = s.clients["staff"].post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	htmlExpect(t, "closure", res, body, http.StatusSeeOther)
 	res, body = s.app.client(t).post(s.tokens["contact"]+"/ny", url.Values{"title": {"Ekstra møte"}, "room": {itoa(s.ids["room"])},
 		"date": {day.Format(time.DateOnly)}, "start": {"11:00"}, "end": {"11:30"}, "frequency": {"once"}, "message": {"Hei"}})
@@ -356,6 +356,10 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/grupper/{id}", "/admin/grupper/" + id("group")},
 		{"/admin/grupper/{id}", "/admin/grupper/" + id("startup")},
 		{"/admin/grupper/{id}", "/admin/grupper/" + id("demoGroup")},
+		{"/admin/grupper/{id}/medlemmer", "/admin/grupper/" + id("group") + "/medlemmer"},
+		{"/admin/grupper/{id}/medlemmer", "/admin/grupper/" + id("demoGroup") + "/medlemmer"},
+		{"/admin/grupper/{id}/melding", "/admin/grupper/" + id("demoGroup") + "/melding"},
+		{"/admin/arrangementer/{id}/melding", "/admin/arrangementer/" + id("event") + "/melding"},
 		{"/admin/grupper/{id}/rom", "/admin/grupper/" + id("group") + "/rom"},
 		{"/admin/grupper/{id}/rom", "/admin/grupper/" + id("demoGroup") + "/rom"},
 		{"/admin/grupper/{id}/oppfolging", "/admin/grupper/" + id("startup") + "/oppfolging"},
@@ -449,12 +453,21 @@ func (s *htmlSite) errorPages(l *htmlPages) {
 	l.ask("staff", http.MethodPost, "/admin/foresporsler/"+id("clash")+"/godkjenn", url.Values{}, http.StatusConflict)
 
 	// A page with a flash message: a closure added, listed with its delete button.
-	closure := url.Values{"first": {today.AddDate(0, 2, 0).Format(time.DateOnly)}, "last": {today.AddDate(0, 2, 1).Format(time.DateOnly)}, "reason": {"Maling"}}
+	closure := url.Values{"first": {today.AddDate(0, 2, 0).Format(time.DateOnly)}, "last": {today.AddDate(0, 2, 1).Format(time.DateOnly)}, "reason": {"Maling"}, "confirm": {"1"}}
 	*l = append(*l, htmlPage{who: "staff", method: http.MethodGet, path: "/admin/apningstider", status: http.StatusOK,
 		prepare: func(t *testing.T, p *htmlPage) {
 			res, body := s.clients["staff"].post("/admin/apningstider/stengt", closure)
 			htmlExpect(t, "closure", res, body, http.StatusSeeOther)
 		}})
+
+	// The previews before a closure, a cancellation and a message are sent.
+	l.ask("staff", http.MethodPost, "/admin/apningstider/stengt", url.Values{"first": {today.AddDate(0, 1, 0).Format(time.DateOnly)},
+		"last": {today.AddDate(0, 1, 6).Format(time.DateOnly)}, "reason": {"Maling"}}, http.StatusOK)
+	l.ask("staff", http.MethodPost, "/admin/bookinger/"+id("booking")+"/avlys", url.Values{"from": {today.Format(time.DateOnly)},
+		"to": {today.AddDate(1, 0, 0).Format(time.DateOnly)}}, http.StatusOK)
+	l.ask("staff", http.MethodPost, "/admin/grupper/"+id("demoGroup")+"/melding", url.Values{"text": {"Husk møtet."}}, http.StatusOK)
+	l.ask("staff", http.MethodPost, "/admin/grupper/"+id("demoGroup")+"/melding", url.Values{}, http.StatusUnprocessableEntity)
+	l.ask("staff", http.MethodPost, "/admin/arrangementer/"+id("event")+"/melding", url.Values{"who": {"all"}, "text": {"Husk møtet."}}, http.StatusOK)
 
 	// Pages that answer a post.
 	l.ask("anonymous", http.MethodPost, "/glemt-passord", url.Values{"email": {"noen@example.no"}}, http.StatusOK)

@@ -12,12 +12,16 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
-// rooms is the rooms store on the pool, with the outbox its answers and links are mailed by.
-func (s *Server) rooms() *rooms.Store { return rooms.NewStore(s.db, s.outbox) }
+// rooms is the rooms store on the pool, with the outbox its answers, links and notices are
+// sent by, and the group's members (signups) a cancellation tells.
+func (s *Server) rooms() *rooms.Store {
+	return rooms.NewStore(s.db, s.outbox).WithMembers(signups.People)
+}
 
 func (s *Server) roomList(w http.ResponseWriter, r *http.Request) {
 	list, err := s.rooms().Rooms(r.Context())
@@ -175,7 +179,8 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 }
 
 // cancelOccurrence cancels one meeting (occurrence), it and the rest of the series (rest=1),
-// or every meeting in a period of dates (from, to).
+// or every meeting in a period of dates (from, to). Staff first see the meetings and whom
+// the cancellation tells, add a line of their own if they like, and confirm (confirm=1).
 func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -185,30 +190,51 @@ func (s *Server) cancelOccurrence(w http.ResponseWriter, r *http.Request) {
 	var cr pages.CancelRange
 	cr.Parse(r.PostForm)
 	c, errs := cr.Validate()
-	cr.Errors = errs
+	c.By = actor(r)
 	store := s.rooms()
+	var preview rooms.CancelPreview
 	var err error
-	if cr.Errors.OK() {
+	if cr.Errors = errs; errs.Has("from") || errs.Has("to") || errs.Has("reason") {
+		s.renderCancelRange(w, r, id, cr)
+		return
+	}
+	if preview, err = store.PreviewCancel(ctx, id, c); err == nil && cr.Confirmed && errs.OK() {
 		_, err = store.Cancel(ctx, id, c)
 	}
 	switch {
 	case errors.Is(err, postgres.ErrNotFound) && c.Occurrence == 0:
 		cr.Errors.Add("from", "booking.cancelRange.none")
+		s.renderCancelRange(w, r, id, cr)
+		return
 	case err != nil:
 		s.serverError(w, r, err)
 		return
-	}
-	if !cr.Errors.OK() {
+	case !cr.Confirmed || !errs.OK():
 		v, err := store.Get(ctx, id)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, v.Title, pages.BookingPage(v, nil, pages.Extension{}, cr))
+		status := http.StatusOK
+		if !errs.OK() {
+			status = http.StatusUnprocessableEntity
+		}
+		p := pages.BookingCancelPage{Booking: v, Form: cr.CancelForm, Errors: errs, Preview: preview}
+		s.render(w, r, status, i18n.T(ctx, "booking.cancel.confirm.title"), pages.BookingCancel(p))
 		return
 	}
 	s.flash(r, "booking.cancelledDone")
 	http.Redirect(w, r, "/admin/bookinger/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// renderCancelRange shows the booking again with the period form's problems.
+func (s *Server) renderCancelRange(w http.ResponseWriter, r *http.Request, id int64, cr pages.CancelRange) {
+	v, err := s.rooms().Get(r.Context(), id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, v.Title, pages.BookingPage(v, nil, pages.Extension{}, cr))
 }
 
 // daySheet is the printable list of today's meetings in the house (?dato=yyyy-mm-dd).

@@ -155,7 +155,7 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	meeting.Set("title", "Kurs")
 	staff.post("/admin/bookinger/ny", meeting)
 	staff.post("/admin/apningstider/stengt", url.Values{"first": {soon.AddDate(0, 0, -1).Format(time.DateOnly)},
-		"last": {soon.AddDate(0, 0, 5).Format(time.DateOnly)}, "reason": {"Juleferie"}})
+		"last": {soon.AddDate(0, 0, 5).Format(time.DateOnly)}, "reason": {"Juleferie"}, "confirm": {"1"}})
 	got = tab.Go(t, app.URL+"/admin/apningstider")
 	if !strings.Contains(got.Text, "Juleferie") || !strings.Contains(got.Text, "møte er booket i perioden") {
 		t.Errorf("house page: %s", got.Text)
@@ -249,7 +249,13 @@ func TestCancelAPeriodOverHTTP(t *testing.T) {
 	if n := cancelled(); n != 0 {
 		t.Fatalf("%d cancelled by bad periods", n)
 	}
-	res, _ = staff.post(booking+"/avlys", url.Values{"from": {date(1, 0)}, "to": {date(2, 0)}, "reason": {"høstferie"}})
+	period := url.Values{"from": {date(1, 0)}, "to": {date(2, 0)}, "reason": {"høstferie"}}
+	res, body := staff.post(booking+"/avlys", period)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Disse møtene blir avlyst") || !strings.Contains(body, "Ingen får beskjed") || cancelled() != 0 {
+		t.Fatalf("preview of a period = %d %s", res.StatusCode, body)
+	}
+	period.Set("confirm", "1")
+	res, _ = staff.post(booking+"/avlys", period)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel a period = %d", res.StatusCode)
 	}
@@ -305,7 +311,7 @@ func TestOpeningHoursAndClosuresOverHTTP(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv hvorfor huset er stengt.") || !strings.Contains(body, "Til-datoen må være") {
 		t.Errorf("bad closure = %d", res.StatusCode)
 	}
-	if res, _ = staff.post("/admin/apningstider/stengt", url.Values{"first": {"2027-09-06"}, "last": {"2027-09-10"}, "reason": {"Maling"}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ = staff.post("/admin/apningstider/stengt", url.Values{"first": {"2027-09-06"}, "last": {"2027-09-10"}, "reason": {"Maling"}, "confirm": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add closure = %d", res.StatusCode)
 	}
 	res, body = staff.post("/admin/bookinger/ny", bookingForm(id, "2027-09-07", "once", ""))

@@ -196,6 +196,10 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}/kontakt", s.saveGroupContact)
 			r.Post("/grupper/{id}/kontakt/lenke", s.sendContactLink)
 			r.Post("/grupper/{id}/kontakt/slett", s.removeGroupContact)
+			// A group's members (personal data: the view is audited) and messages to them.
+			r.Get("/grupper/{id}/medlemmer", s.groupMembers)
+			r.Get("/grupper/{id}/melding", s.groupMessagePage)
+			r.Post("/grupper/{id}/melding", s.sendGroupMessage)
 
 			// Volunteers (igangsettere), start-up and follow-up of groups. Their pages show
 			// contact details, so they are not stored by the browser.
@@ -229,6 +233,9 @@ func (s *Server) routes() http.Handler {
 			r.Get("/arrangementer/{id}", s.editEventPage)
 			r.Post("/arrangementer/{id}", s.saveEvent)
 			r.Post("/arrangementer/{id}/oppmote", s.saveAttendance)
+			r.Post("/arrangementer/{id}/avlys", s.cancelEvent)
+			r.Get("/arrangementer/{id}/melding", s.eventMessagePage)
+			r.Post("/arrangementer/{id}/melding", s.sendEventMessage)
 
 			// Matching: the matcher proposes, staff send the offers they choose.
 			r.Get("/matching", s.matchingPage)
