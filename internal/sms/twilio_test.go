@@ -32,13 +32,14 @@ type twilio struct {
 	sent    []url.Values // the forms of the messages taken (201)
 	bad     []string     // what was wrong with requests
 	calls   int
-	// hold, when set, is closed by the handler on the first request, which then waits for
-	// release before answering.
-	hold, release chan struct{}
+	// held, when set, is closed by the handler on the first request, which then answers only
+	// if release is closed before the sender hangs up; if the sender goes away first, it
+	// closes cut and takes nothing.
+	held, release, cut chan struct{}
 }
 
 func newTwilio(t *testing.T, answers ...int) (*twilio, *httptest.Server) {
-	tw := &twilio{t: t, answers: answers}
+	tw := &twilio{t: t, answers: answers, release: make(chan struct{}), cut: make(chan struct{})}
 	srv := httptest.NewServer(tw)
 	t.Cleanup(srv.Close)
 	return tw, srv
@@ -73,7 +74,7 @@ func (tw *twilio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	tw.mu.Lock()
 	tw.calls++
-	first := tw.calls == 1
+	first, calls := tw.calls == 1, tw.calls
 	status := http.StatusCreated
 	if len(tw.answers) > 0 {
 		status, tw.answers = tw.answers[0], tw.answers[1:]
@@ -82,19 +83,26 @@ func (tw *twilio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		tw.bad = append(tw.bad, strings.Join(problems, ", "))
 		status = http.StatusBadRequest
 	}
-	if status == http.StatusCreated {
-		tw.sent = append(tw.sent, form)
-	}
-	hold, release := tw.hold, tw.release
+	held, release, cut := tw.held, tw.release, tw.cut
 	tw.mu.Unlock()
-	if first && hold != nil {
-		close(hold)
-		<-release
+	if first && held != nil {
+		close(held)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			close(cut)
+			return
+		}
+	}
+	if status == http.StatusCreated {
+		tw.mu.Lock()
+		tw.sent = append(tw.sent, form)
+		tw.mu.Unlock()
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	if status == http.StatusCreated {
-		_ = json.NewEncoder(w).Encode(map[string]any{"sid": fmt.Sprintf("SM%032d", tw.calls),
+		_ = json.NewEncoder(w).Encode(map[string]any{"sid": fmt.Sprintf("SM%032d", calls),
 			"account_sid": testSID, "to": form.Get("To"), "from": form.Get("From"), "body": form.Get("Body"),
 			"status": "queued", "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01"})
 		return
@@ -110,6 +118,19 @@ func (tw *twilio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg,
 		"more_info": fmt.Sprintf("https://www.twilio.com/docs/errors/%d", code), "status": status})
+}
+
+// holdFirst makes the first request wait (see held).
+func (tw *twilio) holdFirst() {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	tw.held = make(chan struct{})
+}
+
+func (tw *twilio) callCount() int {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	return tw.calls
 }
 
 func (tw *twilio) taken() []url.Values {
