@@ -67,6 +67,7 @@ var matrix = map[string][]outcome{
 	"GET /dev/mailbox":           everyone, // development only: not registered in production
 	"GET /dev/mailbox/{id}":      row(missing, missing, missing, missing, missing),
 	"GET /dev/mailbox/{id}/html": row(missing, missing, missing, missing, missing),
+	"GET /dev/sms":               everyone, // development only: not registered in production
 
 	"GET /grupper":                            everyone,
 	"GET /grupper/{slug}":                     row(missing, missing, missing, missing, missing), // no such group

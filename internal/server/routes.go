@@ -111,6 +111,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/dev/mailbox", s.devMailbox)
 			r.Get("/dev/mailbox/{id}", s.devMailboxMessage)
 			r.Get("/dev/mailbox/{id}/html", s.devMailboxHTML)
+			r.Get("/dev/sms", s.devSMS)
 		}
 
 		// Any logged-in user: their own account.
