@@ -71,7 +71,7 @@ func (s *Server) devMail(w http.ResponseWriter, r *http.Request) (mail.Mail, boo
 	}
 	m, err := mail.Get(r.Context(), s.db, id)
 	switch {
-	case errors.Is(err, postgres.ErrNotFound):
+	case errors.Is(err, postgres.ErrNotFound), err == nil && m.Channel != mail.ChannelEmail: // an SMS is read in /dev/sms
 		s.notFound(w, r)
 		return mail.Mail{}, false
 	case err != nil:

@@ -124,6 +124,9 @@ func TestDevSMSInbox(t *testing.T) {
 	if res.StatusCode != http.StatusOK || strings.Contains(body, "kari@example.org") || strings.Contains(body, "Melding nummer 00") {
 		t.Errorf("SMS inbox = %d: shows an e-mail or the oldest SMS on page 1\n%s", res.StatusCode, body)
 	}
+	if res, _ := c.get(fmt.Sprintf("/dev/mailbox/%d", failed)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an SMS in the mailbox's message page = %d; want 404", res.StatusCode)
+	}
 	if _, second := c.get("/dev/sms?side=2"); !strings.Contains(second, "Melding nummer 00") || strings.Contains(second, "+4791234599") {
 		t.Errorf("page 2 of the SMS inbox does not hold the oldest")
 	}
