@@ -17,6 +17,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
+	"github.com/linkoslo/selvhjelpshuset/internal/sms"
 )
 
 // newJobRunner starts River, the runner of every background job: the worker that delivers the
@@ -41,9 +42,16 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
 	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
-	// SMS: the provider's API once SMS_URL is configured (issue 18); until then, and in
-	// development, the dev SMS inbox keeps them.
+	// SMS: Twilio's API once SMS_URL is configured; without it the dev SMS inbox keeps them.
 	var smsSender mail.SMSSender = mail.NewDevSMSSender(log)
+	if cfg.SMSURL != nil {
+		twilio, err := sms.NewSender(sms.Config{URL: cfg.SMSURL, AccountSID: cfg.SMSAccountSID,
+			AuthToken: cfg.SMSAuthToken, From: cfg.SMSFrom})
+		if err != nil {
+			return nil, err
+		}
+		smsSender = twilio
+	}
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),

@@ -56,6 +56,8 @@ const (
 	ClosureAdded           = "closure.added"
 	MessageSent            = "message.sent"
 	EventChanged           = "event.changed"
+	SMSStopped             = "participant.sms_stopped"
+	SMSAllowed             = "participant.sms_allowed"
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -64,7 +66,8 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
-	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged}
+	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
+	SMSStopped, SMSAllowed}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

@@ -40,6 +40,14 @@ type Config struct {
 	PreviousSecrets [][]byte
 	SMTPURL         *url.URL // nil: no SMTP (mail goes to the development mailbox)
 	MailFrom        string   // sender of e-mail, "Name <address>"; "" means the mail package's default
+	// SMS through Twilio's Messages API: SMSURL is the API base (https://api.twilio.com); nil
+	// means no provider (SMS go to the development SMS inbox). The account SID and auth token
+	// authenticate the app (and the auth token signs Twilio's incoming-SMS webhook); SMSFrom
+	// is the sender: a number, an alphanumeric sender ID or a Messaging Service SID (MG…).
+	SMSURL        *url.URL
+	SMSAccountSID string
+	SMSAuthToken  string
+	SMSFrom       string
 	// TrustedProxies is how many reverse proxies stand in front of the app; the client IP is
 	// then read from X-Forwarded-For that many hops back. 0: the peer address is the client.
 	TrustedProxies  int
@@ -90,6 +98,9 @@ func Load(getenv func(string) string) (Config, error) {
 		c.PreviousSecrets = append(c.PreviousSecrets, key)
 	}
 	if c.SMTPURL, err = loadSMTP(getenv("SMTP_URL")); err != nil {
+		return c, err
+	}
+	if err := loadSMS(getenv, &c); err != nil {
 		return c, err
 	}
 	if c.MailFrom = strings.TrimSpace(getenv("MAIL_FROM")); c.MailFrom != "" {
@@ -232,6 +243,36 @@ func loadSMTP(raw string) (*url.URL, error) {
 		return nil, errors.New("SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465")
 	}
 	return u, nil
+}
+
+// loadSMS reads SMS_URL and, when it is set, the account SID, auth token and sender it needs.
+// In production the API must be reached over https.
+func loadSMS(getenv func(string) string, c *Config) error {
+	raw := strings.TrimSpace(getenv("SMS_URL"))
+	c.SMSAccountSID = strings.TrimSpace(getenv("SMS_ACCOUNT_SID"))
+	c.SMSAuthToken = strings.TrimSpace(getenv("SMS_AUTH_TOKEN"))
+	c.SMSFrom = strings.TrimSpace(getenv("SMS_FROM"))
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || (u.Path != "" && u.Path != "/") ||
+		u.User != nil || u.RawQuery != "" {
+		return errors.New("SMS_URL must be the API's base URL, e.g. https://api.twilio.com")
+	}
+	if c.Production() && u.Scheme != "https" {
+		return errors.New("SMS_URL must be https in production: the auth token is sent with every SMS")
+	}
+	switch {
+	case c.SMSAccountSID == "":
+		return errors.New("SMS_ACCOUNT_SID is required with SMS_URL (the account SID, AC…)")
+	case c.SMSAuthToken == "":
+		return errors.New("SMS_AUTH_TOKEN is required with SMS_URL")
+	case c.SMSFrom == "":
+		return errors.New("SMS_FROM is required with SMS_URL (a number such as +4740000000, a sender name or a Messaging Service SID)")
+	}
+	c.SMSURL = u
+	return nil
 }
 
 func positiveInt(raw string, def int) (int, error) {

@@ -24,6 +24,9 @@ func TestLoadDefaultsInDevelopment(t *testing.T) {
 	if !c.SecretGenerated || len(c.Secret) != MinSecretBytes {
 		t.Errorf("development without SECRET_KEY must generate one: generated=%v len=%d", c.SecretGenerated, len(c.Secret))
 	}
+	if c.SMSURL != nil {
+		t.Errorf("SMS URL %v without SMS_URL", c.SMSURL)
+	}
 	if c.SMTPURL != nil || c.RetentionMonths != 12 || c.LogLevel.String() != "INFO" {
 		t.Errorf("smtp %v retention %d level %v", c.SMTPURL, c.RetentionMonths, c.LogLevel)
 	}
@@ -35,13 +38,15 @@ func TestLoadProduction(t *testing.T) {
 		"DATABASE_URL": "postgres://x/y", "APP_ENV": "production", "BASE_URL": "https://selvhjelp.example/",
 		"SECRET_KEY": strongKey, "SMTP_URL": "smtp://u:p@mail.example:587", "LOG_LEVEL": "debug",
 		"SECRET_KEY_PREVIOUS": " " + strongKey + " ,",
+		"SMS_URL":             "https://api.twilio.com", "SMS_ACCOUNT_SID": "AC0123", "SMS_AUTH_TOKEN": "token", "SMS_FROM": "Selvhjelp",
 	}
 	c, err := Load(env(ok))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !c.Production() || c.SecretGenerated || c.BaseURL.String() != "https://selvhjelp.example" || c.SMTPURL.Host != "mail.example:587" ||
-		c.LoanMaxMonths != 6 || len(c.PreviousSecrets) != 1 {
+		c.LoanMaxMonths != 6 || len(c.PreviousSecrets) != 1 || c.SMSURL.Host != "api.twilio.com" ||
+		c.SMSAccountSID != "AC0123" || c.SMSAuthToken != "token" || c.SMSFrom != "Selvhjelp" {
 		t.Errorf("production config: %+v", c)
 	}
 }
@@ -72,6 +77,12 @@ func TestLoadRefuses(t *testing.T) {
 		{"base url missing in production", prod(map[string]string{"BASE_URL": ""}), "BASE_URL is required"},
 		{"relative base url", map[string]string{"DATABASE_URL": "x", "BASE_URL": "/app"}, "BASE_URL"},
 		{"smtp scheme", map[string]string{"DATABASE_URL": "x", "SMTP_URL": "http://mail"}, "SMTP_URL"},
+		{"sms scheme", map[string]string{"DATABASE_URL": "x", "SMS_URL": "smtp://api.twilio.com"}, "SMS_URL"},
+		{"sms with a path", map[string]string{"DATABASE_URL": "x", "SMS_URL": "https://api.twilio.com/2010-04-01"}, "SMS_URL"},
+		{"sms http in production", prod(map[string]string{"SMS_URL": "http://api.twilio.com"}), "SMS_URL must be https"},
+		{"sms without account", map[string]string{"DATABASE_URL": "x", "SMS_URL": "https://api.twilio.com", "SMS_AUTH_TOKEN": "t", "SMS_FROM": "+4740000000"}, "SMS_ACCOUNT_SID"},
+		{"sms without token", map[string]string{"DATABASE_URL": "x", "SMS_URL": "https://api.twilio.com", "SMS_ACCOUNT_SID": "AC1", "SMS_FROM": "+4740000000"}, "SMS_AUTH_TOKEN"},
+		{"sms without sender", map[string]string{"DATABASE_URL": "x", "SMS_URL": "https://api.twilio.com", "SMS_ACCOUNT_SID": "AC1", "SMS_AUTH_TOKEN": "t"}, "SMS_FROM"},
 		{"log level", map[string]string{"DATABASE_URL": "x", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"retention", map[string]string{"DATABASE_URL": "x", "RETENTION_MONTHS": "0"}, "RETENTION_MONTHS"},
 		{"loan months", map[string]string{"DATABASE_URL": "x", "LOAN_MAX_MONTHS": "seks"}, "LOAN_MAX_MONTHS"},

@@ -191,3 +191,17 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// enqueueText commits one SMS to the phone number to and returns its outbox id.
+func enqueueText(t *testing.T, pool *pgxpool.Pool, c *river.Client[pgx.Tx], to string) int64 {
+	t.Helper()
+	var id int64
+	err := pgx.BeginFunc(context.Background(), pool, func(tx pgx.Tx) (err error) {
+		id, err = NewOutbox(c, nil).EnqueueSMS(context.Background(), tx, SMS{To: to, Lang: i18n.NB, Kind: KindInvitation, Text: "Hei fra Selvhjelpshuset"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

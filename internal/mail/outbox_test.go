@@ -116,10 +116,19 @@ func TestListAndGet(t *testing.T) {
 	db := pgtest.New(t)
 	c := newClient(t, db, Config{Sender: NewDevSender(testLogger(t))})
 	var ids []int64
+	var texts []int64
 	for i := range 7 {
 		ids = append(ids, enqueue(t, db, c, fmt.Sprintf("person%d@example.org", i)))
+		if i%3 == 0 {
+			texts = append(texts, enqueueText(t, db, c, fmt.Sprintf("+479123456%d", i)))
+		}
 	}
-	page1, total, err := List(ctx, db, 1, 3)
+	sms, total, err := List(ctx, db, ChannelSMS, 1, 2)
+	if err != nil || total != 3 || len(sms) != 2 || sms[0].ID != texts[2] || sms[1].ID != texts[1] ||
+		sms[0].Channel != ChannelSMS || sms[0].To != "+4791234566" || !strings.HasPrefix(sms[0].TextBody, "Hei") {
+		t.Errorf("SMS list: %+v of %d, %v; want the newest two SMS with their texts", sms, total, err)
+	}
+	page1, total, err := List(ctx, db, ChannelEmail, 1, 3)
 	if err != nil || total != 7 || len(page1) != 3 {
 		t.Fatalf("page 1: %d of %d, %v", len(page1), total, err)
 	}
@@ -129,11 +138,11 @@ func TestListAndGet(t *testing.T) {
 	if page1[0].TextBody != "" || page1[0].Subject == "" {
 		t.Errorf("a list row carries subject but no body: %+v", page1[0])
 	}
-	page3, _, err := List(ctx, db, 3, 3)
+	page3, _, err := List(ctx, db, ChannelEmail, 3, 3)
 	if err != nil || len(page3) != 1 || page3[0].ID != ids[0] {
 		t.Errorf("last page: %+v, %v", page3, err)
 	}
-	past, total, err := List(ctx, db, 9, 3)
+	past, total, err := List(ctx, db, ChannelEmail, 9, 3)
 	if err != nil || len(past) != 0 || total != 7 {
 		t.Errorf("past the end: %d rows of %d, %v", len(past), total, err)
 	}

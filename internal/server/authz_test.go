@@ -67,6 +67,8 @@ var matrix = map[string][]outcome{
 	"GET /dev/mailbox":           everyone, // development only: not registered in production
 	"GET /dev/mailbox/{id}":      row(missing, missing, missing, missing, missing),
 	"GET /dev/mailbox/{id}/html": row(missing, missing, missing, missing, missing),
+	"GET /dev/sms":               everyone,                                                   // development only: not registered in production
+	"POST /sms/inn":              row(forbidden, forbidden, forbidden, forbidden, forbidden), // Twilio's signed webhook
 
 	"GET /grupper":                            everyone,
 	"GET /grupper/{slug}":                     row(missing, missing, missing, missing, missing), // no such group
@@ -121,6 +123,7 @@ var matrix = map[string][]outcome{
 	"GET /admin/deltakere/{id}":            staffMissing,
 	"POST /admin/deltakere/{id}/plasser":   staffMissing,
 	"POST /admin/deltakere/{id}/slett":     staffMissing,
+	"POST /admin/deltakere/{id}/sms":       staffMissing,
 	"POST /admin/medlemskap/{id}/slutt":    staffMissing,
 
 	"GET /konto":           loggedIn,

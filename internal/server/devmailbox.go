@@ -21,12 +21,24 @@ const devMailHTMLPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline
 // in it can be followed. Development only (see routes.go).
 func (s *Server) devMailbox(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("side"))
-	list, total, err := mail.List(r.Context(), s.db, page, perPage)
+	list, total, err := mail.List(r.Context(), s.db, mail.ChannelEmail, page, perPage)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "devmailbox.title"), pages.DevMailbox(list, pager(r, total)))
+}
+
+// devSMS lists the SMS the app has made, newest first, with their texts, segments and state.
+// Development only (see routes.go).
+func (s *Server) devSMS(w http.ResponseWriter, r *http.Request) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("side"))
+	list, total, err := mail.List(r.Context(), s.db, mail.ChannelSMS, page, perPage)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "devsms.title"), pages.DevSMS(list, pager(r, total)))
 }
 
 // devMailboxMessage shows one message with its links and text body.
@@ -59,7 +71,7 @@ func (s *Server) devMail(w http.ResponseWriter, r *http.Request) (mail.Mail, boo
 	}
 	m, err := mail.Get(r.Context(), s.db, id)
 	switch {
-	case errors.Is(err, postgres.ErrNotFound):
+	case errors.Is(err, postgres.ErrNotFound), err == nil && m.Channel != mail.ChannelEmail: // an SMS is read in /dev/sms
 		s.notFound(w, r)
 		return mail.Mail{}, false
 	case err != nil:

@@ -15,6 +15,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 )
 
 // queueMail puts an invitation for to in the outbox, as a handler would, and returns its id.
@@ -80,6 +81,62 @@ func TestDevMailbox(t *testing.T) {
 	}
 }
 
+// queueSMS puts an SMS to the number to in the outbox, as Reach would, and returns its id.
+func queueSMS(t *testing.T, a *testApp, to, text string) int64 {
+	t.Helper()
+	var id int64
+	err := pgx.BeginFunc(context.Background(), a.db, func(tx pgx.Tx) (err error) {
+		id, err = a.srv.outbox.EnqueueSMS(context.Background(), tx, mail.SMS{To: to, Lang: i18n.NB, Kind: mail.KindOffer, Text: text})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// The SMS inbox lists the SMS, newest first a page at a time, with number, kind, text,
+// segments and state; the mailbox lists only e-mail, and each links to the other.
+func TestDevSMSInbox(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, nil)
+	c := a.client(t)
+	if res, body := c.get("/dev/sms"); res.StatusCode != http.StatusOK || !strings.Contains(body, "ikke laget noen SMS") ||
+		!strings.Contains(body, `href="/dev/mailbox"`) {
+		t.Errorf("empty SMS inbox = %d\n%s", res.StatusCode, body)
+	}
+	queueMail(t, a, "kari@example.org", "Kari")
+	for i := range perPage + 1 {
+		queueSMS(t, a, fmt.Sprintf("+47912345%02d", i), fmt.Sprintf("Melding nummer %02d: du har fått plass.", i))
+	}
+	failed := queueSMS(t, a, "+4791234599", "Hei – en lang tankestrek gjør teksten til UCS-2")
+	if _, err := a.db.Exec(context.Background(), `UPDATE outbox SET failed_at = now(), attempts = 1,
+		last_error = 'sms: rejected by the provider: HTTP 400: error 21211: not valid' WHERE id = $1`, failed); err != nil {
+		t.Fatal(err)
+	}
+	res, body := c.get("/dev/sms")
+	for _, want := range []string{"+4791234599", "Hei – en lang tankestrek", "2 (UCS-2)", "Avvist", "error 21211",
+		"Melding nummer 25", "1 (GSM-7)", "Venter", "Tilbud om plass", "Hilsen", `href="/dev/sms?side=2"`, `href="/dev/mailbox"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("SMS inbox lacks %q", want)
+		}
+	}
+	if res.StatusCode != http.StatusOK || strings.Contains(body, "kari@example.org") || strings.Contains(body, "Melding nummer 00") {
+		t.Errorf("SMS inbox = %d: shows an e-mail or the oldest SMS on page 1\n%s", res.StatusCode, body)
+	}
+	if res, _ := c.get(fmt.Sprintf("/dev/mailbox/%d", failed)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an SMS in the mailbox's message page = %d; want 404", res.StatusCode)
+	}
+	if _, second := c.get("/dev/sms?side=2"); !strings.Contains(second, "Melding nummer 00") || strings.Contains(second, "+4791234599") {
+		t.Errorf("page 2 of the SMS inbox does not hold the oldest")
+	}
+	res, body = c.get("/dev/mailbox")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "kari@example.org") || strings.Contains(body, "+47912345") ||
+		!strings.Contains(body, `href="/dev/sms"`) || strings.Contains(body, `href="/dev/mailbox?side=2"`) {
+		t.Errorf("mailbox = %d: lists SMS or lacks the link to them\n%s", res.StatusCode, body)
+	}
+}
+
 // The mailbox is paginated, newest first.
 func TestDevMailboxPages(t *testing.T) {
 	t.Parallel()
@@ -106,7 +163,7 @@ func TestNoDevMailboxInProduction(t *testing.T) {
 	rand.Read(key)
 	a := newTestApp(t, map[string]string{"APP_ENV": "production", "BASE_URL": "https://selvhjelp.test", "SECRET_KEY": config.EncodeSecret(key)})
 	id := queueMail(t, a, "kari@example.org", "Kari")
-	for _, p := range []string{"/dev/mailbox", fmt.Sprintf("/dev/mailbox/%d", id), fmt.Sprintf("/dev/mailbox/%d/html", id)} {
+	for _, p := range []string{"/dev/mailbox", fmt.Sprintf("/dev/mailbox/%d", id), fmt.Sprintf("/dev/mailbox/%d/html", id), "/dev/sms"} {
 		if res, _ := a.client(t).get(p); res.StatusCode != http.StatusNotFound {
 			t.Errorf("production GET %s = %d, want 404", p, res.StatusCode)
 		}
@@ -120,7 +177,8 @@ func TestDevMailboxInTheBrowser(t *testing.T) {
 	a := newTestApp(t, nil)
 	id := queueMail(t, a, "kari@example.org", "Kari")
 	b := browsertest.New(t)
-	for _, p := range []string{"/dev/mailbox", fmt.Sprintf("/dev/mailbox/%d", id)} {
+	queueSMS(t, a, "+4791234567", "Du har fått tilgang til Selvhjelpshuset. Se e-posten din.")
+	for _, p := range []string{"/dev/mailbox", fmt.Sprintf("/dev/mailbox/%d", id), "/dev/sms"} {
 		t.Run(p, func(t *testing.T) {
 			got := b.Visit(t, a.URL+p)
 			if got.Lang != "nb" || !strings.Contains(got.Text, "Du har fått tilgang") {

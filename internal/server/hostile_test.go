@@ -431,6 +431,8 @@ var postFields = map[string][]string{
 	"POST /logg-inn/kode": {"code"},
 	"POST /logg-ut":       {},
 	"POST /glemt-passord": {"email"},
+	// Twilio's webhook: unsigned hostile input is refused before it is read.
+	"POST /sms/inn": {"From", "To", "Body", "MessageSid", "AccountSid"},
 	// username is the account's address for password managers; the handler ignores it.
 	"POST /nytt-passord/{token}":                   {"password", "confirm", "username"},
 	"POST /invitasjon/{token}":                     {"password", "confirm", "username"},
@@ -506,6 +508,7 @@ var postFields = map[string][]string{
 	"POST /admin/ringeliste/{id}":                            {"svar", "notat"},
 	"POST /admin/deltakere/{id}/plasser":                     {"group"},
 	"POST /admin/deltakere/{id}/slett":                       {"confirm"},
+	"POST /admin/deltakere/{id}/sms":                         {"sms", "sms_confirm"},
 	"POST /admin/medlemskap/{id}/slutt":                      {},
 	"POST /admin/brukere/{id}/rolle":                         {"role", "org"},
 	"POST /admin/brukere/{id}/deaktiver":                     {"role"},

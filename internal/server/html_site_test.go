@@ -322,6 +322,7 @@ func (s *htmlSite) publicPages(l *htmlPages) {
 	l.get("/dev/mailbox", "anonymous", "/dev/mailbox")
 	l.get("/dev/mailbox/{id}", "anonymous", "/dev/mailbox/"+id("mail"))
 	l.get("/dev/mailbox/{id}/html", "anonymous", "/dev/mailbox/"+id("mail")+"/html")
+	l.get("/dev/sms", "anonymous", "/dev/sms")
 
 	// Every logged-in user: their account.
 	for _, who := range []string{"partner", "staff"} {

@@ -107,10 +107,14 @@ func (s *Server) routes() http.Handler {
 			// A group's contact person: the group's schedule and room requests.
 			s.requesterRoutes(r, "/gruppe/{token}", s.contactRequester)
 		})
+		// Twilio's webhook for incoming SMS (STOPP): signed with SMS_AUTH_TOKEN, not a browser's
+		// form, so outside the cross-origin check (see crossOriginProtection).
+		r.Post(smsWebhookPath, s.smsIncoming)
 		if !s.cfg.Production() {
 			r.Get("/dev/mailbox", s.devMailbox)
 			r.Get("/dev/mailbox/{id}", s.devMailboxMessage)
 			r.Get("/dev/mailbox/{id}/html", s.devMailboxHTML)
+			r.Get("/dev/sms", s.devSMS)
 		}
 
 		// Any logged-in user: their own account.
@@ -252,6 +256,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/deltakere/{id}", s.participant)
 			r.Post("/deltakere/{id}/plasser", s.placeParticipant)
 			r.Post("/deltakere/{id}/slett", s.deleteParticipant)
+			r.Post("/deltakere/{id}/sms", s.setParticipantSMS)
 			r.Post("/medlemskap/{id}/slutt", s.markLeft)
 
 			// Admins only: users, settings and the audit log.

@@ -72,7 +72,10 @@ func TestWaitingPagesInTheBrowser(t *testing.T) {
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	themeID, _ := app.catalogueFixture(t)
-	app.client(t).post("/tema/sorg/interesse", goodSignup("venter@example.no"))
+	f := goodSignup("venter@example.no")
+	f.Set("phone", "912 34 567")
+	f.Set("contact", "phone")
+	app.client(t).post("/tema/sorg/interesse", f)
 	var pid int64
 	app.db.QueryRow(t.Context(), `SELECT id FROM participants`).Scan(&pid)
 	tab := browsertest.New(t).NewTab(t)
@@ -87,5 +90,14 @@ func TestWaitingPagesInTheBrowser(t *testing.T) {
 	got = tab.Click(t, "form[action$='/slett'] button", browsertest.Status(http.StatusUnprocessableEntity))
 	if !strings.Contains(got.Text, "Kryss av for at deltakeren har bedt om det.") {
 		t.Errorf("deleting without confirmation: %s", got.Text)
+	}
+	got = tab.Click(t, "form[action$='/sms'] button", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Kryss av for å bekrefte at deltakeren har bedt om det.") || !strings.Contains(got.Text, "Telefon: vil bli ringt") {
+		t.Errorf("stopping SMS without confirmation: %s", got.Text)
+	}
+	tab.Press(t, "#felt-sms_confirm")
+	if got := tab.Click(t, "form[action$='/sms'] button"); !strings.Contains(got.Text, "SMS til deltakeren er stoppet.") ||
+		!strings.Contains(got.Text, "Tillat SMS igjen") {
+		t.Errorf("after stopping SMS: %s", got.Text)
 	}
 }

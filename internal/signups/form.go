@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/sms"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
@@ -23,6 +24,9 @@ var (
 	Languages = []string{"nb", "en"}
 	AgeBands  = []string{"18-29", "30-44", "45-59", "60-74", "75+"}
 	Sources   = []string{"friend", "health", "nav", "web", "social", "org", "other"}
+	// Contacts are the ways a person may ask to hear from us: by e-mail, by SMS, or to be
+	// phoned by staff ("Ring meg").
+	Contacts = []string{"email", "sms", "phone"}
 )
 
 // Prefs are what a person prefers; they can change them later through the private link.
@@ -37,7 +41,7 @@ type Form struct {
 	FirstName string
 	Email     string
 	Phone     string
-	Contact   string // email or sms
+	Contact   string // of Contacts
 	AgeBand   string
 	Source    string
 	Note      string
@@ -67,7 +71,11 @@ func (f *Form) Validate() validate.Errors {
 		e.Add("email", "form.email.invalid")
 	}
 	if strings.TrimSpace(f.Phone) != "" {
-		if p, ok := validate.Phone(f.Phone); ok {
+		// Stored in E.164 form when it is a number an SMS can go to ("(+47) 912 34 567"
+		// becomes +4791234567), else as validate.Phone writes it: both pass the table's check.
+		if n, err := sms.Normalize(f.Phone); err == nil {
+			f.Phone = n
+		} else if p, ok := validate.Phone(f.Phone); ok {
 			f.Phone = p
 		} else {
 			e.Add("phone", "signup.phone.invalid")
@@ -75,10 +83,15 @@ func (f *Form) Validate() validate.Errors {
 	} else {
 		f.Phone = ""
 	}
-	if f.Contact != "sms" || f.Phone == "" {
+	switch {
+	case f.Contact == "phone" && strings.TrimSpace(f.Phone) == "":
+		// Only when no number was typed: a number typed wrong has its own message.
+		e.Add("phone", "signup.phone.requiredToCall")
+	case f.Contact == "phone":
+	case f.Contact != "sms" || f.Phone == "":
 		f.Contact = "email"
 	}
-	if f.Email == "" && f.Phone != "" {
+	if f.Email == "" && f.Phone != "" && f.Contact == "email" {
 		f.Contact = "sms"
 	}
 	if f.AgeBand != "" && !slices.Contains(AgeBands, f.AgeBand) {

@@ -34,6 +34,8 @@ func FuzzForm(f *testing.F) {
 	f.Add("Ola", "ola@example.no", "  ", "sms", "17", "", strings.Repeat("n", 501), false, false, "", "", "sv,en")
 	f.Add(strings.Repeat("å", 61), "<ola@example.no>", "+47abc", "sms", "75+", "friend", "", true, false, "digital", "0-evening", "en,en")
 	f.Add("\t", "", "", "", "", "", "", true, true, ",", ",-,1-", ",")
+	f.Add("Kari", "kari@example.no", "(+47) 912 34 567", "phone", "", "", "", true, true, "house", "", "")
+	f.Add("Kari", "kari@example.no", "", "phone", "", "", "", true, true, "house", "", "")
 	f.Fuzz(func(t *testing.T, name, email, phone, contact, age, source, note string, adult, consent bool, formats, avail, langs string) {
 		in := signups.Form{FirstName: name, Email: email, Phone: phone, Contact: contact, AgeBand: age, Source: source, Note: note,
 			Adult: adult, Consent: consent, Prefs: signups.Prefs{Formats: list(formats), Availability: list(avail), Languages: list(langs)}}
@@ -57,7 +59,7 @@ func FuzzForm(f *testing.F) {
 		if form.Email != "" && !validate.Email(form.Email) || form.Phone != "" && !dbPhone.MatchString(form.Phone) || form.Email == "" && form.Phone == "" {
 			t.Errorf("address %q and phone %q accepted", form.Email, form.Phone)
 		}
-		if !(form.Contact == "email" && form.Email != "" || form.Contact == "sms" && form.Phone != "") {
+		if !(form.Contact == "email" && form.Email != "" || (form.Contact == "sms" || form.Contact == "phone") && form.Phone != "") {
 			t.Errorf("contact %q with address %q and phone %q", form.Contact, form.Email, form.Phone)
 		}
 		if form.AgeBand != "" && !slices.Contains(signups.AgeBands, form.AgeBand) || form.Source != "" && !slices.Contains(signups.Sources, form.Source) {

@@ -62,6 +62,7 @@ func TestValidate(t *testing.T) {
 		{"under 18", func(f *signups.Form) { f.Adult = false }, "adult"},
 		{"no consent", func(f *signups.Form) { f.Consent = false }, "consent"},
 		{"age band", func(f *signups.Form) { f.AgeBand = "12" }, "age_band"},
+		{"call me without a number", func(f *signups.Form) { f.Contact = "phone" }, "phone"},
 	}
 	for _, c := range cases {
 		f := signups.Form{FirstName: "Kari", Email: "kari@example.no", Adult: true, Consent: true,
@@ -78,6 +79,20 @@ func TestValidate(t *testing.T) {
 	}
 	if f.FirstName != "Kari" || f.Phone != "+4791234567" || f.Contact != "sms" || len(f.Formats) != 1 || len(f.Availability) != 1 || f.Languages[0] != "nb" {
 		t.Errorf("normalised form: %+v", f)
+	}
+	// "Ring meg" with a number in any form people type: stored in E.164, contact kept.
+	for _, phone := range []string{"(+47) 912 34 567", "0047 91234567", "+46 70 123 45 67"} {
+		f := signups.Form{FirstName: "Kari", Email: "kari@example.no", Phone: phone, Contact: "phone", Adult: true, Consent: true,
+			Prefs: signups.Prefs{Formats: []string{"digital"}}}
+		if errs := f.Validate(); !errs.OK() || f.Contact != "phone" || !strings.HasPrefix(f.Phone, "+4") || strings.ContainsAny(f.Phone, " ()") {
+			t.Errorf("call me with %q: %+v, %v", phone, f, errs)
+		}
+	}
+	// A number typed wrong has its own message, not the one asking for a number.
+	bad := signups.Form{FirstName: "Kari", Email: "kari@example.no", Phone: "12", Contact: "phone", Adult: true, Consent: true,
+		Prefs: signups.Prefs{Formats: []string{"digital"}}}
+	if errs := bad.Validate(); func() bool { e, ok := errs.Get("phone"); return !ok || e.Msg != "signup.phone.invalid" }() {
+		t.Errorf("call me with a bad number: %v", errs)
 	}
 }
 

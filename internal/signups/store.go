@@ -27,14 +27,16 @@ const (
 
 // Participant is a person who signed up.
 type Participant struct {
-	ID        int64     `json:"-"`
-	FirstName string    `json:"first_name"`
-	Email     *string   `json:"email"`
-	Phone     *string   `json:"phone"`
-	Contact   string    `json:"preferred_contact"`
-	AgeBand   string    `json:"age_band"`
-	Lang      string    `json:"language"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        int64   `json:"-"`
+	FirstName string  `json:"first_name"`
+	Email     *string `json:"email"`
+	Phone     *string `json:"phone"`
+	Contact   string  `json:"preferred_contact"` // email, sms or phone (be phoned by staff)
+	// SMSStoppedAt is when they answered STOPP or staff stopped SMS to them; nil: SMS may go.
+	SMSStoppedAt *time.Time `json:"sms_stopped_at,omitempty"`
+	AgeBand      string     `json:"age_band"`
+	Lang         string     `json:"language"`
+	CreatedAt    time.Time  `json:"created_at"`
 }
 
 // Signup is one wish to join a group or interest in a theme.
@@ -114,8 +116,9 @@ func (s *Store) ByEmail(ctx context.Context, email string) (Participant, error) 
 // Participant returns the participant with id.
 func (s *Store) Participant(ctx context.Context, id int64) (Participant, error) {
 	var p Participant
-	err := s.db.QueryRow(ctx, `SELECT id, first_name, email::text, phone, contact, age_band, lang, created_at
-		FROM participants WHERE id = $1`, id).Scan(&p.ID, &p.FirstName, &p.Email, &p.Phone, &p.Contact, &p.AgeBand, &p.Lang, &p.CreatedAt)
+	err := s.db.QueryRow(ctx, `SELECT id, first_name, email::text, phone, contact, age_band, lang, created_at, sms_stopped_at
+		FROM participants WHERE id = $1`, id).Scan(&p.ID, &p.FirstName, &p.Email, &p.Phone, &p.Contact, &p.AgeBand, &p.Lang, &p.CreatedAt,
+		&p.SMSStoppedAt)
 	if err != nil {
 		return p, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
 	}
