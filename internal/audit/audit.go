@@ -51,6 +51,8 @@ const (
 	OfferMade              = "offer.made"
 	OfferExtended          = "offer.extended"
 	OfferWithdrawn         = "offer.withdrawn"
+	OfferAnswered          = "offer.answered"
+	MeetingLinkSet         = "group.meeting_link"
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -59,7 +61,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
-	OfferExtended, OfferWithdrawn}
+	OfferExtended, OfferWithdrawn, OfferAnswered, MeetingLinkSet}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

@@ -204,11 +204,18 @@ const (
 	Withdraw Answer = "withdraw" // decline and leave the waiting list
 )
 
-// AnswerOffer records the answer to offer id (found by its token or on the private page) in
-// one transaction. Accepting makes the person a member if the group still has a place
-// (ErrFull otherwise); an answered offer is ErrOfferAnswered and one past its deadline
+// AnswerOffer records the person's answer to offer id (found by its token or on the private
+// page) in one transaction. Accepting makes the person a member if the group still has a
+// place (ErrFull otherwise) and queues their confirmation (confirmJoin) in the same
+// transaction; an answered offer is ErrOfferAnswered and one past its deadline
 // ErrOfferExpired. Nothing changes on an error.
 func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer, error) {
+	return s.answerOffer(ctx, offerID, a, audit.Actor{})
+}
+
+// answerOffer is AnswerOffer for by: the person (a zero Actor, no audit line) or a staff
+// member (AnswerOfferBy), whose audit line goes in the same transaction.
+func (s *Store) answerOffer(ctx context.Context, offerID int64, a Answer, by audit.Actor) (Offer, error) {
 	var o Offer
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var status string
@@ -232,6 +239,9 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 			if err := st.placeSignup(ctx, o.SignupID, o.ParticipantID, o.GroupID); err != nil {
 				return err
 			}
+			if _, err := st.confirmJoin(ctx, tx, o.ParticipantID, o.GroupID, time.Now()); err != nil {
+				return err
+			}
 			status = OfferAccepted
 		case Withdraw:
 			if _, err := tx.Exec(ctx, `UPDATE signups SET status = 'withdrawn', status_changed_at = now() WHERE id = $1`, o.SignupID); err != nil {
@@ -248,6 +258,12 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 			return err
 		}
 		o.Status = status
+		if by != (audit.Actor{}) {
+			if err := audit.Record(ctx, tx, by, audit.Entry{Action: audit.OfferAnswered, Entity: "participant", EntityID: o.ParticipantID,
+				Details: map[string]any{"offer_id": offerID, "answer": status}}); err != nil {
+				return err
+			}
+		}
 		return st.count(ctx, "offer_"+status, "")
 	})
 	if err != nil && !errors.Is(err, ErrFull) && !errors.Is(err, ErrOfferAnswered) && !errors.Is(err, ErrOfferExpired) {
