@@ -154,9 +154,18 @@ func (w *sweepWorld) catalogue(t *testing.T) {
 	form := goodGroup(itoa(themeID))
 	form.Set("name", "Hostil testgruppe")
 	form.Set("capacity", "30")
+	form.Set("format", "hybrid") // in the house and online: its contact person may set the meeting link
 	res, body := w.staff.post("/admin/grupper/ny", form)
 	mustStatus(t, "create group", res, body, http.StatusSeeOther)
 	w.ids["group"] = w.id(t, `SELECT id FROM groups WHERE name = 'Hostil testgruppe'`)
+	form.Set("name", "Hostil nettgruppe")
+	form.Set("slug", "hostil-nettgruppe")
+	form.Set("format", "digital")
+	res, body = w.staff.post("/admin/grupper/ny", form)
+	mustStatus(t, "create digital group", res, body, http.StatusSeeOther)
+	w.ids["memberGroup"] = w.id(t, `SELECT id FROM groups WHERE name = 'Hostil nettgruppe'`)
+	res, body = w.staff.post("/admin/grupper/"+itoa(w.ids["memberGroup"])+"/moetelenke", url.Values{"meeting_link": {"https://zoom.example.org/j/1"}})
+	mustStatus(t, "meeting link", res, body, http.StatusSeeOther)
 	res, body = w.staff.post("/admin/grupper/"+itoa(w.ids["group"])+"/publisering", url.Values{"published": {"true"}})
 	mustStatus(t, "publish group", res, body, http.StatusSeeOther)
 	w.groupSlug = "hostil-testgruppe"
@@ -182,6 +191,9 @@ func (w *sweepWorld) signups(t *testing.T) {
 	mustStatus(t, "send offer", res, body, http.StatusSeeOther)
 	w.tokens["offer"] = strings.TrimPrefix(w.app.lastLink(t, worldParticipant), "/tilbud/")
 	w.ids["offer"] = w.id(t, `SELECT id FROM offers WHERE signup_id = $1`, w.ids["signup"])
+	participant := w.id(t, `SELECT id FROM participants WHERE email = $1`, worldParticipant)
+	res, body = w.staff.post("/admin/deltakere/"+itoa(participant)+"/plasser", url.Values{"group": {itoa(w.ids["memberGroup"])}})
+	mustStatus(t, "place by hand", res, body, http.StatusSeeOther)
 
 	res, body = anon.post("/arrangementer/"+itoa(w.ids["event"]), url.Values{"first_name": {"Gjest"}, "email": {worldEventGuest}, "adult": {"on"}, "consent": {"on"}})
 	mustStatus(t, "event sign-up", res, body, http.StatusSeeOther)
@@ -322,7 +334,7 @@ var pathIDs = map[string]string{
 	"/dev/mailbox/":                   "mail",
 	"/mine/{token}/pamelding/":        "signup",
 	"/mine/{token}/tilbud/":           "offer",
-	"/mine/{token}/gruppe/":           "group",
+	"/mine/{token}/gruppe/":           "memberGroup",
 	"/partner/lisenser/foresporsler/": "partnerLoanRequest",
 	"/partner/lisenser/lan/":          "partnerLoan",
 	"/partner/rom/foresporsler/":      "partnerRoomRequest",
