@@ -58,6 +58,7 @@ const (
 	EventChanged           = "event.changed"
 	SMSStopped             = "participant.sms_stopped"
 	SMSAllowed             = "participant.sms_allowed"
+	MeetingLinkSet         = "group.meeting_link"
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -67,7 +68,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
-	SMSStopped, SMSAllowed}
+	SMSStopped, SMSAllowed, MeetingLinkSet}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

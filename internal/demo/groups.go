@@ -124,14 +124,19 @@ func insertGroup(ctx context.Context, tx pgx.Tx, g demoGroup) (int64, error) {
 	if capacity == 0 {
 		capacity = 8
 	}
+	// A group meeting online has a fictional meeting link, which only its members see.
+	link := ""
+	if g.format == "digital" || g.format == "hybrid" {
+		link = "https://" + or(g.platform, "whereby") + ".example.org/demo/" + g.slug
+	}
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, platform, venue, weekday, starts_at, ends_at,
-			frequency, language, capacity, open, status, twelve_step, org_id, description_nb, description_en, published)
+			frequency, language, capacity, open, status, twelve_step, org_id, description_nb, description_en, published, meeting_link)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::time, $9::time, $10, $11, $12, $13, $14, $15,
-			(SELECT id FROM orgs WHERE name = NULLIF($16, '')), $17, $18, $19)
+			(SELECT id FROM orgs WHERE name = NULLIF($16, '')), $17, $18, $19, $20)
 		ON CONFLICT (slug) DO NOTHING RETURNING id`,
 		g.slug, g.name, g.kind, g.format, g.platform, g.venue, g.weekday, g.starts, g.ends, frequency, or(g.language, "nb"),
-		capacity, !g.closed, or(g.status, "selfrunning"), g.twelveStep, g.org, g.descNB, g.descEN, !g.draft).Scan(&id)
+		capacity, !g.closed, or(g.status, "selfrunning"), g.twelveStep, g.org, g.descNB, g.descEN, !g.draft, link).Scan(&id)
 	return id, err
 }
 

@@ -38,6 +38,7 @@ const (
 	KindEvent         Kind = "event"
 	KindEventOffer    Kind = "event_offer"
 	KindEventReminder Kind = "event_reminder"
+	KindJoined        Kind = "joined" // a person has a place in a group: first meeting, place or link
 )
 
 // Answerable reports whether people may answer mail of kind k: its reply goes to the centre's

@@ -25,6 +25,7 @@ type Contact struct {
 	Email      string
 	Phone      string
 	LinkSentAt *time.Time
+	Format     string // the group's format; ContactByLink fills it in, so the page can offer the meeting link
 }
 
 // Validate checks the contact; messages are catalogue ids.
@@ -102,9 +103,9 @@ func (s *Store) IssueContactLink(ctx context.Context, groupID int64) (Contact, s
 // link, or one of a closed group, is ErrNotFound.
 func (s *Store) ContactByLink(ctx context.Context, token string) (Contact, error) {
 	var c Contact
-	err := s.db.QueryRow(ctx, `SELECT c.group_id, g.name, c.name, c.email, c.phone, c.link_sent_at
+	err := s.db.QueryRow(ctx, `SELECT c.group_id, g.name, c.name, c.email, c.phone, c.link_sent_at, g.format
 		FROM group_contacts c JOIN groups g ON g.id = c.group_id WHERE c.link_hash = $1 AND c.link_expires > now() AND g.status <> 'closed'`, tokens.Hash(token)).
-		Scan(&c.GroupID, &c.GroupName, &c.Name, &c.Email, &c.Phone, &c.LinkSentAt)
+		Scan(&c.GroupID, &c.GroupName, &c.Name, &c.Email, &c.Phone, &c.LinkSentAt, &c.Format)
 	if err != nil {
 		return c, fmt.Errorf("rooms: contact link: %w", postgres.MapError(err))
 	}

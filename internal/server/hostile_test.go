@@ -154,9 +154,18 @@ func (w *sweepWorld) catalogue(t *testing.T) {
 	form := goodGroup(itoa(themeID))
 	form.Set("name", "Hostil testgruppe")
 	form.Set("capacity", "30")
+	form.Set("format", "hybrid") // in the house and online: its contact person may set the meeting link
 	res, body := w.staff.post("/admin/grupper/ny", form)
 	mustStatus(t, "create group", res, body, http.StatusSeeOther)
 	w.ids["group"] = w.id(t, `SELECT id FROM groups WHERE name = 'Hostil testgruppe'`)
+	form.Set("name", "Hostil nettgruppe")
+	form.Set("slug", "hostil-nettgruppe")
+	form.Set("format", "digital")
+	res, body = w.staff.post("/admin/grupper/ny", form)
+	mustStatus(t, "create digital group", res, body, http.StatusSeeOther)
+	w.ids["memberGroup"] = w.id(t, `SELECT id FROM groups WHERE name = 'Hostil nettgruppe'`)
+	res, body = w.staff.post("/admin/grupper/"+itoa(w.ids["memberGroup"])+"/moetelenke", url.Values{"meeting_link": {"https://zoom.example.org/j/1"}})
+	mustStatus(t, "meeting link", res, body, http.StatusSeeOther)
 	res, body = w.staff.post("/admin/grupper/"+itoa(w.ids["group"])+"/publisering", url.Values{"published": {"true"}})
 	mustStatus(t, "publish group", res, body, http.StatusSeeOther)
 	w.groupSlug = "hostil-testgruppe"
@@ -182,6 +191,9 @@ func (w *sweepWorld) signups(t *testing.T) {
 	mustStatus(t, "send offer", res, body, http.StatusSeeOther)
 	w.tokens["offer"] = strings.TrimPrefix(w.app.lastLink(t, worldParticipant), "/tilbud/")
 	w.ids["offer"] = w.id(t, `SELECT id FROM offers WHERE signup_id = $1`, w.ids["signup"])
+	participant := w.id(t, `SELECT id FROM participants WHERE email = $1`, worldParticipant)
+	res, body = w.staff.post("/admin/deltakere/"+itoa(participant)+"/plasser", url.Values{"group": {itoa(w.ids["memberGroup"])}})
+	mustStatus(t, "place by hand", res, body, http.StatusSeeOther)
 
 	res, body = anon.post("/arrangementer/"+itoa(w.ids["event"]), url.Values{"first_name": {"Gjest"}, "email": {worldEventGuest}, "adult": {"on"}, "consent": {"on"}})
 	mustStatus(t, "event sign-up", res, body, http.StatusSeeOther)
@@ -323,6 +335,7 @@ var pathIDs = map[string]string{
 	"/dev/mailbox/":                   "mail",
 	"/mine/{token}/pamelding/":        "signup",
 	"/mine/{token}/tilbud/":           "offer",
+	"/mine/{token}/gruppe/":           "memberGroup",
 	"/partner/lisenser/foresporsler/": "partnerLoanRequest",
 	"/partner/lisenser/lan/":          "partnerLoan",
 	"/partner/rom/foresporsler/":      "partnerRoomRequest",
@@ -443,6 +456,8 @@ var postFields = map[string][]string{
 	"POST /mine/{token}/pamelding/{id}/trekk":      {},
 	"POST /mine/{token}/slett":                     {},
 	"POST /mine/{token}/tilbud/{id}":               {"svar"},
+	"POST /mine/{token}/gruppe/{id}/forlat":        {},
+	"POST /gruppe/{token}/moetelenke":              {"meeting_link", "meeting_passcode"},
 	"POST /tilbud/{token}":                         {"svar"},
 	"POST /arrangementer/{id}":                     {"first_name", "email", "adult", "consent"},
 	"POST /arrangement/{token}/avmeld":             {},
@@ -459,6 +474,7 @@ var postFields = map[string][]string{
 	"POST /admin/grupper/{id}":                               groupFields,
 	"POST /admin/grupper/{id}/status":                        {"status", "note"},
 	"POST /admin/grupper/{id}/publisering":                   {"published"},
+	"POST /admin/grupper/{id}/moetelenke":                    {"meeting_link", "meeting_passcode"},
 	"POST /admin/lisenser/ny":                                licenceFields,
 	"POST /admin/lisenser/{id}":                              licenceFields,
 	"POST /admin/lisenser/foresporsler/ny":                   append(slices.Clone(loanFields), "group"),
@@ -1003,7 +1019,8 @@ func (s *sweep) paths(c *client, route, method, pattern string, valid url.Values
 // destructive routes end what other routes need (a link, a session, a row), so they go last.
 var destructive = map[string]bool{
 	"POST /logg-ut": true, "POST /mine/{token}/slett": true, "POST /mine/{token}/pamelding/{id}/trekk": true,
-	"POST /arrangement/{token}/avmeld": true, "POST /gruppe/{token}/foresporsler/{id}/trekk": true,
+	"POST /mine/{token}/gruppe/{id}/forlat": true,
+	"POST /arrangement/{token}/avmeld":      true, "POST /gruppe/{token}/foresporsler/{id}/trekk": true,
 	"POST /partner/rom/foresporsler/{id}/trekk": true, "POST /partner/lisenser/foresporsler/{id}/trekk": true,
 	"POST /admin/deltakere/{id}/slett": true, "POST /admin/apningstider/stengt/{id}/slett": true,
 	"POST /admin/grupper/{id}/kontakt/slett": true, "POST /admin/grupper/{id}/kontakt/lenke": true,

@@ -37,6 +37,7 @@ const (
 	htmlParticipant = "deltaker.html@example.no"
 	htmlGuest       = "gjest.html@example.no"
 	htmlContact     = "kontakt.html@example.no"
+	htmlNetContact  = "nettkontakt.html@example.no"
 	htmlInvited     = "invitert.html@example.no"
 )
 
@@ -149,6 +150,15 @@ func (s *htmlSite) signups(t *testing.T) {
 	res, body = s.clients["staff"].post("/admin/matching/tilbud", url.Values{"frist": {"7"}, "tilbud": {itoa(phoned) + ":" + itoa(s.ids["group"])}})
 	htmlExpect(t, "call offer", res, body, http.StatusSeeOther)
 	s.ids["callOffer"] = s.id(t, `SELECT id FROM offers WHERE signup_id = $1`, phoned)
+	// Staff also place them by hand in a digital demo group with a meeting link: their page
+	// shows the group, and its leave page has a group to ask about.
+	s.ids["memberGroup"] = s.id(t, `SELECT id FROM groups WHERE slug = 'angst-pa-nett'`)
+	res, body = s.clients["staff"].post("/admin/grupper/"+itoa(s.ids["memberGroup"])+"/moetelenke",
+		url.Values{"meeting_link": {"https://zoom.example.org/j/123"}, "meeting_passcode": {"4321"}})
+	htmlExpect(t, "meeting link", res, body, http.StatusSeeOther)
+	participant := s.id(t, `SELECT id FROM participants WHERE email = $1`, htmlParticipant)
+	res, body = s.clients["staff"].post("/admin/deltakere/"+itoa(participant)+"/plasser", url.Values{"group": {itoa(s.ids["memberGroup"])}})
+	htmlExpect(t, "place by hand", res, body, http.StatusSeeOther)
 	for _, name := range []string{"pastEvent", "event"} {
 		res, body = anon.post("/arrangementer/"+itoa(s.ids[name]), url.Values{"first_name": {"Gjest"}, "email": {htmlGuest}, "adult": {"on"}, "consent": {"on"}})
 		htmlExpect(t, "event sign-up", res, body, http.StatusSeeOther)
@@ -181,6 +191,13 @@ func (s *htmlSite) rooms(t *testing.T) {
 	res, body = s.clients["staff"].post(group+"/kontakt/lenke", nil)
 	htmlExpect(t, "contact link", res, body, http.StatusSeeOther)
 	s.tokens["contact"] = s.app.lastLink(t, htmlContact)
+	// The digital group's contact person, who may set its meeting link.
+	net := "/admin/grupper/" + itoa(s.ids["memberGroup"])
+	res, body = s.clients["staff"].post(net+"/kontakt", url.Values{"name": {"Nina Nett"}, "email": {htmlNetContact}})
+	htmlExpect(t, "online group's contact", res, body, http.StatusSeeOther)
+	res, body = s.clients["staff"].post(net+"/kontakt/lenke", nil)
+	htmlExpect(t, "online group's contact link", res, body, http.StatusSeeOther)
+	s.tokens["netContact"] = s.app.lastLink(t, htmlNetContact)
 	first := tz.Midnight(time.Now()).AddDate(0, 3, 0).Format(time.DateOnly)
 	res, body = s.clients["staff"].post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	htmlExpect(t, "closure", res, body, http.StatusSeeOther)
@@ -319,6 +336,8 @@ func (s *htmlSite) publicPages(l *htmlPages) {
 	l.get("/gruppe/{token}", "anonymous", s.tokens["contact"])
 	l.get("/gruppe/{token}/ny", "anonymous", s.tokens["contact"]+"/ny")
 	l.get("/gruppe/{token}/foresporsler", "anonymous", s.tokens["contact"]+"/foresporsler")
+	l.get("/gruppe/{token}/moetelenke", "anonymous", s.tokens["netContact"]+"/moetelenke")
+	l.get("/mine/{token}/gruppe/{id}/forlat", "anonymous", s.tokens["mine"]+"/gruppe/"+id("memberGroup")+"/forlat")
 	l.get("/dev/mailbox", "anonymous", "/dev/mailbox")
 	l.get("/dev/mailbox/{id}", "anonymous", "/dev/mailbox/"+id("mail"))
 	l.get("/dev/mailbox/{id}/html", "anonymous", "/dev/mailbox/"+id("mail")+"/html")
@@ -361,6 +380,7 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/grupper/{id}/medlemmer", "/admin/grupper/" + id("demoGroup") + "/medlemmer"},
 		{"/admin/grupper/{id}/melding", "/admin/grupper/" + id("demoGroup") + "/melding"},
 		{"/admin/arrangementer/{id}/melding", "/admin/arrangementer/" + id("event") + "/melding"},
+		{"/admin/grupper/{id}", "/admin/grupper/" + id("memberGroup")},
 		{"/admin/grupper/{id}/rom", "/admin/grupper/" + id("group") + "/rom"},
 		{"/admin/grupper/{id}/rom", "/admin/grupper/" + id("demoGroup") + "/rom"},
 		{"/admin/grupper/{id}/oppfolging", "/admin/grupper/" + id("startup") + "/oppfolging"},

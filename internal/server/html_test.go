@@ -36,15 +36,16 @@ type htmlPage struct {
 
 // notHTMLRoutes are the GET routes that answer with something else than a page, and what.
 var notHTMLRoutes = map[string]string{
-	"GET /healthz":                          "plain text for probes",
-	"GET /readyz":                           "plain text for probes",
-	"GET /static/*":                         "CSS, fonts, images, scripts",
-	"GET /api/grupper.json":                 "JSON",
-	"GET /mine/{token}/data.json":           "JSON",
-	"GET /kalender/{token}":                 "iCalendar",
-	"GET /arrangement/{token}/kalender.ics": "iCalendar",
-	"GET /admin/rapport/{year}/{table}":     "CSV",
-	"GET /admin/rapport":                    "a redirect to the latest year's report",
+	"GET /healthz":                               "plain text for probes",
+	"GET /readyz":                                "plain text for probes",
+	"GET /static/*":                              "CSS, fonts, images, scripts",
+	"GET /api/grupper.json":                      "JSON",
+	"GET /mine/{token}/data.json":                "JSON",
+	"GET /kalender/{token}":                      "iCalendar",
+	"GET /arrangement/{token}/kalender.ics":      "iCalendar",
+	"GET /mine/{token}/gruppe/{id}/kalender.ics": "iCalendar",
+	"GET /admin/rapport/{year}/{table}":          "CSV",
+	"GET /admin/rapport":                         "a redirect to the latest year's report",
 }
 
 // Must show: every page of the app is valid HTML. Every GET page of the router is rendered
@@ -228,6 +229,7 @@ var htmlPathIDs = map[string]string{
 	"/admin/organisasjoner/": "org", "/admin/igangsettere/": "volunteer", "/admin/arrangementer/": "event",
 	"/admin/deltakere/": "participant", "/admin/medlemskap/": "membership", "/admin/brukere/": "invited", "/admin/tilbud/": "offer",
 	"/admin/ringeliste/": "callOffer", "/arrangementer/": "event", "/mine/{token}/pamelding/": "signup", "/mine/{token}/tilbud/": "offer",
+	"/mine/{token}/gruppe/":      "memberGroup",
 	"/partner/rom/foresporsler/": "clash", "/partner/lisenser/foresporsler/": "loanRequest", "/partner/lisenser/lan/": "loan",
 	"/gruppe/{token}/foresporsler/": "contactRequest",
 }

@@ -104,7 +104,8 @@ func TestMatchingAndOffersInTheBrowser(t *testing.T) {
 	}
 	rows.Close()
 	person := browsertest.New(t).NewTab(t)
-	got = person.Go(t, app.URL+app.lastLink(t, addrs[0]))
+	offerLink := app.lastLink(t, addrs[0]) // accepting sends a confirmation with another link
+	got = person.Go(t, app.URL+offerLink)
 	if !strings.Contains(got.Text, "Ja, jeg vil være med") || !strings.Contains(got.Text, "Svar innen") {
 		t.Fatalf("the offer page: %s", got.Text)
 	}
@@ -116,7 +117,7 @@ func TestMatchingAndOffersInTheBrowser(t *testing.T) {
 		t.Errorf("the person who accepted is not a member")
 	}
 	// The same link again says it is answered, and changes nothing.
-	got = person.Go(t, app.URL+app.lastLink(t, addrs[0]))
+	got = person.Go(t, app.URL+offerLink)
 	if !strings.Contains(got.Text, "Du har alt sagt ja") || strings.Contains(got.Text, "Ja, jeg vil være med") {
 		t.Errorf("the answered offer: %s", got.Text)
 	}

@@ -53,6 +53,10 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, status int, 
 		s.serverError(w, r, err)
 		return
 	}
+	if page.Groups, err = s.signups().MemberGroups(r.Context(), page.Participant.ID, s.now()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	for _, su := range list {
 		if su.ID == page.Editing && page.Errors.OK() {
 			page.Prefs = signups.Prefs{Formats: su.Formats, Availability: su.Availability, Languages: su.Languages}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
@@ -53,7 +54,7 @@ func (s *Server) contactRequester(w http.ResponseWriter, r *http.Request) (reque
 	}
 	return requester{
 		who:   rooms.Requester{GroupID: c.GroupID, ReplyTo: c.Email, Lang: string(i18n.LangOf(r.Context()))},
-		pages: pages.RequesterPages{Base: "/gruppe/" + r.PathValue("token"), Name: c.GroupName, Contact: c.Name},
+		pages: pages.RequesterPages{Base: "/gruppe/" + r.PathValue("token"), Name: c.GroupName, Contact: c.Name, Online: groups.Online(c.Format)},
 	}, true
 }
 

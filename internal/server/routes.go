@@ -97,6 +97,9 @@ func (s *Server) routes() http.Handler {
 			r.Get("/mine/{token}/slett", s.myDeletePage)
 			r.Post("/mine/{token}/slett", s.myDelete)
 			r.Post("/mine/{token}/tilbud/{id}", s.answerMyOffer)
+			r.Get("/mine/{token}/gruppe/{id}/kalender.ics", s.myGroupICS)
+			r.Get("/mine/{token}/gruppe/{id}/forlat", s.myLeavePage)
+			r.Post("/mine/{token}/gruppe/{id}/forlat", s.myLeave)
 			r.Get("/tilbud/{token}", s.offerPage)
 			r.Post("/arrangementer/{id}", s.eventSignup)
 			r.Get("/arrangement/{token}", s.myEvent)
@@ -106,6 +109,8 @@ func (s *Server) routes() http.Handler {
 			r.Post("/tilbud/{token}", s.answerOfferByLink)
 			// A group's contact person: the group's schedule and room requests.
 			s.requesterRoutes(r, "/gruppe/{token}", s.contactRequester)
+			r.Get("/gruppe/{token}/moetelenke", s.contactMeetingLinkPage)
+			r.Post("/gruppe/{token}/moetelenke", s.setContactMeetingLink)
 		})
 		// Twilio's webhook for incoming SMS (STOPP): signed with SMS_AUTH_TOKEN, not a browser's
 		// form, so outside the cross-origin check (see crossOriginProtection).
@@ -145,6 +150,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/grupper/{id}", s.updateGroup)
 			r.Post("/grupper/{id}/status", s.setGroupStatus)
 			r.Post("/grupper/{id}/publisering", s.setGroupPublished)
+			r.Post("/grupper/{id}/moetelenke", s.setGroupMeetingLink)
 
 			// Licences: the pool, the queue of requests, the loans.
 			r.Get("/lisenser", s.licenceList)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
-	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // The mail a participant gets. None of it names the group or the theme: that someone wants a
@@ -76,9 +75,64 @@ func offerMail(lang i18n.Lang, firstName, link string, deadline time.Time) mail.
 // offerSMS is the offer as a short SMS: no group, no theme (it is read on a lock screen), the
 // deadline as a short date and time in Oslo, and the link.
 func offerSMS(lang i18n.Lang, link string, deadline time.Time) string {
-	layout := "2.1. kl. 15.04"
-	if lang == i18n.EN {
-		layout = "2 Jan 15:04"
+	return i18n.Translate(lang, "sms.offer", "Deadline", mail.FormatShort(lang, deadline), "Link", link)
+}
+
+// Joined is what the confirmation to a new member says about their group, without its name
+// or theme: the first meeting, the place or the meeting link, and their private link.
+type Joined struct {
+	First      time.Time // the first meeting; zero when none is known yet
+	Place      string    // the address with floor, or a partner's venue; "" online only
+	HowToGetIn string
+	Link       string // the meeting link of a group that meets online
+	Passcode   string
+	Page       string // the private link to "My sign-ups"
+	Expires    time.Time
+}
+
+// joinedMail confirms to a person that they now have a place in a group, and tells them when
+// the first meeting is, where it is or its link, and where to see the rest and get a
+// calendar file: their private page. It never names the group.
+func joinedMail(lang i18n.Lang, firstName string, j Joined) mail.Message {
+	first := i18n.Translate(lang, "mail.joined.noDate")
+	if !j.First.IsZero() {
+		first = i18n.Translate(lang, "mail.joined.first", "When", mail.FormatTime(lang, j.First))
 	}
-	return i18n.Translate(lang, "sms.offer", "Deadline", deadline.In(tz.Oslo).Format(layout), "Link", link)
+	paras := []string{i18n.Translate(lang, "mail.joined.place"), first}
+	if j.Place != "" {
+		paras = append(paras, i18n.Translate(lang, "mail.joined.where", "Place", j.Place))
+		if j.HowToGetIn != "" {
+			paras = append(paras, j.HowToGetIn)
+		}
+	}
+	if j.Link != "" {
+		paras = append(paras, i18n.Translate(lang, "mail.joined.link", "Link", j.Link))
+		if j.Passcode != "" {
+			paras = append(paras, i18n.Translate(lang, "mail.joined.passcode", "Passcode", j.Passcode))
+		}
+	}
+	paras = append(paras, i18n.Translate(lang, "mail.joined.page"))
+	return mail.Message{
+		Lang:       lang,
+		Kind:       mail.KindJoined,
+		Subject:    i18n.Translate(lang, "mail.joined.subject"),
+		Greeting:   i18n.Translate(lang, "mail.greeting.name", "Name", firstName),
+		Paragraphs: paras,
+		Action:     mail.Action{Label: i18n.Translate(lang, "mail.signup.action"), URL: j.Page},
+		Notes: []string{
+			i18n.Translate(lang, "mail.joined.leave"),
+			i18n.Translate(lang, "mail.mylink.expires", "Expires", mail.FormatTime(lang, j.Expires)),
+			i18n.Translate(lang, "mail.signup.help"),
+		},
+		Closing: i18n.Translate(lang, "mail.closing"),
+	}
+}
+
+// joinedSMS is the confirmation as a text: short, without the group's name, the first
+// meeting's time and the link to see more.
+func joinedSMS(lang i18n.Lang, firstName string, j Joined) string {
+	if j.First.IsZero() {
+		return i18n.Translate(lang, "sms.joined.noDate", "Name", firstName, "Link", j.Page)
+	}
+	return i18n.Translate(lang, "sms.joined", "Name", firstName, "When", mail.FormatShort(lang, j.First), "Link", j.Page)
 }

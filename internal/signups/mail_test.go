@@ -3,11 +3,13 @@ package signups
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // Every kind of sign-up mail renders in both languages with its link, time and footer.
@@ -18,6 +20,9 @@ func TestMailRendersInBothLanguages(t *testing.T) {
 		"signup": func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", link, at) },
 		"mylink": func(l i18n.Lang) mail.Message { return linkMail(l, "Kari", link, at) },
 		"offer":  func(l i18n.Lang) mail.Message { return offerMail(l, "Kari", link, at) },
+		"joined": func(l i18n.Lang) mail.Message {
+			return joinedMail(l, "Kari", Joined{First: at, Place: "Kirkeveien 61", Link: "https://zoom.example.org/j/1", Passcode: "4321", Page: link, Expires: at})
+		},
 	}, nil)
 }
 
@@ -32,8 +37,8 @@ func TestOfferSMS(t *testing.T) {
 	t.Parallel()
 	link := "https://selvhjelpshuset.no/tilbud/" + strings.Repeat("a", 43)
 	want := map[i18n.Lang]string{
-		i18n.NB: "Du har fått tilbud om plass i en gruppe. Svar innen 26.11. kl. 14.30: " + link,
-		i18n.EN: "You have been offered a place in a group. Answer by 26 Nov 14:30: " + link,
+		i18n.NB: "Du har fått tilbud om plass i en gruppe. Svar innen tor. 26.11. kl. 14.30: " + link,
+		i18n.EN: "You have been offered a place in a group. Answer by Thu 26 Nov 14:30: " + link,
 	}
 	for _, l := range i18n.Langs {
 		got := offerSMS(l, link, mailtest.Expires)
@@ -49,5 +54,38 @@ func TestOfferSMS(t *testing.T) {
 		if n := utf8.RuneCountInString(signed); n > 2*153 {
 			t.Errorf("%s: %d characters, more than two segments", l, n)
 		}
+	}
+}
+
+// The schedule gives meetings at the group's local time on both sides of the change to
+// summer time, every second week counted from the day the group started.
+func TestScheduledAcrossSummerTime(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, tz.Oslo) // a Friday; summer time starts on Sunday 29 March
+	g := MemberGroup{Weekday: 7, StartsAt: 18 * time.Hour, EndsAt: 19*time.Hour + 30*time.Minute, Frequency: "weekly"}
+	got := scheduled(g, now, 2)
+	want := []time.Time{time.Date(2026, 3, 22, 18, 0, 0, 0, tz.Oslo), time.Date(2026, 3, 29, 18, 0, 0, 0, tz.Oslo)}
+	for i := range want {
+		if !got[i].Start.Equal(want[i]) || got[i].End.Sub(got[i].Start) != 90*time.Minute {
+			t.Errorf("meeting %d: %v–%v, want %v", i, got[i].Start, got[i].End, want[i])
+		}
+	}
+	if got[0].Start.UTC().Hour() != 17 || got[1].Start.UTC().Hour() != 16 {
+		t.Errorf("UTC hours %d and %d, want 17 and 16", got[0].Start.UTC().Hour(), got[1].Start.UTC().Hour())
+	}
+	started := time.Date(2026, 3, 15, 0, 0, 0, 0, tz.Oslo) // a Sunday: the 22nd is an off week
+	g.Frequency, g.startedOn = "biweekly", &started
+	got = scheduled(g, now, 2)
+	if !got[0].Start.Equal(time.Date(2026, 3, 29, 18, 0, 0, 0, tz.Oslo)) || !got[1].Start.Equal(time.Date(2026, 4, 12, 18, 0, 0, 0, tz.Oslo)) {
+		t.Errorf("every second week: %v, %v", got[0].Start, got[1].Start)
+	}
+	// A meeting under way today still counts; one that has ended does not.
+	sunday := time.Date(2026, 3, 22, 19, 0, 0, 0, tz.Oslo)
+	g.Frequency, g.startedOn = "weekly", nil
+	if got = scheduled(g, sunday, 1); !got[0].Start.Equal(time.Date(2026, 3, 22, 18, 0, 0, 0, tz.Oslo)) {
+		t.Errorf("during a meeting: %v", got[0].Start)
+	}
+	if got = scheduled(g, sunday.Add(time.Hour), 1); !got[0].Start.Equal(time.Date(2026, 3, 29, 18, 0, 0, 0, tz.Oslo)) {
+		t.Errorf("after a meeting: %v", got[0].Start)
 	}
 }

@@ -241,10 +241,14 @@ const (
 	Withdraw Answer = "withdraw" // decline and leave the waiting list
 )
 
-// AnswerOffer records the answer to offer id (found by its token or on the private page) in
-// one transaction. Accepting makes the person a member if the group still has a place
-// (ErrFull otherwise); an answered offer is ErrOfferAnswered and one past its deadline
+// AnswerOffer records the person's answer to offer id (found by its token or on the private
+// page) in one transaction. Accepting makes the person a member if the group still has a
+// place (ErrFull otherwise) and queues their confirmation (confirmJoin) in the same
+// transaction; an answered offer is ErrOfferAnswered and one past its deadline
 // ErrOfferExpired. Nothing changes on an error.
+//
+// Staff who took the answer on the phone record it with RecordCall, which answers through
+// this use case inside its own transaction and writes the audit line.
 func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer, error) {
 	var o Offer
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
@@ -267,6 +271,9 @@ func (s *Store) AnswerOffer(ctx context.Context, offerID int64, a Answer) (Offer
 		switch a {
 		case Accept:
 			if err := st.placeSignup(ctx, o.SignupID, o.ParticipantID, o.GroupID); err != nil {
+				return err
+			}
+			if _, err := st.confirmJoin(ctx, tx, o.ParticipantID, o.GroupID, time.Now()); err != nil {
 				return err
 			}
 			status = OfferAccepted

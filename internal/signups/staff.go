@@ -138,7 +138,8 @@ var ErrFull = fmt.Errorf("signups: the group is full: %w", postgres.ErrConflict)
 // records it in the audit log in the same transaction. No group chosen is a validate.Errors;
 // a full group is ErrFull and a person already in it ErrConflict. The group row is locked so
 // two staff members placing the last place at once cannot overbook it. The participant's
-// waiting sign-up for the group, or for one of its themes, becomes the membership's.
+// waiting sign-up for the group, or for one of its themes, becomes the membership's. The
+// person's confirmation (confirmJoin) is queued in the same transaction.
 func (s *Store) Place(ctx context.Context, participantID, groupID int64, by audit.Actor) error {
 	if groupID == 0 {
 		var e validate.Errors
@@ -146,7 +147,11 @@ func (s *Store) Place(ctx context.Context, participantID, groupID int64, by audi
 		return e
 	}
 	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := s.on(tx).place(ctx, participantID, groupID); err != nil {
+		st := s.on(tx)
+		if err := st.place(ctx, participantID, groupID); err != nil {
+			return err
+		}
+		if _, err := st.confirmJoin(ctx, tx, participantID, groupID, time.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.ParticipantPlaced, Entity: "participant", EntityID: participantID,

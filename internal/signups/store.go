@@ -80,8 +80,8 @@ type Store struct {
 }
 
 // NewStore returns a Store on db (a pool or a transaction, which its methods then join)
-// that queues its mail in out. out may be nil for a store that only reads, purges or answers
-// offers: those send no mail.
+// that queues its mail in out. out may be nil for a store that only reads or purges: those
+// send no mail (accepting an offer and placing someone do: the confirmation).
 func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db, out: out} }
 
 // on is the store on tx, the transaction a use case opened.
