@@ -42,15 +42,21 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
 	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
-	// SMS: Twilio's API once SMS_URL is configured; without it the dev SMS inbox keeps them.
+	// SMS: Twilio's API once SMS_URL is configured; without it the dev SMS inbox keeps them in
+	// development. Production without it has no SMS sender: each SMS waits in the outbox (the
+	// dashboard counts it as not delivered) until SMS_URL is set, instead of being marked sent.
 	var smsSender mail.SMSSender = mail.NewDevSMSSender(log)
-	if cfg.SMSURL != nil {
+	switch {
+	case cfg.SMSURL != nil:
 		twilio, err := sms.NewSender(sms.Config{URL: cfg.SMSURL, AccountSID: cfg.SMSAccountSID,
 			AuthToken: cfg.SMSAuthToken, From: cfg.SMSFrom})
 		if err != nil {
 			return nil, err
 		}
 		smsSender = twilio
+	case cfg.Production():
+		smsSender = nil
+		log.Warn("SMS_URL is not set: SMS to participants wait in the outbox and are not sent")
 	}
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {

@@ -222,6 +222,12 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 			if old, err = get(ctx, tx, id, true); err != nil {
 				return err
 			}
+			if old.Cancelled {
+				// Those signed up were told it is cancelled: it cannot come back by an edit.
+				var e validate.Errors
+				e.Add("published", "events.cancelled.locked")
+				return e
+			}
 		}
 		bookingID, err := s.rebook(ctx, tx, old, f, by, &slot)
 		if err != nil {

@@ -77,7 +77,7 @@ func (s *Store) remindOne(ctx context.Context, tx pgx.Tx, now time.Time) (done b
 	var starts time.Time
 	err = tx.QueryRow(ctx, `SELECT s.id, s.first_name, s.email, s.lang, e.title, e.format, e.meeting_link, e.starts_at
 		FROM event_signups s JOIN events e ON e.id = s.event_id
-		WHERE s.status = 'confirmed' AND s.reminded_at IS NULL AND e.published AND e.starts_at > $1 AND e.starts_at <= $1 + interval '24 hours'
+		WHERE s.status = 'confirmed' AND s.reminded_at IS NULL AND e.published AND e.cancelled_at IS NULL AND e.starts_at > $1 AND e.starts_at <= $1 + interval '24 hours'
 		ORDER BY e.starts_at, s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED`, now).
 		Scan(&id, &name, &email, &lang, &title, &format, &meeting, &starts)
 	if errors.Is(err, pgx.ErrNoRows) {

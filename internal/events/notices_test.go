@@ -99,6 +99,18 @@ func TestEventChangesAndCancelTellThoseSignedUp(t *testing.T) {
 	if _, err := s.Get(ctx, id, false); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("the cancelled event is public: %v", err)
 	}
+	// It cannot come back: an edit that publishes it again is refused, and nobody can sign up.
+	f.Published = true
+	var errs validate.Errors
+	if _, _, err := s.Save(ctx, id, valid(t, f), 0); !errors.As(err, &errs) || !errs.Has("published") {
+		t.Errorf("republishing a cancelled event: %v", err)
+	}
+	if e, _ := s.Get(ctx, id, true); e.Published {
+		t.Error("the cancelled event was published again")
+	}
+	if _, err := s.SignUp(ctx, id, events.SignupForm{FirstName: "Sen", Email: "sen@example.test"}, "nb", time.Now()); !errors.Is(err, postgres.ErrNotFound) {
+		t.Errorf("a sign-up for a cancelled event: %v", err)
+	}
 	// A place given up after the cancel is offered to nobody.
 	signed, _, _ := s.Signups(ctx, id, 10, 0)
 	if offers, err := s.Cancel(ctx, signed[0].ID, time.Now()); err != nil || len(offers) != 0 {

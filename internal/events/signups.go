@@ -89,7 +89,7 @@ func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang st
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var capacity, taken int
 		var starts time.Time
-		err := tx.QueryRow(ctx, `SELECT capacity, starts_at FROM events WHERE id = $1 AND published FOR UPDATE`, eventID).Scan(&capacity, &starts)
+		err := tx.QueryRow(ctx, `SELECT capacity, starts_at FROM events WHERE id = $1 AND published AND cancelled_at IS NULL FOR UPDATE`, eventID).Scan(&capacity, &starts)
 		if err != nil {
 			return err
 		}

@@ -205,7 +205,7 @@ func Forget(ctx context.Context, db postgres.DBTX, email, phone string) error {
 	if _, err := db.Exec(ctx, `
 		DELETE FROM outbox
 		WHERE (channel = 'email' AND $1 <> '' AND lower(to_addr) = lower($1))
-		   OR (channel = 'sms' AND $2 <> '' AND to_addr = $2)`, email, number); err != nil {
+		   OR (channel = 'sms' AND $2 <> '' AND lower(to_addr) = lower($2))`, email, number); err != nil {
 		return fmt.Errorf("mail: forget: %w", err)
 	}
 	return nil

@@ -180,6 +180,7 @@ func TestPurgeKeepsUnsentMail(t *testing.T) {
 	db := pgtest.New(t)
 	c := newClient(t, db, Config{Sender: NewDevSender(testLogger(t))})
 	oldSent, newSent, oldUnsent := enqueue(t, db, c, "a@example.org"), enqueue(t, db, c, "b@example.org"), enqueue(t, db, c, "c@example.org")
+	oldFailed, newFailed := enqueue(t, db, c, "d@example.org"), enqueue(t, db, c, "e@example.org")
 	for _, q := range []struct {
 		sql string
 		id  int64
@@ -187,6 +188,8 @@ func TestPurgeKeepsUnsentMail(t *testing.T) {
 		{`UPDATE outbox SET created_at = now() - interval '40 days' WHERE id = $1`, oldUnsent},
 		{`UPDATE outbox SET sent_at = now() - interval '31 days', transport = 'smtp' WHERE id = $1`, oldSent},
 		{`UPDATE outbox SET sent_at = now() - interval '29 days', transport = 'smtp' WHERE id = $1`, newSent},
+		{`UPDATE outbox SET failed_at = now() - interval '31 days' WHERE id = $1`, oldFailed},
+		{`UPDATE outbox SET failed_at = now() - interval '29 days' WHERE id = $1`, newFailed},
 	} {
 		if _, err := db.Exec(ctx, q.sql, q.id); err != nil {
 			t.Fatal(err)
@@ -196,7 +199,7 @@ func TestPurgeKeepsUnsentMail(t *testing.T) {
 	if err := w.Work(ctx, &river.Job[PurgeArgs]{}); err != nil {
 		t.Fatal(err)
 	}
-	for id, want := range map[int64]bool{oldSent: false, newSent: true, oldUnsent: true} {
+	for id, want := range map[int64]bool{oldSent: false, newSent: true, oldUnsent: true, oldFailed: false, newFailed: true} {
 		_, err := Get(ctx, db, id)
 		if kept := err == nil; kept != want {
 			t.Errorf("message %d kept = %v, want %v (%v)", id, kept, want, err)

@@ -94,7 +94,9 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	case errors.Is(sendErr, sms.ErrRejected):
 		// The provider refused the request itself: no retry can mend it. Recorded for staff.
 		w.log.Warn("mail: SMS refused by the provider; not retried", "outbox_id", m.ID, "error", sendErr)
-		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2, failed_at = now() WHERE id = $1`,
+		// Its text (which may hold a private link) goes: it will never be sent.
+		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2, failed_at = now(),
+			text_body = '', html_body = '' WHERE id = $1`,
 			m.ID, sendErr.Error())
 		sendErr = river.JobCancel(sendErr)
 	case sendErr != nil:
@@ -201,7 +203,8 @@ func (PurgeArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: 
 
 // PurgeWorker deletes sent mail older than the retention period. The outbox holds addresses
 // and one-time links; nobody needs them once the mail has gone out and the links have
-// expired. Unsent mail stays, whatever its age, so that nothing is lost unseen.
+// expired. Unsent mail stays, whatever its age, so that nothing is lost unseen; a message the
+// provider refused for good goes after the same period as sent mail.
 type PurgeWorker struct {
 	river.WorkerDefaults[PurgeArgs]
 	db        *pgxpool.Pool
@@ -211,7 +214,8 @@ type PurgeWorker struct {
 
 // Work deletes the old sent mail.
 func (w *PurgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
-	tag, err := w.db.Exec(ctx, `DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)`,
+	tag, err := w.db.Exec(ctx, `DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)
+		OR (sent_at IS NULL AND failed_at < now() - make_interval(secs => $1))`,
 		w.retention.Seconds())
 	if err != nil {
 		return fmt.Errorf("mail: purge: %w", err)

@@ -137,8 +137,8 @@ func TestRefusalIsRecordedAndNotRetried(t *testing.T) {
 	}
 	m := get(t, db, id)
 	if m.Sent() || m.FailedAt == nil || m.Attempts != 1 || !strings.Contains(m.LastError, "21211") ||
-		strings.Contains(m.LastError, "91234567") {
-		t.Errorf("after the refusal: %+v; want failed, the provider's code, no number", m)
+		strings.Contains(m.LastError, "91234567") || m.TextBody != "" {
+		t.Errorf("after the refusal: %+v; want failed, the provider's code, no number, no text kept", m)
 	}
 	for _, err := range e.Job.Errors {
 		if strings.Contains(err.Error, "91234567") {

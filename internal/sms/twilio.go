@@ -99,6 +99,11 @@ func (s *Sender) SendSMS(ctx context.Context, to, text, _ string) error {
 		return nil
 	case code == http.StatusTooManyRequests:
 		return fmt.Errorf("sms: the provider asks to slow down (429)%s", describe(body, to))
+	case code == http.StatusUnauthorized || code == http.StatusForbidden || code == http.StatusNotFound:
+		// Our own configuration is wrong (the auth token, the account SID, the base URL), not
+		// the message: once an admin mends it, the waiting SMS must still go. Retried.
+		return fmt.Errorf("sms: the provider refused our credentials or address (HTTP %d; check SMS_URL, SMS_ACCOUNT_SID and SMS_AUTH_TOKEN)%s",
+			code, describe(body, to))
 	case code >= 400 && code < 500:
 		return fmt.Errorf("%w: HTTP %d%s", ErrRejected, code, describe(body, to))
 	default:

@@ -173,8 +173,9 @@ func TestSenderPostsTheDocumentedRequest(t *testing.T) {
 	}
 }
 
-// A 4xx answer (except 429) is a refusal: ErrRejected with the provider's code and message,
-// without the number or the text. 429, 5xx and a provider that is down are plain errors.
+// A 4xx answer about the message is a refusal: ErrRejected with the provider's code and
+// message, without the number or the text. 429, 401 (our credentials: mended by an admin,
+// then the SMS must still go), 5xx and a provider that is down are plain errors, retried.
 func TestSenderErrors(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -183,7 +184,7 @@ func TestSenderErrors(t *testing.T) {
 		want     string
 	}{
 		{http.StatusBadRequest, true, "21211"},
-		{http.StatusUnauthorized, true, "20003"},
+		{http.StatusUnauthorized, false, "20003"},
 		{http.StatusTooManyRequests, false, "429"},
 		{http.StatusInternalServerError, false, "500"},
 		{http.StatusServiceUnavailable, false, "503"},
