@@ -18,7 +18,7 @@ ALTER TABLE offers
 UPDATE offers o SET channel = CASE WHEN p.contact = 'email' AND p.email IS NOT NULL THEN 'email' ELSE 'sms' END
 FROM signups s JOIN participants p ON p.id = s.participant_id WHERE s.id = o.signup_id;
 -- The call list (/admin/ringeliste): the open offers waiting for a call, oldest first.
-CREATE INDEX offers_calls_idx ON offers (made_at, id) WHERE status = 'pending' AND deadline IS NULL;
+CREATE INDEX offers_calls_idx ON offers (made_at, id) WHERE status = 'pending' AND channel = 'phone';
 
 -- +goose Down
 DROP INDEX offers_calls_idx;

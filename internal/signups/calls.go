@@ -77,6 +77,7 @@ type CallTask struct {
 	MadeAt        time.Time
 	Attempts      []time.Time // calls that got no answer, oldest first
 	Note          string
+	Deadline      *time.Time // set once they said they want to think: the task stays until they answer
 }
 
 // CallList lists the offers waiting for a call, oldest first, with their total, and records
@@ -86,19 +87,19 @@ func (s *Store) CallList(ctx context.Context, limit, offset int, by audit.Actor,
 	var list []CallTask
 	total := 0
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM offers WHERE status = 'pending' AND deadline IS NULL`).Scan(&total); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM offers WHERE status = 'pending' AND channel = 'phone'`).Scan(&total); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT o.id, p.id, p.first_name, coalesce(p.phone, ''), p.lang, g.id, g.name, g.weekday,
 				extract(epoch FROM g.starts_at)::bigint, extract(epoch FROM g.ends_at)::bigint, g.frequency, g.format, g.venue,
-				coalesce(m.room, ''), m.starts, o.made_at, o.call_attempts, o.call_note
+				coalesce(m.room, ''), m.starts, o.made_at, o.call_attempts, o.call_note, o.deadline
 			FROM offers o JOIN signups s ON s.id = o.signup_id JOIN participants p ON p.id = s.participant_id
 			JOIN groups g ON g.id = o.group_id
 			LEFT JOIN LATERAL (SELECT r.name AS room, lower(bo.during) AS starts
 				FROM bookings b JOIN booking_occurrences bo ON bo.booking_id = b.id JOIN rooms r ON r.id = bo.room_id
 				WHERE b.group_id = g.id AND bo.cancelled_at IS NULL AND lower(bo.during) > $1
 				ORDER BY lower(bo.during) LIMIT 1) m ON true
-			WHERE o.status = 'pending' AND o.deadline IS NULL
+			WHERE o.status = 'pending' AND o.channel = 'phone'
 			ORDER BY o.made_at, o.id LIMIT $2 OFFSET $3`, now, limit, offset)
 		if err != nil {
 			return err
@@ -119,7 +120,7 @@ func scanCallTask(row pgx.CollectableRow) (CallTask, error) {
 	var c CallTask
 	var start, end int64
 	err := row.Scan(&c.OfferID, &c.ParticipantID, &c.FirstName, &c.Phone, &c.Lang, &c.GroupID, &c.GroupName, &c.Weekday,
-		&start, &end, &c.Frequency, &c.Format, &c.Venue, &c.Room, &c.NextMeeting, &c.MadeAt, &c.Attempts, &c.Note)
+		&start, &end, &c.Frequency, &c.Format, &c.Venue, &c.Room, &c.NextMeeting, &c.MadeAt, &c.Attempts, &c.Note, &c.Deadline)
 	c.StartsAt, c.EndsAt = time.Duration(start)*time.Second, time.Duration(end)*time.Second
 	return c, err
 }

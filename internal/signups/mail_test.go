@@ -88,4 +88,14 @@ func TestScheduledAcrossSummerTime(t *testing.T) {
 	if got = scheduled(g, sunday.Add(time.Hour), 1); !got[0].Start.Equal(time.Date(2026, 3, 29, 18, 0, 0, 0, tz.Oslo)) {
 		t.Errorf("after a meeting: %v", got[0].Start)
 	}
+	// A group that starts later meets from its start; a paused one has no meetings to tell of.
+	later := time.Date(2026, 4, 20, 0, 0, 0, 0, tz.Oslo)
+	g.startedOn = &later
+	if got = scheduled(g, now, 1); !got[0].Start.Equal(time.Date(2026, 4, 26, 18, 0, 0, 0, tz.Oslo)) {
+		t.Errorf("a group starting on 20 April: first meeting %v", got[0].Start)
+	}
+	g.startedOn, g.status = nil, "paused"
+	if got = scheduled(g, now, 3); len(got) != 0 {
+		t.Errorf("a paused group: %v", got)
+	}
 }

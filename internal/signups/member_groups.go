@@ -197,7 +197,16 @@ func (s *Store) nextMeetings(ctx context.Context, g MemberGroup, now time.Time, 
 // scheduled returns the next n meetings from now that the group's weekday, times and
 // frequency give, in Oslo time (across changes to and from summer time). A group meeting
 // every second week counts its weeks from the day it started, or else from its next meeting.
+// A group starting on a later day has no meetings before it starts, and a paused or closed
+// one none at all: a new member is never told of a meeting that will not be. (A group still
+// gathering people with no start date meets at the time the catalogue gives.)
 func scheduled(g MemberGroup, now time.Time, n int) []Meeting {
+	switch {
+	case g.status == groups.StatusPaused || g.status == groups.StatusClosed:
+		return nil
+	case g.startedOn != nil && g.startedOn.After(now):
+		now = *g.startedOn
+	}
 	day := tz.Midnight(now)
 	clock := func(d time.Time, off time.Duration) time.Time {
 		h, m := int(off/time.Hour), int(off%time.Hour/time.Minute)
