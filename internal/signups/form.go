@@ -64,7 +64,15 @@ func (f *Form) Validate() validate.Errors {
 	if e.Required("first_name", f.FirstName, "signup.name.required") {
 		e.MaxLength("first_name", f.FirstName, MaxName, "form.tooLong")
 	}
-	if f.Email == "" && strings.TrimSpace(f.Phone) == "" {
+	// One message for a missing way to reach them, next to the field it asks for: the phone
+	// number for someone who chose SMS or to be phoned, else an address or a number.
+	noPhone := strings.TrimSpace(f.Phone) == ""
+	switch {
+	case noPhone && f.Contact == "sms":
+		e.Add("phone", "signup.phone.requiredToSMS")
+	case noPhone && f.Contact == "phone":
+		e.Add("phone", "signup.phone.requiredToCall")
+	case noPhone && f.Email == "":
 		e.Add("email", "signup.contact.required")
 	}
 	if f.Email != "" && !validate.Email(f.Email) {
@@ -83,13 +91,8 @@ func (f *Form) Validate() validate.Errors {
 	} else {
 		f.Phone = ""
 	}
-	switch {
-	case f.Contact == "phone" && strings.TrimSpace(f.Phone) == "":
-		// Only when no number was typed: a number typed wrong has its own message.
-		e.Add("phone", "signup.phone.requiredToCall")
-	case f.Contact == "phone":
-	case f.Contact != "sms" || f.Phone == "":
-		f.Contact = "email"
+	if f.Contact != "sms" && f.Contact != "phone" {
+		f.Contact = "email" // a choice that needs a number and has none is kept, with its error
 	}
 	if f.Email == "" && f.Phone != "" && f.Contact == "email" {
 		f.Contact = "sms"

@@ -63,6 +63,7 @@ func TestValidate(t *testing.T) {
 		{"no consent", func(f *signups.Form) { f.Consent = false }, "consent"},
 		{"age band", func(f *signups.Form) { f.AgeBand = "12" }, "age_band"},
 		{"call me without a number", func(f *signups.Form) { f.Contact = "phone" }, "phone"},
+		{"SMS without a number", func(f *signups.Form) { f.Contact = "sms" }, "phone"},
 	}
 	for _, c := range cases {
 		f := signups.Form{FirstName: "Kari", Email: "kari@example.no", Adult: true, Consent: true,
@@ -70,6 +71,14 @@ func TestValidate(t *testing.T) {
 		c.edit(&f)
 		if errs := f.Validate(); !errs.Has(c.field) {
 			t.Errorf("%s: errors %v, want one on %s", c.name, errs, c.field)
+		}
+	}
+	// Choosing SMS or a call with no way to reach them at all gives one message, at the phone
+	// number, and the choice is kept for the form shown again.
+	for _, contact := range []string{"sms", "phone"} {
+		f := signups.Form{FirstName: "Kari", Contact: contact, Adult: true, Consent: true, Prefs: signups.Prefs{Formats: []string{"digital"}}}
+		if errs := f.Validate(); len(errs) != 1 || !errs.Has("phone") || f.Contact != contact {
+			t.Errorf("%s without e-mail or number: errors %v, contact %q", contact, errs, f.Contact)
 		}
 	}
 	f := signups.Form{FirstName: " Kari ", Phone: "912 34 567", Adult: true, Consent: true,
