@@ -56,9 +56,11 @@ func (s *Store) confirmJoin(ctx context.Context, tx pgx.Tx, participantID, group
 	if err != nil {
 		return mail.ChannelNone, err
 	}
-	j := Joined{Place: g.Place(), Link: g.Link, Passcode: g.Passcode, Page: s.out.URL("/mine/" + token), Expires: expires}
+	j := Joined{Link: g.Link, Passcode: g.Passcode, Page: s.out.URL("/mine/" + token), Expires: expires}
 	if g.AtHouse() {
-		j.HowToGetIn = g.HowToGetIn
+		// A partner's venue is left to the private page: its name often names the cause
+		// ("… foreningens lokaler"), and a mail is read over shoulders.
+		j.Place, j.HowToGetIn = g.Place(), g.HowToGetIn
 	}
 	if m, ok := g.Next(); ok {
 		j.First = m.Start

@@ -163,6 +163,22 @@ func TestPlacingConfirmsBySMSAndDigitalByLink(t *testing.T) {
 	if strings.Contains(got[0].Text, "Sted:") {
 		t.Errorf("the digital group's mail gives a place:\n%s", got[0].Text)
 	}
+
+	// A partner's venue often names the cause: the mail leaves it to the private page.
+	const venue = "Angstforeningens lokaler, Storgata 1"
+	partner := b.Group(fixture.Named("Partnergruppa"), fixture.InThemes(target.ThemeID),
+		fixture.Form(func(f *groups.Form) { f.Format, f.Venue = groups.FormatPartner, venue }))
+	guest := b.SignUp(signups.Target{GroupID: partner.ID})
+	before = len(mailtest.All(t, db))
+	if err := s.Place(ctx, guest.ParticipantID, partner.ID, staff); err != nil {
+		t.Fatal(err)
+	}
+	if got = newMail(t, db, before); len(got) != 1 || strings.Contains(got[0].Text, "Angstforeningens") || !strings.Contains(got[0].Text, "/mine/") {
+		t.Errorf("the partner group's confirmation: %+v; want one, with the private link and without the venue", got)
+	}
+	if g, err := s.MemberGroup(ctx, guest.ParticipantID, partner.ID, time.Now(), 1); err != nil || g.Place() != venue {
+		t.Errorf("the private page's place: %q, %v; want the venue", g.Place(), err)
+	}
 }
 
 // Leaving from the private page ends the membership and its sign-up, with an audit line as the
