@@ -42,15 +42,27 @@ func (s *Store) Audience(ctx context.Context, eventID int64, who string) ([]mail
 }
 
 func audience(ctx context.Context, db postgres.DBTX, eventID int64, status []string) ([]mail.Person, error) {
-	rows, err := db.Query(ctx, `SELECT first_name, email::text, lang FROM event_signups
-		WHERE event_id = $1 AND status = ANY($2) ORDER BY created_at, id LIMIT 1000`, eventID, status)
+	list, err := signedUp(ctx, db, eventID, status)
+	out := make([]mail.Person, len(list))
+	for i, p := range list {
+		out[i] = p.Person
+	}
+	return out, err
+}
+
+// signedUp lists the event's sign-ups in status, in the order they came, as the outbox
+// reaches them (by e-mail: an event's sign-up gives an address only). An event holds at most
+// its places and its waiting list.
+func signedUp(ctx context.Context, db postgres.DBTX, eventID int64, status []string) ([]person, error) {
+	rows, err := db.Query(ctx, `SELECT id, first_name, email::text, lang FROM event_signups
+		WHERE event_id = $1 AND status = ANY($2) ORDER BY created_at, id`, eventID, status)
 	if err != nil {
 		return nil, fmt.Errorf("events: audience: %w", err)
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (mail.Person, error) {
-		p := mail.Person{Recipient: mail.Recipient{Contact: "email"}}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (person, error) {
+		p := person{Person: mail.Person{Recipient: mail.Recipient{Contact: "email"}}}
 		var lang string
-		err := r.Scan(&p.Name, &p.Email, &lang)
+		err := r.Scan(&p.ID, &p.Name, &p.Email, &lang)
 		p.Lang, _ = i18n.Parse(lang)
 		return p, err
 	})
@@ -160,18 +172,7 @@ type person struct {
 // tell queues the notice of what happened to e to its sign-ups in status, each with a new
 // private link unless the event is cancelled, on tx, and writes the audit line done by by.
 func (s *Store) tell(ctx context.Context, tx pgx.Tx, e Event, what, note string, status []string, by audit.Actor) (mail.Tally, error) {
-	rows, err := tx.Query(ctx, `SELECT id, first_name, email::text, lang FROM event_signups
-		WHERE event_id = $1 AND status = ANY($2) ORDER BY id`, e.ID, status)
-	if err != nil {
-		return mail.Tally{}, err
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (person, error) {
-		p := person{Person: mail.Person{Recipient: mail.Recipient{Contact: "email"}}}
-		var lang string
-		err := r.Scan(&p.ID, &p.Name, &p.Email, &lang)
-		p.Lang, _ = i18n.Parse(lang)
-		return p, err
-	})
+	list, err := signedUp(ctx, tx, e.ID, status)
 	if err != nil {
 		return mail.Tally{}, err
 	}
