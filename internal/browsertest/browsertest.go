@@ -80,10 +80,11 @@ func chromiumPath() (string, error) {
 
 // Page is what a visit saw, for further assertions by the test.
 type Page struct {
-	URL   string
-	Title string
-	Lang  string
-	Text  string // the visible text of the body
+	URL    string
+	Status int // the HTTP status of the page itself, as the browser received it
+	Title  string
+	Lang   string
+	Text   string // the visible text of the body
 }
 
 // Width of the narrowest phone the pages must fit without sideways scrolling.
@@ -168,6 +169,46 @@ func (tab *Tab) Click(t testing.TB, css string, opts ...Option) Page {
 	return tab.check(t, messages, opts)
 }
 
+// Submit submits the form that css selects as pressing its submit button would (the
+// browser's own requestSubmit, with its validation), waits for the page it leads to and
+// checks that page as Visit does. When the browser would refuse to send the form (a required
+// field left empty, a value that does not fit its field), Submit does not submit: it fails t
+// with each field and the browser's own message, and returns false.
+func (tab *Tab) Submit(t testing.TB, css string, opts ...Option) (Page, bool) {
+	t.Helper()
+	from, err := chromedp.Run(tab.ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("browsertest: location: %v", err)
+	}
+	blocked, err := chromedp.Run(tab.ctx, chromedp.Evaluate[[]string](`(() => {
+		const f = document.querySelector(`+jsString(css)+`);
+		if (!f) return ["no form " + `+jsString(css)+`];
+		if (f.noValidate || f.checkValidity()) return [];
+		return [...f.elements].filter(e => e.willValidate && !e.checkValidity())
+			.map(e => (e.name || e.id) + ": " + e.validationMessage); })()`))
+	if err != nil {
+		t.Fatalf("browsertest: %s: validate %s: %v", from, css, err)
+	}
+	if len(blocked) > 0 {
+		t.Errorf("%s: the browser will not submit %s: %s", from, css, strings.Join(blocked, "; "))
+		return Page{URL: from}, false
+	}
+	messages := chromedp.Console(tab.ctx)
+	ctx, cancel := context.WithTimeout(tab.ctx, 60*time.Second)
+	defer cancel()
+	loads := chromedp.Events(ctx, page.LoadEventFired)
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(css)+`).requestSubmit()`)); err != nil {
+		t.Fatalf("browsertest: %s: submit %s: %v", from, css, err)
+	}
+	for _, err := range loads {
+		if err != nil {
+			t.Fatalf("browsertest: %s: after submitting %s no page loaded (a script stopped it?): %v", from, css, err)
+		}
+		break
+	}
+	return tab.check(t, messages, opts), true
+}
+
 // SetValue sets the value of the field with the id as a script would, for inputs whose
 // typing depends on the browser's locale (date and time pickers).
 func (tab *Tab) SetValue(t testing.TB, id, value string) {
@@ -226,6 +267,10 @@ func (tab *Tab) check(t testing.TB, messages iter.Seq2[chromedp.ConsoleMessage, 
 		t.Fatalf("browsertest: location: %v", err)
 	}
 	p := Page{URL: url}
+	if p.Status, err = chromedp.Run(ctx, chromedp.Evaluate[int](
+		`performance.getEntriesByType("navigation").map(e => e.responseStatus)[0] || 0`)); err != nil {
+		t.Fatalf("browsertest: %s: status: %v", url, err)
+	}
 	if p.Title, err = chromedp.Run(ctx, chromedp.Title()); err != nil {
 		t.Fatalf("browsertest: %s: title: %v", url, err)
 	}

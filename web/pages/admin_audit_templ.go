@@ -76,14 +76,14 @@ func AuditLog(l AuditList) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 class=\"ds-heading\" data-size=\"lg\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 class=\"ds-heading\" data-size=\"lg\" id=\"logg-tittel\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var2 string
 		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "auditlog.title"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin_audit.templ`, Line: 51, Col: 70}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin_audit.templ`, Line: 51, Col: 87}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 		if templ_7745c5c3_Err != nil {
@@ -128,7 +128,7 @@ func AuditLog(l AuditList) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = components.TextField(components.Field{Name: "aktor", Label: i18n.T(ctx, "auditlog.actor"), Type: "email", Value: l.Actor,
-			Required: true, Errors: l.Errors}).Render(ctx, templ_7745c5c3_Buffer)
+			Filter: true, Errors: l.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -136,18 +136,18 @@ func AuditLog(l AuditList) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.TextField(components.Field{Name: "objekt", Label: i18n.T(ctx, "auditlog.entity"), Value: l.Entity, Required: true,
+		templ_7745c5c3_Err = components.TextField(components.Field{Name: "objekt", Label: i18n.T(ctx, "auditlog.entity"), Value: l.Entity, Filter: true,
 			Hint: i18n.T(ctx, "auditlog.entity.hint")}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = components.TextField(components.Field{Name: "fra", Label: i18n.T(ctx, "auditlog.from"), Type: "date", Value: l.From,
-			Required: true, Errors: l.Errors}).Render(ctx, templ_7745c5c3_Buffer)
+			Filter: true, Errors: l.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = components.TextField(components.Field{Name: "til", Label: i18n.T(ctx, "auditlog.to"), Type: "date", Value: l.To,
-			Required: true, Errors: l.Errors}).Render(ctx, templ_7745c5c3_Buffer)
+			Filter: true, Errors: l.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -187,7 +187,7 @@ func AuditLog(l AuditList) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-wrap\"><table class=\"ds-table\" data-border><caption class=\"ds-sr-only\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"logg-tittel\"><table class=\"ds-table\" data-border><caption class=\"ds-sr-only\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -939,7 +939,7 @@ func Users(l UserList) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.TextField(components.Field{Name: "q", Label: i18n.T(ctx, "users.search"), Type: "search", Value: l.Query, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.TextField(components.Field{Name: "q", Label: i18n.T(ctx, "users.search"), Type: "search", Value: l.Query, Filter: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

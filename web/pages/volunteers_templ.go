@@ -209,7 +209,7 @@ func VolunteerList(l VolunteerListPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.TextField(components.Field{Name: "q", Label: i18n.T(ctx, "volunteers.search"), Type: "search", Value: l.Filter.Query, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.TextField(components.Field{Name: "q", Label: i18n.T(ctx, "volunteers.search"), Type: "search", Value: l.Filter.Query, Filter: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
