@@ -821,9 +821,9 @@ func LicenceSecret(p SecretPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var42 string
-			templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.secret.until", "Day", Day(ctx, p.Until.Add(-time.Hour))))
+			templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.secret.until", "Day", DayInText(ctx, p.Until.Add(-time.Hour))))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 213, Col: 104}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 213, Col: 110}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 			if templ_7745c5c3_Err != nil {
@@ -2009,9 +2009,9 @@ func AdminLoanRequest(p AdminLoanRequestPage) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var110 string
-						templ_7745c5c3_Var110, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.option.busy", "Day", Day(ctx, *o.FreeFrom)))
+						templ_7745c5c3_Var110, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "loans.option.busy", "Day", DayInText(ctx, *o.FreeFrom)))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 434, Col: 122}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 434, Col: 128}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var110))
 						if templ_7745c5c3_Err != nil {
@@ -2102,7 +2102,7 @@ func loanState(ctx context.Context, n licences.Loan, now time.Time) string {
 	case n.CancelledAt != nil:
 		return i18n.T(ctx, "loans.state.cancelled")
 	case n.ReturnedAt != nil:
-		return i18n.T(ctx, "loans.state.returned", "Day", Day(ctx, *n.ReturnedAt))
+		return i18n.T(ctx, "loans.state.returned", "Day", DayInText(ctx, *n.ReturnedAt))
 	case n.Overdue(now):
 		return i18n.T(ctx, "loans.state.overdue")
 	case n.Current(now):
@@ -2798,9 +2798,9 @@ func PartnerLicences(p PartnerLicencesPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var156 string
-				templ_7745c5c3_Var156, templ_7745c5c3_Err = templ.JoinStringErrs(" " + i18n.T(ctx, "request.sent", "Day", Day(ctx, q.CreatedAt)))
+				templ_7745c5c3_Var156, templ_7745c5c3_Err = templ.JoinStringErrs(" " + i18n.T(ctx, "request.sent", "Day", DayInText(ctx, q.CreatedAt)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 573, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/licences.templ`, Line: 573, Col: 78}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var156))
 				if templ_7745c5c3_Err != nil {

@@ -109,7 +109,7 @@ func proposalReason(ctx context.Context, p MatchingPage, pr matching.Proposal) s
 }
 
 func personLine(ctx context.Context, e signups.PoolEntry) string {
-	s := e.FirstName + " · " + i18n.T(ctx, "matching.waitingSince", "Day", Day(ctx, e.WaitingSince))
+	s := e.FirstName + " · " + i18n.T(ctx, "matching.waitingSince", "Day", DayInText(ctx, e.WaitingSince))
 	if e.AgeBand != "" {
 		s += " · " + e.AgeBand
 	}
