@@ -27,22 +27,15 @@ func (s *Store) confirmJoin(ctx context.Context, tx pgx.Tx, participantID, group
 		return mail.ChannelNone, mail.ErrNoOutbox
 	}
 	st := s.on(tx)
-	var name, contact, lang string
-	var email, phone *string
-	var stopped bool
-	err := tx.QueryRow(ctx, `SELECT first_name, email::text, phone, contact, sms_stopped_at IS NOT NULL, lang
-		FROM participants WHERE id = $1`, participantID).Scan(&name, &email, &phone, &contact, &stopped, &lang)
+	var id int64
+	var name, lang string
+	var r mail.Recipient
+	err := tx.QueryRow(ctx, `SELECT `+recipientColumns+` FROM participants p WHERE p.id = $1`, participantID).
+		Scan(&id, &name, &r.Email, &r.Phone, &r.Contact, &r.SMSStopped, &lang)
 	if err != nil {
 		return mail.ChannelNone, fmt.Errorf("signups: confirm join: %w", postgres.MapError(err))
 	}
-	r := mail.Recipient{Contact: contact, SMSStopped: stopped, Lang: i18n.Lang(lang)}
-	if email != nil {
-		r.Email = *email
-	}
-	if phone != nil {
-		r.Phone = *phone
-	}
-	if r.Lang != i18n.EN {
+	if r.Lang = i18n.Lang(lang); r.Lang != i18n.EN {
 		r.Lang = i18n.NB
 	}
 	if r.Channel() == mail.ChannelNone {
