@@ -56,8 +56,9 @@ type Config struct {
 
 // NewClient builds the River client that inserts and works the mail jobs on pool. Insert
 // through it right away; call Start(ctx) to send (serve does). Cancelling that ctx, or Stop,
-// stops the client: a message being sent may finish for 10 seconds, then the connection is cut
-// and its job goes back to the queue. Several instances may run clients on one database: each
+// stops the client: an e-mail being sent may finish for 10 seconds, then the connection is cut
+// and its job goes back to the queue; an SMS being sent always finishes (within the attempt's
+// time limit), for once the provider may have it a cut would send it twice. Several instances may run clients on one database: each
 // job runs in one of them at a time.
 func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	if cfg.Sender == nil || cfg.Domain == "" || cfg.Logger == nil {

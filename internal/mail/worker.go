@@ -128,8 +128,26 @@ func (w *SendWorker) send(ctx context.Context, m Mail) (string, error) {
 	if w.sms == nil {
 		return "", errors.New("mail: no SMS sender configured (SMS_URL); the SMS waits")
 	}
-	return w.sms.Transport(), w.sms.SendSMS(ctx, m.To, m.TextBody, strconv.FormatInt(m.ID, 10))
+	// A stopping app does not cut a request to the SMS provider: once it is on its way the
+	// provider may have taken the SMS, and a cut leaves us not knowing, so the retry would
+	// send it twice (an SMS has no Message-ID to drop a copy by). Only the attempt's time
+	// limit ends it.
+	sendCtx, cancel := context.WithoutCancel(ctx), context.CancelFunc(func() {})
+	if deadline, ok := ctx.Deadline(); ok {
+		sendCtx, cancel = context.WithDeadline(sendCtx, deadline)
+	}
+	defer cancel()
+	stopped := context.AfterFunc(ctx, func() {
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			w.log.Info(smsLetFinish, "outbox_id", m.ID)
+		}
+	})
+	defer stopped()
+	return w.sms.Transport(), w.sms.SendSMS(sendCtx, m.To, m.TextBody, strconv.FormatInt(m.ID, 10))
 }
+
+// smsLetFinish is logged when the app stops while an SMS is being handed to the provider.
+const smsLetFinish = "mail: stopping; the SMS being sent is let finish"
 
 // markSent records a delivery. Once out through SMTP or the SMS provider the bodies are
 // emptied: they hold working private links, which a database copy must not give away. The dev
