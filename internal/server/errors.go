@@ -3,10 +3,12 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
@@ -59,7 +61,23 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusNotFound)
 }
 
+// methodNotAllowed answers 405 with the Allow header RFC 9110 asks for: the methods the path
+// does answer (HEAD wherever GET is).
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.Routes != nil {
+		path := r.URL.RawPath
+		if path == "" {
+			path = r.URL.Path
+		}
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+			if rctx.Routes.Match(chi.NewRouteContext(), m, path) ||
+				(m == http.MethodHead && slices.Contains(allow, http.MethodGet)) {
+				allow = append(allow, m)
+			}
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+	}
 	s.renderError(w, r, http.StatusMethodNotAllowed)
 }
 

@@ -20,6 +20,7 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.metrics)
 	}
 	r.Use(middleware.RequestID)
+	r.Use(headAsGet)
 	// Behind a reverse proxy (TRUSTED_PROXIES=1) the client is read from X-Forwarded-For,
 	// counting only the hops we trust; otherwise from the peer address. Never RealIP.
 	if s.cfg.TrustedProxies > 0 {
@@ -49,6 +50,7 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.limitBody(1 << 20))
 		r.Use(s.sessions.LoadAndSave)
 		r.Use(s.authenticate)
+		r.Use(noStorePrivate)
 
 		// Public: anyone.
 		r.Get("/", s.home)

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
@@ -165,4 +167,16 @@ func landing(u auth.User) string {
 		return "/partner"
 	}
 	return "/admin"
+}
+
+// noStorePrivate keeps every page for a logged-in user and every private-link page (a route
+// with a {token}) out of every cache: they show names, contact details and links that are
+// keys. A handler that knows better (a public JSON feed, a calendar feed) sets its own.
+func noStorePrivate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if currentUser(r) != nil || strings.Contains(chi.RouteContext(r.Context()).RoutePattern(), "{token}") {
+			w.Header().Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
