@@ -241,6 +241,16 @@ var matrix = map[string][]outcome{
 	"POST /admin/grupper/{id}/melding":                staffMissing,
 }
 
+// router is the app's chi router, to walk.
+func (app *testApp) router(t *testing.T) chi.Routes {
+	t.Helper()
+	r, ok := app.srv.Handler().(chi.Routes)
+	if !ok {
+		t.Fatal("the handler is not a chi router")
+	}
+	return r
+}
+
 // routesOf lists every "METHOD pattern" of a router.
 func routesOf(r chi.Routes) []string {
 	var out []string
@@ -282,10 +292,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
-	router, ok := app.srv.Handler().(chi.Routes)
-	if !ok {
-		t.Fatal("the handler is not a chi router")
-	}
+	router := app.router(t)
 	if gaps := notInMatrix(router, matrix); len(gaps) > 0 {
 		t.Fatalf("routes without an entry in the authorisation matrix: %v", gaps)
 	}

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/go-chi/chi/v5"
 )
 
 // cachedOnPurpose are the GET routes whose answers may be kept by a cache even for a
@@ -28,12 +26,8 @@ func TestEveryGetRouteAnswersHeadAndPrivatePagesAreNotStored(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
 	p := app.people(t)
-	router, ok := app.srv.Handler().(chi.Routes)
-	if !ok {
-		t.Fatal("the handler is not a chi router")
-	}
 	clients := map[string]*client{"visitor": app.client(t), "admin": app.client(t).login(p.admin.Email)}
-	for _, route := range routesOf(router) {
+	for _, route := range routesOf(app.router(t)) {
 		method, pattern, _ := strings.Cut(route, " ")
 		if method != http.MethodGet {
 			continue
