@@ -67,3 +67,19 @@ func TestEveryGetRouteAnswersHeadAndPrivatePagesAreNotStored(t *testing.T) {
 		}
 	}
 }
+
+// Logging out without being logged in stores nothing: no session row for each request.
+func TestAnonymousLogoutStoresNothing(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	before := app.count(t, `SELECT count(*) FROM sessions`)
+	c := app.client(t)
+	for range 5 {
+		if res, _ := c.post("/logg-ut", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST /logg-ut: %d", res.StatusCode)
+		}
+	}
+	if after := app.count(t, `SELECT count(*) FROM sessions`); after != before {
+		t.Errorf("%d session rows after five anonymous log-outs; %d before", after, before)
+	}
+}

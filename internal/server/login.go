@@ -130,19 +130,23 @@ func (s *Server) twoFactor(w http.ResponseWriter, r *http.Request) {
 // logout ends the session: the server forgets it and the browser gets a new, empty one.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if u := currentUser(r); u != nil {
+	u := currentUser(r)
+	if u != nil {
 		if err := s.accounts().LogOut(ctx, u.ID, actor(r)); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 	}
 	// Destroy removes the session from the store; the flash below starts a new one with a
-	// new token.
+	// new token. Someone who was not logged in gets no flash, so stores no session: an
+	// anonymous POST /logg-ut leaves nothing behind.
 	if err := s.sessions.Destroy(ctx); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.flash(r, "logout.done")
+	if u != nil {
+		s.flash(r, "logout.done")
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
