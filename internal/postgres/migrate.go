@@ -35,24 +35,42 @@ type Migrator struct {
 // NewMigrator builds a Migrator on pool. logOut receives one line per applied migration.
 func NewMigrator(pool *pgxpool.Pool, logOut io.Writer) (*Migrator, error) {
 	log := slog.New(slog.NewTextHandler(logOut, nil))
-	db := stdlib.OpenDBFromPool(pool)
+	// A pool of its own without the app's SessionLimits: building an index on a big table may
+	// take longer than a page may, and waiting for the lock of another instance's migration
+	// is the point.
+	cfg := pool.Config().Copy()
+	for k := range SessionLimits {
+		cfg.ConnConfig.RuntimeParams[k] = "0"
+	}
+	cfg.MinConns, cfg.MaxConns = 0, 2
+	own, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(own)
 	// No goose session locker: goose's lock would cover goose alone, and a second lock on the
 	// same key from another session of this process would wait for ever. locked covers both.
 	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSlog(log))
 	if err != nil {
 		_ = db.Close()
+		own.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	r, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: log})
+	r, err := rivermigrate.New(riverpgxv5.New(own), &rivermigrate.Config{Logger: log})
 	if err != nil {
 		_ = db.Close()
+		own.Close()
 		return nil, fmt.Errorf("migrate: river: %w", err)
 	}
-	return &Migrator{pool: pool, db: db, provider: p, river: r}, nil
+	return &Migrator{pool: own, db: db, provider: p, river: r}, nil
 }
 
-// Close releases the migrator's database handle (the pool stays open).
-func (m *Migrator) Close() error { return m.db.Close() }
+// Close releases the migrator's connections (the app's pool stays open).
+func (m *Migrator) Close() error {
+	err := m.db.Close()
+	m.pool.Close()
+	return err
+}
 
 // Up applies every pending goose migration, then every pending River migration, and returns
 // how many it applied of both together.

@@ -35,6 +35,17 @@ var (
 	ErrInvalid = errors.New("invalid")
 )
 
+// SessionLimits are set on every connection Open makes, unless DATABASE_URL sets its own: a
+// statement, a wait for a lock or a transaction left open gives up rather than stall every page
+// behind it (a held lock once stalled every page for seconds). A request gives up after 30
+// seconds anyway; the annual report and the jobs finish well within these. Migrations run
+// without them (NewMigrator).
+var SessionLimits = map[string]string{
+	"statement_timeout":                   "30s",
+	"lock_timeout":                        "5s",
+	"idle_in_transaction_session_timeout": "60s",
+}
+
 // Open connects a pool to url and waits until the database answers or wait has passed, so
 // that the app can start while PostgreSQL is still coming up.
 func Open(ctx context.Context, url string, wait time.Duration) (*pgxpool.Pool, error) {
@@ -46,6 +57,11 @@ func Open(ctx context.Context, url string, wait time.Duration) (*pgxpool.Pool, e
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	for k, v := range SessionLimits {
+		if _, set := cfg.ConnConfig.RuntimeParams[k]; !set {
+			cfg.ConnConfig.RuntimeParams[k] = v
+		}
+	}
 	cfg.HealthCheckPeriod = 15 * time.Second
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -101,8 +117,10 @@ func IsUnavailable(err error) bool {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		// Class 08: connection exception; 57P01–57P03: admin shutdown, crash, cannot connect now.
-		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+		// Class 08: connection exception; 57P01–57P03: admin shutdown, crash, cannot connect
+		// now; class 53: insufficient resources (53300 too many connections, out of memory,
+		// disk full) — the server is there but cannot take us now.
+		return pgErr.Code[:2] == "08" || pgErr.Code[:2] == "53" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
 	}
 	var connErr *pgconn.ConnectError
 	if errors.As(err, &connErr) {

@@ -7,11 +7,14 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -59,6 +62,57 @@ func TestIsUnavailable(t *testing.T) {
 	}
 	if postgres.IsUnavailable(errors.New("plain")) {
 		t.Error("a plain error is not unavailability")
+	}
+
+	// A server that has no connection left for us (53300) is unavailable too: the page says
+	// "try again soon" (503), not "something broke" (500).
+	role := fmt.Sprintf("no_room_%d", time.Now().UnixNano())
+	if _, err := db.Exec(ctx, `CREATE ROLE `+role+` LOGIN CONNECTION LIMIT 0`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = db.Exec(context.Background(), `DROP ROLE `+role) })
+	u, err := url.Parse(pgtest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	_, err = pgx.Connect(ctx, u.String())
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "53300" || !postgres.IsUnavailable(err) {
+		t.Errorf("too many connections: %v; want 53300 and unavailable", err)
+	}
+}
+
+// The app's connections carry time limits for statements, lock waits and idle transactions,
+// unless DATABASE_URL names its own; a statement over the limit is cut off by the server.
+func TestOpenSetsSessionLimits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	u := pgtest.NewURL(t)
+	pool, err := postgres.Open(ctx, u, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	for k, want := range map[string]string{"statement_timeout": "30s", "lock_timeout": "5s", "idle_in_transaction_session_timeout": "1min"} {
+		var got string
+		if err := pool.QueryRow(ctx, `SHOW `+k).Scan(&got); err != nil || got != want {
+			t.Errorf("%s = %q, %v; want %q", k, got, err, want)
+		}
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	own, err := postgres.Open(ctx, u+sep+"statement_timeout=100", 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	_, err = own.Exec(ctx, `SELECT pg_sleep(5)`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "57014" {
+		t.Errorf("a statement over the URL's own limit: %v; want it cancelled (57014)", err)
 	}
 }
 

@@ -63,6 +63,12 @@ func (s *syncBuffer) String() string {
 
 func newTestApp(t *testing.T, env map[string]string) *testApp {
 	t.Helper()
+	return newTestAppOn(t, env, pgtest.New(t))
+}
+
+// newTestAppOn is newTestApp on the pool db.
+func newTestAppOn(t *testing.T, env map[string]string, db *pgxpool.Pool) *testApp {
+	t.Helper()
 	base := map[string]string{"DATABASE_URL": "postgres://unused", "APP_ENV": "development", "BASE_URL": "http://selvhjelp.test"}
 	for k, v := range env {
 		base[k] = v
@@ -71,7 +77,7 @@ func newTestApp(t *testing.T, env map[string]string) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &testApp{db: pgtest.New(t), logs: &syncBuffer{}}
+	a := &testApp{db: db, logs: &syncBuffer{}}
 	a.srv, err = New(cfg, a.db, slog.New(slog.NewTextHandler(a.logs, nil)), testOutbox(t, a.db, cfg.BaseURL))
 	if err != nil {
 		t.Fatal(err)

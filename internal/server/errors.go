@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -21,12 +23,22 @@ import (
 // logged once, with the request id, and the visitor gets a friendly page. When the database
 // is unreachable the answer is 503, so a restart of PostgreSQL shows the "short break" page
 // rather than an error.
+// statusClientGone is recorded for a request whose client went away before the answer.
+const statusClientGone = 499
+
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	id := middleware.GetReqID(r.Context())
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):
 		s.notFound(w, r)
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The visitor went away (closed the tab, lost the network) while we worked: nobody
+		// reads an answer, and nothing is broken. 499 is nginx's name for it, kept out of the
+		// 5xx count.
+		s.log.Info("client went away", "id", id, "method", r.Method)
+		w.WriteHeader(statusClientGone)
 	case postgres.IsUnavailable(err):
+		s.dbRefusedAt.Store(time.Now().UnixNano())
 		s.log.Warn("database unavailable", "id", id, "error", err)
 		w.Header().Set("Retry-After", "30")
 		s.renderError(w, r, http.StatusServiceUnavailable)

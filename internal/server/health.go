@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -15,9 +16,14 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
+// refusedRecently is how long /readyz stays 503 after a request found the database
+// unavailable.
+const refusedRecently = 15 * time.Second
+
 // readyz answers 200 when the database answers and 503 when it does not, so a load balancer
 // sends no traffic to an instance that cannot serve it. The pool reconnects by itself when the
-// database returns: no restart is needed.
+// database returns: no restart is needed. It stays 503 for refusedRecently after a request
+// found the database unavailable.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -29,6 +35,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		// so this answer is about the database, not about one stale connection.
 		s.db.Reset()
 		err = s.db.Ping(ctx)
+	}
+	if err == nil && time.Since(time.Unix(0, s.dbRefusedAt.Load())) < refusedRecently {
+		err = errors.New("a request found the database unavailable moments ago")
 	}
 	if err != nil {
 		s.log.Warn("readyz: database unavailable", "error", err)

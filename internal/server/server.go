@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -42,6 +43,10 @@ type Server struct {
 	metrics   func(http.Handler) http.Handler // nil: requests are not measured
 	memo      *memos                          // the public pages' cached reads
 	handler   http.Handler
+	// dbRefusedAt is when (unix nanoseconds, wall clock) a request last found the database
+	// unavailable: /readyz says 503 for a while after, though its own ping may find an idle
+	// connection that still works while new ones are refused (53300).
+	dbRefusedAt atomic.Int64
 }
 
 // New wires a Server. It does not touch the network; Close stops its background work.
