@@ -278,3 +278,56 @@ func TestMorePlacesGoToThoseWaiting(t *testing.T) {
 		t.Errorf("a newcomer got %s while a place was offered", c.Status)
 	}
 }
+
+// No mail of an event names it, in its subject or its text: a title may name a theme, and an
+// inbox is read by others. The confirmation, the waiting-list mail, the offer of a freed place
+// and the reminder give the time and a link; the private page names the event.
+func TestEventMailsDoNotNameTheEvent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, db := store(t)
+	id := event(t, s, nextWeek(), 1)
+	for i := range 2 {
+		if _, err := s.SignUp(ctx, id, person(i), "nb", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := s.Get(ctx, id, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := events.FormOf(e)
+	f.Capacity = "2"
+	if errs := f.Validate(); !errs.OK() {
+		t.Fatal(errs)
+	}
+	if _, _, err := s.Save(ctx, id, f, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SendReminders(ctx, nextWeek().Add(-20*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(ctx, `SELECT kind, subject, text_body, html_body FROM outbox ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for rows.Next() {
+		var kind, subject, text, html string
+		if err := rows.Scan(&kind, &subject, &text, &html); err != nil {
+			t.Fatal(err)
+		}
+		kinds[kind] = true
+		for part, v := range map[string]string{"subject": subject, "text": text, "html": html} {
+			if strings.Contains(strings.ToLower(v), "kaffetreff") {
+				t.Errorf("the %s of a %s mail names the event: %q", part, kind, v)
+			}
+		}
+	}
+	rows.Close()
+	for _, k := range []string{"event", "event_offer", "event_reminder"} {
+		if !kinds[k] {
+			t.Errorf("no %s mail among %v", k, kinds)
+		}
+	}
+}

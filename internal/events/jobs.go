@@ -32,7 +32,7 @@ func (s *Store) mailOffers(ctx context.Context, tx pgx.Tx, offers []Offer) error
 		if err != nil {
 			return err
 		}
-		m := offerMail(i18n.Lang(o.Lang), o.FirstName, e.Title, e.Starts, o.Deadline, s.out.URL("/arrangement/"+token))
+		m := offerMail(i18n.Lang(o.Lang), o.FirstName, e.Starts, o.Deadline, s.out.URL("/arrangement/"+token))
 		if err := s.enqueue(ctx, tx, o.Email, m); err != nil {
 			return err
 		}
@@ -73,13 +73,13 @@ func (s *Store) SendReminders(ctx context.Context, now time.Time) (int, error) {
 // remindOne sends the next reminder due, in tx; done means none is left.
 func (s *Store) remindOne(ctx context.Context, tx pgx.Tx, now time.Time) (done bool, err error) {
 	var id int64
-	var name, email, lang, title, format, meeting string
+	var name, email, lang, format, meeting string
 	var starts time.Time
-	err = tx.QueryRow(ctx, `SELECT s.id, s.first_name, s.email, s.lang, e.title, e.format, e.meeting_link, e.starts_at
+	err = tx.QueryRow(ctx, `SELECT s.id, s.first_name, s.email, s.lang, e.format, e.meeting_link, e.starts_at
 		FROM event_signups s JOIN events e ON e.id = s.event_id
 		WHERE s.status = 'confirmed' AND s.reminded_at IS NULL AND e.published AND e.cancelled_at IS NULL AND e.starts_at > $1 AND e.starts_at <= $1 + interval '24 hours'
 		ORDER BY e.starts_at, s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED`, now).
-		Scan(&id, &name, &email, &lang, &title, &format, &meeting, &starts)
+		Scan(&id, &name, &email, &lang, &format, &meeting, &starts)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return true, nil
 	}
@@ -97,7 +97,7 @@ func (s *Store) remindOne(ctx context.Context, tx pgx.Tx, now time.Time) (done b
 	if err := addLink(ctx, tx, id, token); err != nil {
 		return false, err
 	}
-	return false, s.enqueue(ctx, tx, email, reminderMail(i18n.Lang(lang), name, title, starts, where, s.out.URL("/arrangement/"+token)))
+	return false, s.enqueue(ctx, tx, email, reminderMail(i18n.Lang(lang), name, starts, where, s.out.URL("/arrangement/"+token)))
 }
 
 // JobArgs is the hourly job of events: offers past their deadline go to the next person,

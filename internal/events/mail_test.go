@@ -13,11 +13,11 @@ func TestMessages(t *testing.T) {
 	t.Parallel()
 	at, link := mailtest.Expires, mailtest.Link
 	mailtest.CheckMessages(t, mailtest.Builders{
-		"event":         func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", "Introduksjonsmøte", at, false, link) },
-		"event waiting": func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", "Introduksjonsmøte", at, true, link) },
-		"event offer":   func(l i18n.Lang) mail.Message { return offerMail(l, "Kari", "Kaffetreff", at, at, link) },
+		"event":         func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", at, false, link) },
+		"event waiting": func(l i18n.Lang) mail.Message { return signupMail(l, "Kari", at, true, link) },
+		"event offer":   func(l i18n.Lang) mail.Message { return offerMail(l, "Kari", at, at, link) },
 		"event reminder": func(l i18n.Lang) mail.Message {
-			return reminderMail(l, "Kari", "Kaffetreff", at, "https://zoom.example/j/1", link)
+			return reminderMail(l, "Kari", at, "https://zoom.example/j/1", link)
 		},
 	}, nil)
 }

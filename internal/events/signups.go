@@ -127,7 +127,7 @@ func (s *Store) SignUp(ctx context.Context, eventID int64, f SignupForm, lang st
 		if err != nil {
 			return err
 		}
-		return s.enqueue(ctx, tx, m.Email, signupMail(i18n.Lang(m.Lang), m.FirstName, e.Title, e.Starts, m.Status != Confirmed,
+		return s.enqueue(ctx, tx, m.Email, signupMail(i18n.Lang(m.Lang), m.FirstName, e.Starts, m.Status != Confirmed,
 			s.out.URL("/arrangement/"+m.Token)))
 	})
 	if err != nil && !errors.Is(err, ErrEnded) {
