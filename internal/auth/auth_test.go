@@ -105,7 +105,7 @@ func TestThrottleLocksAfterTenFailures(t *testing.T) {
 		if err != nil || locked {
 			t.Fatalf("locked after %d failures (%v)", i, err)
 		}
-		if err := s.RecordFailure(ctx, keys); err != nil {
+		if _, err := s.RecordFailure(ctx, keys); err != nil {
 			t.Fatal(err)
 		}
 	}

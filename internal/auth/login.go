@@ -39,13 +39,15 @@ var ErrDisabled = errors.New("auth: the account is disabled")
 const maxEmail = 254
 
 // LogIn checks an address and password typed by by (the request: its IP) from the client
-// with throttle key client (its IP, an IPv6 address by its /64). Blank fields give
-// validate.Errors; a wrong address and a wrong password both give ErrBadCredentials after
-// the same work, and count as a failure against the client and the account; a client or
-// account with MaxFailures failures in the window gets *LockedOut, recorded in the audit log
-// by a digest of the address typed. An account with two-factor login gives ErrCodeNeeded with
+// with throttle key client (its IP, an IPv6 address by its /64) in the browser device. Blank
+// fields give validate.Errors; a wrong address and a wrong password both give
+// ErrBadCredentials after the same work, and count as a failure against the client and the
+// account — or, from a device that has logged in to the account before, against that device
+// alone; a client or account (or device) with MaxFailures failures in the window gets
+// *LockedOut. The failure that locks is recorded in the audit log, once, by a digest of the
+// address typed. An account with two-factor login gives ErrCodeNeeded with
 // the user; any other is logged in: its failures are forgotten and the login recorded.
-func (s *Store) LogIn(ctx context.Context, email, password, client string, by audit.Actor) (User, error) {
+func (s *Store) LogIn(ctx context.Context, email, password, client string, device Device, by audit.Actor) (User, error) {
 	email = strings.TrimSpace(email)
 	var errs validate.Errors
 	errs.Required("email", email, validate.EmailRequired)
@@ -53,19 +55,18 @@ func (s *Store) LogIn(ctx context.Context, email, password, client string, by au
 	if !errs.OK() {
 		return User{}, errs
 	}
-	keys := ThrottleKeys(client, email)
+	keys := throttleKeys(client, email, device)
 	if len(email) > maxEmail {
 		// No account has such an address: the failure counts against the IP alone, so the
 		// throttle table never holds more than an address's worth of what was typed.
 		keys = keys[:1]
 	}
-	if err := s.refuseLocked(ctx, keys, by, audit.Entry{Action: audit.LoginLocked, Entity: "user",
-		Details: emailDigest(email)}); err != nil {
+	if err := s.refuseLocked(ctx, keys); err != nil {
 		return User{}, err
 	}
 	u, err := s.Authenticate(ctx, email, password)
 	if errors.Is(err, ErrBadCredentials) {
-		if err := s.RecordFailure(ctx, keys); err != nil {
+		if err := s.fail(ctx, keys, by, audit.Entry{Action: audit.LoginLocked, Entity: "user", Details: emailDigest(email)}); err != nil {
 			return User{}, err
 		}
 		return User{}, ErrBadCredentials
@@ -89,7 +90,7 @@ func (s *Store) LogIn(ctx context.Context, email, password, client string, by au
 // failure; a locked client or account *LockedOut, recorded in the audit log. A right code
 // logs the user in, recorded as a login or as the use of a recovery code. Once the account
 // is found it comes back whatever the outcome, so a page can show its address.
-func (s *Store) LogInWithCode(ctx context.Context, seal *Sealer, id int64, code, client string, by audit.Actor, now time.Time) (User, error) {
+func (s *Store) LogInWithCode(ctx context.Context, seal *Sealer, id int64, code, client string, device Device, by audit.Actor, now time.Time) (User, error) {
 	u, err := s.Get(ctx, id)
 	if err != nil {
 		return User{}, err
@@ -101,14 +102,13 @@ func (s *Store) LogInWithCode(ctx context.Context, seal *Sealer, id int64, code,
 	if !errs.Required("code", code, "login.code.required") {
 		return u, errs
 	}
-	keys := ThrottleKeys(client, u.Email)
-	if err := s.refuseLocked(ctx, keys, by, audit.Entry{Action: audit.LoginLocked, Entity: "user",
-		Details: emailDigest(u.Email)}); err != nil {
+	keys := throttleKeys(client, u.Email, device)
+	if err := s.refuseLocked(ctx, keys); err != nil {
 		return u, err
 	}
 	recovery, err := s.VerifyTwoFactor(ctx, seal, u.ID, code, now)
 	if errors.Is(err, ErrBadCode) {
-		if err := s.RecordFailure(ctx, keys); err != nil {
+		if err := s.fail(ctx, keys, by, audit.Entry{Action: audit.LoginLocked, Entity: "user", Details: emailDigest(u.Email)}); err != nil {
 			return u, err
 		}
 		return u, ErrBadCode
@@ -126,17 +126,17 @@ func (s *Store) LogInWithCode(ctx context.Context, seal *Sealer, id int64, code,
 func (s *Store) Reauthenticate(ctx context.Context, u User, password, client string, by audit.Actor) error {
 	keys := ThrottleKeys(client, u.Email)
 	reauth := map[string]any{"step": "reauth"}
-	if err := s.refuseLocked(ctx, keys, by, audit.Entry{Action: audit.LoginLocked, Entity: "user", EntityID: u.ID,
-		Details: reauth}); err != nil {
+	if err := s.refuseLocked(ctx, keys); err != nil {
 		return err
 	}
 	_, err := s.Authenticate(ctx, u.Email, password)
 	if errors.Is(err, ErrBadCredentials) {
 		err = postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-			if err := NewStore(tx).RecordFailure(ctx, keys); err != nil {
+			if err := audit.Record(ctx, tx, by, audit.Entry{Action: audit.LoginFailed, Entity: "user", EntityID: u.ID,
+				Details: reauth}); err != nil {
 				return err
 			}
-			return audit.Record(ctx, tx, by, audit.Entry{Action: audit.LoginFailed, Entity: "user", EntityID: u.ID,
+			return NewStore(tx).fail(ctx, keys, by, audit.Entry{Action: audit.LoginLocked, Entity: "user", EntityID: u.ID,
 				Details: reauth})
 		})
 		if err != nil {
@@ -155,17 +155,27 @@ func (s *Store) LogOut(ctx context.Context, id int64, by audit.Actor) error {
 	return audit.Record(ctx, s.db, by, audit.Entry{Action: audit.Logout, Entity: "user", EntityID: id})
 }
 
-// refuseLocked gives *LockedOut, and records e in the audit log, when any of keys has
-// reached MaxFailures in the window.
-func (s *Store) refuseLocked(ctx context.Context, keys []string, by audit.Actor, e audit.Entry) error {
+// refuseLocked gives *LockedOut when any of keys has reached MaxFailures in the window. It
+// records nothing: the lock was recorded when it began (fail), and an attempt while locked
+// must not be able to fill the audit log.
+func (s *Store) refuseLocked(ctx context.Context, keys []string) error {
 	locked, retry, err := s.Locked(ctx, keys)
 	if err != nil || !locked {
 		return err
 	}
-	if err := audit.Record(ctx, s.db, by, e); err != nil {
-		return err
-	}
 	return &LockedOut{Retry: retry}
+}
+
+// fail counts a failure against keys and records locked in the audit log, in one
+// transaction, when this failure locks one of them.
+func (s *Store) fail(ctx context.Context, keys []string, by audit.Actor, locked audit.Entry) error {
+	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		locks, err := NewStore(tx).RecordFailure(ctx, keys)
+		if err != nil || !locks {
+			return err
+		}
+		return audit.Record(ctx, tx, by, locked)
+	})
 }
 
 // emailDigest is what the audit log keeps of an address typed at a refused login: it may be

@@ -73,13 +73,13 @@ func TestLogIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	var errs validate.Errors
-	if _, err := s.LogIn(ctx, "  ", "", "192.0.2.1", from); !errors.As(err, &errs) || !errs.Has("email") || !errs.Has("password") {
+	if _, err := s.LogIn(ctx, "  ", "", "192.0.2.1", auth.Device{}, from); !errors.As(err, &errs) || !errs.Has("email") || !errs.Has("password") {
 		t.Errorf("blank login: %v", err)
 	}
-	if _, err := s.LogIn(ctx, "Kari@example.no", "not the password", "192.0.2.1", from); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := s.LogIn(ctx, "Kari@example.no", "not the password", "192.0.2.1", auth.Device{}, from); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Errorf("wrong password: %v", err)
 	}
-	got, err := s.LogIn(ctx, " KARI@example.no ", goodPassword, "198.51.100.7", from)
+	got, err := s.LogIn(ctx, " KARI@example.no ", goodPassword, "198.51.100.7", auth.Device{}, from)
 	if err != nil || got.ID != u.ID {
 		t.Fatalf("login: %+v, %v", got, err)
 	}
@@ -101,12 +101,12 @@ func TestLogIn(t *testing.T) {
 	}
 
 	for range auth.MaxFailures - 1 {
-		if _, err := s.LogIn(ctx, "kari@example.no", "not the password", "192.0.2.1", from); !errors.Is(err, auth.ErrBadCredentials) {
+		if _, err := s.LogIn(ctx, "kari@example.no", "not the password", "192.0.2.1", auth.Device{}, from); !errors.Is(err, auth.ErrBadCredentials) {
 			t.Fatalf("wrong password: %v", err)
 		}
 	}
 	var locked *auth.LockedOut
-	if _, err := s.LogIn(ctx, "ola@example.no", goodPassword, "192.0.2.1", from); !errors.As(err, &locked) || locked.Retry <= 0 {
+	if _, err := s.LogIn(ctx, "ola@example.no", goodPassword, "192.0.2.1", auth.Device{}, from); !errors.As(err, &locked) || locked.Retry <= 0 {
 		t.Fatalf("a locked client: %v", err)
 	}
 	lines = auditLines(t, db)
@@ -124,7 +124,7 @@ func TestLogInOverlongAddress(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	long := strings.Repeat("x", 300) + "@example.no"
-	if _, err := auth.NewStore(db).LogIn(ctx, long, goodPassword, "192.0.2.1", from); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := auth.NewStore(db).LogIn(ctx, long, goodPassword, "192.0.2.1", auth.Device{}, from); !errors.Is(err, auth.ErrBadCredentials) {
 		t.Fatal(err)
 	}
 	var keys []string
@@ -157,24 +157,24 @@ func TestLogInWithCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.LogIn(ctx, u.Email, goodPassword, "192.0.2.1", from); !errors.Is(err, auth.ErrCodeNeeded) || got.ID != u.ID {
+	if got, err := s.LogIn(ctx, u.Email, goodPassword, "192.0.2.1", auth.Device{}, from); !errors.Is(err, auth.ErrCodeNeeded) || got.ID != u.ID {
 		t.Fatalf("password of a two-factor account: %+v, %v", got, err)
 	}
 	var errs validate.Errors
-	if _, err := s.LogInWithCode(ctx, seal, u.ID, " ", "192.0.2.1", from, now); !errors.As(err, &errs) || !errs.Has("code") {
+	if _, err := s.LogInWithCode(ctx, seal, u.ID, " ", "192.0.2.1", auth.Device{}, from, now); !errors.As(err, &errs) || !errs.Has("code") {
 		t.Errorf("blank code: %v", err)
 	}
 	wrong := "000000"
 	if code(now.Add(time.Minute)) == wrong {
 		wrong = "111111"
 	}
-	if _, err := s.LogInWithCode(ctx, seal, u.ID, wrong, "192.0.2.1", from, now.Add(time.Minute)); !errors.Is(err, auth.ErrBadCode) {
+	if _, err := s.LogInWithCode(ctx, seal, u.ID, wrong, "192.0.2.1", auth.Device{}, from, now.Add(time.Minute)); !errors.Is(err, auth.ErrBadCode) {
 		t.Errorf("wrong code: %v", err)
 	}
-	if got, err := s.LogInWithCode(ctx, seal, u.ID, code(now.Add(time.Minute)), "192.0.2.1", from, now.Add(time.Minute)); err != nil || got.ID != u.ID {
+	if got, err := s.LogInWithCode(ctx, seal, u.ID, code(now.Add(time.Minute)), "192.0.2.1", auth.Device{}, from, now.Add(time.Minute)); err != nil || got.ID != u.ID {
 		t.Fatalf("right code: %v", err)
 	}
-	if _, err := s.LogInWithCode(ctx, seal, u.ID, codes[0], "192.0.2.1", from, now.Add(time.Minute)); err != nil {
+	if _, err := s.LogInWithCode(ctx, seal, u.ID, codes[0], "192.0.2.1", auth.Device{}, from, now.Add(time.Minute)); err != nil {
 		t.Fatalf("recovery code: %v", err)
 	}
 	want := []string{audit.TwoFactorEnabled, audit.Login, audit.RecoveryCodeUsed}
@@ -184,7 +184,7 @@ func TestLogInWithCode(t *testing.T) {
 	if err := s.SetDisabled(ctx, u.ID, true, audit.Actor{Label: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.LogInWithCode(ctx, seal, u.ID, codes[1], "192.0.2.1", from, now); !errors.Is(err, auth.ErrDisabled) {
+	if _, err := s.LogInWithCode(ctx, seal, u.ID, codes[1], "192.0.2.1", auth.Device{}, from, now); !errors.Is(err, auth.ErrDisabled) {
 		t.Errorf("disabled half-way: %v", err)
 	}
 }
@@ -231,3 +231,48 @@ func TestReauthenticate(t *testing.T) {
 }
 
 func idText(id int64) string { return strconv.FormatInt(id, 10) }
+
+// A device cookie opens only under the app's key, and only for its own account; a device's
+// failures count against it alone, and lock it after MaxFailures like any client.
+func TestDeviceHasItsOwnCounter(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := auth.NewStore(db)
+	if _, err := s.Create(ctx, auth.NewUser{Email: "kari@example.no", Name: "Kari", Role: auth.Staff, Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	seal, _ := auth.NewSealer([]byte("0123456789abcdef0123456789abcdef"), "device")
+	other, _ := auth.NewSealer([]byte("fedcba9876543210fedcba9876543210"), "device")
+	cookie := auth.SealDevice(seal, auth.NewDevice("Kari@Example.no"))
+	d := auth.OpenDevice(seal, cookie)
+	if !d.For("kari@example.no") || d.For("ola@example.no") {
+		t.Fatalf("the device is for %+v", d)
+	}
+	if auth.OpenDevice(other, cookie).For("kari@example.no") || auth.OpenDevice(seal, cookie[:len(cookie)-2]).For("kari@example.no") {
+		t.Error("a cookie opened under another key, or cut short")
+	}
+	from := audit.Actor{IP: "192.0.2.1"}
+	for range auth.MaxFailures {
+		if _, err := s.LogIn(ctx, "kari@example.no", "not the password", "192.0.2.1", auth.Device{}, from); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatal(err)
+		}
+	}
+	var locked *auth.LockedOut
+	for range 3 {
+		if _, err := s.LogIn(ctx, "kari@example.no", goodPassword, "198.51.100.1", auth.Device{}, from); !errors.As(err, &locked) {
+			t.Fatalf("an unknown browser while the account is locked: %v", err)
+		}
+	}
+	if got := actions(t, db); len(got) != 1 || got[0] != audit.LoginLocked {
+		t.Errorf("audit log: %v; want the lock once", got)
+	}
+	for range auth.MaxFailures {
+		if _, err := s.LogIn(ctx, "kari@example.no", "not the password", "192.0.2.1", d, from); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("a wrong password from the device is a plain failure: %v", err)
+		}
+	}
+	if _, err := s.LogIn(ctx, "kari@example.no", goodPassword, "192.0.2.1", d, from); !errors.As(err, &locked) {
+		t.Errorf("the device after its own %d failures: %v; want locked", auth.MaxFailures, err)
+	}
+}

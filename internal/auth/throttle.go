@@ -39,16 +39,21 @@ func (s *Store) Locked(ctx context.Context, keys []string) (bool, time.Duration,
 }
 
 // RecordFailure counts a failed login against each key and forgets failures older than the
-// window for them.
-func (s *Store) RecordFailure(ctx context.Context, keys []string) error {
+// window for them. It reports whether this failure locked one of them: the moment to record
+// a lock, once (attempts while locked are refused before they count).
+func (s *Store) RecordFailure(ctx context.Context, keys []string) (bool, error) {
 	if _, err := s.db.Exec(ctx, `DELETE FROM login_failures WHERE key = ANY($1) AND at <= now() - $2::interval`,
 		keys, FailureWindow); err != nil {
-		return fmt.Errorf("auth: throttle: %w", err)
+		return false, fmt.Errorf("auth: throttle: %w", err)
 	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO login_failures (key) SELECT unnest($1::text[])`, keys); err != nil {
-		return fmt.Errorf("auth: throttle: %w", err)
+	var locks bool
+	err := s.db.QueryRow(ctx, `WITH added AS (INSERT INTO login_failures (key) SELECT unnest($1::text[]) RETURNING key)
+		SELECT EXISTS (SELECT 1 FROM login_failures WHERE key = ANY($1) GROUP BY key HAVING count(*) + 1 = $2)`,
+		keys, MaxFailures).Scan(&locks)
+	if err != nil {
+		return false, fmt.Errorf("auth: throttle: %w", err)
 	}
-	return nil
+	return locks, nil
 }
 
 // ClearFailures forgets the failures of an account after a successful login. The client

@@ -33,7 +33,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	f := pages.LoginForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("neste"))}
-	u, err := s.accounts().LogIn(ctx, f.Email, r.PostFormValue("password"), clientKey(r), actor(r))
+	u, err := s.accounts().LogIn(ctx, f.Email, r.PostFormValue("password"), clientKey(r), s.device(r), actor(r))
 	var locked *auth.LockedOut
 	switch {
 	case errors.As(err, &f.Errors):
@@ -80,6 +80,7 @@ func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u auth.Us
 		s.serverError(w, r, err)
 		return
 	}
+	s.rememberDevice(w, u.Email)
 	if next == "/" || next == "" {
 		next = landing(u)
 	}
@@ -106,7 +107,7 @@ func (s *Server) twoFactor(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	u, err := s.accounts().LogInWithCode(ctx, s.seal, id, r.PostFormValue("code"), clientKey(r), actor(r), s.now())
+	u, err := s.accounts().LogInWithCode(ctx, s.seal, id, r.PostFormValue("code"), clientKey(r), s.device(r), actor(r), s.now())
 	var errs validate.Errors
 	var locked *auth.LockedOut
 	switch {
@@ -154,4 +155,31 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 // host cannot pose as many.
 func clientKey(r *http.Request) string {
 	return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context()))
+}
+
+// deviceCookie holds the sealed auth.Device of a browser that has logged in: its login
+// attempts to that account are not locked out by failures from elsewhere.
+const deviceCookie = "enhet"
+
+// device is the browser's auth.Device, or the zero Device for one that has not logged in.
+func (s *Server) device(r *http.Request) auth.Device {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil {
+		return auth.Device{}
+	}
+	return auth.OpenDevice(s.deviceSeal, c.Value)
+}
+
+// rememberDevice gives the browser a new device cookie for the account with address email. It
+// is sent to the login pages only.
+func (s *Server) rememberDevice(w http.ResponseWriter, email string) {
+	http.SetCookie(w, &http.Cookie{ // #nosec G124 -- HttpOnly and SameSite=Strict; Secure in production (development serves plain http on loopback)
+		Name:     deviceCookie,
+		Value:    auth.SealDevice(s.deviceSeal, auth.NewDevice(email)),
+		Path:     "/logg-inn",
+		MaxAge:   180 * 24 * 3600,
+		HttpOnly: true,
+		Secure:   s.cfg.Production(),
+		SameSite: http.SameSiteStrictMode,
+	})
 }

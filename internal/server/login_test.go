@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -113,8 +114,60 @@ func TestEleventhWrongPasswordIsRefused(t *testing.T) {
 	}
 	var locked int
 	app.db.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'login.locked'`).Scan(&locked)
-	if locked < 1 {
-		t.Error("the lockout is not in the audit log")
+	if locked != 1 {
+		t.Errorf("%d lock-outs in the audit log; want one for the lock, none for the attempts refused during it", locked)
+	}
+}
+
+// Must show (issue 20, 4): ten failed logins from ten addresses lock the account for an
+// unknown browser, but not for the browser its owner has logged in with before (OWASP's device
+// cookie); that browser's own failures are counted on its own.
+func TestLockoutCannotBeAimedAtTheAccountsOwnBrowser(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, map[string]string{"TRUSTED_PROXIES": "1"})
+	p := app.people(t)
+	post := func(c *client, ip, password string) int {
+		req, _ := http.NewRequest(http.MethodPost, app.URL+"/logg-inn",
+			strings.NewReader(url.Values{"email": {p.admin.Email}, "password": {password}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", ip)
+		res, _ := c.do(req)
+		return res.StatusCode
+	}
+	own := app.client(t)
+	if got := post(own, "192.0.2.10", testPassword); got != http.StatusSeeOther {
+		t.Fatalf("the admin's first login = %d", got)
+	}
+	if res, _ := own.post("/logg-ut", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatal("log-out")
+	}
+	for i := range auth.MaxFailures {
+		if got := post(app.client(t), fmt.Sprintf("198.51.100.%d", i+1), "feil-passord"); got != http.StatusUnprocessableEntity {
+			t.Fatalf("guess %d = %d", i+1, got)
+		}
+	}
+	if got := post(app.client(t), "203.0.113.5", testPassword); got != http.StatusTooManyRequests {
+		t.Errorf("the right password from an unknown browser while the account is locked = %d; want 429", got)
+	}
+	if got := post(own, "192.0.2.10", testPassword); got != http.StatusSeeOther {
+		t.Errorf("the right password from the admin's own browser = %d; want it let in (303)", got)
+	}
+	if res, _ := own.get("/admin/"); res.StatusCode != http.StatusOK {
+		t.Errorf("the admin's browser after logging in: /admin/ = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action = 'login.locked'`); n != 1 {
+		t.Errorf("%d lock-outs in the audit log; want one", n)
+	}
+
+	// A forged or foreign device cookie is an unknown browser.
+	stranger := app.client(t)
+	u, _ := url.Parse(app.URL + "/logg-inn")
+	stranger.http.Jar.SetCookies(u, []*http.Cookie{{Name: deviceCookie, Value: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Path: "/logg-inn"}})
+	for i := range auth.MaxFailures {
+		post(stranger, fmt.Sprintf("198.51.100.%d", 50+i), "feil-passord")
+	}
+	if got := post(stranger, "203.0.113.6", testPassword); got != http.StatusTooManyRequests {
+		t.Errorf("a browser with a forged device cookie = %d; want 429", got)
 	}
 }
 

@@ -34,6 +34,7 @@ type Server struct {
 	sessionStore *pgxstore.PostgresStore
 	assets       *web.Assets
 	seal         *auth.Sealer     // two-factor secrets at rest
+	deviceSeal   *auth.Sealer     // the device cookies of browsers that have logged in
 	licenceRing  *secrets.Keyring // licence credentials at rest (not the key register)
 	outbox       *mail.Outbox
 	now          func() time.Time
@@ -60,11 +61,15 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	if err != nil {
 		return nil, err
 	}
+	deviceSeal, err := auth.NewSealer(cfg.Secret, "device", cfg.PreviousSecrets...)
+	if err != nil {
+		return nil, err
+	}
 	licenceRing, err := secrets.NewKeyring("licence", cfg.Secret, cfg.PreviousSecrets...)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, licenceRing: licenceRing, outbox: outbox, now: time.Now, wallClock: time.Now,
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, deviceSeal: deviceSeal, licenceRing: licenceRing, outbox: outbox, now: time.Now, wallClock: time.Now,
 		memo: newMemos(nil)}
 	s.sessionStore = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
 	s.sessions = newSessions(cfg, digestStore{s.sessionStore})
