@@ -14,6 +14,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -330,4 +331,43 @@ func TestEventMailsDoNotNameTheEvent(t *testing.T) {
 			t.Errorf("no %s mail among %v", k, kinds)
 		}
 	}
+}
+
+// A private link ends a week after its event ended, or a week after its sign-up was cancelled;
+// until then it works.
+func TestLinksEnd(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, db := store(t)
+	id := event(t, s, nextWeek(), 5)
+	var links []string
+	for i := range 2 {
+		m, err := s.SignUp(ctx, id, person(i), "nb", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		links = append(links, m.Token)
+	}
+	works := func(step string, want ...bool) {
+		t.Helper()
+		for i, link := range links {
+			_, err := s.ByToken(ctx, link)
+			if got := err == nil; got != want[i] || (err != nil && !errors.Is(err, postgres.ErrNotFound)) {
+				t.Errorf("%s: link %d works %v (%v); want %v", step, i, got, err, want[i])
+			}
+		}
+	}
+	works("before the event", true, true)
+	move := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move(`UPDATE event_signups SET status = 'cancelled', status_changed_at = now() - interval '8 days' WHERE email = 'p01@example.test'`)
+	works("a week after one cancelled", true, false)
+	move(`UPDATE events SET starts_at = now() - interval '6 days 2 hours', ends_at = now() - interval '6 days' WHERE id = $1`, id)
+	works("six days after the event", true, false)
+	move(`UPDATE events SET starts_at = now() - interval '8 days 2 hours', ends_at = now() - interval '8 days' WHERE id = $1`, id)
+	works("eight days after the event", false, false)
 }

@@ -144,10 +144,19 @@ func scanSignup(row pgx.Row) (Signup, error) {
 	return g, err
 }
 
-// ByToken returns the sign-up behind a private link; unknown is ErrNotFound.
+// LinkLife is how long a private link to a sign-up works after its event ended, or after the
+// sign-up was cancelled or its offer expired: then it is ErrNotFound, and its page neutral,
+// naming neither the person nor the event.
+const LinkLife = 7 * 24 * time.Hour
+
+// ByToken returns the sign-up behind a private link; unknown, or ended (LinkLife), is
+// ErrNotFound.
 func (s *Store) ByToken(ctx context.Context, token string) (Signup, error) {
 	g, err := scanSignup(s.db.QueryRow(ctx, `SELECT `+prefixed("s.", signupColumns)+` FROM event_signups s
-		JOIN event_links l ON l.signup_id = s.id WHERE l.token_hash = $1`, tokens.Hash(token)))
+		JOIN event_links l ON l.signup_id = s.id JOIN events e ON e.id = s.event_id
+		WHERE l.token_hash = $1 AND e.ends_at > now() - $2::interval
+			AND NOT (s.status IN ('cancelled', 'expired') AND s.status_changed_at <= now() - $2::interval)`,
+		tokens.Hash(token), LinkLife))
 	if err != nil {
 		return g, fmt.Errorf("events: sign-up: %w", postgres.MapError(err))
 	}
