@@ -386,3 +386,29 @@ func (s *Store) Purge(ctx context.Context, now time.Time) (int64, error) {
 	}
 	return n, nil
 }
+
+// Forget deletes every sign-up of the address email, for a person who deletes all their
+// data: active ones are cancelled first, so a place they held goes to the first one waiting
+// (mail queued in the caller's transaction), then every row and link goes.
+func (s *Store) Forget(ctx context.Context, email string, now time.Time) error {
+	if email == "" {
+		return nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT id FROM event_signups WHERE email = $1 AND status IN ('confirmed', 'waiting', 'offered')`, email)
+	if err != nil {
+		return fmt.Errorf("events: forget: %w", err)
+	}
+	active, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("events: forget: %w", err)
+	}
+	for _, id := range active {
+		if _, err := s.Cancel(ctx, id, now); err != nil {
+			return err
+		}
+	}
+	if _, err := s.db.Exec(ctx, `DELETE FROM event_signups WHERE email = $1`, email); err != nil {
+		return fmt.Errorf("events: forget: %w", err)
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 )
@@ -64,7 +65,12 @@ func (s *Store) erase(ctx context.Context, participantID int64) error {
 	if err != nil {
 		return fmt.Errorf("signups: delete: %w", postgres.MapError(err))
 	}
-	// The outbox is the mail package's: it deletes the mail and SMS, in this transaction.
+	// Their event sign-ups are the events package's: a place they held goes on to the next
+	// one waiting. Then the outbox, the mail package's, deletes every mail and SMS to them
+	// (the offers just made are to others). All in this transaction.
+	if err := events.NewStore(s.db, s.out).Forget(ctx, email, time.Now()); err != nil {
+		return err
+	}
 	if err := mail.Forget(ctx, s.db, email, phone); err != nil {
 		return err
 	}
