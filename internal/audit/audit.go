@@ -59,6 +59,10 @@ const (
 	SMSStopped             = "participant.sms_stopped"
 	SMSAllowed             = "participant.sms_allowed"
 	MeetingLinkSet         = "group.meeting_link"
+	ParticipantSearched    = "participant.searched"        // staff searched; details: hits, never the query
+	ContactChanged         = "participant.contact_changed" // details: each changed field's old and new value
+	StaffNoteChanged       = "participant.note_changed"    // details: the note's length, never its text
+	SignupWithdrawnByStaff = "participant.signup_withdrawn"
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -68,7 +72,8 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
-	SMSStopped, SMSAllowed, MeetingLinkSet}
+	SMSStopped, SMSAllowed, MeetingLinkSet,
+	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

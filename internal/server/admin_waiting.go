@@ -43,23 +43,13 @@ func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, title, pages.WaitingList(title, waiters, pager(r, total)))
 }
 
-// participant shows one participant to staff; the view is recorded in the audit log in the
-// same transaction as the reads.
+// participant shows one participant to staff: the desk (desk.go).
 func (s *Server) participant(w http.ResponseWriter, r *http.Request) {
 	s.renderParticipant(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) renderParticipant(w http.ResponseWriter, r *http.Request, status int, errs validate.Errors) {
-	v, err := s.signups().View(r.Context(), pathID(r), actor(r))
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	p := pages.ParticipantPage{Participant: v.Participant, Signups: v.Signups, Memberships: v.Memberships, Groups: v.Groups, Errors: errs}
-	page := s.layout(r, p.Participant.FirstName)
-	page.NoIndex = true
-	w.Header().Set("Cache-Control", "no-store")
-	s.renderPage(w, r, status, page, pages.Participant(p))
+	s.renderDesk(w, r, status, func(p *pages.ParticipantPage) { p.Errors = errs })
 }
 
 // placeParticipant makes the participant a member of the chosen group.

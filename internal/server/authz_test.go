@@ -127,6 +127,12 @@ var matrix = map[string][]outcome{
 	"POST /admin/deltakere/{id}/sms":       staffMissing,
 	"POST /admin/medlemskap/{id}/slutt":    staffMissing,
 
+	// The desk (issue 19): search and the person's page.
+	"GET /admin/sok":                                     staffOnly,
+	"POST /admin/deltakere/{id}/kontakt":                 staffMissing,
+	"POST /admin/deltakere/{id}/notat":                   staffMissing,
+	"POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": staffMissing,
+
 	"GET /konto":           loggedIn,
 	"GET /konto/tofaktor":  loggedIn,
 	"POST /konto/tofaktor": loggedIn,

@@ -368,6 +368,10 @@ func (w *sweepWorld) pathFor(pattern string, hostileAt int, hostile *string) (st
 			if name, ok := pathIDs[before]; ok && w.ids[name] != 0 {
 				return itoa(w.ids[name])
 			}
+		case "{sid}": // a sign-up of the person the {id} before it names
+			if w.ids["signup"] != 0 {
+				return itoa(w.ids["signup"])
+			}
 		case "{token}":
 			if name, ok := pathTokens[strings.Split(before, "/")[1]]; ok && w.tokens[name] != "" {
 				return w.tokens[name]
@@ -525,6 +529,9 @@ var postFields = map[string][]string{
 	"POST /admin/deltakere/{id}/plasser":                     {"group"},
 	"POST /admin/deltakere/{id}/slett":                       {"confirm"},
 	"POST /admin/deltakere/{id}/sms":                         {"sms", "sms_confirm"},
+	"POST /admin/deltakere/{id}/kontakt":                     {"first_name", "email", "phone", "contact", "lang"},
+	"POST /admin/deltakere/{id}/notat":                       {"staff_note"},
+	"POST /admin/deltakere/{id}/pameldinger/{sid}/trekk":     {"reason", "reason_text"},
 	"POST /admin/medlemskap/{id}/slutt":                      {},
 	"POST /admin/brukere/{id}/rolle":                         {"role", "org"},
 	"POST /admin/brukere/{id}/deaktiver":                     {"role"},
@@ -1025,7 +1032,7 @@ var destructive = map[string]bool{
 	"POST /admin/deltakere/{id}/slett": true, "POST /admin/apningstider/stengt/{id}/slett": true,
 	"POST /admin/grupper/{id}/kontakt/slett": true, "POST /admin/grupper/{id}/kontakt/lenke": true,
 	"POST /admin/rom/{id}/kalender": true, "POST /admin/grupper/{id}/kalender": true, "POST /admin/lisenser/lan/{id}/retur": true,
-	"POST /admin/medlemskap/{id}/slutt": true,
+	"POST /admin/medlemskap/{id}/slutt": true, "POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": true,
 }
 
 // sweepOrder runs the public and private-link pages first, then the partner's, then staff's;

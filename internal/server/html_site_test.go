@@ -428,6 +428,8 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/venteliste", "/admin/venteliste?tema=" + id("theme")},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("participant")},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("me")},
+		{"/admin/sok", "/admin/sok"},
+		{"/admin/sok", "/admin/sok?q=a"},
 	} {
 		l.get(p[0], "staff", p[1])
 	}

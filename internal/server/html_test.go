@@ -280,6 +280,10 @@ func (s *htmlSite) fill(pattern string) (string, error) {
 			if name := htmlPathIDs[before]; s.ids[name] != 0 {
 				return itoa(s.ids[name])
 			}
+		case "{sid}": // a sign-up of the person the {id} before it names
+			if s.ids["signup"] != 0 {
+				return itoa(s.ids["signup"])
+			}
 		case "{token}":
 			if link := s.tokens[map[string]string{"mine": "mine", "tilbud": "offer", "arrangement": "event", "gruppe": "contact",
 				"nytt-passord": "reset", "invitasjon": "invite"}[strings.Split(before, "/")[1]]]; link != "" {

@@ -261,7 +261,11 @@ func (s *Server) routes() http.Handler {
 
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)
+			r.Get("/sok", s.search)
 			r.Get("/deltakere/{id}", s.participant)
+			r.Post("/deltakere/{id}/kontakt", s.updateContact)
+			r.Post("/deltakere/{id}/notat", s.saveStaffNote)
+			r.Post("/deltakere/{id}/pameldinger/{sid}/trekk", s.withdrawSignup)
 			r.Post("/deltakere/{id}/plasser", s.placeParticipant)
 			r.Post("/deltakere/{id}/slett", s.deleteParticipant)
 			r.Post("/deltakere/{id}/sms", s.setParticipantSMS)

@@ -50,17 +50,20 @@ type Form struct {
 	Prefs
 }
 
-// Limits of the free-text fields.
-const (
-	MaxName = 60
-	MaxNote = 500
-)
+// ContactForm is who a person is to us and how to reach them: what the sign-up form asks
+// first, and what staff may correct on the person's page.
+type ContactForm struct {
+	FirstName string
+	Email     string
+	Phone     string
+	Contact   string // of Contacts
+}
 
-// Validate trims the fields, normalises the phone number and checks everything; messages
-// are catalogue ids, next to the field they belong to.
-func (f *Form) Validate() validate.Errors {
+// validate trims the fields, normalises the phone number and checks them; a choice of SMS or
+// a call without a number is kept, with its error.
+func (f *ContactForm) validate() validate.Errors {
 	var e validate.Errors
-	f.FirstName, f.Email, f.Note = strings.TrimSpace(f.FirstName), strings.TrimSpace(f.Email), strings.TrimSpace(f.Note)
+	f.FirstName, f.Email = strings.TrimSpace(f.FirstName), strings.TrimSpace(f.Email)
 	if e.Required("first_name", f.FirstName, "signup.name.required") {
 		e.MaxLength("first_name", f.FirstName, MaxName, "form.tooLong")
 	}
@@ -92,11 +95,27 @@ func (f *Form) Validate() validate.Errors {
 		f.Phone = ""
 	}
 	if f.Contact != "sms" && f.Contact != "phone" {
-		f.Contact = "email" // a choice that needs a number and has none is kept, with its error
+		f.Contact = "email"
 	}
 	if f.Email == "" && f.Phone != "" && f.Contact == "email" {
 		f.Contact = "sms"
 	}
+	return e
+}
+
+// Limits of the free-text fields.
+const (
+	MaxName = 60
+	MaxNote = 500
+)
+
+// Validate trims the fields, normalises the phone number and checks everything; messages
+// are catalogue ids, next to the field they belong to.
+func (f *Form) Validate() validate.Errors {
+	c := ContactForm{FirstName: f.FirstName, Email: f.Email, Phone: f.Phone, Contact: f.Contact}
+	e := c.validate()
+	f.FirstName, f.Email, f.Phone, f.Contact = c.FirstName, c.Email, c.Phone, c.Contact
+	f.Note = strings.TrimSpace(f.Note)
 	if f.AgeBand != "" && !slices.Contains(AgeBands, f.AgeBand) {
 		e.Add("age_band", "signup.ageband.invalid")
 	}

@@ -350,11 +350,11 @@ func TestStaffViewIsAudited(t *testing.T) {
 	ctx := context.Background()
 	s := signups.NewStore(db, mailtest.Outbox(t, db))
 	kari, _ := s.SignUp(ctx, form("kari@example.no"), signups.Target{ThemeID: target.ThemeID}, "nb")
-	v, err := s.View(ctx, kari.ParticipantID, staff)
+	v, err := s.View(ctx, kari.ParticipantID, signups.TimelineStep, staff)
 	if err != nil || v.Participant.FirstName != "Kari" || len(v.Signups) != 1 || len(v.Groups) != 1 || v.Groups[0].ID != target.GroupID {
 		t.Fatalf("view: %+v %v", v, err)
 	}
-	if _, err := s.View(ctx, kari.ParticipantID+1, staff); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := s.View(ctx, kari.ParticipantID+1, signups.TimelineStep, staff); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("an unknown person: %v", err)
 	}
 	var lines int

@@ -10,6 +10,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
@@ -76,17 +77,29 @@ func (s *Store) Waiters(ctx context.Context, t Target, limit, offset int) ([]Wai
 	return list, total, nil
 }
 
-// StaffView is a participant as staff see them, with the groups they may be placed in.
+// StaffView is a participant as staff see them on their page, the desk: with the groups
+// they may be placed in, their offers, the messages to them, the newest of their history and
+// who last wrote staff's note about them.
 type StaffView struct {
-	Participant Participant
-	Signups     []Signup
-	Memberships []Membership
-	Groups      []groups.Option
+	Participant  Participant
+	Signups      []Signup
+	Memberships  []Membership
+	Groups       []groups.Option
+	Offers       []DeskOffer
+	Messages     []mail.Mail // without subject or body
+	Timeline     []Event
+	MoreTimeline bool
+	NoteAt       *time.Time
+	NoteBy       string
 }
 
-// View returns the participant with id for staff member by, and records in the audit log, in
-// the same transaction as the reads, that by saw their personal data.
-func (s *Store) View(ctx context.Context, id int64, by audit.Actor) (StaffView, error) {
+// maxMessagesShown is how many of the newest messages the person's page lists.
+const maxMessagesShown = 50
+
+// View returns the participant with id for staff member by, with the newest timeline events
+// of their history, and records in the audit log, in the same transaction as the reads, that
+// by saw their personal data.
+func (s *Store) View(ctx context.Context, id int64, timeline int, by audit.Actor) (StaffView, error) {
 	var v StaffView
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		st := s.on(tx)
@@ -103,9 +116,29 @@ func (s *Store) View(ctx context.Context, id int64, by audit.Actor) (StaffView, 
 		if v.Groups, err = groups.NewStore(tx).Options(ctx); err != nil {
 			return err
 		}
+		if err := st.deskView(ctx, id, timeline, &v); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.PersonalDataViewed, Entity: "participant", EntityID: id})
 	})
 	return v, err
+}
+
+// deskView adds to v what only the person's page shows.
+func (s *Store) deskView(ctx context.Context, id int64, timeline int, v *StaffView) error {
+	err := s.db.QueryRow(ctx, `SELECT p.staff_note_at, coalesce(u.name, '') FROM participants p
+		LEFT JOIN users u ON u.id = p.staff_note_by WHERE p.id = $1`, id).Scan(&v.NoteAt, &v.NoteBy)
+	if err != nil {
+		return fmt.Errorf("signups: view: %w", err)
+	}
+	if v.Offers, err = s.DeskOffers(ctx, id); err != nil {
+		return err
+	}
+	if v.Messages, err = mail.OfPerson(ctx, s.db, id, maxMessagesShown); err != nil {
+		return err
+	}
+	v.Timeline, v.MoreTimeline, err = s.Timeline(ctx, id, timeline)
+	return err
 }
 
 // Membership is a person's place in a group.

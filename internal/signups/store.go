@@ -37,6 +37,8 @@ type Participant struct {
 	AgeBand      string     `json:"age_band"`
 	Lang         string     `json:"language"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// StaffNote is what staff keep from their calls; it is in the person's own download too.
+	StaffNote string `json:"staff_note,omitempty"`
 }
 
 // Signup is one wish to join a group or interest in a theme.
@@ -116,9 +118,10 @@ func (s *Store) ByEmail(ctx context.Context, email string) (Participant, error) 
 // Participant returns the participant with id.
 func (s *Store) Participant(ctx context.Context, id int64) (Participant, error) {
 	var p Participant
-	err := s.db.QueryRow(ctx, `SELECT id, first_name, email::text, phone, contact, age_band, lang, created_at, sms_stopped_at
+	err := s.db.QueryRow(ctx, `SELECT id, first_name, email::text, phone, contact, age_band, lang, created_at, sms_stopped_at,
+			staff_note
 		FROM participants WHERE id = $1`, id).Scan(&p.ID, &p.FirstName, &p.Email, &p.Phone, &p.Contact, &p.AgeBand, &p.Lang, &p.CreatedAt,
-		&p.SMSStoppedAt)
+		&p.SMSStoppedAt, &p.StaffNote)
 	if err != nil {
 		return p, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
 	}
