@@ -59,6 +59,7 @@ const (
 	SMSStopped             = "participant.sms_stopped"
 	SMSAllowed             = "participant.sms_allowed"
 	MeetingLinkSet         = "group.meeting_link"
+	SignedUpByStaff        = "participant.signed_up_by_staff" // staff signed a caller up, with their oral consent
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -68,7 +69,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
-	SMSStopped, SMSAllowed, MeetingLinkSet}
+	SMSStopped, SMSAllowed, MeetingLinkSet, SignedUpByStaff}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

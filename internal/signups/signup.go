@@ -20,16 +20,19 @@ type Result struct {
 	ParticipantID int64
 	SignupID      int64
 	Created       bool // false: the person already had an active sign-up for the same thing
+	// Channel is how the confirmation went: mail.ChannelNone when nothing was sent (no new
+	// sign-up, or the person asked to be phoned and gave no address).
+	Channel mail.Channel
 }
 
-// SignUp stores the sign-up f for target, made on a page in lang, and mails the person the
-// private link to their sign-ups, in one transaction. f is validated first, and trimmed and
-// normalised in place so that a form shown again shows what was checked; a validate.Errors
-// comes back when it does not hold. The same e-mail address finds the same person, and a
-// second sign-up for the same group or theme changes nothing and sends no second mail: the
-// unique indexes make that hold under concurrency, not a check in Go. A second sign-up never
-// overwrites what the person typed the first time, since anyone can type an address. Someone
-// who gave only a phone number gets no mail.
+// SignUp stores the sign-up f for target, made on a page in lang, and sends the person the
+// private link to their sign-ups by their channel (confirmSignup), in one transaction. f is
+// validated first, and trimmed and normalised in place so that a form shown again shows what
+// was checked; a validate.Errors comes back when it does not hold. The same e-mail address
+// finds the same person, and a second sign-up for the same group or theme changes nothing and
+// sends no second message: the unique indexes make that hold under concurrency, not a check
+// in Go. A second sign-up never overwrites what the person typed the first time, since anyone
+// can type an address.
 func (s *Store) SignUp(ctx context.Context, f *Form, t Target, lang i18n.Lang) (Result, error) {
 	if errs := f.Validate(); !errs.OK() {
 		return Result{}, errs
@@ -38,16 +41,32 @@ func (s *Store) SignUp(ctx context.Context, f *Form, t Target, lang i18n.Lang) (
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		st := s.on(tx)
 		var err error
-		if r, err = st.signUp(ctx, *f, t, lang); err != nil || !r.Created || f.Email == "" {
+		if r, err = st.signUp(ctx, *f, t, lang); err != nil || !r.Created {
 			return err
 		}
-		return st.mailLink(ctx, tx, r.ParticipantID, f.FirstName, f.Email, lang, signupMail)
+		r.Channel, err = st.confirmSignup(ctx, tx, r.ParticipantID)
+		return err
 	})
 	return r, err
 }
 
 func (s *Store) signUp(ctx context.Context, f Form, t Target, lang i18n.Lang) (Result, error) {
-	var r Result
+	// Only the e-mail address joins sign-ups into one person: a phone number is not
+	// verified, and anyone could type someone else's.
+	conflict := `ON CONFLICT (email) WHERE email IS NOT NULL DO UPDATE SET email = participants.email`
+	if f.Email == "" {
+		conflict = ""
+	}
+	id, err := s.insertParticipant(ctx, f, lang, conflict)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.addSignup(ctx, id, Wish{Target: t, Source: f.Source, Note: f.Note, Consent: f.Consent, Prefs: f.Prefs}, 0)
+}
+
+// insertParticipant stores the person of f, with conflict as the statement's ON CONFLICT
+// clause, and returns their id; pgx.ErrNoRows when the clause did nothing.
+func (s *Store) insertParticipant(ctx context.Context, f Form, lang i18n.Lang, conflict string) (int64, error) {
 	var email, phone *string
 	if f.Email != "" {
 		email = &f.Email
@@ -55,30 +74,40 @@ func (s *Store) signUp(ctx context.Context, f Form, t Target, lang i18n.Lang) (R
 	if f.Phone != "" {
 		phone = &f.Phone
 	}
-	// Only the e-mail address joins sign-ups into one person: a phone number is not
-	// verified, and anyone could type someone else's.
-	conflict := `ON CONFLICT (email) WHERE email IS NOT NULL DO UPDATE SET email = participants.email`
-	if email == nil {
-		conflict = ""
-	}
+	var id int64
 	err := s.db.QueryRow(ctx, `INSERT INTO participants (first_name, email, phone, contact, age_band, lang)
 		VALUES ($1, $2, $3, $4, $5, $6) `+conflict+` RETURNING id`,
-		f.FirstName, email, phone, f.Contact, f.AgeBand, string(lang)).Scan(&r.ParticipantID)
+		f.FirstName, email, phone, f.Contact, f.AgeBand, string(lang)).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, err
+	}
 	if err != nil {
-		return r, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
+		return 0, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
 	}
-	var group, theme *int64
-	if t.GroupID != 0 {
-		group = &t.GroupID
+	return id, nil
+}
+
+// addSignup stores the wish w of the participant, its consent given on the form, or orally
+// to staff member by (not 0), and counts it for the year. Result.Created is false when they
+// already have an active sign-up for the same group or theme.
+func (s *Store) addSignup(ctx context.Context, participantID int64, w Wish, by int64) (Result, error) {
+	r := Result{ParticipantID: participantID}
+	var group, theme, consentBy *int64
+	if w.Target.GroupID != 0 {
+		group = &w.Target.GroupID
 	}
-	if t.ThemeID != 0 {
-		theme = &t.ThemeID
+	if w.Target.ThemeID != 0 {
+		theme = &w.Target.ThemeID
 	}
-	err = s.db.QueryRow(ctx, `INSERT INTO signups (participant_id, group_id, theme_id, formats, availability, languages,
-			source, note, consent_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-		r.ParticipantID, group, theme, orEmpty(f.Formats), orEmpty(f.Availability), orEmpty(f.Languages), f.Source, f.Note,
-		ConsentVersion).Scan(&r.SignupID)
+	method := ConsentForm
+	if by != 0 {
+		method, consentBy = ConsentOral, &by
+	}
+	err := s.db.QueryRow(ctx, `INSERT INTO signups (participant_id, group_id, theme_id, formats, availability, languages,
+			source, note, consent_version, consent_method, consent_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
+		participantID, group, theme, orEmpty(w.Formats), orEmpty(w.Availability), orEmpty(w.Languages), w.Source, w.Note,
+		ConsentVersion, method, consentBy).Scan(&r.SignupID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, nil
 	}
@@ -86,7 +115,52 @@ func (s *Store) signUp(ctx context.Context, f Form, t Target, lang i18n.Lang) (R
 		return r, fmt.Errorf("signups: sign-up: %w", postgres.MapError(err))
 	}
 	r.Created = true
-	return r, s.count(ctx, "signups", f.Source)
+	return r, s.count(ctx, "signups", w.Source)
+}
+
+// confirmSignup queues, on tx, the confirmation of a new sign-up to the participant, with a
+// new private link to "My sign-ups", by their channel (mail.Outbox.Reach): a mail, or a short
+// SMS that names neither group nor theme. Someone who asked to be phoned gets the mail when
+// they gave an address (the private link is how they see, change and delete what they gave),
+// and otherwise nothing: staff phone them when there is a place. It returns the channel used.
+func (s *Store) confirmSignup(ctx context.Context, tx pgx.Tx, participantID int64) (mail.Channel, error) {
+	name, r, err := recipient(ctx, tx, participantID)
+	if err != nil {
+		return mail.ChannelNone, err
+	}
+	if r.Contact == ByPhone {
+		r.Contact = ByEmail // a written confirmation only by mail: they did not ask for SMS
+		r.SMSStopped = true
+	}
+	if r.Channel() == mail.ChannelNone {
+		return mail.ChannelNone, nil
+	}
+	token, expires, err := s.on(tx).IssueLink(ctx, participantID)
+	if err != nil {
+		return mail.ChannelNone, err
+	}
+	link := s.out.URL("/mine/" + token)
+	ch, err := s.out.Reach(ctx, tx, r, signupMail(r.Lang, name, link, expires), signupSMS(r.Lang, name, link))
+	if err != nil {
+		return mail.ChannelNone, fmt.Errorf("signups: confirm sign-up: %w", err)
+	}
+	return ch, nil
+}
+
+// recipient reads the participant as the outbox reaches them, with their first name.
+func recipient(ctx context.Context, tx pgx.Tx, participantID int64) (string, mail.Recipient, error) {
+	var id int64
+	var name, lang string
+	var r mail.Recipient
+	err := tx.QueryRow(ctx, `SELECT `+recipientColumns+` FROM participants p WHERE p.id = $1`, participantID).
+		Scan(&id, &name, &r.Email, &r.Phone, &r.Contact, &r.SMSStopped, &lang)
+	if err != nil {
+		return "", r, fmt.Errorf("signups: recipient: %w", postgres.MapError(err))
+	}
+	if r.Lang = i18n.Lang(lang); r.Lang != i18n.EN {
+		r.Lang = i18n.NB
+	}
+	return name, r, nil
 }
 
 // SendLink mails a new private link to the participant with the address email, in lang, the
