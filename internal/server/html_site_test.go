@@ -428,6 +428,8 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/venteliste", "/admin/venteliste?tema=" + id("theme")},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("participant")},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("me")},
+		{"/admin/deltakere/ny", "/admin/deltakere/ny"},
+		{"/admin/deltakere/{id}/meld-pa", "/admin/deltakere/" + id("participant") + "/meld-pa"},
 	} {
 		l.get(p[0], "staff", p[1])
 	}

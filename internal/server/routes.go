@@ -259,7 +259,11 @@ func (s *Server) routes() http.Handler {
 
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)
+			r.Get("/deltakere/ny", s.newCallerPage)
+			r.Post("/deltakere/ny", s.signUpCaller)
 			r.Get("/deltakere/{id}", s.participant)
+			r.Get("/deltakere/{id}/meld-pa", s.addSignupPage)
+			r.Post("/deltakere/{id}/meld-pa", s.addSignup)
 			r.Post("/deltakere/{id}/plasser", s.placeParticipant)
 			r.Post("/deltakere/{id}/slett", s.deleteParticipant)
 			r.Post("/deltakere/{id}/sms", s.setParticipantSMS)
