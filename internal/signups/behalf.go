@@ -38,20 +38,42 @@ type CallerForm struct {
 	AddToExisting bool
 }
 
-// Validate checks the form as the public form is checked, and the group or theme.
+// Validate checks the form as the public form is checked, and the group or theme; the
+// messages speak to staff about the person.
 func (f *CallerForm) Validate() validate.Errors {
 	var e validate.Errors
 	if f.Target.GroupID == 0 && f.Target.ThemeID == 0 {
 		e.Add("target", "behalf.target.required")
 	}
-	if !f.Consent {
-		e.Add("consent", "behalf.consent.required")
-	}
-	e.Merge(f.Form.Validate())
+	e.Merge(forStaff(f.Form.Validate()))
 	if !slices.Contains(Languages, f.Lang) {
 		f.Lang = string(i18n.NB)
 	}
 	return e
+}
+
+// staffWording are the public form's messages, which speak to the person ("your name"),
+// and the same said to staff about the person.
+var staffWording = map[string]string{
+	"signup.name.required":        "behalf.name.required",
+	"signup.contact.required":     "behalf.contact.required",
+	"signup.phone.requiredToCall": "behalf.phone.requiredToCall",
+	"signup.phone.requiredToSMS":  "behalf.phone.requiredToSMS",
+	"signup.formats.required":     "behalf.formats.required",
+	"signup.adult.required":       "behalf.adult.required",
+	"signup.consent.required":     "behalf.consent.required",
+}
+
+// forStaff words errs for staff.
+func forStaff(errs validate.Errors) validate.Errors {
+	out := make(validate.Errors, len(errs))
+	for i, e := range errs {
+		if m, ok := staffWording[e.Msg]; ok {
+			e.Msg = m
+		}
+		out[i] = e
+	}
+	return out
 }
 
 // SignUpCaller registers the person of f and their sign-up, for staff member by, who took
@@ -77,9 +99,13 @@ func (s *Store) SignUpCaller(ctx context.Context, f *CallerForm, by audit.Actor)
 			r.ParticipantID = id
 			return ErrExists
 		}
-		if errors.Is(err, postgres.ErrNotFound) {
+		var who reached
+		switch {
+		case err == nil:
+			who, err = recipient(ctx, tx, id)
+		case errors.Is(err, postgres.ErrNotFound):
 			// ON CONFLICT DO NOTHING: someone registered the same address a moment ago.
-			if id, err = st.insertParticipant(ctx, f.Form, i18n.Lang(f.Lang), `ON CONFLICT DO NOTHING`); errors.Is(err, pgx.ErrNoRows) {
+			if who, err = st.insertParticipant(ctx, f.Form, i18n.Lang(f.Lang), `ON CONFLICT DO NOTHING`); errors.Is(err, pgx.ErrNoRows) {
 				r.ParticipantID, _ = st.existing(ctx, f.Email, f.Phone)
 				return ErrExists
 			}
@@ -88,7 +114,7 @@ func (s *Store) SignUpCaller(ctx context.Context, f *CallerForm, by audit.Actor)
 			return err
 		}
 		w := Wish{Target: t, Source: f.Source, Note: f.Note, Consent: f.Consent, Prefs: f.Prefs}
-		r, err = st.signUpByStaff(ctx, tx, id, w, by)
+		r, err = st.signUpByStaff(ctx, tx, who, w, by)
 		return err
 	})
 	return r, err
@@ -100,18 +126,14 @@ func (s *Store) SignUpCaller(ctx context.Context, f *CallerForm, by audit.Actor)
 // when the person already has an active sign-up for the same group or theme: "target"). A
 // missing participant is ErrNotFound.
 func (s *Store) SignUpExisting(ctx context.Context, participantID int64, w *Wish, by audit.Actor) (Result, error) {
-	var e validate.Errors
-	if !w.Consent {
-		e.Add("consent", "behalf.consent.required")
-	}
-	if e.Merge(w.Validate()); !e.OK() {
-		return Result{}, e
+	if errs := forStaff(w.Validate()); !errs.OK() {
+		return Result{}, errs
 	}
 	var r Result
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		var id int64
-		if err := tx.QueryRow(ctx, `SELECT id FROM participants WHERE id = $1 FOR UPDATE`, participantID).Scan(&id); err != nil {
-			return fmt.Errorf("signups: sign up existing: %w", postgres.MapError(err))
+		who, err := recipient(ctx, tx, participantID)
+		if err != nil {
+			return err
 		}
 		st := s.on(tx)
 		t, err := st.resolveTarget(ctx, w.Target)
@@ -119,7 +141,7 @@ func (s *Store) SignUpExisting(ctx context.Context, participantID int64, w *Wish
 			return err
 		}
 		w.Target = t
-		r, err = st.signUpByStaff(ctx, tx, id, *w, by)
+		r, err = st.signUpByStaff(ctx, tx, who, *w, by)
 		return err
 	})
 	return r, err
@@ -127,7 +149,8 @@ func (s *Store) SignUpExisting(ctx context.Context, participantID int64, w *Wish
 
 // signUpByStaff stores the wish of the participant with the oral consent given to by, sends
 // the confirmation and writes the audit line, on tx.
-func (s *Store) signUpByStaff(ctx context.Context, tx pgx.Tx, participantID int64, w Wish, by audit.Actor) (Result, error) {
+func (s *Store) signUpByStaff(ctx context.Context, tx pgx.Tx, who reached, w Wish, by audit.Actor) (Result, error) {
+	participantID := who.ID
 	r, err := s.addSignup(ctx, participantID, w, by.ID)
 	if err != nil {
 		return r, err
@@ -137,7 +160,7 @@ func (s *Store) signUpByStaff(ctx context.Context, tx pgx.Tx, participantID int6
 		e.Add("target", "behalf.target.already")
 		return r, e
 	}
-	if r.Channel, err = s.confirmSignup(ctx, tx, participantID); err != nil {
+	if r.Channel, err = s.confirmSignup(ctx, tx, who); err != nil {
 		return r, err
 	}
 	return r, audit.Record(ctx, tx, by, audit.Entry{Action: audit.SignedUpByStaff, Entity: "participant", EntityID: participantID,

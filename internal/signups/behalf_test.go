@@ -189,7 +189,7 @@ func TestSignUpCallerValidates(t *testing.T) {
 		t.Fatalf("an empty form: %v", err)
 	}
 	for field, msg := range map[string]string{"target": "behalf.target.required", "consent": "behalf.consent.required",
-		"first_name": "signup.name.required", "phone": "signup.phone.requiredToCall"} {
+		"first_name": "behalf.name.required", "phone": "behalf.phone.requiredToCall"} {
 		if e, ok := errs.Get(field); !ok || e.Msg != msg {
 			t.Errorf("%s: %+v; want %s", field, e, msg)
 		}

@@ -26,10 +26,11 @@ func (s *Store) confirmJoin(ctx context.Context, tx pgx.Tx, participantID, group
 		return mail.ChannelNone, mail.ErrNoOutbox
 	}
 	st := s.on(tx)
-	name, r, err := recipient(ctx, tx, participantID)
+	who, err := recipient(ctx, tx, participantID)
 	if err != nil {
 		return mail.ChannelNone, fmt.Errorf("signups: confirm join: %w", err)
 	}
+	name, r := who.Name, who.To
 	if r.Channel() == mail.ChannelNone {
 		return mail.ChannelNone, nil
 	}

@@ -37,36 +37,38 @@ func (s *Store) SignUp(ctx context.Context, f *Form, t Target, lang i18n.Lang) (
 	if errs := f.Validate(); !errs.OK() {
 		return Result{}, errs
 	}
-	var r Result
+	var res Result
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		st := s.on(tx)
-		var err error
-		if r, err = st.signUp(ctx, *f, t, lang); err != nil || !r.Created {
-			return err
+		r, who, err := st.signUp(ctx, *f, t, lang)
+		if err == nil && r.Created {
+			r.Channel, err = st.confirmSignup(ctx, tx, who)
 		}
-		r.Channel, err = st.confirmSignup(ctx, tx, r.ParticipantID)
+		res = r
 		return err
 	})
-	return r, err
+	return res, err
 }
 
-func (s *Store) signUp(ctx context.Context, f Form, t Target, lang i18n.Lang) (Result, error) {
+func (s *Store) signUp(ctx context.Context, f Form, t Target, lang i18n.Lang) (Result, reached, error) {
 	// Only the e-mail address joins sign-ups into one person: a phone number is not
 	// verified, and anyone could type someone else's.
-	conflict := `ON CONFLICT (email) WHERE email IS NOT NULL DO UPDATE SET email = participants.email`
+	conflict := `ON CONFLICT (email) WHERE email IS NOT NULL DO UPDATE SET email = p.email`
 	if f.Email == "" {
 		conflict = ""
 	}
-	id, err := s.insertParticipant(ctx, f, lang, conflict)
+	who, err := s.insertParticipant(ctx, f, lang, conflict)
 	if err != nil {
-		return Result{}, err
+		return Result{}, who, err
 	}
-	return s.addSignup(ctx, id, Wish{Target: t, Source: f.Source, Note: f.Note, Consent: f.Consent, Prefs: f.Prefs}, 0)
+	r, err := s.addSignup(ctx, who.ID, Wish{Target: t, Source: f.Source, Note: f.Note, Consent: f.Consent, Prefs: f.Prefs}, 0)
+	return r, who, err
 }
 
 // insertParticipant stores the person of f, with conflict as the statement's ON CONFLICT
-// clause, and returns their id; pgx.ErrNoRows when the clause did nothing.
-func (s *Store) insertParticipant(ctx context.Context, f Form, lang i18n.Lang, conflict string) (int64, error) {
+// clause (the table is p), and returns them as stored (the person who was there when the
+// clause updated); pgx.ErrNoRows when the clause did nothing.
+func (s *Store) insertParticipant(ctx context.Context, f Form, lang i18n.Lang, conflict string) (reached, error) {
 	var email, phone *string
 	if f.Email != "" {
 		email = &f.Email
@@ -74,17 +76,16 @@ func (s *Store) insertParticipant(ctx context.Context, f Form, lang i18n.Lang, c
 	if f.Phone != "" {
 		phone = &f.Phone
 	}
-	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO participants (first_name, email, phone, contact, age_band, lang)
-		VALUES ($1, $2, $3, $4, $5, $6) `+conflict+` RETURNING id`,
-		f.FirstName, email, phone, f.Contact, f.AgeBand, string(lang)).Scan(&id)
+	who, err := scanReached(s.db.QueryRow(ctx, `INSERT INTO participants AS p (first_name, email, phone, contact, age_band, lang)
+		VALUES ($1, $2, $3, $4, $5, $6) `+conflict+` RETURNING `+recipientColumns,
+		f.FirstName, email, phone, f.Contact, f.AgeBand, string(lang)))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, err
+		return who, err
 	}
 	if err != nil {
-		return 0, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
+		return who, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
 	}
-	return id, nil
+	return who, nil
 }
 
 // addSignup stores the wish w of the participant, its consent given on the form, or orally
@@ -123,11 +124,8 @@ func (s *Store) addSignup(ctx context.Context, participantID int64, w Wish, by i
 // SMS that names neither group nor theme. Someone who asked to be phoned gets the mail when
 // they gave an address (the private link is how they see, change and delete what they gave),
 // and otherwise nothing: staff phone them when there is a place. It returns the channel used.
-func (s *Store) confirmSignup(ctx context.Context, tx pgx.Tx, participantID int64) (mail.Channel, error) {
-	name, r, err := recipient(ctx, tx, participantID)
-	if err != nil {
-		return mail.ChannelNone, err
-	}
+func (s *Store) confirmSignup(ctx context.Context, tx pgx.Tx, who reached) (mail.Channel, error) {
+	r := who.To
 	if r.Contact == ByPhone {
 		r.Contact = ByEmail // a written confirmation only by mail: they did not ask for SMS
 		r.SMSStopped = true
@@ -135,32 +133,45 @@ func (s *Store) confirmSignup(ctx context.Context, tx pgx.Tx, participantID int6
 	if r.Channel() == mail.ChannelNone {
 		return mail.ChannelNone, nil
 	}
-	token, expires, err := s.on(tx).IssueLink(ctx, participantID)
+	token, expires, err := s.on(tx).IssueLink(ctx, who.ID)
 	if err != nil {
 		return mail.ChannelNone, err
 	}
 	link := s.out.URL("/mine/" + token)
-	ch, err := s.out.Reach(ctx, tx, r, signupMail(r.Lang, name, link, expires), signupSMS(r.Lang, name, link))
+	ch, err := s.out.Reach(ctx, tx, r, signupMail(r.Lang, who.Name, link, expires), signupSMS(r.Lang, who.Name, link))
 	if err != nil {
 		return mail.ChannelNone, fmt.Errorf("signups: confirm sign-up: %w", err)
 	}
 	return ch, nil
 }
 
-// recipient reads the participant as the outbox reaches them, with their first name.
-func recipient(ctx context.Context, tx pgx.Tx, participantID int64) (string, mail.Recipient, error) {
-	var id int64
-	var name, lang string
-	var r mail.Recipient
-	err := tx.QueryRow(ctx, `SELECT `+recipientColumns+` FROM participants p WHERE p.id = $1`, participantID).
-		Scan(&id, &name, &r.Email, &r.Phone, &r.Contact, &r.SMSStopped, &lang)
+// reached is a participant as the outbox reaches them.
+type reached struct {
+	ID   int64
+	Name string // first name
+	To   mail.Recipient
+}
+
+// recipient reads the participant as the outbox reaches them.
+func recipient(ctx context.Context, db postgres.DBTX, participantID int64) (reached, error) {
+	who, err := scanReached(db.QueryRow(ctx, `SELECT `+recipientColumns+` FROM participants p WHERE p.id = $1`, participantID))
 	if err != nil {
-		return "", r, fmt.Errorf("signups: recipient: %w", postgres.MapError(err))
+		return who, fmt.Errorf("signups: recipient: %w", postgres.MapError(err))
 	}
-	if r.Lang = i18n.Lang(lang); r.Lang != i18n.EN {
-		r.Lang = i18n.NB
+	return who, nil
+}
+
+// scanReached reads the recipientColumns of a row.
+func scanReached(row pgx.Row) (reached, error) {
+	var who reached
+	var lang string
+	if err := row.Scan(&who.ID, &who.Name, &who.To.Email, &who.To.Phone, &who.To.Contact, &who.To.SMSStopped, &lang); err != nil {
+		return who, err
 	}
-	return name, r, nil
+	if who.To.Lang = i18n.Lang(lang); who.To.Lang != i18n.EN {
+		who.To.Lang = i18n.NB
+	}
+	return who, nil
 }
 
 // SendLink mails a new private link to the participant with the address email, in lang, the
