@@ -11,8 +11,9 @@ import (
 // Issue 19: a caller with only a mobile number phones in. Staff open the form from the
 // waiting list, send it first without the group and the oral consent (the form comes back
 // with both problems and nothing lost), then sign her up for a group; her SMS confirmation,
-// with her private link and without the group's name, is in the dev SMS inbox. From her page
-// staff add interest in a theme, prefilled with her wishes. Every page passes axe-core.
+// with her private link and without the group's name, is in the dev SMS inbox. When she calls
+// again the form finds her by her number and adds the sign-up to her; from her page staff add
+// interest in another theme, prefilled with her wishes. Every page passes axe-core.
 func TestStaffSignUpACallerInTheBrowser(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
@@ -60,18 +61,40 @@ func TestStaffSignUpACallerInTheBrowser(t *testing.T) {
 		}
 	}
 
-	staff.Go(t, person)
+	// She calls again, and the new form finds her by her number however it is written.
+	staff.Go(t, app.URL+"/admin/deltakere/ny")
+	staff.Fill(t, "felt-first_name", "Liv")
+	staff.Fill(t, "felt-phone", "+47 481 23 456")
+	staff.SetValue(t, "felt-target", "tema-"+itoa(themeID))
+	staff.Press(t, "#felt-formats")
+	staff.Press(t, "#felt-formats-2")
+	staff.Press(t, "#felt-availability-4-afternoon")
+	staff.Press(t, "#felt-adult")
+	staff.Press(t, "#felt-consent")
+	got, ok = staff.Submit(t, "form.signup", browsertest.Status(http.StatusConflict))
+	if !ok || !strings.Contains(got.Text, "Personen finnes fra før") {
+		t.Fatalf("the same number again: %s", got.Text)
+	}
+	if got = staff.Click(t, "button[name=existing]"); got.URL != person || strings.Count(got.Text, "Muntlig samtykke til Siri Ansatt") != 2 {
+		t.Fatalf("after adding the sign-up to her: %s\n%s", got.URL, got.Text)
+	}
+
+	// From her page, one more: interest in another theme, prefilled with her wishes.
+	other := app.fixtures(t).Theme("Ensomhet")
 	got = staff.Click(t, "main a[href$='/meld-pa']")
 	if v := staff.Eval(t, `document.getElementById("felt-availability-4-afternoon").checked + " " + document.getElementById("felt-formats-1").checked + " " +
 		document.getElementById("felt-formats").checked`); v != "true true false" {
 		t.Errorf("the wishes are not prefilled: %q", v)
 	}
-	staff.SetValue(t, "felt-target", "tema-"+itoa(themeID))
+	staff.SetValue(t, "felt-target", "tema-"+itoa(other.ID))
 	staff.Press(t, "#felt-consent")
-	if got, ok = staff.Submit(t, "form.signup"); !ok || strings.Count(got.Text, "Muntlig samtykke til Siri Ansatt") != 2 {
-		t.Fatalf("after the second sign-up: %s", got.Text)
+	if got, ok = staff.Submit(t, "form.signup"); !ok || strings.Count(got.Text, "Muntlig samtykke til Siri Ansatt") != 3 {
+		t.Fatalf("after the third sign-up: %s", got.Text)
 	}
-	if n := app.count(t, `SELECT count(*) FROM outbox WHERE channel = 'sms' AND kind = 'signup' AND to_addr = '+4748123456'`); n != 2 {
-		t.Errorf("%d SMS confirmations; want 2", n)
+	if n := app.count(t, `SELECT count(*) FROM outbox WHERE channel = 'sms' AND kind = 'signup' AND to_addr = '+4748123456'`); n != 3 {
+		t.Errorf("%d SMS confirmations; want 3", n)
+	}
+	if n := app.count(t, `SELECT count(*) FROM participants`); n != 1 {
+		t.Errorf("%d participants; want Liv once", n)
 	}
 }
