@@ -63,6 +63,7 @@ const (
 	ContactChanged         = "participant.contact_changed" // details: each changed field's old and new value
 	StaffNoteChanged       = "participant.note_changed"    // details: the note's length, never its text
 	SignupWithdrawnByStaff = "participant.signup_withdrawn"
+	SignedUpByStaff        = "participant.signed_up_by_staff" // staff signed a caller up, with their oral consent
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -73,7 +74,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
 	SMSStopped, SMSAllowed, MeetingLinkSet,
-	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff}
+	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff, SignedUpByStaff}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

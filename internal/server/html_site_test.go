@@ -430,6 +430,8 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("me")},
 		{"/admin/sok", "/admin/sok"},
 		{"/admin/sok", "/admin/sok?q=a"},
+		{"/admin/deltakere/ny", "/admin/deltakere/ny"},
+		{"/admin/deltakere/{id}/meld-pa", "/admin/deltakere/" + id("participant") + "/meld-pa"},
 	} {
 		l.get(p[0], "staff", p[1])
 	}

@@ -119,11 +119,7 @@ func (f *Form) Validate() validate.Errors {
 	if f.AgeBand != "" && !slices.Contains(AgeBands, f.AgeBand) {
 		e.Add("age_band", "signup.ageband.invalid")
 	}
-	if f.Source != "" && !slices.Contains(Sources, f.Source) {
-		f.Source = "other"
-	}
-	e.MaxLength("note", f.Note, MaxNote, "form.tooLong")
-	e.Merge(f.Prefs.validate())
+	checkWish(&e, &f.Source, &f.Note, &f.Prefs)
 	if !f.Adult {
 		e.Add("adult", "signup.adult.required")
 	}
@@ -131,6 +127,42 @@ func (f *Form) Validate() validate.Errors {
 		e.Add("consent", "signup.consent.required")
 	}
 	return e
+}
+
+// Wish is one more sign-up for a person already registered, as staff take it on the phone:
+// what for, how they can meet, how they heard of us, a note, and whether they agreed to the
+// consent text (ConsentVersion) staff read out to them.
+type Wish struct {
+	Target  Target
+	Source  string
+	Note    string
+	Consent bool
+	Prefs
+}
+
+// Validate trims and checks the wish as the sign-up form checks the same fields; a missing
+// group or theme is a problem of the field "target".
+func (w *Wish) Validate() validate.Errors {
+	var e validate.Errors
+	if w.Target.GroupID == 0 && w.Target.ThemeID == 0 {
+		e.Add("target", "behalf.target.required")
+	}
+	checkWish(&e, &w.Source, &w.Note, &w.Prefs)
+	if !w.Consent {
+		e.Add("consent", "signup.consent.required")
+	}
+	return e
+}
+
+// checkWish normalises how they heard of us, the note and the preferences, which the sign-up
+// form and a wish share.
+func checkWish(e *validate.Errors, source, note *string, p *Prefs) {
+	*note = strings.TrimSpace(*note)
+	if *source != "" && !slices.Contains(Sources, *source) {
+		*source = "other"
+	}
+	e.MaxLength("note", *note, MaxNote, "form.tooLong")
+	e.Merge(p.validate())
 }
 
 // validate keeps only known choices and asks for at least one format.

@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
-	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 )
@@ -27,17 +26,11 @@ func (s *Store) confirmJoin(ctx context.Context, tx pgx.Tx, participantID, group
 		return mail.ChannelNone, mail.ErrNoOutbox
 	}
 	st := s.on(tx)
-	var id int64
-	var name, lang string
-	var r mail.Recipient
-	err := tx.QueryRow(ctx, `SELECT `+recipientColumns+` FROM participants p WHERE p.id = $1`, participantID).
-		Scan(&id, &name, &r.Email, &r.Phone, &r.Contact, &r.SMSStopped, &lang)
+	who, err := recipient(ctx, tx, participantID)
 	if err != nil {
-		return mail.ChannelNone, fmt.Errorf("signups: confirm join: %w", postgres.MapError(err))
+		return mail.ChannelNone, fmt.Errorf("signups: confirm join: %w", err)
 	}
-	if r.Lang = i18n.Lang(lang); r.Lang != i18n.EN {
-		r.Lang = i18n.NB
-	}
+	name, r := who.Name, who.To
 	if r.Channel() == mail.ChannelNone {
 		return mail.ChannelNone, nil
 	}

@@ -34,6 +34,12 @@ func signupMail(lang i18n.Lang, firstName, link string, expires time.Time) mail.
 	}
 }
 
+// signupSMS is the confirmation of a sign-up as a text: thanks, what happens next and the
+// private link, naming neither group nor theme.
+func signupSMS(lang i18n.Lang, firstName, link string) string {
+	return i18n.Translate(lang, "sms.signup", "Name", firstName, "Link", link)
+}
+
 // linkMail sends a new private link to "My sign-ups" to a participant who asked for one.
 func linkMail(lang i18n.Lang, firstName, link string, expires time.Time) mail.Message {
 	return mail.Message{

@@ -33,8 +33,8 @@ func linkIn(t *testing.T, db *pgxpool.Pool, to, path string) string {
 }
 
 // A sign-up with an address mails the private link, in the language of the page, without
-// naming the group; one with a phone number only, or a second one for the same group, mails
-// nothing. A form that does not hold stores nothing.
+// naming the group; one with a phone number only gets it by SMS; a second one for the same
+// group sends nothing. A form that does not hold stores nothing.
 func TestSignUpMailsThePrivateLink(t *testing.T) {
 	t.Parallel()
 	db, target := setup(t)
@@ -58,8 +58,11 @@ func TestSignUpMailsThePrivateLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	mails := mailtest.All(t, db)
-	if len(mails) != 1 || mails[0].Kind != "signup" || mails[0].Subject != i18n.Translate(i18n.EN, "mail.signup.subject") {
+	if len(mails) != 2 || mails[0].Kind != "signup" || mails[0].Subject != i18n.Translate(i18n.EN, "mail.signup.subject") {
 		t.Fatalf("mails: %+v", mails)
+	}
+	if sms := mails[1]; sms.Kind != "signup" || sms.To != "+4791234567" || sms.Subject != "" || strings.Contains(sms.Text, "Tirsdagsgruppa") {
+		t.Errorf("the SMS to the phone number only: %+v", sms)
 	}
 	if strings.Contains(mails[0].Subject+mails[0].Text, "Tirsdagsgruppa") {
 		t.Errorf("the mail names the group:\n%s", mails[0].Text)

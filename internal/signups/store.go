@@ -60,7 +60,18 @@ type Signup struct {
 	ConsentedAt    time.Time `json:"consented_at"`
 	Status         string    `json:"status"`
 	WaitingSince   time.Time `json:"waiting_since"`
+	// ConsentMethod is how they consented: ConsentForm, or ConsentOral to staff member
+	// ConsentBy (their name; "" for the form, or when the account is gone), who signed them up.
+	ConsentMethod string `json:"consent_method"`
+	ConsentBy     string `json:"-"`
 }
+
+// How a sign-up's consent was given: by the person on the public form, or orally to staff who
+// read the consent text out and signed them up on their behalf.
+const (
+	ConsentForm = "form"
+	ConsentOral = "oral"
+)
 
 // Active reports whether the sign-up still waits or holds a place.
 func (s Signup) Active() bool {
@@ -132,8 +143,9 @@ func (s *Store) Participant(ctx context.Context, id int64) (Participant, error) 
 func (s *Store) Signups(ctx context.Context, participantID int64) ([]Signup, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.id, s.participant_id, s.group_id, coalesce(g.name, ''), coalesce(g.slug, ''),
 			s.theme_id, coalesce(t.name_nb, ''), coalesce(t.name_en, ''), s.formats, s.availability, s.languages,
-			s.source, s.note, s.consent_version, s.consented_at, s.status, s.waiting_since
+			s.source, s.note, s.consent_version, s.consented_at, s.status, s.waiting_since, s.consent_method, coalesce(u.name, '')
 		FROM signups s LEFT JOIN groups g ON g.id = s.group_id LEFT JOIN themes t ON t.id = s.theme_id
+			LEFT JOIN users u ON u.id = s.consent_by
 		WHERE s.participant_id = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT 100`, participantID)
 	if err != nil {
 		return nil, fmt.Errorf("signups: list: %w", err)
