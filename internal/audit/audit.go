@@ -59,6 +59,12 @@ const (
 	SMSStopped             = "participant.sms_stopped"
 	SMSAllowed             = "participant.sms_allowed"
 	MeetingLinkSet         = "group.meeting_link"
+	ImportUploaded         = "import.uploaded"               // a waiting list uploaded: rows, file hash (never the rows)
+	ImportViewed           = "import.viewed"                 // its rows shown to staff (preview or report)
+	ImportDone             = "import.done"                   // imported: how many, skipped, file hash
+	ParticipantImported    = "participant.imported"          // one person of an import, on their timeline
+	ConsentConfirmed       = "participant.consent_confirmed" // staff phoned an imported person, who agreed
+	WaitingListExported    = "waiting.exported"              // the waiting list downloaded: format, rows, filter
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -68,7 +74,8 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
-	SMSStopped, SMSAllowed, MeetingLinkSet}
+	SMSStopped, SMSAllowed, MeetingLinkSet, ImportUploaded, ImportViewed, ImportDone, ParticipantImported,
+	ConsentConfirmed, WaitingListExported}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

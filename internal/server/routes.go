@@ -259,6 +259,15 @@ func (s *Server) routes() http.Handler {
 
 			// Waiting list and participants (every view of a participant is audited).
 			r.Get("/venteliste", s.waitingList)
+			r.Get("/venteliste/eksport.csv", s.exportWaiting("csv"))
+			r.Get("/venteliste/eksport.xlsx", s.exportWaiting("xlsx"))
+			r.Get("/venteliste/import", s.importPage)
+			r.Post("/venteliste/import", s.uploadImport)
+			r.Get("/venteliste/import/{id}", s.importPreview)
+			r.Post("/venteliste/import/{id}/kolonner", s.saveImportMapping)
+			r.Post("/venteliste/import/{id}/importer", s.runImport)
+			r.Get("/venteliste/importerte", s.unconfirmedPage)
+			r.Post("/deltakere/{id}/samtykke", s.confirmConsent)
 			r.Get("/deltakere/{id}", s.participant)
 			r.Post("/deltakere/{id}/plasser", s.placeParticipant)
 			r.Post("/deltakere/{id}/slett", s.deleteParticipant)

@@ -37,7 +37,14 @@ type Participant struct {
 	AgeBand      string     `json:"age_band"`
 	Lang         string     `json:"language"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// ImportedAt: the person came from an imported waiting list; until staff have phoned
+	// them and confirmed their consent (ConsentConfirmedAt) nothing automatic reaches them.
+	ImportedAt         *time.Time `json:"imported_at,omitempty"`
+	ConsentConfirmedAt *time.Time `json:"consent_confirmed_at,omitempty"`
 }
+
+// ConsentPending reports whether staff have yet to confirm an imported person's consent.
+func (p Participant) ConsentPending() bool { return p.ImportedAt != nil && p.ConsentConfirmedAt == nil }
 
 // Signup is one wish to join a group or interest in a theme.
 type Signup struct {
@@ -116,9 +123,10 @@ func (s *Store) ByEmail(ctx context.Context, email string) (Participant, error) 
 // Participant returns the participant with id.
 func (s *Store) Participant(ctx context.Context, id int64) (Participant, error) {
 	var p Participant
-	err := s.db.QueryRow(ctx, `SELECT id, first_name, email::text, phone, contact, age_band, lang, created_at, sms_stopped_at
+	err := s.db.QueryRow(ctx, `SELECT id, first_name, email::text, phone, contact, age_band, lang, created_at, sms_stopped_at,
+			imported_at, consent_confirmed_at
 		FROM participants WHERE id = $1`, id).Scan(&p.ID, &p.FirstName, &p.Email, &p.Phone, &p.Contact, &p.AgeBand, &p.Lang, &p.CreatedAt,
-		&p.SMSStoppedAt)
+		&p.SMSStoppedAt, &p.ImportedAt, &p.ConsentConfirmedAt)
 	if err != nil {
 		return p, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
 	}
