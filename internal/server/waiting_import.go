@@ -174,10 +174,12 @@ func (s *Server) renderImportPreview(w http.ResponseWriter, r *http.Request, sta
 	s.renderPage(w, r, status, page, pages.ImportPreviewView(v))
 }
 
-// importGone answers for a batch that expired, was someone else's, or never was.
+// importGone answers for a batch that expired, was imported (for a form of the preview), was
+// someone else's, or never was: 404, with the upload form and why.
 func (s *Server) importGone(w http.ResponseWriter, r *http.Request) {
-	s.flash(r, "import.gone")
-	http.Redirect(w, r, importPath, http.StatusSeeOther)
+	var errs validate.Errors
+	errs.Add("fil", "import.gone")
+	s.renderImportUpload(w, r, http.StatusNotFound, errs)
 }
 
 // saveImportMapping stores which field each column fills (kol-0, kol-1 …).
@@ -260,6 +262,9 @@ func (s *Server) confirmConsent(w http.ResponseWriter, r *http.Request) {
 	err := s.signups().ConfirmConsent(r.Context(), id, actor(r), s.now())
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):
+		s.notFound(w, r)
+		return
+	case errors.Is(err, postgres.ErrConflict):
 		s.flash(r, "import.consent.already")
 	case err != nil:
 		s.serverError(w, r, err)

@@ -62,13 +62,23 @@ func (s *Store) CountUnconfirmed(ctx context.Context) (int, error) {
 
 // ConfirmConsent records that by phoned the imported participant id, who agreed to be on the
 // waiting list under today's consent text: from now on messages go to them by their channel.
-// A person not imported, or confirmed already, is postgres.ErrNotFound.
+// An unknown person is postgres.ErrNotFound; one not imported, or confirmed already,
+// postgres.ErrConflict.
 func (s *Store) ConfirmConsent(ctx context.Context, id int64, by audit.Actor, now time.Time) error {
 	return postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE participants SET consent_confirmed_at = $2, consent_confirmed_by = nullif($3, 0)
-			WHERE id = $1 AND imported_at IS NOT NULL AND consent_confirmed_at IS NULL`, id, now, by.ID)
-		if err := affected(tag.RowsAffected(), err, "confirm consent"); err != nil {
-			return err
+		var pending bool
+		err := tx.QueryRow(ctx, `SELECT imported_at IS NOT NULL AND consent_confirmed_at IS NULL FROM participants
+			WHERE id = $1 FOR UPDATE`, id).Scan(&pending)
+		if err != nil {
+			return fmt.Errorf("signups: confirm consent: %w", postgres.MapError(err))
+		}
+		if !pending {
+			return fmt.Errorf("signups: confirm consent: %w", postgres.ErrConflict)
+		}
+		_, err = tx.Exec(ctx, `UPDATE participants SET consent_confirmed_at = $2, consent_confirmed_by = nullif($3, 0)
+			WHERE id = $1`, id, now, by.ID)
+		if err != nil {
+			return fmt.Errorf("signups: confirm consent: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE signups SET consent_version = $2, consented_at = $3
 			WHERE participant_id = $1 AND consent_version = $4`, id, ConsentVersion, now, ImportConsent); err != nil {
