@@ -79,18 +79,28 @@ func TestImportInTheBrowser(t *testing.T) {
 	if !strings.Contains(got.Text, "Importert – bekreft samtykke") || !strings.Contains(got.Text, "Last ned Excel") {
 		t.Fatalf("the theme's list: %s", got.Text)
 	}
+	// The person's page says what to do, and confirms there too.
+	person := app.count(t, `SELECT min(id) FROM participants WHERE imported_at IS NOT NULL`)
+	got = staff.Go(t, app.URL+"/admin/deltakere/"+itoa(int64(person)))
+	if !strings.Contains(got.Text, "Importert – bekreft samtykke") || !strings.Contains(got.Text, "Ring dem én gang") {
+		t.Fatalf("the person's page: %s", got.Text)
+	}
+	got = staff.Click(t, "form[action$='/samtykke'] button[type=submit]")
+	if !strings.Contains(got.Text, "Samtykket er bekreftet") || strings.Contains(got.Text, "Ring dem én gang") {
+		t.Fatalf("after confirming on the person's page: %s", got.Text)
+	}
 	got = staff.Go(t, app.URL+"/admin/venteliste/importerte")
-	if !strings.Contains(got.Text, "Side 1 av 3 (60 i alt)") {
+	if !strings.Contains(got.Text, "Side 1 av 3 (59 i alt)") {
 		t.Fatalf("the imported: %s", got.Text)
 	}
 	got = staff.Click(t, "main table form button[type=submit]")
 	if !strings.Contains(got.Text, "Samtykket er bekreftet") {
 		t.Fatalf("after confirming: %s", got.Text)
 	}
-	if n := app.count(t, `SELECT count(*) FROM participants WHERE consent_confirmed_at IS NOT NULL AND consent_confirmed_by = $1`, p.staff.ID); n != 1 {
+	if n := app.count(t, `SELECT count(*) FROM participants WHERE consent_confirmed_at IS NOT NULL AND consent_confirmed_by = $1`, p.staff.ID); n != 2 {
 		t.Errorf("%d confirmed", n)
 	}
-	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action IN ('import.uploaded', 'import.done', 'participant.consent_confirmed')`); n != 3 {
+	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action IN ('import.uploaded', 'import.done', 'participant.consent_confirmed')`); n != 4 {
 		t.Errorf("%d audit lines of the upload, the import and the consent", n)
 	}
 }
