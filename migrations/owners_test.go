@@ -29,6 +29,7 @@ var owners = map[string]string{
 	"group_status_history": "groups",
 	"group_themes":         "groups",
 	"group_volunteers":     "volunteers",
+	"import_batches":       "signups",
 	"groups":               "groups",
 	"key_loans":            "keys",
 	"key_rooms":            "keys",

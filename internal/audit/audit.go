@@ -64,6 +64,12 @@ const (
 	StaffNoteChanged       = "participant.note_changed"    // details: the note's length, never its text
 	SignupWithdrawnByStaff = "participant.signup_withdrawn"
 	SignedUpByStaff        = "participant.signed_up_by_staff" // staff signed a caller up, with their oral consent
+	ImportUploaded         = "import.uploaded"                // a waiting list uploaded: rows, file hash (never the rows)
+	ImportViewed           = "import.viewed"                  // its rows shown to staff (preview or report)
+	ImportDone             = "import.done"                    // imported: how many, skipped, file hash
+	ParticipantImported    = "participant.imported"           // one person of an import, on their timeline
+	ConsentConfirmed       = "participant.consent_confirmed"  // staff phoned an imported person, who agreed
+	WaitingListExported    = "waiting.exported"               // the waiting list downloaded: format, rows, filter
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -74,7 +80,8 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
 	SMSStopped, SMSAllowed, MeetingLinkSet,
-	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff, SignedUpByStaff}
+	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff, SignedUpByStaff,
+	ImportUploaded, ImportViewed, ImportDone, ParticipantImported, ConsentConfirmed, WaitingListExported}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

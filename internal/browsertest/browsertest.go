@@ -218,6 +218,15 @@ func (tab *Tab) SetValue(t testing.TB, id, value string) {
 	}
 }
 
+// Upload chooses the files at paths (absolute) in the file input with the id, as a person
+// picking them would.
+func (tab *Tab) Upload(t testing.TB, id string, paths ...string) {
+	t.Helper()
+	if err := tab.do(chromedp.SetUploadFiles(chromedp.ID(id), paths)); err != nil {
+		t.Fatalf("browsertest: upload to #%s: %v", id, err)
+	}
+}
+
 // Press clicks the element that css selects where no new page follows: a check box, say.
 func (tab *Tab) Press(t testing.TB, css string) {
 	t.Helper()

@@ -23,7 +23,12 @@ func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, i18n.T(ctx, "waiting.title"), pages.WaitingOverview(queues))
+		unconfirmed, err := store.CountUnconfirmed(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, i18n.T(ctx, "waiting.title"), pages.WaitingOverview(queues, unconfirmed))
 		return
 	}
 	waiters, total, err := store.Waiters(ctx, t, perPage, offset(r))
@@ -36,11 +41,11 @@ func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	title := i18n.T(ctx, "waiting.theme", "Name", name)
+	title, filter := i18n.T(ctx, "waiting.theme", "Name", name), "tema="+strconv.FormatInt(t.ThemeID, 10)
 	if t.GroupID != 0 {
-		title = i18n.T(ctx, "waiting.group", "Name", name)
+		title, filter = i18n.T(ctx, "waiting.group", "Name", name), "gruppe="+strconv.FormatInt(t.GroupID, 10)
 	}
-	s.render(w, r, http.StatusOK, title, pages.WaitingList(title, waiters, pager(r, total)))
+	s.render(w, r, http.StatusOK, title, pages.WaitingList(title, filter, waiters, pager(r, total)))
 }
 
 // participant shows one participant to staff: the desk (desk.go).

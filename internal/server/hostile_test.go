@@ -309,6 +309,7 @@ func (w *sweepWorld) demoIDs(t *testing.T) {
 		w.ids["contactRequest"], w.ids["partnerRoomRequest"])
 	w.ids["volunteer"] = w.id(t, `SELECT min(id) FROM volunteers`)
 	w.ids["mail"] = w.id(t, `SELECT min(id) FROM outbox`)
+	w.ids["importBatch"] = importBatch(t, w.staff)
 }
 
 // pathIDs names the row of the world each {id} stands for, by the part of the pattern before it.
@@ -319,6 +320,7 @@ var pathIDs = map[string]string{
 	"/admin/bookinger/":               "booking",
 	"/admin/nokler/":                  "key",
 	"/admin/deltakere/":               "participant",
+	"/admin/venteliste/import/":       "importBatch",
 	"/admin/tilbud/":                  "offer",
 	"/admin/ringeliste/":              "offer",
 	"/admin/medlemskap/":              "membership",
@@ -543,6 +545,10 @@ var postFields = map[string][]string{
 	"POST /admin/brukere/{id}/invitasjon":                {"role"},
 	"POST /admin/innstillinger":                          {"require_two_factor"},
 	"POST /admin/innstillinger/kontakt":                  {"name", "phone", "email", "address", "floor", "how_to_get_in", "phone_hours"},
+	"POST /admin/deltakere/{id}/samtykke":                {"tilbake"},
+	"POST /admin/venteliste/import":                      {"fil"},
+	"POST /admin/venteliste/import/{id}/kolonner":        {"kolonner", "kol-0", "kol-1", "kol-2", "kol-3", "kol-4"},
+	"POST /admin/venteliste/import/{id}/importer":        {},
 
 	"POST /partner/rom/ny":                           roomReqFields,
 	"POST /partner/rom/avlys":                        {"occurrence"},
@@ -1036,6 +1042,7 @@ var destructive = map[string]bool{
 	"POST /admin/grupper/{id}/kontakt/slett": true, "POST /admin/grupper/{id}/kontakt/lenke": true,
 	"POST /admin/rom/{id}/kalender": true, "POST /admin/grupper/{id}/kalender": true, "POST /admin/lisenser/lan/{id}/retur": true,
 	"POST /admin/medlemskap/{id}/slutt": true, "POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": true,
+	"POST /admin/venteliste/import/{id}/importer": true,
 }
 
 // sweepOrder runs the public and private-link pages first, then the partner's, then staff's;

@@ -85,6 +85,7 @@ func newHTMLSite(t *testing.T) *htmlSite {
 	s.rooms(t)
 	s.accounts(t)
 	s.demoRows(t)
+	s.ids["importBatch"] = importBatch(t, s.clients["staff"])
 	s.year = strconv.Itoa(time.Now().In(tz.Oslo).Year() - 1)
 	return s
 }
@@ -426,6 +427,10 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/ringeliste", "/admin/ringeliste"},
 		{"/admin/venteliste", "/admin/venteliste"},
 		{"/admin/venteliste", "/admin/venteliste?tema=" + id("theme")},
+		{"/admin/venteliste/import", "/admin/venteliste/import"},
+		{"/admin/venteliste/import/{id}", "/admin/venteliste/import/" + id("importBatch")},
+		{"/admin/venteliste/import/{id}", "/admin/venteliste/import/" + id("importBatch") + "?vis=feil"},
+		{"/admin/venteliste/importerte", "/admin/venteliste/importerte"},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("participant")},
 		{"/admin/deltakere/{id}", "/admin/deltakere/" + id("me")},
 		{"/admin/sok", "/admin/sok"},
@@ -473,6 +478,8 @@ func (s *htmlSite) errorPages(l *htmlPages) {
 	l.ask("staff", http.MethodPost, "/admin/tilbud/"+id("offer")+"/svar", url.Values{"notat": {"Ringte"}}, http.StatusUnprocessableEntity)
 	l.ask("staff", http.MethodPost, "/admin/ringeliste/"+id("callOffer"), url.Values{"svar": {"ikke-svar"}, "notat": {strings.Repeat("x", 501)}}, http.StatusUnprocessableEntity)
 	l.ask("admin", http.MethodPost, "/admin/invitasjon", url.Values{"email": {"ikke en adresse"}}, http.StatusUnprocessableEntity)
+	l.ask("staff", http.MethodPost, "/admin/venteliste/import/"+id("importBatch")+"/kolonner",
+		url.Values{"kolonner": {"5"}, "kol-0": {"name"}, "kol-1": {"name"}}, http.StatusUnprocessableEntity)
 
 	// A request that clashes with bookings, granted: the page lists the clashes (409).
 	l.ask("staff", http.MethodPost, "/admin/foresporsler/"+id("clash")+"/godkjenn", url.Values{}, http.StatusConflict)

@@ -46,6 +46,8 @@ var notHTMLRoutes = map[string]string{
 	"GET /mine/{token}/gruppe/{id}/kalender.ics": "iCalendar",
 	"GET /admin/rapport/{year}/{table}":          "CSV",
 	"GET /admin/rapport":                         "a redirect to the latest year's report",
+	"GET /admin/venteliste/eksport.csv":          "CSV",
+	"GET /admin/venteliste/eksport.xlsx":         "XLSX",
 }
 
 // Must show: every page of the app is valid HTML. Every GET page of the router is rendered
@@ -228,7 +230,7 @@ var htmlPathIDs = map[string]string{
 	"/admin/lisenser/": "licence", "/admin/lisenser/foresporsler/": "loanRequest", "/admin/lisenser/lan/": "loan",
 	"/admin/organisasjoner/": "org", "/admin/igangsettere/": "volunteer", "/admin/arrangementer/": "event",
 	"/admin/deltakere/": "participant", "/admin/medlemskap/": "membership", "/admin/brukere/": "invited", "/admin/tilbud/": "offer",
-	"/admin/ringeliste/": "callOffer", "/arrangementer/": "event", "/mine/{token}/pamelding/": "signup", "/mine/{token}/tilbud/": "offer",
+	"/admin/ringeliste/": "callOffer", "/admin/venteliste/import/": "importBatch", "/arrangementer/": "event", "/mine/{token}/pamelding/": "signup", "/mine/{token}/tilbud/": "offer",
 	"/mine/{token}/gruppe/":      "memberGroup",
 	"/partner/rom/foresporsler/": "clash", "/partner/lisenser/foresporsler/": "loanRequest", "/partner/lisenser/lan/": "loan",
 	"/gruppe/{token}/foresporsler/": "contactRequest",

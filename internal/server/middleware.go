@@ -90,10 +90,15 @@ func levelFor(status int) slog.Level {
 }
 
 // limitBody caps request bodies; a larger form fails to parse and gets a 413 from the handler.
+// The upload of a waiting list to import may be larger (importBodyLimit).
 func (s *Server) limitBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, n)
+			limit := n
+			if r.Method == http.MethodPost && r.URL.Path == importPath {
+				limit = importBodyLimit
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)
 		})
 	}

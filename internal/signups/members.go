@@ -29,8 +29,8 @@ const maxMembers = 200
 // members (rooms tells them of a cancelled meeting); it writes no audit line: staff's view
 // of the list goes through Store.GroupMembers.
 func Members(ctx context.Context, db postgres.DBTX, groupID int64) ([]GroupMember, error) {
-	rows, err := db.Query(ctx, `SELECT p.id, m.joined_at, p.first_name, coalesce(p.email::text, ''), coalesce(p.phone, ''),
-			p.contact, p.sms_stopped_at IS NOT NULL, p.lang
+	rows, err := db.Query(ctx, `SELECT p.id, m.joined_at, p.first_name,
+			`+reachColumns+`, p.lang
 		FROM memberships m JOIN participants p ON p.id = m.participant_id
 		WHERE m.group_id = $1 AND m.left_at IS NULL ORDER BY p.first_name COLLATE "nb-NO-x-icu", p.id LIMIT $2`, groupID, maxMembers)
 	if err != nil {

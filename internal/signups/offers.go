@@ -121,7 +121,7 @@ func OfferChannel(r mail.Recipient) string {
 }
 
 // recipientColumns read a participant p as a mail.Recipient (with first name and id before).
-const recipientColumns = `p.id, p.first_name, coalesce(p.email::text, ''), coalesce(p.phone, ''), p.contact, p.sms_stopped_at IS NOT NULL, p.lang`
+const recipientColumns = `p.id, p.first_name, ` + reachColumns + `, p.lang`
 
 // makeOffers makes the offers, in tx, each answered within days from now, or, for a call task,
 // with no deadline yet: a sign-up that is not waiting is skipped.

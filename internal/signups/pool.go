@@ -87,7 +87,7 @@ const NotInWriting = "none"
 // PoolEntries returns the sign-ups with the ids, by id, in one query.
 func (s *Store) PoolEntries(ctx context.Context, ids []int64) (map[int64]PoolEntry, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.id, p.id, p.first_name, p.age_band, s.waiting_since,
-			coalesce(p.email::text, ''), coalesce(p.phone, ''), p.contact, p.sms_stopped_at IS NOT NULL
+			`+reachColumns+`
 		FROM signups s JOIN participants p ON p.id = s.participant_id WHERE s.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("signups: pool entries: %w", err)

@@ -79,6 +79,10 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 	if n > 0 {
 		w.Log.Info("retention: participants deleted", "count", n, "months", w.Months)
 	}
+	// Uploaded waiting lists past their hour (also deleted at each upload).
+	if _, err := PurgeImports(ctx, w.DB); err != nil {
+		return err
+	}
 	for what, purge := range w.Also {
 		n, err := purge(ctx, w.Months)
 		if err != nil {

@@ -53,12 +53,15 @@ type Waiter struct {
 	Formats       []string
 	Availability  []string
 	WaitingSince  time.Time
+	// ConsentPending: imported from a spreadsheet, and staff have not yet phoned them to
+	// confirm their consent (nothing automatic reaches them until then).
+	ConsentPending bool
 }
 
 // Waiters lists one page of the people waiting for target, longest waiting first.
 func (s *Store) Waiters(ctx context.Context, t Target, limit, offset int) ([]Waiter, int, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.id, p.id, p.first_name, p.age_band, s.formats, s.availability, s.waiting_since,
-			count(*) OVER ()
+			p.imported_at IS NOT NULL AND p.consent_confirmed_at IS NULL, count(*) OVER ()
 		FROM signups s JOIN participants p ON p.id = s.participant_id
 		WHERE s.status = 'waiting' AND (($1::bigint <> 0 AND s.group_id = $1) OR ($1::bigint = 0 AND s.group_id IS NULL AND s.theme_id = $2::bigint))
 		ORDER BY s.waiting_since, s.id LIMIT $3 OFFSET $4`, t.GroupID, t.ThemeID, limit, offset)
@@ -68,7 +71,7 @@ func (s *Store) Waiters(ctx context.Context, t Target, limit, offset int) ([]Wai
 	total := 0
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Waiter, error) {
 		var w Waiter
-		err := r.Scan(&w.SignupID, &w.ParticipantID, &w.FirstName, &w.AgeBand, &w.Formats, &w.Availability, &w.WaitingSince, &total)
+		err := r.Scan(&w.SignupID, &w.ParticipantID, &w.FirstName, &w.AgeBand, &w.Formats, &w.Availability, &w.WaitingSince, &w.ConsentPending, &total)
 		return w, err
 	})
 	if err != nil {

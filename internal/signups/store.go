@@ -39,7 +39,14 @@ type Participant struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	// StaffNote is what staff keep from their calls; it is in the person's own download too.
 	StaffNote string `json:"staff_note,omitempty"`
+	// ImportedAt: the person came from an imported waiting list; until staff have phoned
+	// them and confirmed their consent (ConsentConfirmedAt) nothing automatic reaches them.
+	ImportedAt         *time.Time `json:"imported_at,omitempty"`
+	ConsentConfirmedAt *time.Time `json:"consent_confirmed_at,omitempty"`
 }
+
+// ConsentPending reports whether staff have yet to confirm an imported person's consent.
+func (p Participant) ConsentPending() bool { return p.ImportedAt != nil && p.ConsentConfirmedAt == nil }
 
 // Signup is one wish to join a group or interest in a theme.
 type Signup struct {
@@ -130,9 +137,9 @@ func (s *Store) ByEmail(ctx context.Context, email string) (Participant, error) 
 func (s *Store) Participant(ctx context.Context, id int64) (Participant, error) {
 	var p Participant
 	err := s.db.QueryRow(ctx, `SELECT id, first_name, email::text, phone, contact, age_band, lang, created_at, sms_stopped_at,
-			staff_note
+			staff_note, imported_at, consent_confirmed_at
 		FROM participants WHERE id = $1`, id).Scan(&p.ID, &p.FirstName, &p.Email, &p.Phone, &p.Contact, &p.AgeBand, &p.Lang, &p.CreatedAt,
-		&p.SMSStoppedAt, &p.StaffNote)
+		&p.SMSStoppedAt, &p.StaffNote, &p.ImportedAt, &p.ConsentConfirmedAt)
 	if err != nil {
 		return p, fmt.Errorf("signups: participant: %w", postgres.MapError(err))
 	}
