@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -350,20 +351,124 @@ func axe(ctx context.Context, t testing.TB, url string) {
 	}
 }
 
-// reflow narrows the viewport to a small phone and fails when the page is wider than it.
+// reflow narrows the viewport to each phone width and fails when the page is wider than it,
+// naming the elements that stick out, or when anything scrolls sideways in a box of its own
+// that is not marked as a wide table (see [wideTableJS]): a column out of sight there is as
+// lost as one off the page.
 func reflow(ctx context.Context, t testing.TB, url string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 640)); err != nil {
-		t.Fatalf("browsertest: %s: phone viewport: %v", url, err)
-	}
-	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-	if err != nil {
-		t.Fatalf("browsertest: %s: width: %v", url, err)
-	}
-	if width > phoneWidth {
-		t.Errorf("%s: the page is %d px wide on a %d px phone: it scrolls sideways (WCAG 1.4.10)", url, width, phoneWidth)
+	for _, w := range phoneWidths {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 640)); err != nil {
+			t.Fatalf("browsertest: %s: phone viewport: %v", url, err)
+		}
+		res, err := chromedp.Run(ctx, chromedp.Evaluate[reflowResult](reflowJS))
+		if err != nil {
+			t.Fatalf("browsertest: %s: width: %v", url, err)
+		}
+		if res.Width > w {
+			t.Errorf("%s: the page is %d px wide on a %d px phone: it scrolls sideways (WCAG 1.4.10); sticking out:\n\t%s",
+				url, res.Width, w, strings.Join(res.Wide, "\n\t"))
+		}
+		for _, box := range res.Unmarked {
+			t.Errorf("%s: at %d px, %s scrolls sideways but is not marked as a wide table "+
+				"(role=\"region\", tabindex=\"0\" and a label): make it fit, or mark it", url, w, box)
+		}
 	}
 }
+
+// Reflow checks the page shown in the tab at phone widths as Visit does, without the other
+// checks: for a test that shows many pages it made itself (see Show).
+func (tab *Tab) Reflow(t testing.TB, label string) {
+	t.Helper()
+	reflow(tab.ctx, t, label)
+	if err := chromedp.Do(tab.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("browsertest: %s: desktop viewport: %v", label, err)
+	}
+}
+
+// ShowTab opens a tab at origin (an address of the server, so that the pages' own links,
+// their style sheets, are found) for Show. Origin's content security policy is not that of
+// the pages shown (a mail's HTML allows inline styles, app pages do not), so the tab sets
+// policies aside: it is for measuring, and its console is not read.
+func (b *Browser) ShowTab(t testing.TB, origin string) *Tab {
+	t.Helper()
+	tab := b.NewTab(t)
+	if _, err := chromedp.Call(tab.ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true}); err != nil {
+		t.Fatalf("browsertest: bypass CSP: %v", err)
+	}
+	if err := tab.do(chromedp.Navigate(origin)); err != nil {
+		t.Fatalf("browsertest: open %s: %v", origin, err)
+	}
+	return tab
+}
+
+// Show replaces the document of a tab of ShowTab with html, as if its address had answered
+// with it, and waits until its style sheets and fonts are in: for pages a test fetched
+// itself, such as the answers to posted forms.
+func (tab *Tab) Show(t testing.TB, html string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, 60*time.Second)
+	defer cancel()
+	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+	if err != nil {
+		t.Fatalf("browsertest: frame: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: html}); err != nil {
+		t.Fatalf("browsertest: show a page: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`new Promise(done => {
+		const ready = () => document.fonts.ready.then(() => done());
+		if (document.readyState === "complete") ready(); else addEventListener("load", ready, {once: true}); })`,
+		chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("browsertest: wait for the page: %v", err)
+	}
+}
+
+// phoneWidths are the narrowest phones the pages must fit without sideways scrolling: 320
+// px (WCAG 1.4.10) and the common 360 px.
+var phoneWidths = []int64{360, phoneWidth}
+
+type reflowResult struct {
+	Width    int64    `json:"width"`
+	Wide     []string `json:"wide"`     // the elements that stick out of the page
+	Unmarked []string `json:"unmarked"` // boxes that scroll sideways without being wide tables
+}
+
+// wideTableJS says whether an element is a clearly marked wide table: a region with a
+// label that the keyboard can reach, so it can be scrolled and its name is heard.
+const wideTableJS = `e => e.getAttribute("role") === "region" && e.getAttribute("tabindex") === "0" &&
+	(e.hasAttribute("aria-label") || e.hasAttribute("aria-labelledby"))`
+
+// reflowJS measures the page at the current width. An element sticks out when its right
+// edge is past the page's, its parent's is not and no box around it clips it; form fields
+// scroll inside themselves and do not count.
+const reflowJS = `(() => {
+	const marked = ` + wideTableJS + `;
+	const W = document.documentElement.clientWidth;
+	const name = e => {
+		let s = e.tagName.toLowerCase();
+		if (e.id) s += "#" + e.id;
+		if (typeof e.className === "string" && e.className.trim()) s += "." + e.className.trim().split(/\s+/).join(".");
+		return s + ' "' + (e.textContent || "").trim().replace(/\s+/g, " ").slice(0, 50) + '"';
+	};
+	const clipped = e => {
+		for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+			if (getComputedStyle(a).overflowX !== "visible") return true;
+		}
+		return false;
+	};
+	const wide = [], unmarked = [];
+	for (const e of document.body.querySelectorAll("*")) {
+		if (e.matches("input, textarea, select, option, script, style, template")) continue;
+		const st = getComputedStyle(e);
+		if ((st.overflowX === "auto" || st.overflowX === "scroll") && e.scrollWidth > e.clientWidth + 1 && !marked(e)) {
+			unmarked.push(name(e));
+		}
+		const r = e.getBoundingClientRect(), p = e.parentElement.getBoundingClientRect();
+		if (r.width > 0 && r.right > W + 1 && p.right <= W + 1 && !clipped(e)) wide.push(name(e));
+	}
+	return {width: document.documentElement.scrollWidth, wide: wide.slice(0, 8), unmarked};
+})()`
 
 // consoleEnd marks the end of a visit in the console stream: messages arrive in order, so
 // every message the page caused has been read once the marker is.

@@ -37,13 +37,19 @@ func testPage(body string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/t.css" { // a style sheet of its own: the CSP allows no inline style
+			w.Header().Set("Content-Type", "text/css")
+			fmt.Fprint(w, `.scroll { overflow-x: auto; } .wide { width: 600px; }`)
+			return
+		}
 		if r.URL.Path == "/favicon.ico" {
 			w.Header().Set("Content-Type", "image/svg+xml")
 			fmt.Fprint(w, `<svg xmlns="http://www.w3.org/2000/svg"/>`)
 			return
 		}
 		fmt.Fprintf(w, `<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Test</title></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Test</title>
+<link rel="stylesheet" href="/t.css"></head>
 <body><main><h1>Test</h1>%s</main></body></html>`, body)
 	}
 }
@@ -59,6 +65,10 @@ func TestTheHarnessCatchesWhatItClaims(t *testing.T) {
 		{"duplicate id", `<h2 id="a">A</h2><p id="a">B</p>`, "accessibility (duplicate-id)"},
 		{"inline script under CSP", `<script>document.title = "x"</script>`, "browser console"},
 		{"page wider than a phone", `<div class="x"></div><svg width="600" height="10"></svg>`, "scrolls sideways"},
+		{"what sticks out is named", `<p class="wide">Langt avsnitt</p>`, `sticking out:` + "\n\t" + `p.wide "Langt avsnitt"`},
+		{"box scrolling sideways", `<div class="scroll"><p class="wide">Skjult kolonne</p></div>`,
+			`at 320 px, div.scroll "Skjult kolonne" scrolls sideways but is not marked as a wide table`},
+		{"marked wide table", `<div class="scroll" role="region" tabindex="0" aria-label="Tabell"><p class="wide">Kolonne</p></div>`, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -55,7 +55,8 @@ var notHTMLRoutes = map[string]string{
 // flows on the demo data, together with the error states people meet (forms sent back with
 // their errors, 403, 404, 405, 500); the Nu Html Checker then reads them all in one run and
 // any error fails the test, listed per page. A GET route with no page here (and not in
-// notHTMLRoutes) fails too, so a new page cannot skip the check.
+// notHTMLRoutes) fails too, so a new page cannot skip the check. Each page is also measured
+// on a phone (phoneCheck).
 func TestEveryPageIsValidHTML(t *testing.T) {
 	t.Parallel()
 	jar := vnuJar(t)
@@ -75,6 +76,7 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		}
 	}
 
+	phone := newPhoneCheck(t, site)
 	dir := t.TempDir()
 	if d := os.Getenv("VNU_PAGES"); d != "" { // keep the pages there, to look at them
 		dir = d
@@ -96,6 +98,7 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		}
 		files = append(files, file)
 		label[file] = fmt.Sprintf("%s %s as %s (%d)", p.method, p.path, p.who, p.status)
+		phone.measure(t, label[file], body)
 	}
 	problems := runVNU(t, jar, files)
 	for _, file := range files {

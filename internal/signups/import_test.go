@@ -190,15 +190,6 @@ func checkProblems(t *testing.T, rows []signups.ImportRow, bad map[int]string) {
 	}
 }
 
-func count(t *testing.T, db *pgxpool.Pool, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := db.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // An imported person gets no mail or SMS: their channel reads as a call until staff confirm
 // their consent, which is audited and turns their sign-ups to today's consent.
 func TestImportedPeopleArePhonedUntilConsentIsConfirmed(t *testing.T) {
