@@ -115,8 +115,9 @@ func (b *Browser) Visit(t testing.TB, url string, opts ...Option) Page {
 // Tab is one browser tab, for a test that walks through several pages: a login, a form.
 // Tabs of one Browser share cookies.
 type Tab struct {
-	ctx    context.Context
-	cancel func()
+	ctx       context.Context
+	cancel    func()
+	noScripts bool // the pages run without JavaScript (DisableScripts)
 }
 
 // NewTab opens a tab; close it with Close (or leave it to the end of the test).
@@ -138,6 +139,31 @@ func (tab *Tab) Go(t testing.TB, url string, opts ...Option) Page {
 		t.Fatalf("browsertest: open %s: %v", url, err)
 	}
 	return tab.check(t, messages, opts)
+}
+
+// DisableScripts turns JavaScript off in the tab's pages, as for a visitor who blocks it.
+// Pages load and are used without scripts; only the checks after each visit (axe-core needs
+// timers) turn them on for a moment, when the page has loaded and can no longer run its own.
+func (tab *Tab) DisableScripts(t testing.TB) {
+	t.Helper()
+	tab.noScripts = true
+	tab.scripts(t, false)
+}
+
+func (tab *Tab) scripts(t testing.TB, on bool) {
+	t.Helper()
+	if _, err := chromedp.Call(tab.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+		t.Fatalf("browsertest: turn scripts on=%v: %v", on, err)
+	}
+}
+
+// Phone narrows the tab to the smallest phone, until the next visit's checks end (they
+// leave it at desktop width).
+func (tab *Tab) Phone(t testing.TB) {
+	t.Helper()
+	if err := tab.do(chromedp.EmulateViewport(phoneWidth, 640)); err != nil {
+		t.Fatalf("browsertest: phone viewport: %v", err)
+	}
 }
 
 // Fill types value into the field with the id.
@@ -272,6 +298,10 @@ func (tab *Tab) check(t testing.TB, messages iter.Seq2[chromedp.ConsoleMessage, 
 		o(&v)
 	}
 	ctx := tab.ctx
+	if tab.noScripts {
+		tab.scripts(t, true)
+		defer tab.scripts(t, false)
+	}
 	url, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		t.Fatalf("browsertest: location: %v", err)

@@ -2,9 +2,11 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -25,9 +27,19 @@ var stylesheets = []string{
 	"css/app.css",
 }
 
+// fonts are the web fonts nearly every page uses (the latin subset of Inter at the weights
+// of body text, labels and headings). They are preloaded so that they arrive before the first
+// paint: fonts.css shows them with font-display: optional, and a font that misses the first
+// paint is not swapped in later, so the page never shifts.
+var fonts = []string{
+	"vendor/inter/inter-latin-400-normal.woff2",
+	"vendor/inter/inter-latin-500-normal.woff2",
+	"vendor/inter/inter-latin-600-normal.woff2",
+}
+
 type navLink struct{ label, href string }
 
-// navigation lists the main menu: catalogue id of the label and the path.
+// navigation lists the public menu: catalogue id of the label and the path.
 var navigation = []navLink{
 	{"nav.home", "/"},
 	{"nav.catalogue", "/grupper"},
@@ -36,25 +48,90 @@ var navigation = []navLink{
 	{"nav.privacy", "/personvern"},
 }
 
-// roleNavigation adds the pages of each role to the menu.
-var roleNavigation = map[auth.Role][]navLink{
-	auth.Staff: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
-		{"nav.waiting", "/admin/venteliste"}, {"nav.matching", "/admin/matching"}, {"offers.nav", "/admin/tilbud"}, {"calls.nav", "/admin/ringeliste"}, {"nav.adminEvents", "/admin/arrangementer"}, {"volunteers.nav", "/admin/igangsettere"}, {"followup.nav", "/admin/oppfolging"}, {"nav.report", "/admin/rapport"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}},
-	auth.Admin: {{"nav.admin", "/admin"}, {"nav.groups", "/admin/grupper"}, {"nav.themes", "/admin/tema"},
-		{"nav.waiting", "/admin/venteliste"}, {"nav.matching", "/admin/matching"}, {"offers.nav", "/admin/tilbud"}, {"calls.nav", "/admin/ringeliste"}, {"nav.adminEvents", "/admin/arrangementer"}, {"volunteers.nav", "/admin/igangsettere"}, {"followup.nav", "/admin/oppfolging"}, {"nav.report", "/admin/rapport"}, {"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"}, {"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}, {"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}},
-	auth.Partner: {{"nav.partner", "/partner"}, {"nav.partnerRooms", "/partner/rom"}, {"nav.partnerLicences", "/partner/lisenser"}},
+// navGroup is one task of a role's menu: a label, where the label leads (its first page),
+// the pages, and the other paths that belong to the task (a person's page belongs to
+// "people"), so the group is marked on them too.
+type navGroup struct {
+	label, href string
+	links       []navLink
+	also        []string
+}
+
+// Staff pages, grouped by task. Pending links (built on other branches of issue 19, may
+// 404 until they are merged): /admin/sok, /admin/deltakere/ny, /admin/venteliste/import.
+var (
+	navOverview = navGroup{label: "nav.admin", href: "/admin"}
+	navPeople   = navGroup{label: "nav.group.people", href: "/admin/venteliste", links: []navLink{
+		{"nav.waiting", "/admin/venteliste"}, {"nav.matching", "/admin/matching"}, {"offers.nav", "/admin/tilbud"},
+		{"calls.nav", "/admin/ringeliste"}, {"nav.search", "/admin/sok"}, {"nav.newCaller", "/admin/deltakere/ny"},
+		{"nav.import", "/admin/venteliste/import"},
+	}, also: []string{"/admin/deltakere", "/admin/medlemskap"}}
+	navGroups = navGroup{label: "nav.group.groups", href: "/admin/grupper", links: []navLink{
+		{"nav.staff.groups", "/admin/grupper"}, {"nav.staff.themes", "/admin/tema"}, {"volunteers.nav", "/admin/igangsettere"},
+		{"followup.nav", "/admin/oppfolging"}, {"nav.adminEvents", "/admin/arrangementer"},
+	}}
+	navHouse = navGroup{label: "nav.group.house", href: "/admin/rom", links: []navLink{
+		{"nav.rooms", "/admin/rom"}, {"nav.daysheet", "/admin/dagsark"}, {"nav.keys", "/admin/nokler"},
+		{"nav.hours", "/admin/apningstider"},
+	}, also: []string{"/admin/bookinger"}}
+	navPartners = navGroup{label: "nav.group.partners", href: "/admin/organisasjoner", links: []navLink{
+		{"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}, {"nav.roomRequests", "/admin/foresporsler"},
+	}}
+	navReport = navGroup{label: "nav.group.report", href: "/admin/rapport", also: []string{"/admin/rapport"}}
+	navAdmin  = navGroup{label: "nav.group.admin", href: "/admin/brukere", links: []navLink{
+		{"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}, {"nav.settings", "/admin/innstillinger"},
+	}}
+)
+
+// roleNavigation is each role's own menu, apart from the public one. Admins see the staff
+// menu and the admin-only pages; what a role sees matches what routes.go lets it open.
+var roleNavigation = map[auth.Role][]navGroup{
+	auth.Staff: {navOverview, navPeople, navGroups, navHouse, navPartners, navReport},
+	auth.Admin: {navOverview, navPeople, navGroups, navHouse, navPartners, navReport, navAdmin},
+	auth.Partner: {{label: "nav.partner", href: "/partner"}, {label: "nav.partnerRooms", href: "/partner/rom"},
+		{label: "nav.partnerLicences", href: "/partner/lisenser"}},
+}
+
+// roleNavLabel names each role's menu for screen readers.
+var roleNavLabel = map[auth.Role]string{auth.Staff: "nav.staffMenu", auth.Admin: "nav.staffMenu", auth.Partner: "nav.partnerMenu"}
+
+// under tells whether path is prefix itself or a page below it.
+func under(path, prefix string) bool {
+	return path == prefix || prefix != "/" && strings.HasPrefix(path, prefix+"/")
+}
+
+// roleNav builds the role's menu for path: the group path belongs to is marked current, and
+// so is the link to the page itself. A group's label leads to its first page; the label of
+// a group without links is that page's only link.
+func roleNav(ctx context.Context, role auth.Role, path string) *components.RoleNav {
+	groups, ok := roleNavigation[role]
+	if !ok {
+		return nil
+	}
+	nav := &components.RoleNav{Label: i18n.T(ctx, roleNavLabel[role])}
+	for _, g := range groups {
+		ng := components.NavGroup{Label: i18n.T(ctx, g.label), Href: g.href, Current: path == g.href, Here: path == g.href}
+		for _, l := range g.links {
+			ng.Links = append(ng.Links, components.NavItem{Href: l.href, Label: i18n.T(ctx, l.label), Current: path == l.href})
+			ng.Current = ng.Current || under(path, l.href)
+		}
+		for _, prefix := range g.also {
+			ng.Current = ng.Current || under(path, prefix)
+		}
+		nav.Groups = append(nav.Groups, ng)
+	}
+	return nav
 }
 
 // layout builds the data the layout needs for one request.
 func (s *Server) layout(r *http.Request, title string) components.Page {
 	ctx := r.Context()
 	p := s.basePage(r, title)
-	links := navigation
 	if u := currentUser(r); u != nil {
-		links = append(links[:len(links):len(links)], roleNavigation[u.Role]...)
+		p.RoleNav = roleNav(ctx, u.Role, r.URL.Path)
 		p.UserName = u.Name
 	}
-	for _, n := range links {
+	for _, n := range navigation {
 		p.Nav = append(p.Nav, components.NavItem{Href: n.href, Label: i18n.T(ctx, n.label), Current: n.href == r.URL.Path})
 	}
 	if s.sessions.Exists(ctx, sessFlash) {
@@ -83,6 +160,9 @@ func (s *Server) basePage(r *http.Request, title string) components.Page {
 	p := components.Page{Title: title, Path: r.URL.RequestURI(), Icon: s.assets.URL("img/favicon.svg")}
 	for _, css := range stylesheets {
 		p.Stylesheets = append(p.Stylesheets, s.assets.URL(css))
+	}
+	for _, font := range fonts {
+		p.Fonts = append(p.Fonts, s.assets.URL(font))
 	}
 	return p
 }
