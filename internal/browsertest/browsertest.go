@@ -324,9 +324,7 @@ func (tab *Tab) check(t testing.TB, messages iter.Seq2[chromedp.ConsoleMessage, 
 	screenshot(ctx, t, url, "desktop")
 	reflow(ctx, t, url)
 	screenshot(ctx, t, url, "phone")
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("browsertest: %s: desktop viewport: %v", url, err)
-	}
+	desktop(ctx, t, url)
 	consoleMessages(ctx, t, url, v, messages)
 	return p
 }
@@ -411,8 +409,30 @@ func reflow(ctx context.Context, t testing.TB, url string) {
 func (tab *Tab) Reflow(t testing.TB, label string) {
 	t.Helper()
 	reflow(tab.ctx, t, label)
-	if err := chromedp.Do(tab.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("browsertest: %s: desktop viewport: %v", label, err)
+	desktop(tab.ctx, t, label)
+}
+
+// Settle waits until the page's animations and transitions (a <details> that slides open)
+// have finished and it has been laid out: a field that was being revealed can then take focus.
+func (tab *Tab) Settle(t testing.TB) {
+	t.Helper()
+	if err := tab.do(chromedp.Evaluate[chromedp.Void](`Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))
+		.then(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done()))))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("browsertest: settle: %v", err)
+	}
+}
+
+// desktop widens the viewport again after reflow and waits until the page has been laid out
+// at that width (two animation frames): a click right after must not aim at where a button
+// was on the phone.
+func desktop(ctx context.Context, t testing.TB, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("browsertest: %s: desktop viewport: %v", url, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
+		`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("browsertest: %s: lay out the desktop: %v", url, err)
 	}
 }
 
