@@ -27,7 +27,7 @@ test: generate ## Run every test (unit, database, HTTP, browser and HTML validit
 	@.ci/ensure-chromium
 	@.ci/ensure-vnu >/dev/null
 	@set -e; export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$($(LOCALDB) --name selvhjelpshus_test)}"; \
-	go test -count=1 ./...
+	go test -count=1 -timeout 30m ./...
 
 test-faults: ## Fault tests: the real binary on a private PostgreSQL (restart, SIGKILL, SMTP down, two instances)
 	go test -tags faults -count=1 -v -timeout 5m ./internal/faults

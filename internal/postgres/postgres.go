@@ -135,6 +135,14 @@ func IsUnavailable(err error) bool {
 	return pgconn.SafeToRetry(err) || pgconn.Timeout(err) && !errors.Is(err, context.Canceled)
 }
 
+// IsOverloaded reports whether err means the database is up but cannot take more of us now
+// (SQLSTATE class 53: too many connections, out of memory, disk full): unlike an outage, a
+// ping on a connection already open still works, so readiness must remember it.
+func IsOverloaded(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code[:2] == "53"
+}
+
 // beginner is a pool, a connection or a transaction (where Begin makes a savepoint).
 type beginner interface {
 	Begin(ctx context.Context) (pgx.Tx, error)

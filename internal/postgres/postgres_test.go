@@ -52,8 +52,8 @@ func TestIsUnavailable(t *testing.T) {
 	ctx := context.Background()
 	// Nothing listens on port 1.
 	_, err := pgx.Connect(ctx, "postgres://postgres@127.0.0.1:1/x?connect_timeout=2")
-	if err == nil || !postgres.IsUnavailable(err) {
-		t.Errorf("refused connection: IsUnavailable(%v) = false", err)
+	if err == nil || !postgres.IsUnavailable(err) || postgres.IsOverloaded(err) {
+		t.Errorf("refused connection: %v; want unavailable, not overloaded", err)
 	}
 	db := pgtest.New(t)
 	_, err = db.Exec(ctx, `SELECT * FROM no_such_table`)
@@ -78,8 +78,8 @@ func TestIsUnavailable(t *testing.T) {
 	u.User = url.User(role)
 	_, err = pgx.Connect(ctx, u.String())
 	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "53300" || !postgres.IsUnavailable(err) {
-		t.Errorf("too many connections: %v; want 53300 and unavailable", err)
+	if !errors.As(err, &pgErr) || pgErr.Code != "53300" || !postgres.IsUnavailable(err) || !postgres.IsOverloaded(err) {
+		t.Errorf("too many connections: %v; want 53300, unavailable and overloaded", err)
 	}
 }
 

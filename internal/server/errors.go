@@ -38,7 +38,9 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.Info("client went away", "id", id, "method", r.Method)
 		w.WriteHeader(statusClientGone)
 	case postgres.IsUnavailable(err):
-		s.dbRefusedAt.Store(time.Now().UnixNano())
+		if postgres.IsOverloaded(err) {
+			s.dbRefusedAt.Store(time.Now().UnixNano())
+		}
 		s.log.Warn("database unavailable", "id", id, "error", err)
 		w.Header().Set("Retry-After", "30")
 		s.renderError(w, r, http.StatusServiceUnavailable)

@@ -17,13 +17,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // refusedRecently is how long /readyz stays 503 after a request found the database
-// unavailable.
+// overloaded.
 const refusedRecently = 15 * time.Second
 
 // readyz answers 200 when the database answers and 503 when it does not, so a load balancer
 // sends no traffic to an instance that cannot serve it. The pool reconnects by itself when the
 // database returns: no restart is needed. It stays 503 for refusedRecently after a request
-// found the database unavailable.
+// found the database overloaded (too many connections).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -37,7 +37,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		err = s.db.Ping(ctx)
 	}
 	if err == nil && time.Since(time.Unix(0, s.dbRefusedAt.Load())) < refusedRecently {
-		err = errors.New("a request found the database unavailable moments ago")
+		err = errors.New("a request found the database overloaded moments ago")
 	}
 	if err != nil {
 		s.log.Warn("readyz: database unavailable", "error", err)

@@ -45,8 +45,9 @@ type Server struct {
 	memo      *memos                          // the public pages' cached reads
 	handler   http.Handler
 	// dbRefusedAt is when (unix nanoseconds, wall clock) a request last found the database
-	// unavailable: /readyz says 503 for a while after, though its own ping may find an idle
-	// connection that still works while new ones are refused (53300).
+	// overloaded: /readyz says 503 for a while after, though its own ping may find an idle
+	// connection that still works while new ones are refused (53300). An outage needs no
+	// memory: the ping sees it, and sees the database come back.
 	dbRefusedAt atomic.Int64
 }
 
