@@ -3,6 +3,7 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
@@ -24,7 +25,7 @@ func NewDevice(email string) Device {
 
 // For reports whether d has logged in to the account with address email.
 func (d Device) For(email string) bool {
-	return d.id != "" && d.account == accountDigest(email)
+	return d.id != "" && subtle.ConstantTimeCompare([]byte(d.account), []byte(accountDigest(email))) == 1
 }
 
 // SealDevice is d as a cookie value, sealed so it can be neither read nor made.

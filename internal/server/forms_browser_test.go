@@ -26,6 +26,7 @@ var getFormPages = []struct {
 	{"/", false},
 	{"/grupper", false},
 	{"/admin/grupper", true},
+	{"/admin/sok", true},
 	{"/admin/tilbud", true},
 	{"/admin/organisasjoner", true},
 	{"/admin/brukere", true},

@@ -185,9 +185,12 @@ func TestSecuritySessionTokenIsRenewed(t *testing.T) {
 			t.Errorf("%s: the session store still holds the old token", what)
 		}
 	}
-	// anonymous gives a fresh browser an anonymous session of its own (logging out sets a flash).
+	// anonymous gives a fresh browser an anonymous session of its own: logging in and out
+	// leaves one holding the flash "you are logged out". (Logging out without having logged
+	// in stores nothing.)
 	anonymous := func() (*client, string) {
 		c := w.browser(t)
+		c.login(w.p.partnerA.Email)
 		c.post("/logg-ut", nil)
 		token := c.sessionCookie()
 		if token == "" {
