@@ -15,6 +15,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/sms"
@@ -22,7 +23,7 @@ import (
 
 // newJobRunner starts River, the runner of every background job: the worker that delivers the
 // outbox (through SMTP_URL, or in development without it into the dev mailbox), retention,
-// licence reminders, offer expiry and the events' hourly job. Production refuses to start
+// licence reminders, offer expiry, the events' hourly job and the open forms' requests. Production refuses to start
 // without SMTP, since invitations and participants' links would silently go nowhere.
 func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
 	var sender mail.Sender = mail.NewDevSender(log)
@@ -58,13 +59,19 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 		smsSender = nil
 		log.Warn("SMS_URL is not set: SMS to participants wait in the outbox and are not sent")
 	}
+	formKeys, err := optin.NewKeys(cfg.Secret, cfg.PreviousSecrets...)
+	if err != nil {
+		return nil, err
+	}
+	forms := optin.NewStore(pool, mail.NewOutbox(nil, cfg.BaseURL), formKeys, optin.DefaultLimits)
 	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
 				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
-				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}))
+				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}),
+				river.AddWorkerSafely(w, &optin.Worker{Store: forms}), river.AddWorkerSafely(w, &optin.PurgeWorker{Store: forms, Log: log}))
 		},
-		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job()}})
+		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job(), optin.PurgeJob()}})
 	if err != nil {
 		return nil, err
 	}

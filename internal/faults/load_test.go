@@ -92,7 +92,8 @@ func (l *load) stop() {
 	l.wg.Wait()
 }
 
-// signup signs up a new address to the group, from a new client address.
+// signup signs up a new address to the group, from a new client address: the request and
+// the mail asking its owner to confirm it.
 func (l *load) signup() {
 	n := l.n.Add(1)
 	email := fmt.Sprintf("%s-%d@example.org", l.prefix, n)
@@ -100,7 +101,7 @@ func (l *load) signup() {
 		"consent": {"on"}, "source": {"web"}}
 	phase := l.phase.Load()
 	r, err := do("POST", l.base+"/grupper/"+l.site.slug+"/meld-pa", form, http.Header{"X-Forwarded-For": {clientIP(n)}})
-	l.record(signupKind, phase, email, r, err, r.status == http.StatusSeeOther && r.location == "/takk")
+	l.record(signupKind, phase, email, r, err, r.status == http.StatusSeeOther && r.location == "/sjekk-epost")
 }
 
 // booking books a weekly slot of two meetings that no other booking of the load touches.

@@ -16,10 +16,13 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/riverqueue/river"
+
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
@@ -192,7 +195,8 @@ func (a *testApp) people(t *testing.T) people {
 func testOutbox(t *testing.T, db *pgxpool.Pool, base *url.URL) *mail.Outbox {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
+	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard,
+		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) }})
 	if err != nil {
 		t.Fatal(err)
 	}

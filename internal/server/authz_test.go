@@ -80,6 +80,9 @@ var matrix = map[string][]outcome{
 	"GET /tema/{slug}/interesse":              row(missing, missing, missing, missing, missing),
 	"POST /tema/{slug}/interesse":             row(missing, missing, missing, missing, missing),
 	"GET /takk":                               everyone,
+	"GET /sjekk-epost":                        everyone,
+	"GET /bekreft/{token}":                    nobody,
+	"POST /bekreft/{token}":                   nobody,
 	"GET /mine":                               everyone,
 	"POST /mine":                              everyone,
 	"GET /mine/{token}":                       row(missing, missing, missing, missing, missing), // unknown link

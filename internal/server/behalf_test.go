@@ -100,7 +100,7 @@ func TestStaffSignUpAKnownPerson(t *testing.T) {
 	app := newTestApp(t, nil)
 	p := app.people(t)
 	themeID, groupID := app.catalogueFixture(t)
-	if res, body := app.client(t).post("/tema/sorg/interesse", goodSignup("kari@example.org")); res.StatusCode != http.StatusSeeOther {
+	if res, body := app.signUp(t, "/tema/sorg/interesse", goodSignup("kari@example.org")); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("public sign-up = %d\n%s", res.StatusCode, body)
 	}
 	id := itoa(int64(app.count(t, `SELECT id FROM participants WHERE email = 'kari@example.org'`)))

@@ -12,7 +12,7 @@ import (
 // asked to be phoned, and returns their sign-up's id.
 func (a *testApp) signUpToBePhoned(t *testing.T, name, email, phone string) int64 {
 	t.Helper()
-	res, _ := a.client(t).post("/tema/sorg/interesse", url.Values{"first_name": {name}, "email": {email}, "phone": {phone}, "adult": {"on"},
+	res, _ := a.signUp(t, "/tema/sorg/interesse", url.Values{"first_name": {name}, "email": {email}, "phone": {phone}, "adult": {"on"},
 		"consent": {"on"}, "formats": {"house"}, "availability": {"2-evening"}, "languages": {"nb"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign up = %d", res.StatusCode)
@@ -39,8 +39,7 @@ func TestCallList(t *testing.T) {
 	_, groupID := app.catalogueFixture(t)
 	ctx := context.Background()
 	ola := app.signUpToBePhoned(t, "Ola", "ola@example.org", "+4791234567")
-	visitor := app.client(t)
-	if res, _ := visitor.post("/tema/sorg/interesse", url.Values{"first_name": {"Kari"}, "email": {"kari@example.org"}, "adult": {"on"},
+	if res, _ := app.signUp(t, "/tema/sorg/interesse", url.Values{"first_name": {"Kari"}, "email": {"kari@example.org"}, "adult": {"on"},
 		"consent": {"on"}, "formats": {"house"}, "availability": {"2-evening"}, "languages": {"nb"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign up = %d", res.StatusCode)
 	}

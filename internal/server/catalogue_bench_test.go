@@ -9,8 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/riverqueue/river"
+
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
 
@@ -51,7 +54,8 @@ func BenchmarkCatalogue(b *testing.B) {
 		}
 	}
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
+	client, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard,
+		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) }})
 	if err != nil {
 		b.Fatal(err)
 	}

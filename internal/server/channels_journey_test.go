@@ -43,7 +43,7 @@ func TestEachPersonIsReachedByTheirChannel(t *testing.T) {
 		v.Set("first_name", f.name)
 		v.Set("phone", f.phone)
 		v.Set("contact", f.contact)
-		if res, body := app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", v); res.StatusCode != 303 {
+		if res, body := app.signUp(t, "/grupper/sorggruppe-tirsdag/meld-pa", v); res.StatusCode != 303 {
 			t.Fatalf("%s's sign-up = %d\n%s", f.name, res.StatusCode, body)
 		}
 	}

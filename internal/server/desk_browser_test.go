@@ -21,7 +21,7 @@ func TestDeskInTheBrowser(t *testing.T) {
 	p := app.people(t)
 	app.catalogueFixture(t)
 	theme := app.signUpToBePhoned(t, "Kari", "kari@example.org", "+4748123456")
-	res, _ := app.client(t).post("/grupper/sorggruppe-tirsdag/meld-pa", url.Values{"first_name": {"Kari"}, "email": {"kari@example.org"},
+	res, _ := app.signUp(t, "/grupper/sorggruppe-tirsdag/meld-pa", url.Values{"first_name": {"Kari"}, "email": {"kari@example.org"},
 		"formats": {"digital"}, "availability": {"4-morning", "6-afternoon"}, "languages": {"nb"}, "adult": {"on"}, "consent": {"on"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the group sign-up = %d", res.StatusCode)

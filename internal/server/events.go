@@ -10,6 +10,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -57,16 +58,19 @@ func (s *Server) eventSignup(w http.ResponseWriter, r *http.Request) {
 		s.renderEvent(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	// The answer is the same whether the address was new or signed up already (then it gets a
-	// fresh link): the page never tells who is signed up. The e-mail says the status.
-	_, err := s.events().SignUp(ctx, pathID(r), p.Form, string(i18n.LangOf(ctx)), s.now())
-	switch {
-	case errors.Is(err, events.ErrEnded):
+	e, err := s.events().Get(ctx, pathID(r), false)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !e.Starts.After(s.now()) || e.Cancelled {
 		p.Errors.Add("first_name", "events.ended")
 		s.renderEvent(w, r, http.StatusConflict, p)
 		return
-	case err != nil:
-		s.serverError(w, r, err)
+	}
+	// The place is taken when the mailbox's owner confirms: a form alone holds none. The
+	// answer is the same for every address: the page never tells who is signed up.
+	if !s.submitForm(w, r, optin.Request{Kind: optin.KindEvent, Email: p.Form.Email, Event: &p.Form, EventID: e.ID, Title: e.Title}) {
 		return
 	}
 	http.Redirect(w, r, eventURL(pathID(r))+"/takk", http.StatusSeeOther) // #nosec G710 -- a local path built from a numeric id

@@ -34,11 +34,17 @@ func TestEventPagesInTheBrowser(t *testing.T) {
 	tab.Press(t, "#felt-adult")
 	tab.Press(t, "#felt-consent")
 	got = tab.Click(t, "main form button[type=submit]")
-	if !strings.Contains(got.Text, "Takk for påmeldingen!") {
+	if !strings.Contains(got.Text, "Sjekk e-posten din") {
 		t.Fatalf("after signing up: %s", got.Text)
 	}
+	// The link in the mail shows what to confirm; the button takes the place and leads to the
+	// private page.
 	got = tab.Go(t, app.URL+app.lastLink(t, "kari@example.no"))
-	if !strings.Contains(got.Text, "Du har plass") {
+	if !strings.Contains(got.Text, "Bekreft påmeldingen") || !strings.Contains(got.Text, "Kari") {
+		t.Fatalf("the confirmation page: %s", got.Text)
+	}
+	got = tab.Click(t, "main form button[type=submit]")
+	if !strings.Contains(got.URL, "/arrangement/") || !strings.Contains(got.Text, "Du har plass") {
 		t.Errorf("the private page: %s", got.Text)
 	}
 

@@ -50,6 +50,7 @@ type sweepWorld struct {
 const (
 	worldParticipant = "deltaker.hostil@example.no"
 	worldEventGuest  = "gjest.hostil@example.no"
+	worldPending     = "venter.hostil@example.no"
 	worldContact     = "kontakt.hostil@example.no"
 	worldReset       = "glemt.hostil@example.no"
 	worldInvited     = "invitert.hostil@example.no"
@@ -185,6 +186,8 @@ func (w *sweepWorld) signups(t *testing.T) {
 	form.Set("note", "Hemmelig-notat-om-meg")
 	res, body := anon.post("/grupper/"+w.groupSlug+"/meld-pa", form)
 	mustStatus(t, "sign up", res, body, http.StatusSeeOther)
+	res, body = w.app.confirmMail(t, worldParticipant)
+	mustStatus(t, "confirm the sign-up", res, body, http.StatusSeeOther)
 	w.tokens["mine"] = strings.TrimPrefix(w.app.lastLink(t, worldParticipant), "/mine/")
 	w.ids["signup"] = w.id(t, `SELECT s.id FROM signups s JOIN participants p ON p.id = s.participant_id WHERE p.email = $1`, worldParticipant)
 	res, body = w.staff.post("/admin/matching/tilbud", url.Values{"frist": {"7"}, "tilbud": {itoa(w.ids["signup"]) + ":" + itoa(w.ids["group"])}})
@@ -197,7 +200,13 @@ func (w *sweepWorld) signups(t *testing.T) {
 
 	res, body = anon.post("/arrangementer/"+itoa(w.ids["event"]), url.Values{"first_name": {"Gjest"}, "email": {worldEventGuest}, "adult": {"on"}, "consent": {"on"}})
 	mustStatus(t, "event sign-up", res, body, http.StatusSeeOther)
+	res, body = w.app.confirmMail(t, worldEventGuest)
+	mustStatus(t, "confirm the event sign-up", res, body, http.StatusSeeOther)
 	w.tokens["event"] = strings.TrimPrefix(w.app.lastLink(t, worldEventGuest), "/arrangement/")
+	// A sign-up nobody has confirmed yet: its link is the confirmation page's.
+	res, body = anon.post("/grupper/"+w.groupSlug+"/meld-pa", goodSignup(worldPending))
+	mustStatus(t, "unconfirmed sign-up", res, body, http.StatusSeeOther)
+	w.tokens["confirm"] = strings.TrimPrefix(w.app.lastLink(t, worldPending), "/bekreft/")
 }
 
 // rooms gives the group a contact person with a link and a room request, partner A a room
@@ -265,6 +274,7 @@ func (w *sweepWorld) licences(t *testing.T) {
 func (w *sweepWorld) accounts(t *testing.T) {
 	res, body := w.browser(t).post("/glemt-passord", url.Values{"email": {worldReset}})
 	mustStatus(t, "forgotten password", res, body, http.StatusOK)
+	w.app.workForms(t)
 	w.tokens["reset"] = strings.TrimPrefix(w.app.lastLink(t, worldReset), "/nytt-passord/")
 	res, body = w.staff.post("/admin/invitasjon", url.Values{"name": {"Invitert Hostil"}, "email": {worldInvited}, "role": {"partner"},
 		"org": {itoa(w.p.orgB.ID)}})
@@ -347,7 +357,7 @@ var pathIDs = map[string]string{
 // pathTokens names the private link each {token} stands for, by the first part of the path.
 var pathTokens = map[string]string{
 	"mine": "mine", "tilbud": "offer", "arrangement": "event", "gruppe": "contact", "kalender": "feed",
-	"nytt-passord": "reset", "invitasjon": "invite",
+	"nytt-passord": "reset", "invitasjon": "invite", "bekreft": "confirm",
 }
 
 var pathParam = regexp.MustCompile(`\{[a-z]+\}|\*$`)
@@ -445,11 +455,12 @@ var (
 // it reads none). A POST route missing here fails TestHostileInputEverywhere, and so does a
 // form on a page of the app that posts a field not listed for its route.
 var postFields = map[string][]string{
-	"POST /sprak":         {"lang", "next"},
-	"POST /logg-inn":      {"email", "password", "neste"},
-	"POST /logg-inn/kode": {"code"},
-	"POST /logg-ut":       {},
-	"POST /glemt-passord": {"email"},
+	"POST /sprak":           {"lang", "next"},
+	"POST /logg-inn":        {"email", "password", "neste"},
+	"POST /logg-inn/kode":   {"code"},
+	"POST /logg-ut":         {},
+	"POST /glemt-passord":   {"email"},
+	"POST /bekreft/{token}": {},
 	// Twilio's webhook: unsigned hostile input is refused before it is read.
 	"POST /sms/inn": {"From", "To", "Body", "MessageSid", "AccountSid"},
 	// username is the account's address for password managers; the handler ignores it.
@@ -1042,7 +1053,7 @@ var destructive = map[string]bool{
 	"POST /admin/grupper/{id}/kontakt/slett": true, "POST /admin/grupper/{id}/kontakt/lenke": true,
 	"POST /admin/rom/{id}/kalender": true, "POST /admin/grupper/{id}/kalender": true, "POST /admin/lisenser/lan/{id}/retur": true,
 	"POST /admin/medlemskap/{id}/slutt": true, "POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": true,
-	"POST /admin/venteliste/import/{id}/importer": true,
+	"POST /admin/venteliste/import/{id}/importer": true, "POST /bekreft/{token}": true,
 }
 
 // sweepOrder runs the public and private-link pages first, then the partner's, then staff's;

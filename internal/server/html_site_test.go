@@ -45,6 +45,7 @@ func newHTMLSite(t *testing.T) *htmlSite {
 	t.Helper()
 	ctx := context.Background()
 	app := newTestApp(t, nil)
+	app.raiseFormLimits() // every form is sent from one address
 	s := &htmlSite{app: app, clients: map[string]*client{}, ids: map[string]int64{}, tokens: map[string]string{}, slugs: map[string]string{}}
 	if _, err := demo.Seed(ctx, app.db); err != nil {
 		t.Fatal(err)
@@ -136,13 +137,18 @@ func (s *htmlSite) signups(t *testing.T) {
 	anon := s.app.client(t)
 	res, body := anon.post("/grupper/"+s.slugs["group"]+"/meld-pa", goodSignup(htmlParticipant))
 	htmlExpect(t, "sign-up", res, body, http.StatusSeeOther)
+	res, body = s.app.confirmMail(t, htmlParticipant)
+	htmlExpect(t, "confirm", res, body, http.StatusSeeOther)
+	res, body = anon.post("/tema/"+s.slugs["theme"]+"/interesse", goodSignup("venter.html@example.org"))
+	htmlExpect(t, "unconfirmed sign-up", res, body, http.StatusSeeOther)
+	s.tokens["confirm"] = s.app.lastLink(t, "venter.html@example.org")
 	s.tokens["mine"] = s.app.lastLink(t, htmlParticipant)
 	s.ids["signup"] = s.id(t, `SELECT s.id FROM signups s JOIN participants p ON p.id = s.participant_id WHERE p.email = $1`, htmlParticipant)
 	res, body = s.clients["staff"].post("/admin/matching/tilbud", url.Values{"frist": {"7"}, "tilbud": {itoa(s.ids["signup"]) + ":" + itoa(s.ids["group"])}})
 	htmlExpect(t, "offer", res, body, http.StatusSeeOther)
 	s.tokens["offer"] = s.app.lastLink(t, htmlParticipant)
 	// A person who asked to be phoned: their offer waits on the call list.
-	res, body = anon.post("/grupper/"+s.slugs["group"]+"/meld-pa", goodSignup("ring@example.org"))
+	res, body = s.app.signUp(t, "/grupper/"+s.slugs["group"]+"/meld-pa", goodSignup("ring@example.org"))
 	htmlExpect(t, "sign-up to be phoned", res, body, http.StatusSeeOther)
 	if _, err := s.app.db.Exec(context.Background(), `UPDATE participants SET phone = '+4791234567', contact = 'phone' WHERE email = 'ring@example.org'`); err != nil {
 		t.Fatal(err)
@@ -161,7 +167,7 @@ func (s *htmlSite) signups(t *testing.T) {
 	res, body = s.clients["staff"].post("/admin/deltakere/"+itoa(participant)+"/plasser", url.Values{"group": {itoa(s.ids["memberGroup"])}})
 	htmlExpect(t, "place by hand", res, body, http.StatusSeeOther)
 	for _, name := range []string{"pastEvent", "event"} {
-		res, body = anon.post("/arrangementer/"+itoa(s.ids[name]), url.Values{"first_name": {"Gjest"}, "email": {htmlGuest}, "adult": {"on"}, "consent": {"on"}})
+		res, body = s.app.signUp(t, "/arrangementer/"+itoa(s.ids[name]), url.Values{"first_name": {"Gjest"}, "email": {htmlGuest}, "adult": {"on"}, "consent": {"on"}})
 		htmlExpect(t, "event sign-up", res, body, http.StatusSeeOther)
 	}
 	s.tokens["event"] = s.app.lastLink(t, htmlGuest)
@@ -212,6 +218,7 @@ func (s *htmlSite) rooms(t *testing.T) {
 func (s *htmlSite) accounts(t *testing.T) {
 	res, body := s.app.client(t).post("/glemt-passord", url.Values{"email": {"mona@fontenehuset.demo.test"}})
 	htmlExpect(t, "forgotten password", res, body, http.StatusOK)
+	s.app.workForms(t)
 	s.tokens["reset"] = s.app.lastLink(t, "mona@fontenehuset.demo.test")
 	res, body = s.clients["admin"].post("/admin/invitasjon", url.Values{"name": {"Inga Invitert"}, "email": {htmlInvited}, "role": {"staff"}})
 	htmlExpect(t, "invitation", res, body, http.StatusSeeOther)
@@ -329,6 +336,8 @@ func (s *htmlSite) publicPages(l *htmlPages) {
 	l.get("/grupper/{slug}/meld-pa", "anonymous", "/grupper/"+group+"/meld-pa")
 	l.get("/tema/{slug}/interesse", "anonymous", "/tema/"+theme+"/interesse")
 	l.get("/takk", "anonymous", "/takk")
+	l.get("/sjekk-epost", "anonymous", "/sjekk-epost")
+	l.get("/bekreft/{token}", "anonymous", s.tokens["confirm"])
 	l.get("/mine", "anonymous", "/mine")
 	l.get("/mine/{token}", "anonymous", s.tokens["mine"])
 	l.get("/mine/{token}/slett", "anonymous", s.tokens["mine"]+"/slett")

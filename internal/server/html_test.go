@@ -291,7 +291,7 @@ func (s *htmlSite) fill(pattern string) (string, error) {
 			}
 		case "{token}":
 			if link := s.tokens[map[string]string{"mine": "mine", "tilbud": "offer", "arrangement": "event", "gruppe": "contact",
-				"nytt-passord": "reset", "invitasjon": "invite"}[strings.Split(before, "/")[1]]]; link != "" {
+				"nytt-passord": "reset", "invitasjon": "invite", "bekreft": "confirm"}[strings.Split(before, "/")[1]]]; link != "" {
 				return link[strings.LastIndex(link, "/")+1:]
 			}
 		case "{slug}":

@@ -22,7 +22,7 @@ func TestOffersFromTheMatchingPage(t *testing.T) {
 	ctx := context.Background()
 	visitor := app.client(t)
 	for _, email := range []string{"forst@example.no", "sist@example.no"} {
-		res, _ := visitor.post("/tema/sorg/interesse", url.Values{"first_name": {"Kari"}, "email": {email}, "adult": {"on"}, "consent": {"on"},
+		res, _ := app.signUp(t, "/tema/sorg/interesse", url.Values{"first_name": {"Kari"}, "email": {email}, "adult": {"on"}, "consent": {"on"},
 			"formats": {"house"}, "availability": {"2-evening"}, "languages": {"nb"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sign up = %d", res.StatusCode)
@@ -99,7 +99,7 @@ func TestMatchingNeverProposesADeclinedGroupAgain(t *testing.T) {
 	other := app.fixtures(t).Group(fixture.Named("Sorggruppe tirsdag to"), fixture.InThemes(themeID)).ID
 	ctx := context.Background()
 	visitor := app.client(t)
-	if res, _ := visitor.post("/tema/sorg/interesse", goodSignup("venter@example.no")); res.StatusCode != http.StatusSeeOther {
+	if res, _ := app.signUp(t, "/tema/sorg/interesse", goodSignup("venter@example.no")); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign up = %d", res.StatusCode)
 	}
 	var signup, participant int64

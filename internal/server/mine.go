@@ -137,5 +137,13 @@ func (s *Server) myDelete(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// Requests from the open forms in the person's address go too (they hold it only sealed,
+	// and would end within a day anyway).
+	if p.Email != nil {
+		if err := s.forms().Forget(r.Context(), *p.Email); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "mine.deleted.title"), pages.MyDeleted())
 }

@@ -173,7 +173,7 @@ func TestMembersAndNoticesInTheBrowser(t *testing.T) {
 	staff := app.client(t).login(p.staff.Email)
 	res, _ := staff.post("/admin/arrangementer/ny", eventForm("5"))
 	event := res.Header.Get("Location")
-	app.client(t).post(strings.TrimPrefix(event, "/admin"), url.Values{"first_name": {"Gjest"}, "email": {"gjest@example.org"}, "adult": {"on"}, "consent": {"on"}})
+	app.signUp(t, strings.TrimPrefix(event, "/admin"), url.Values{"first_name": {"Gjest"}, "email": {"gjest@example.org"}, "adult": {"on"}, "consent": {"on"}})
 	tab.Go(t, app.URL+event+"/melding")
 	tab.Fill(t, "felt-text", "Velkommen!")
 	if got = tab.Click(t, "main form button[type=submit]"); !strings.Contains(got.Text, "1 person får beskjed") {

@@ -19,9 +19,8 @@ func TestTilbudList(t *testing.T) {
 	p := app.people(t)
 	_, groupID := app.catalogueFixture(t)
 	ctx := context.Background()
-	visitor := app.client(t)
 	for _, email := range []string{"forst@example.no", "sist@example.no"} {
-		res, _ := visitor.post("/tema/sorg/interesse", url.Values{"first_name": {"Kari"}, "email": {email}, "adult": {"on"}, "consent": {"on"},
+		res, _ := app.signUp(t, "/tema/sorg/interesse", url.Values{"first_name": {"Kari"}, "email": {email}, "adult": {"on"}, "consent": {"on"},
 			"formats": {"house"}, "availability": {"2-evening"}, "languages": {"nb"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sign up = %d", res.StatusCode)

@@ -286,7 +286,7 @@ func (f queryCountFixture) pages() []countedPage {
 		{name: "catalogue", status: http.StatusOK, request: get("/grupper")},
 		{name: "catalogue-filter", status: http.StatusOK, request: get("/grupper?tema=sorg&dag=3&format=huset")},
 		{name: "group", status: http.StatusOK, request: get("/grupper/" + f.signupGroup)},
-		{name: "signup", status: http.StatusSeeOther, goesTo: "/takk", request: post("/grupper/"+f.signupGroup+"/meld-pa",
+		{name: "signup", status: http.StatusSeeOther, goesTo: "/sjekk-epost", request: post("/grupper/"+f.signupGroup+"/meld-pa",
 			func(phase int) url.Values { return goodSignup("telling" + strconv.Itoa(phase) + "@example.test") })},
 		{name: "dashboard", status: http.StatusOK, staff: true, request: get("/admin")},
 		{name: "call-list", status: http.StatusOK, staff: true, request: get("/admin/ringeliste")},

@@ -90,6 +90,9 @@ func (s *Server) routes() http.Handler {
 			r.Get("/tema/{slug}/interesse", s.signupPage)
 			r.Post("/tema/{slug}/interesse", s.signup)
 			r.Get("/takk", s.signupThanks)
+			r.Get("/sjekk-epost", s.checkMail)
+			r.Get("/bekreft/{token}", s.confirmPage) // the secret token is the key
+			r.Post("/bekreft/{token}", s.confirm)
 			r.Get("/mine", s.myLinkPage)
 			r.Post("/mine", s.myLinkRequest)
 			r.Get("/mine/{token}", s.mySignups)

@@ -19,6 +19,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/tokens"
 	"github.com/linkoslo/selvhjelpshuset/web"
@@ -37,6 +38,8 @@ type Server struct {
 	deviceSeal   *auth.Sealer     // the device cookies of browsers that have logged in
 	licenceRing  *secrets.Keyring // licence credentials at rest (not the key register)
 	outbox       *mail.Outbox
+	formKeys     optin.Keys   // the open forms' requests: sealed content, hashed addresses
+	formLimits   optin.Limits // the open forms' shared limiter (tests raise it)
 	now          func() time.Time
 	// wallClock times sessions' idle limit. Tests that move now to another day (a loan that
 	// starts tomorrow) keep their logins; the idle test moves this one.
@@ -70,8 +73,12 @@ func New(cfg config.Config, db *pgxpool.Pool, log *slog.Logger, outbox *mail.Out
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, deviceSeal: deviceSeal, licenceRing: licenceRing, outbox: outbox, now: time.Now, wallClock: time.Now,
-		memo: newMemos(nil)}
+	formKeys, err := optin.NewKeys(cfg.Secret, cfg.PreviousSecrets...)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, log: log, assets: assets, seal: seal, deviceSeal: deviceSeal, licenceRing: licenceRing, outbox: outbox,
+		formKeys: formKeys, formLimits: optin.DefaultLimits, now: time.Now, wallClock: time.Now, memo: newMemos(nil)}
 	s.sessionStore = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
 	s.sessions = newSessions(cfg, digestStore{s.sessionStore})
 	s.sessions.ErrorFunc = s.sessionError

@@ -9,8 +9,8 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
 )
 
-// Must show: a participant signs up in a real browser, opens the link from the development
-// mailbox, changes a preference, downloads the JSON and deletes everything; afterwards the
+// Must show: a participant signs up in a real browser, confirms by the link in the development
+// mailbox, opens the private link that follows, changes a preference, downloads the JSON and deletes everything; afterwards the
 // database holds no row with the address. Every page on the way passes axe-core, the
 // console check and the 320 px check, the form also in its error state.
 func TestSignupJourneyInTheBrowser(t *testing.T) {
@@ -33,10 +33,24 @@ func TestSignupJourneyInTheBrowser(t *testing.T) {
 	tab.Press(t, "#felt-availability-2-evening")
 	tab.Press(t, "#felt-adult")
 	tab.Press(t, "#felt-consent")
-	if got := tab.Click(t, "form.signup button[type=submit]"); !strings.HasSuffix(got.URL, "/takk") {
+	if got := tab.Click(t, "form.signup button[type=submit]"); !strings.HasSuffix(got.URL, "/sjekk-epost") || !strings.Contains(got.Text, "Sjekk e-posten din") {
 		t.Fatalf("after sign-up: %s\n%s", got.URL, got.Text)
 	}
+	if n := app.count(t, `SELECT count(*) FROM participants`); n != 0 {
+		t.Fatalf("%d participants before the address is confirmed", n)
+	}
 
+	// The mail asks to confirm; its page shows what, and the button confirms.
+	tab.Go(t, app.URL+"/dev/mailbox")
+	tab.Click(t, "main table a")
+	if got := tab.Click(t, ".mail-links a"); !strings.Contains(got.URL, "/bekreft/") || !strings.Contains(got.Text, "Sorggruppe tirsdag") {
+		t.Fatalf("the confirmation link led to %s\n%s", got.URL, got.Text)
+	}
+	if got := tab.Click(t, "main form button[type=submit]"); !strings.HasSuffix(got.URL, "/takk") {
+		t.Fatalf("after confirming: %s\n%s", got.URL, got.Text)
+	}
+
+	// Now the mail with the private link is the newest.
 	tab.Go(t, app.URL+"/dev/mailbox")
 	tab.Click(t, "main table a")
 	if got := tab.Click(t, ".mail-links a"); !strings.Contains(got.URL, "/mine/") || !strings.Contains(got.Text, "Sorggruppe tirsdag") {
@@ -75,7 +89,7 @@ func TestWaitingPagesInTheBrowser(t *testing.T) {
 	f := goodSignup("venter@example.no")
 	f.Set("phone", "912 34 567")
 	f.Set("contact", "phone")
-	app.client(t).post("/tema/sorg/interesse", f)
+	app.signUp(t, "/tema/sorg/interesse", f)
 	var pid int64
 	app.db.QueryRow(t.Context(), `SELECT id FROM participants`).Scan(&pid)
 	tab := browsertest.New(t).NewTab(t)

@@ -106,7 +106,7 @@ func TestStaffStopAndAllowSMS(t *testing.T) {
 	f := goodSignup("")
 	f.Set("phone", "(+47) 912 34 567")
 	f.Set("contact", "phone")
-	if res, body := app.client(t).post("/tema/sorg/interesse", f); res.StatusCode != http.StatusSeeOther {
+	if res, body := app.signUp(t, "/tema/sorg/interesse", f); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-up = %d\n%s", res.StatusCode, body)
 	}
 	var pid int64
@@ -163,7 +163,7 @@ func TestSignupCallMe(t *testing.T) {
 		t.Error("the choice \"Ring meg\" was lost")
 	}
 	f.Set("phone", "912 34 567")
-	if res, _ := c.post("/tema/sorg/interesse", f); res.StatusCode != http.StatusSeeOther {
+	if res, _ := app.signUp(t, "/tema/sorg/interesse", f); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("call me with a number = %d", res.StatusCode)
 	}
 	link, _, err := app.srv.signups().IssueLink(context.Background(), int64(app.count(t, `SELECT id FROM participants WHERE contact = 'phone'`)))
