@@ -27,16 +27,7 @@ func TestDeleteOwnForgetsEventSignups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	starts := tz.Midnight(time.Now()).AddDate(0, 0, 7).Add(18 * time.Hour).In(tz.Oslo)
-	f := events.Form{Kind: events.Coffee, Title: "Kaffetreff", Date: starts.Format(time.DateOnly), Start: "18:00", End: "19:00",
-		Format: events.Digital, MeetingLink: "https://zoom.example/j/1", Capacity: "1", Published: true}
-	if errs := f.Validate(); !errs.OK() {
-		t.Fatal(errs)
-	}
-	id, _, err := ev.Save(ctx, 0, f, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := kaffetreff(t, ev, "1")
 	for _, email := range []string{"kari@example.no", "Kari@Example.no", "per@example.no"} {
 		// Kari twice: once more with her address in other case, as on another day.
 		_, err := ev.SignUp(ctx, id, events.SignupForm{FirstName: "X", Email: email, Adult: true, Consent: true}, "nb", time.Now())
@@ -89,7 +80,7 @@ func TestDeleteOwnLeavesNoTraceOfAddressOrNumber(t *testing.T) {
 	if err := s.SendLink(ctx, email, "nb"); err != nil {
 		t.Fatal(err)
 	}
-	id := kaffetreff(t, ev)
+	id := kaffetreff(t, ev, "5")
 	if _, err := ev.SignUp(ctx, id, events.SignupForm{FirstName: "Kari", Email: email, Adult: true, Consent: true}, "nb", time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -141,12 +132,12 @@ func TestDeleteOwnLeavesNoTraceOfAddressOrNumber(t *testing.T) {
 	}
 }
 
-// kaffetreff makes a published digital coffee meetup next week with 5 places.
-func kaffetreff(t *testing.T, ev *events.Store) int64 {
+// kaffetreff makes a published digital coffee meetup next week with capacity places.
+func kaffetreff(t *testing.T, ev *events.Store, capacity string) int64 {
 	t.Helper()
 	starts := tz.Midnight(time.Now()).AddDate(0, 0, 7).Add(18 * time.Hour).In(tz.Oslo)
 	f := events.Form{Kind: events.Coffee, Title: "Kaffetreff", Date: starts.Format(time.DateOnly), Start: "18:00", End: "19:00",
-		Format: events.Digital, MeetingLink: "https://zoom.example/j/1", Capacity: "5", Published: true}
+		Format: events.Digital, MeetingLink: "https://zoom.example/j/1", Capacity: capacity, Published: true}
 	if errs := f.Validate(); !errs.OK() {
 		t.Fatal(errs)
 	}
