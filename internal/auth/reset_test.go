@@ -5,7 +5,9 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
@@ -98,5 +100,68 @@ func TestNewPasswordValidate(t *testing.T) {
 		if c.field == "" && !errs.OK() || c.field != "" && (!errs.Has(c.field) || len(errs) != 1) {
 			t.Errorf("%+v: %v, want a problem with %q", c.pw, errs, c.field)
 		}
+	}
+}
+
+// Asking for a new password again does not void the link already sent: someone who knows the
+// address cannot keep the owner's link from working. Using any one of the links ends all of
+// them, and of two links of one user used at once exactly one sets the password.
+func TestResetLinksWorkUntilOneIsUsed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s, out := auth.NewStore(db), mailtest.Outbox(t, db)
+	u, _ := s.Create(ctx, auth.NewUser{Email: "kari@example.no", Name: "Kari", Role: auth.Staff, Password: goodPassword})
+	var links []string
+	for range 3 {
+		if err := s.AskReset(ctx, out, u.Email, from); err != nil {
+			t.Fatal(err)
+		}
+		sent := mailtest.All(t, db)
+		m := resetLink.FindStringSubmatch(sent[len(sent)-1].Text)
+		if m == nil {
+			t.Fatalf("no link in %s", sent[len(sent)-1].Text)
+		}
+		links = append(links, m[1])
+	}
+	for i, token := range links {
+		if got, err := s.CheckLink(ctx, token, auth.Reset); err != nil || got.ID != u.ID {
+			t.Errorf("link %d of 3 after three requests: %v", i+1, err)
+		}
+	}
+	pw := auth.NewPassword{Password: "en ny og lang setning", Confirm: "en ny og lang setning"}
+	if _, err := s.SetPasswordByLink(ctx, links[1], auth.Reset, pw, from); err != nil {
+		t.Fatalf("the second link: %v", err)
+	}
+	for i, token := range links {
+		if _, err := s.CheckLink(ctx, token, auth.Reset); !errors.Is(err, postgres.ErrNotFound) {
+			t.Errorf("link %d of 3 after one was used: %v; want it ended", i+1, err)
+		}
+	}
+
+	// Two fresh links of the same user, used at once from eight requests: one wins.
+	a, _, _ := s.IssueLink(ctx, u.ID, auth.Reset, time.Hour)
+	b, _, _ := s.IssueLink(ctx, u.ID, auth.Reset, time.Hour)
+	var wg sync.WaitGroup
+	wins := make(chan int64, 8)
+	for i := range 8 {
+		token := a
+		if i%2 == 1 {
+			token = b
+		}
+		wg.Go(func() {
+			id, err := s.UseLink(ctx, token, auth.Reset)
+			switch {
+			case err == nil:
+				wins <- id
+			case !errors.Is(err, postgres.ErrNotFound):
+				t.Errorf("a losing request: %v; want ErrNotFound", err)
+			}
+		})
+	}
+	wg.Wait()
+	close(wins)
+	if len(wins) != 1 {
+		t.Errorf("%d requests used the two links; want one", len(wins))
 	}
 }

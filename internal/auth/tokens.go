@@ -28,14 +28,18 @@ const (
 	ResetTTL      = 2 * time.Hour
 )
 
-// IssueLink stores a new one-time link for the user and returns its token. Earlier unused
-// links of the same purpose stop working, so only the newest e-mail counts.
+// IssueLink stores a new one-time link for the user and returns its token. A new invitation
+// ends the earlier ones, so only the newest counts. A new reset link leaves the earlier ones
+// working until one of them is used (UseLink ends them all): otherwise anyone who knows the
+// address could void the owner's link by asking again, and keep doing so.
 func (s *Store) IssueLink(ctx context.Context, userID int64, p Purpose, ttl time.Duration) (string, time.Time, error) {
 	token := tokens.New()
 	expires := time.Now().Add(ttl)
-	if _, err := s.db.Exec(ctx, `UPDATE user_tokens SET used_at = now()
-		WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, userID, p); err != nil {
-		return "", expires, fmt.Errorf("auth: issue link: %w", err)
+	if p != Reset {
+		if _, err := s.db.Exec(ctx, `UPDATE user_tokens SET used_at = now()
+			WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, userID, p); err != nil {
+			return "", expires, fmt.Errorf("auth: issue link: %w", err)
+		}
 	}
 	if _, err := s.db.Exec(ctx, `INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
 		tokens.Hash(token), userID, p, expires); err != nil {
@@ -56,14 +60,28 @@ func (s *Store) CheckLink(ctx context.Context, token string, p Purpose) (User, e
 	return s.Get(ctx, id)
 }
 
-// UseLink marks the link used and returns its user. Of two requests racing with one link,
-// exactly one gets the user; the other gets ErrNotFound.
+// UseLink marks the link used, ends every other unused link of its user (a password chosen
+// through one link makes the others stale), and returns the user. Of two requests racing with
+// one link, or with two links of one user, exactly one gets the user; the other gets
+// ErrNotFound. The user's row is locked first, so the two wait for each other instead of
+// deadlocking over each other's links.
 func (s *Store) UseLink(ctx context.Context, token string, p Purpose) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `UPDATE user_tokens t SET used_at = now() FROM users u
-		WHERE u.id = t.user_id AND t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL
-		  AND t.expires_at > now() AND NOT u.disabled
-		RETURNING t.user_id`, tokens.Hash(token), p).Scan(&id)
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		hash := tokens.Hash(token)
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = (SELECT user_id FROM user_tokens WHERE token_hash = $1)
+			FOR NO KEY UPDATE`, hash); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `UPDATE user_tokens t SET used_at = now() FROM users u
+			WHERE u.id = t.user_id AND t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL
+			  AND t.expires_at > now() AND NOT u.disabled
+			RETURNING t.user_id`, hash, p).Scan(&id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE user_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, id)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("auth: use link: %w", postgres.MapError(err))
 	}

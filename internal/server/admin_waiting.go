@@ -12,7 +12,8 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
-// waitingList shows every queue, or the people of one (?tema=ID or ?gruppe=ID).
+// waitingList shows every queue, or the people of one (?tema=ID or ?gruppe=ID): names beside
+// a group or theme, so that view is audited.
 func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	store := s.signups()
@@ -31,7 +32,7 @@ func (s *Server) waitingList(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, i18n.T(ctx, "waiting.title"), pages.WaitingOverview(queues, unconfirmed))
 		return
 	}
-	waiters, total, err := store.Waiters(ctx, t, perPage, offset(r))
+	waiters, total, err := store.WaitingList(ctx, t, perPage, offset(r), actor(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -227,7 +227,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 	var err error
 	if p.Rooms, err = s.rooms().Rooms(ctx); err == nil && p.ID != 0 {
 		var total int
-		if p.Signups, total, err = s.events().Signups(ctx, p.ID, perPage, offset(r)); err == nil {
+		if p.Signups, total, err = s.events().Attendees(ctx, p.ID, perPage, offset(r), actor(r)); err == nil { // audited
 			p.Pager = pager(r, total)
 		}
 	}

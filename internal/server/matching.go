@@ -32,15 +32,14 @@ func (s *Server) renderMatching(w http.ResponseWriter, r *http.Request, status i
 	}
 	p.Waiting = len(people)
 	p.Result = matching.Match(people, list, matching.Options{})
-	var personIDs, groupIDs []int64
+	var groupIDs []int64
 	for _, pl := range p.Result.Placements {
-		personIDs, groupIDs = append(personIDs, pl.PersonID), append(groupIDs, pl.GroupID)
+		groupIDs = append(groupIDs, pl.GroupID)
 	}
-	for _, pr := range p.Result.Proposals {
-		personIDs = append(personIDs, pr.People...)
-	}
+	slices.Sort(groupIDs)
 	gs := groups.NewStore(s.db)
-	if p.People, err = store.PoolEntries(ctx, personIDs); err == nil {
+	// Names beside groups and themes: the view is audited.
+	if p.People, err = store.MatchingEntries(ctx, p.Result, actor(r)); err == nil {
 		if p.Groups, err = gs.ByIDs(ctx, slices.Compact(groupIDs)); err == nil {
 			var themes []groups.Theme
 			if themes, err = gs.Themes(ctx); err == nil {

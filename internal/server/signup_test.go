@@ -232,7 +232,7 @@ func TestStaffWaitingListAndPlacement(t *testing.T) {
 	if res, body := staff.get(ppath); res.StatusCode != http.StatusOK || !strings.Contains(body, "venter@example.no") {
 		t.Fatalf("participant page = %d", res.StatusCode)
 	}
-	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action = 'personal.viewed' AND entity_id = $1`, strconv.FormatInt(pid, 10)); n != 1 {
+	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE action = 'personal.viewed' AND entity = 'participant' AND entity_id = $1`, strconv.FormatInt(pid, 10)); n != 1 {
 		t.Errorf("%d audit entries for one view", n)
 	}
 	if res, _ := staff.post(ppath+"/plasser", url.Values{"group": {strconv.FormatInt(groupID, 10)}}); res.StatusCode != http.StatusSeeOther {

@@ -190,6 +190,7 @@ type ExportOffer struct {
 	MadeAt       time.Time   `json:"made_at"`
 	Deadline     *time.Time  `json:"deadline"`
 	Status       string      `json:"status"`
+	AnsweredAt   *time.Time  `json:"answered_at"` // or withdrawn, or expired: when it ended
 	CalledAt     *time.Time  `json:"called_at"`
 	CallAttempts []time.Time `json:"calls_without_answer"`
 	CallNote     string      `json:"call_note"`
@@ -197,7 +198,7 @@ type ExportOffer struct {
 
 // exportOffers lists the participant's offers, oldest first, for their export.
 func (s *Store) exportOffers(ctx context.Context, participantID int64) ([]ExportOffer, error) {
-	rows, err := s.db.Query(ctx, `SELECT g.name, o.channel, o.made_at, o.deadline, o.status, o.called_at, o.call_attempts, o.call_note
+	rows, err := s.db.Query(ctx, `SELECT g.name, o.channel, o.made_at, o.deadline, o.status, o.answered_at, o.called_at, o.call_attempts, o.call_note
 		FROM offers o JOIN signups s ON s.id = o.signup_id JOIN groups g ON g.id = o.group_id
 		WHERE s.participant_id = $1 ORDER BY o.made_at, o.id`, participantID)
 	if err != nil {

@@ -3,6 +3,7 @@ package signups
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -77,14 +78,28 @@ func (s *Store) erase(ctx context.Context, participantID int64) error {
 	return s.count(ctx, "deleted_by_request", "")
 }
 
-// Export is everything stored about a participant, for the download on the private page.
+// Export is everything stored about a participant, for the download on the private page:
+// their sign-ups, memberships, links, offers, the event sign-ups made with their address and
+// the messages to them still waiting to go, with a legend of the codes it uses in their
+// language.
 type Export struct {
-	ExportedAt  time.Time          `json:"exported_at"`
-	Participant Participant        `json:"participant"`
-	Signups     []Signup           `json:"signups"`
-	Memberships []ExportMembership `json:"memberships"`
-	Links       []ExportLink       `json:"private_links"`
-	Offers      []ExportOffer      `json:"offers"`
+	ExportedAt   time.Time          `json:"exported_at"`
+	Participant  Participant        `json:"participant"`
+	Signups      []Signup           `json:"signups"`
+	Memberships  []ExportMembership `json:"memberships"`
+	Links        []ExportLink       `json:"private_links"`
+	Offers       []ExportOffer      `json:"offers"`
+	EventSignups []events.Held      `json:"event_signups"`
+	Queued       []ExportMessage    `json:"queued_messages"`
+	Legend       Legend             `json:"legend"`
+}
+
+// ExportMessage is a message to the person not yet sent, in the export: what kind, by which
+// channel and since when; never its text, which may hold a private link.
+type ExportMessage struct {
+	Kind     mail.Kind    `json:"kind"`
+	Channel  mail.Channel `json:"channel"`
+	QueuedAt time.Time    `json:"queued_at"`
 }
 
 // ExportMembership is a membership in the export.
@@ -126,6 +141,37 @@ func (s *Store) ExportData(ctx context.Context, participantID int64) (Export, er
 	if x.Links, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExportLink]); err != nil {
 		return x, fmt.Errorf("signups: export: %w", err)
 	}
-	x.Offers, err = s.exportOffers(ctx, participantID)
-	return x, err
+	if x.Offers, err = s.exportOffers(ctx, participantID); err != nil {
+		return x, err
+	}
+	if x.EventSignups, err = events.NewStore(s.db, s.out).OfAddress(ctx, deref(x.Participant.Email)); err != nil {
+		return x, err
+	}
+	if x.Queued, err = queued(ctx, s.db, participantID); err != nil {
+		return x, err
+	}
+	x.Legend = legendOf(x)
+	return x, nil
+}
+
+// queued lists the messages to the participant that wait to go, oldest first.
+func queued(ctx context.Context, db postgres.DBTX, participantID int64) ([]ExportMessage, error) {
+	list, err := mail.OfPerson(ctx, db, participantID, mail.MaxOfPerson)
+	if err != nil {
+		return nil, err
+	}
+	out := []ExportMessage{}
+	for _, m := range slices.Backward(list) {
+		if !m.Sent() && m.FailedAt == nil {
+			out = append(out, ExportMessage{Kind: m.Kind, Channel: m.Channel, QueuedAt: m.CreatedAt})
+		}
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -199,9 +199,17 @@ func scanOffer(row pgx.Row) (Offer, error) {
 	return o, err
 }
 
-// OfferByToken returns the offer behind a link; an unknown link is ErrNotFound.
+// OfferLinkLife is how long the link in an offer's message works after the offer ended:
+// answered, withdrawn, or past its deadline. Then it is ErrNotFound and its page neutral,
+// naming neither the person nor the group (like an event's link, events.LinkLife). The
+// person's private page still shows what became of it.
+const OfferLinkLife = 7 * 24 * time.Hour
+
+// OfferByToken returns the offer behind a link; an unknown link, or one that ended
+// (OfferLinkLife), is ErrNotFound. A call task whose clock has not started has not ended.
 func (s *Store) OfferByToken(ctx context.Context, token string) (Offer, error) {
-	o, err := scanOffer(s.db.QueryRow(ctx, offerSelect+` WHERE o.token_hash = $1`, tokens.Hash(token)))
+	o, err := scanOffer(s.db.QueryRow(ctx, offerSelect+` WHERE o.token_hash = $1
+		AND coalesce(o.answered_at, o.deadline, 'infinity') > now() - $2::interval`, tokens.Hash(token), OfferLinkLife))
 	if err != nil {
 		return o, fmt.Errorf("signups: offer: %w", postgres.MapError(err))
 	}

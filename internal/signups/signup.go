@@ -211,12 +211,17 @@ func (s *Store) mailLink(ctx context.Context, tx pgx.Tx, participantID int64, na
 }
 
 // IssueLink makes a new private link for the participant and returns its token and when it
-// stops working. Only its hash is stored: the token lives in the mail alone.
+// stops working. Only its hash is stored: the token lives in the mail alone. The person's
+// older links beyond the newest MaxLinks end with it, in the same statement (which does not
+// see its own new row, hence MaxLinks-1 kept).
 func (s *Store) IssueLink(ctx context.Context, participantID int64) (string, time.Time, error) {
 	token := tokens.New()
 	expires := time.Now().Add(LinkTTL)
-	_, err := s.db.Exec(ctx, `INSERT INTO participant_links (token_hash, participant_id, expires_at) VALUES ($1, $2, $3)`,
-		tokens.Hash(token), participantID, expires)
+	_, err := s.db.Exec(ctx, `WITH link AS (
+			INSERT INTO participant_links (token_hash, participant_id, expires_at) VALUES ($1, $2, $3))
+		DELETE FROM participant_links WHERE participant_id = $2 AND token_hash NOT IN (
+			SELECT token_hash FROM participant_links WHERE participant_id = $2 ORDER BY created_at DESC, token_hash LIMIT $4)`,
+		tokens.Hash(token), participantID, expires, MaxLinks-1)
 	if err != nil {
 		return "", expires, fmt.Errorf("signups: link: %w", postgres.MapError(err))
 	}

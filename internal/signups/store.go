@@ -16,6 +16,10 @@ import (
 // LinkTTL is how long a private link works; a new one can be asked for at any time.
 const LinkTTL = 30 * 24 * time.Hour
 
+// MaxLinks is how many private links of a person work at once: a new one ends the oldest, so
+// a flood of "send me a new link" leaves no trail of working links in a mailbox.
+const MaxLinks = 3
+
 // Statuses of a sign-up.
 const (
 	Waiting   = "waiting"
