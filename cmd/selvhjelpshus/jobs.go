@@ -24,7 +24,7 @@ import (
 // outbox (through SMTP_URL, or in development without it into the dev mailbox), retention,
 // licence reminders, offer expiry and the events' hourly job. Production refuses to start
 // without SMTP, since invitations and participants' links would silently go nowhere.
-func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
+func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, seal *mail.Seal, log *slog.Logger) (*river.Client[pgx.Tx], error) {
 	var sender mail.Sender = mail.NewDevSender(log)
 	switch {
 	case cfg.SMTPURL != nil:
@@ -41,7 +41,9 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 			"room requests":    rooms.NewStore(pool, nil).PurgeRequests,
 			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
-	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
+	// The workers' outbox queues through the client running their job.
+	outbox := mail.NewOutbox(nil, cfg.BaseURL, seal)
+	reminders := &licences.ReminderWorker{DB: pool, Outbox: outbox, Now: time.Now, Log: log}
 	// SMS: Twilio's API once SMS_URL is configured; without it the dev SMS inbox keeps them in
 	// development. Production without it has no SMS sender: each SMS waits in the outbox (the
 	// dashboard counts it as not delivered) until SMS_URL is set, instead of being marked sent.
@@ -58,11 +60,11 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 		smsSender = nil
 		log.Warn("SMS_URL is not set: SMS to participants wait in the outbox and are not sent")
 	}
-	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Domain: cfg.BaseURL.Hostname(), Logger: log,
+	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Seal: seal, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
 				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
-				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}))
+				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: outbox, Now: time.Now, Log: log}))
 		},
 		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job()}})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
 
@@ -51,11 +51,7 @@ func BenchmarkCatalogue(b *testing.B) {
 		}
 	}
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := New(cfg, db, discard, mail.NewOutbox(client, cfg.BaseURL))
+	srv, err := New(cfg, db, discard, mailtest.OutboxAt(b, db, cfg.BaseURL))
 	if err != nil {
 		b.Fatal(err)
 	}
