@@ -192,7 +192,7 @@ func (a *testApp) people(t *testing.T) people {
 // testOutbox queues mail in the test's database; no worker runs, so tests read the outbox.
 func testOutbox(t *testing.T, db *pgxpool.Pool, base *url.URL) *mail.Outbox {
 	t.Helper()
-	return mailtest.OutboxAt(t, db, base)
+	return mailtest.OutboxWith(t, db, base, mailtest.Seal)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -51,7 +51,7 @@ func BenchmarkCatalogue(b *testing.B) {
 		}
 	}
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(cfg, db, discard, mailtest.OutboxAt(b, db, cfg.BaseURL))
+	srv, err := New(cfg, db, discard, mailtest.OutboxWith(b, db, cfg.BaseURL, mailtest.Seal))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -40,18 +40,18 @@ var Seal = func() *mail.Seal {
 // its River client is never started.
 func Outbox(t testing.TB, db *pgxpool.Pool) *mail.Outbox {
 	t.Helper()
-	return OutboxAt(t, db, Base)
+	return OutboxWith(t, db, Base, Seal)
 }
 
-// OutboxAt is Outbox with links to base.
-func OutboxAt(t testing.TB, db *pgxpool.Pool, base *url.URL) *mail.Outbox {
+// OutboxWith is Outbox with links to base and bodies sealed with seal.
+func OutboxWith(t testing.TB, db *pgxpool.Pool, base *url.URL, seal *mail.Seal) *mail.Outbox {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Seal: Seal, Domain: Base.Host, Logger: discard})
+	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Seal: seal, Domain: Base.Host, Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mail.NewOutbox(c, base, Seal)
+	return mail.NewOutbox(c, base, seal)
 }
 
 // Queued is one queued message as a test reads it, its bodies opened.
