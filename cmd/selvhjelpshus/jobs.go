@@ -23,9 +23,10 @@ import (
 
 // newJobRunner starts River, the runner of every background job: the worker that delivers the
 // outbox (through SMTP_URL, or in development without it into the dev mailbox), retention,
-// licence reminders, offer expiry, the events' hourly job and the open forms' requests. Production refuses to start
-// without SMTP, since invitations and participants' links would silently go nowhere.
-func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
+// licence reminders, offer expiry, the events' hourly job and the open forms' requests.
+// Production refuses to start without SMTP, since invitations and participants' links would
+// silently go nowhere.
+func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, seal *mail.Seal, log *slog.Logger) (*river.Client[pgx.Tx], error) {
 	var sender mail.Sender = mail.NewDevSender(log)
 	switch {
 	case cfg.SMTPURL != nil:
@@ -42,7 +43,9 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 			"room requests":    rooms.NewStore(pool, nil).PurgeRequests,
 			"licence requests": func(ctx context.Context, months int) (int64, error) { return licences.PurgeRequests(ctx, pool, months) },
 		}}
-	reminders := &licences.ReminderWorker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}
+	// The workers' outbox queues through the client running their job.
+	outbox := mail.NewOutbox(nil, cfg.BaseURL, seal)
+	reminders := &licences.ReminderWorker{DB: pool, Outbox: outbox, Now: time.Now, Log: log}
 	// SMS: Twilio's API once SMS_URL is configured; without it the dev SMS inbox keeps them in
 	// development. Production without it has no SMS sender: each SMS waits in the outbox (the
 	// dashboard counts it as not delivered) until SMS_URL is set, instead of being marked sent.
@@ -63,12 +66,12 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, lo
 	if err != nil {
 		return nil, err
 	}
-	forms := optin.NewStore(pool, mail.NewOutbox(nil, cfg.BaseURL), formKeys, optin.DefaultLimits)
-	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Domain: cfg.BaseURL.Hostname(), Logger: log,
+	forms := optin.NewStore(pool, outbox, formKeys, optin.DefaultLimits)
+	client, err := mail.NewClient(pool, mail.Config{Sender: sender, SMSSender: smsSender, Seal: seal, Domain: cfg.BaseURL.Hostname(), Logger: log,
 		Register: func(w *river.Workers) error {
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
 				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
-				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: mail.NewOutbox(nil, cfg.BaseURL), Now: time.Now, Log: log}),
+				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: outbox, Now: time.Now, Log: log}),
 				river.AddWorkerSafely(w, &optin.Worker{Store: forms}), river.AddWorkerSafely(w, &optin.PurgeWorker{Store: forms, Log: log}))
 		},
 		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job(), optin.PurgeJob()}})

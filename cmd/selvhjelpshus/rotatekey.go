@@ -9,11 +9,13 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 )
 
-// rotateKey seals every licence secret and two-factor secret again under the current
-// SECRET_KEY. Run it after
+// rotateKey seals every licence secret, two-factor secret and outbox body again under the
+// current SECRET_KEY (and seals the clear bodies of mail queued before bodies were sealed).
+// Run it after
 // replacing SECRET_KEY, with the old key in SECRET_KEY_PREVIOUS; once it has run, the old
 // key can be dropped. Everything changes in one transaction, or nothing does.
 func rotateKey(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
@@ -49,5 +51,17 @@ func rotateKey(ctx context.Context, getenv func(string) string, stdout io.Writer
 		return fmt.Errorf("%w: list the key that sealed it in SECRET_KEY_PREVIOUS", err)
 	}
 	fmt.Fprintf(stdout, "%d two-factor secrets sealed again\n", n)
+	outbox, err := mail.NewSeal(cfg.Secret, cfg.PreviousSecrets...)
+	if err != nil {
+		return err
+	}
+	n, err = mail.Reseal(ctx, pool, outbox)
+	if errors.Is(err, secrets.ErrUnknownKey) {
+		return fmt.Errorf("%w: list the key that sealed it in SECRET_KEY_PREVIOUS", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d outbox messages sealed again\n", n)
 	return nil
 }

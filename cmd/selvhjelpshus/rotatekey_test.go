@@ -12,13 +12,15 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 )
 
-// After SECRET_KEY is replaced, rotate-key seals the licence secrets again under the new key;
-// without the old key listed it refuses and changes nothing.
+// After SECRET_KEY is replaced, rotate-key seals the licence secrets, two-factor secrets and
+// queued mail again under the new key; without the old key listed it refuses and changes
+// nothing.
 func TestRotateKey(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -53,6 +55,12 @@ func TestRotateKey(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// And a mail queued under the old key.
+	oldOutbox, _ := mail.NewSeal(oldKey)
+	if err := users.AskReset(ctx, mailtest.OutboxWith(t, pool, nil, oldOutbox), u.Email, audit.Actor{Label: "test"}); err != nil {
+		t.Fatal(err)
+	}
+
 	env["SECRET_KEY"] = base64.StdEncoding.EncodeToString(newKey)
 	var out bytes.Buffer
 	if err := run(ctx, []string{"rotate-key"}, getenv, nil, &out); err == nil || !strings.Contains(err.Error(), "SECRET_KEY_PREVIOUS") {
@@ -62,8 +70,14 @@ func TestRotateKey(t *testing.T) {
 	if err := run(ctx, []string{"rotate-key"}, getenv, nil, &out); err != nil || !strings.Contains(out.String(), "1 licence secrets sealed again") {
 		t.Fatalf("rotate: %v %q", err, out.String())
 	}
-	if !strings.Contains(out.String(), "1 two-factor secrets sealed again") {
-		t.Errorf("two-factor secrets: %q", out.String())
+	if !strings.Contains(out.String(), "1 two-factor secrets sealed again") || !strings.Contains(out.String(), "1 outbox messages sealed again") {
+		t.Errorf("two-factor secrets and mail: %q", out.String())
+	}
+	newOutbox, _ := mail.NewSeal(newKey)
+	if list, _, err := mail.List(ctx, pool, newOutbox, mail.ChannelEmail, 1, 10); err != nil || len(list) != 1 {
+		t.Fatalf("the queued mail: %v %v", list, err)
+	} else if m, err := mail.Get(ctx, pool, newOutbox, list[0].ID); err != nil || !strings.Contains(m.TextBody, "/nytt-passord/") {
+		t.Errorf("the queued mail under the new key alone: %v %+v", err, m)
 	}
 	newSeal, _ := auth.NewSealer(newKey, "totp")
 	if got, ok, err := users.CurrentEnrolment(ctx, newSeal, u); err != nil || !ok || got.Secret != enrol.Secret {

@@ -96,12 +96,16 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	if err := migrateUp(ctx, pool, log); err != nil {
 		return err
 	}
-	jobs, err := newJobRunner(ctx, cfg, pool, log)
+	seal, err := mail.NewSeal(cfg.Secret, cfg.PreviousSecrets...)
+	if err != nil {
+		return err
+	}
+	jobs, err := newJobRunner(ctx, cfg, pool, seal, log)
 	if err != nil {
 		return err
 	}
 	defer stopJobRunner(jobs, log)
-	srv, err := server.New(cfg, pool, log, mail.NewOutbox(jobs, cfg.BaseURL))
+	srv, err := server.New(cfg, pool, log, mail.NewOutbox(jobs, cfg.BaseURL, seal))
 	if err != nil {
 		return err
 	}

@@ -117,10 +117,14 @@ func licenceSeeding(pool *pgxpool.Pool, cfg config.Config) (*secrets.Keyring, *m
 	if err != nil {
 		return nil, nil, err
 	}
-	quiet := slog.New(slog.DiscardHandler)
-	client, err := mail.NewClient(pool, mail.Config{Sender: mail.NewDevSender(quiet), Domain: cfg.BaseURL.Hostname(), Logger: quiet})
+	seal, err := mail.NewSeal(cfg.Secret, cfg.PreviousSecrets...)
 	if err != nil {
 		return nil, nil, err
 	}
-	return ring, mail.NewOutbox(client, cfg.BaseURL), nil
+	quiet := slog.New(slog.DiscardHandler)
+	client, err := mail.NewClient(pool, mail.Config{Sender: mail.NewDevSender(quiet), Seal: seal, Domain: cfg.BaseURL.Hostname(), Logger: quiet})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ring, mail.NewOutbox(client, cfg.BaseURL, seal), nil
 }

@@ -150,17 +150,16 @@ func TestRemindersOnceWithTheLink(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, _ := db.Query(ctx, `SELECT to_addr, text_body FROM outbox WHERE kind = 'event_reminder' ORDER BY to_addr`)
 	got := map[string]string{}
-	for rows.Next() {
-		var to, body string
-		rows.Scan(&to, &body)
-		if _, twice := got[to]; twice {
-			t.Errorf("%s got two reminders", to)
+	for _, m := range mailtest.All(t, db) {
+		if m.Kind != "event_reminder" {
+			continue
 		}
-		got[to] = body
+		if _, twice := got[m.To]; twice {
+			t.Errorf("%s got two reminders", m.To)
+		}
+		got[m.To] = m.Text
 	}
-	rows.Close()
 	if len(got) != 2 || !strings.Contains(got["p00@example.test"], "https://zoom.example/j/123") || got["p02@example.test"] != "" {
 		t.Errorf("reminders: %v", got)
 	}
@@ -308,24 +307,15 @@ func TestEventMailsDoNotNameTheEvent(t *testing.T) {
 	if _, err := s.SendReminders(ctx, nextWeek().Add(-20*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.Query(ctx, `SELECT kind, subject, text_body, html_body FROM outbox ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
 	kinds := map[string]bool{}
-	for rows.Next() {
-		var kind, subject, text, html string
-		if err := rows.Scan(&kind, &subject, &text, &html); err != nil {
-			t.Fatal(err)
-		}
-		kinds[kind] = true
-		for part, v := range map[string]string{"subject": subject, "text": text, "html": html} {
+	for _, m := range mailtest.All(t, db) {
+		kinds[m.Kind] = true
+		for part, v := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
 			if strings.Contains(strings.ToLower(v), "kaffetreff") {
-				t.Errorf("the %s of a %s mail names the event: %q", part, kind, v)
+				t.Errorf("the %s of a %s mail names the event: %q", part, m.Kind, v)
 			}
 		}
 	}
-	rows.Close()
 	for _, k := range []string{"event", "event_offer", "event_reminder"} {
 		if !kinds[k] {
 			t.Errorf("no %s mail among %v", k, kinds)

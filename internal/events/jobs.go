@@ -108,7 +108,7 @@ type JobArgs struct{}
 func (JobArgs) Kind() string { return "events_hourly" }
 
 // Worker runs the hourly job. Its Outbox is built without a client (mail.NewOutbox(nil,
-// base)): it enqueues through the River client that runs the job.
+// base, seal)): it enqueues through the River client that runs the job.
 type Worker struct {
 	river.WorkerDefaults[JobArgs]
 	DB     *pgxpool.Pool

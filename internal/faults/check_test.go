@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,18 +163,17 @@ func waitMailDrained(t *testing.T, db *pgxpool.Pool, prefix string, within time.
 // the number of messages.
 func checkMailOnce(t *testing.T, db *pgxpool.Pool, s *sink, prefix string) int {
 	t.Helper()
-	rows, err := db.Query(context.Background(), `SELECT id, to_addr FROM outbox WHERE to_addr LIKE $1 ORDER BY id`, prefix+"-%")
+	rows, err := db.Query(context.Background(), `SELECT message_id, to_addr FROM outbox WHERE to_addr LIKE $1 ORDER BY id`, prefix+"-%")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{} // Message-ID → recipient
 	for rows.Next() {
-		var id int64
-		var to string
+		var id, to string
 		if err := rows.Scan(&id, &to); err != nil {
 			t.Fatal(err)
 		}
-		want["<outbox."+strconv.FormatInt(id, 10)+"@"+mailDomain+">"] = to
+		want["<"+id+"@"+mailDomain+">"] = to
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

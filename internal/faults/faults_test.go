@@ -153,7 +153,7 @@ func TestKillDuringLoad(t *testing.T) {
 		}
 		var marked int
 		err := s.db.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL
-			AND '<outbox.' || id || '@`+mailDomain+`>' = ANY($1)`, ids).Scan(&marked)
+			AND '<' || message_id || '@`+mailDomain+`>' = ANY($1)`, ids).Scan(&marked)
 		return err == nil && smtp.heldCount() > 0 && marked == len(ids)
 	})
 	l.phase.Store(phaseFault)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
@@ -46,17 +45,12 @@ type sentMail struct{ To, Kind, Subject, Text string }
 // outbox returns the mail queued since the last call, oldest first.
 func outbox(t *testing.T, db *pgxpool.Pool, after *int64) []sentMail {
 	t.Helper()
-	rows, err := db.Query(context.Background(), `SELECT id, to_addr, kind, subject, text_body FROM outbox WHERE id > $1 ORDER BY id`, *after)
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sentMail, error) {
-		var m sentMail
-		err := row.Scan(after, &m.To, &m.Kind, &m.Subject, &m.Text)
-		return m, err
-	})
-	if err != nil {
-		t.Fatal(err)
+	var list []sentMail
+	for _, m := range mailtest.All(t, db) {
+		if m.ID > *after {
+			list = append(list, sentMail{To: m.To, Kind: m.Kind, Subject: m.Subject, Text: m.Text})
+			*after = m.ID
+		}
 	}
 	return list
 }
@@ -202,8 +196,8 @@ func TestReminderWorker(t *testing.T) {
 	s := store(t, db, ring(t, secretA))
 	loan := lend(t, s, licences.Requester{OrgID: org(t, db, "Org"), Lang: "en"}, licence(t, s, "Zoom 1", "x", "100"), 0, 20)
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &licences.ReminderWorker{DB: db, Outbox: mail.NewOutbox(nil, mailtest.Base), Now: func() time.Time { return loan.Ends.Add(time.Hour) }, Log: discard}
-	client, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard,
+	w := &licences.ReminderWorker{DB: db, Outbox: mail.NewOutbox(nil, mailtest.Base, mailtest.Seal), Now: func() time.Time { return loan.Ends.Add(time.Hour) }, Log: discard}
+	client, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Seal: mailtest.Seal, Domain: "selvhjelp.test", Logger: discard,
 		Register: func(ws *river.Workers) error { return river.AddWorkerSafely(ws, w) },
 		Periodic: []*river.PeriodicJob{licences.ReminderJob()}})
 	if err != nil {

@@ -18,7 +18,7 @@ func TestEnqueueNamesTheCentre(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil, testSeal)
 	// auth owns the settings and imports mail: the test writes the row itself.
 	if _, err := db.Exec(ctx, `UPDATE settings SET contact_phone = '+4723456789', contact_email = 'hei@linkoslo.example'`); err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestEnqueueNamesTheCentre(t *testing.T) {
 		t.Fatal(err)
 	}
 	for kind, wantReply := range map[Kind]string{KindInvitation: "", KindRoomAnswer: "hei@linkoslo.example"} {
-		m, err := Get(ctx, db, ids[kind])
+		m, err := Get(ctx, db, testSeal, ids[kind])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,6 +32,8 @@ type Config struct {
 	// SMSSender sends the outbox's SMS: the provider's API (internal/sms), or a DevSMSSender
 	// in development. Nil leaves SMS waiting in the outbox.
 	SMSSender SMSSender
+	// Seal opens the bodies the outboxes stored (NewOutbox with the same seal).
+	Seal *Seal
 	// Domain is the right-hand side of every Message-ID: the host of BASE_URL.
 	Domain string
 	// Logger receives the worker's and River's log.
@@ -61,12 +63,12 @@ type Config struct {
 // time limit), for once the provider may have it a cut would send it twice. Several instances may run clients on one database: each
 // job runs in one of them at a time.
 func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
-	if cfg.Sender == nil || cfg.Domain == "" || cfg.Logger == nil {
-		return nil, errors.New("mail: NewClient needs a Sender, a Domain and a Logger")
+	if cfg.Sender == nil || cfg.Seal == nil || cfg.Domain == "" || cfg.Logger == nil {
+		return nil, errors.New("mail: NewClient needs a Sender, a Seal, a Domain and a Logger")
 	}
 	rescueAfter := cmp.Or(cfg.RescueAfter, DefaultRescueAfter)
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &SendWorker{db: pool, sender: cfg.Sender, sms: cfg.SMSSender, domain: cfg.Domain, log: cfg.Logger}); err != nil {
+	if err := river.AddWorkerSafely(workers, &SendWorker{db: pool, sender: cfg.Sender, sms: cfg.SMSSender, seal: cfg.Seal, domain: cfg.Domain, log: cfg.Logger}); err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
 	purge := &PurgeWorker{db: pool, retention: cmp.Or(cfg.Retention, DefaultRetention), log: cfg.Logger}

@@ -46,7 +46,7 @@ func runChild(dbURL, addr string) int {
 		return 1
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c, err := NewClient(pool, Config{Sender: sender, Domain: testDomain, Logger: log, RetryPolicy: quickRetry{}})
+	c, err := NewClient(pool, Config{Sender: sender, Seal: testSeal, Domain: testDomain, Logger: log, RetryPolicy: quickRetry{}})
 	if err == nil {
 		err = c.Start(ctx)
 	}
@@ -104,7 +104,7 @@ func TestCrashMidDeliveryIsRescued(t *testing.T) {
 	start(t, b)
 	waitFor(t, completed, id, 1, "delivery after the rescue")
 	stop(t, b)
-	if got := sink.messageIDs(); len(got) != 1 || got["<"+MessageID(id, testDomain)+">"] != 1 {
+	if got := sink.messageIDs(); len(got) != 1 || got[messageID(t, db, id)] != 1 {
 		t.Errorf("sink got %v; want the message once", got)
 	}
 	var rescued bool

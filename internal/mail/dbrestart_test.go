@@ -70,7 +70,7 @@ func TestDatabaseLostAfterDeliverySendsOnce(t *testing.T) {
 	if sender.err != nil {
 		t.Fatalf("ending the worker's sessions: %v", sender.err)
 	}
-	if got := sink.messageIDs(); len(got) != 1 || got["<"+MessageID(id, testDomain)+">"] != 1 {
+	if got := sink.messageIDs(); len(got) != 1 || got[messageID(t, db, id)] != 1 {
 		t.Errorf("sink got %v; want the message once", got)
 	}
 	if r := readRow(t, admin, id); !r.sent || r.attempts != 1 || r.jobState != "completed" {

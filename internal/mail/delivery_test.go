@@ -39,7 +39,7 @@ func TestDeliveryWaitsForTheSMTPServer(t *testing.T) {
 	sink.up()
 	waitFor(t, completed, id, 1, "delivery")
 	stop(t, c)
-	if got := sink.messageIDs(); len(got) != 1 || got["<"+MessageID(id, testDomain)+">"] != 1 {
+	if got := sink.messageIDs(); len(got) != 1 || got[messageID(t, db, id)] != 1 {
 		t.Errorf("sink got %v; want the message once", got)
 	}
 	if r := readRow(t, db, id); !r.sent || r.transport != "smtp" || r.lastError != "" || r.jobState != "completed" {
@@ -83,7 +83,7 @@ func TestStopMidDeliveryLosesNothing(t *testing.T) {
 	start(t, b)
 	waitFor(t, completed, id, 1, "delivery by the next instance")
 	stop(t, b)
-	if got := sink.messageIDs(); len(got) != 1 || got["<"+MessageID(id, testDomain)+">"] != 1 {
+	if got := sink.messageIDs(); len(got) != 1 || got[messageID(t, db, id)] != 1 {
 		t.Errorf("sink got %v; want the message once", got)
 	}
 	if r := readRow(t, db, id); !r.sent || r.attempts != 2 {
@@ -143,7 +143,7 @@ func TestTwoInstancesSendEachMessageOnce(t *testing.T) {
 	want := map[string]int{}
 	for i := range n {
 		id := enqueue(t, clients[i%2], a, fmt.Sprintf("person%d@example.org", i))
-		want["<"+MessageID(id, testDomain)+">"] = 1
+		want[messageID(t, clients[0], id)] = 1
 	}
 	eventually(t, "every message sent", func() bool {
 		var waiting int

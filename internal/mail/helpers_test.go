@@ -31,6 +31,26 @@ func (quickRetry) NextRetry(*rivertype.JobRow) time.Time {
 	return time.Now().Add(20 * time.Millisecond)
 }
 
+// testSeal seals the bodies of the tests' outboxes.
+var testSeal = func() *Seal {
+	s, err := NewSeal([]byte("the mail tests' SECRET_KEY"))
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
+
+// messageID reads the Message-ID header, in angle brackets, that outbox message id is sent
+// with.
+func messageID(t *testing.T, db *pgxpool.Pool, id int64) string {
+	t.Helper()
+	var local string
+	if err := db.QueryRow(context.Background(), `SELECT message_id FROM outbox WHERE id = $1`, id).Scan(&local); err != nil {
+		t.Fatalf("outbox %d: %v", id, err)
+	}
+	return "<" + MessageID(local, testDomain) + ">"
+}
+
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
@@ -50,6 +70,9 @@ func smtpSender(t *testing.T, addr string) *SMTPSender {
 func newClient(t *testing.T, pool *pgxpool.Pool, cfg Config) *river.Client[pgx.Tx] {
 	t.Helper()
 	cfg.Domain = testDomain
+	if cfg.Seal == nil {
+		cfg.Seal = testSeal
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = testLogger(t)
 	}
@@ -98,7 +121,7 @@ func enqueue(t *testing.T, pool *pgxpool.Pool, c *river.Client[pgx.Tx], to strin
 		m := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/invitasjon/abc")
 		m.To = to
 		var err error
-		id, err = NewOutbox(c, nil).Enqueue(context.Background(), tx, m)
+		id, err = NewOutbox(c, nil, testSeal).Enqueue(context.Background(), tx, m)
 		return err
 	})
 	if err != nil {
@@ -197,7 +220,7 @@ func enqueueText(t *testing.T, pool *pgxpool.Pool, c *river.Client[pgx.Tx], to s
 	t.Helper()
 	var id int64
 	err := pgx.BeginFunc(context.Background(), pool, func(tx pgx.Tx) (err error) {
-		id, err = NewOutbox(c, nil).EnqueueSMS(context.Background(), tx, SMS{To: to, Lang: i18n.NB, Kind: KindInvitation, Text: "Hei fra Selvhjelpshuset"})
+		id, err = NewOutbox(c, nil, testSeal).EnqueueSMS(context.Background(), tx, SMS{To: to, Lang: i18n.NB, Kind: KindInvitation, Text: "Hei fra Selvhjelpshuset"})
 		return err
 	})
 	if err != nil {

@@ -22,7 +22,7 @@ func TestEnqueueFollowsTheTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil) // never started
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil, testSeal) // never started
 	counts := func() (rows, jobs int) {
 		t.Helper()
 		err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM river_job WHERE kind = 'mail_send')`).Scan(&rows, &jobs)
@@ -66,7 +66,7 @@ func TestEnqueueFollowsTheTransaction(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT queue FROM river_job WHERE kind = 'mail_send'`).Scan(&queue); err != nil || queue != Queue {
 		t.Errorf("job queue = %q, %v", queue, err)
 	}
-	m, err := Get(ctx, db, id)
+	m, err := Get(ctx, db, testSeal, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestEnqueueRefusesWhatCannotBeSent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil, testSeal)
 	good := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/i/x")
 	good.To = "kari@example.org"
 	for name, change := range map[string]func(*Message){
@@ -123,12 +123,12 @@ func TestListAndGet(t *testing.T) {
 			texts = append(texts, enqueueText(t, db, c, fmt.Sprintf("+479123456%d", i)))
 		}
 	}
-	sms, total, err := List(ctx, db, ChannelSMS, 1, 2)
+	sms, total, err := List(ctx, db, testSeal, ChannelSMS, 1, 2)
 	if err != nil || total != 3 || len(sms) != 2 || sms[0].ID != texts[2] || sms[1].ID != texts[1] ||
 		sms[0].Channel != ChannelSMS || sms[0].To != "+4791234566" || !strings.HasPrefix(sms[0].TextBody, "Hei") {
 		t.Errorf("SMS list: %+v of %d, %v; want the newest two SMS with their texts", sms, total, err)
 	}
-	page1, total, err := List(ctx, db, ChannelEmail, 1, 3)
+	page1, total, err := List(ctx, db, testSeal, ChannelEmail, 1, 3)
 	if err != nil || total != 7 || len(page1) != 3 {
 		t.Fatalf("page 1: %d of %d, %v", len(page1), total, err)
 	}
@@ -138,15 +138,15 @@ func TestListAndGet(t *testing.T) {
 	if page1[0].TextBody != "" || page1[0].Subject == "" {
 		t.Errorf("a list row carries subject but no body: %+v", page1[0])
 	}
-	page3, _, err := List(ctx, db, ChannelEmail, 3, 3)
+	page3, _, err := List(ctx, db, testSeal, ChannelEmail, 3, 3)
 	if err != nil || len(page3) != 1 || page3[0].ID != ids[0] {
 		t.Errorf("last page: %+v, %v", page3, err)
 	}
-	past, total, err := List(ctx, db, ChannelEmail, 9, 3)
+	past, total, err := List(ctx, db, testSeal, ChannelEmail, 9, 3)
 	if err != nil || len(past) != 0 || total != 7 {
 		t.Errorf("past the end: %d rows of %d, %v", len(past), total, err)
 	}
-	if _, err := Get(ctx, db, ids[6]+100); !errors.Is(err, postgres.ErrNotFound) {
+	if _, err := Get(ctx, db, testSeal, ids[6]+100); !errors.Is(err, postgres.ErrNotFound) {
 		t.Errorf("Get of a missing message = %v, want ErrNotFound", err)
 	}
 }
@@ -200,7 +200,7 @@ func TestPurgeKeepsUnsentMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]bool{oldSent: false, newSent: true, oldUnsent: true, oldFailed: false, newFailed: true} {
-		_, err := Get(ctx, db, id)
+		_, err := Get(ctx, db, testSeal, id)
 		if kept := err == nil; kept != want {
 			t.Errorf("message %d kept = %v, want %v (%v)", id, kept, want, err)
 		}

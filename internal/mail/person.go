@@ -18,7 +18,7 @@ const MaxOfPerson = 100
 // it said.
 func OfPerson(ctx context.Context, db postgres.DBTX, id int64, limit int) ([]Mail, error) {
 	rows, err := db.Query(ctx, `
-		SELECT id, channel, kind, '' AS to_addr, '' AS reply_to, lang, '' AS subject, '' AS text_body, '' AS html_body,
+		SELECT id, message_id, channel, kind, '' AS to_addr, '' AS reply_to, lang, '' AS subject, '' AS text_body, '' AS html_body,
 		       created_at, sent_at, coalesce(transport, '') AS transport, attempts, '' AS last_error, failed_at
 		FROM outbox WHERE participant_id = $1
 		ORDER BY created_at DESC, id DESC LIMIT $2`, id, min(max(limit, 1), MaxOfPerson))

@@ -47,8 +47,8 @@ type SMSSender interface {
 	Transport() string
 }
 
-// EnqueueSMS stores s with the centre's signature and queues its sending, all on tx, like
-// Enqueue does for mail. It returns the outbox id. A number sms.Normalize cannot read, an
+// EnqueueSMS stores s with the centre's signature, sealed, and queues its sending, all on tx,
+// like Enqueue does for mail. It returns the outbox id. A number sms.Normalize cannot read, an
 // empty text or an unknown language gives an error wrapping postgres.ErrInvalid.
 func (o *Outbox) EnqueueSMS(ctx context.Context, tx pgx.Tx, s SMS) (int64, error) {
 	if o == nil {
@@ -73,11 +73,16 @@ func (o *Outbox) EnqueueSMS(ctx context.Context, tx pgx.Tx, s SMS) (int64, error
 	}
 	text := strings.TrimSpace(s.Text) + "\n" + i18n.Translate(s.Lang, "sms.signature",
 		"Name", c.ShortName(), "Phone", c.PhoneDisplay())
+	messageID := newMessageID()
+	keyID, sealed, err := o.seal.seal(body{Text: text}, messageID, ChannelSMS, to)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
 	err = tx.QueryRow(ctx, `
-		INSERT INTO outbox (channel, kind, to_addr, lang, subject, text_body, html_body)
-		VALUES ('sms', $1, $2, $3, '', $4, '')
-		RETURNING id`, s.Kind, to, s.Lang, text).Scan(&id)
+		INSERT INTO outbox (channel, kind, to_addr, lang, subject, message_id, key_id, sealed_body)
+		VALUES ('sms', $1, $2, $3, '', $4, $5, $6)
+		RETURNING id`, s.Kind, to, s.Lang, messageID, keyID, sealed).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("mail: enqueue SMS: %w", postgres.MapError(err))
 	}

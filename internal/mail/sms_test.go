@@ -19,7 +19,7 @@ func TestReachPicksTheChannel(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil, testSeal)
 	msg := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/mine/x")
 	for _, c := range []struct {
 		name string
@@ -52,7 +52,7 @@ func TestReachPicksTheChannel(t *testing.T) {
 		if got == ChannelNone {
 			continue
 		}
-		m, err := Get(ctx, db, id)
+		m, err := Get(ctx, db, testSeal, id)
 		if err != nil || m.Channel != got || m.To != c.to {
 			t.Errorf("%s: stored %+v, %v; want channel %q to %q", c.name, m, err, got, c.to)
 		}
@@ -67,7 +67,7 @@ func TestEnqueueSMSRefusesWhatCannotBeSent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil, testSeal)
 	for _, s := range []SMS{
 		{To: "abc", Lang: i18n.NB, Kind: KindOffer, Text: "x"},
 		{To: "91234567", Lang: "de", Kind: KindOffer, Text: "x"},
@@ -86,7 +86,7 @@ func TestForgetTakesMailAndSMS(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil)
+	outbox := NewOutbox(newClient(t, db, Config{Sender: NewDevSender(testLogger(t))}), nil, testSeal)
 	msg := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/mine/x")
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for _, r := range []Recipient{

@@ -57,7 +57,7 @@ func testCert(t *testing.T) (*tls.Config, *x509.CertPool) {
 func testMail() Mail {
 	m := letter(i18n.NB, "Kari", "https://selvhjelpshuset.test/invitasjon/abc")
 	r, _ := Render(m)
-	return Mail{ID: 7, Kind: m.Kind, To: "kari@example.org", Lang: m.Lang, Subject: r.Subject,
+	return Mail{ID: 7, MessageID: "G4GNLHWAZ7PPXK2O4CXY3DL5UE", Kind: m.Kind, To: "kari@example.org", Lang: m.Lang, Subject: r.Subject,
 		TextBody: r.Text, HTMLBody: r.HTML, CreatedAt: time.Date(2026, 11, 23, 9, 15, 0, 0, time.UTC)}
 }
 
@@ -69,7 +69,7 @@ func send(t *testing.T, cfg SMTPConfig, m Mail) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
-	return s.Send(ctx, m, MessageID(m.ID, testDomain))
+	return s.Send(ctx, m, MessageID(m.MessageID, testDomain))
 }
 
 // smtp:// with a password: STARTTLS first, then AUTH; the message is multipart/alternative
@@ -101,7 +101,7 @@ func TestSMTPSenderStartTLSAndAuth(t *testing.T) {
 		"From":             {msg.Header.Get("From"), `"Selvhjelpshuset" <ikke-svar@selvhjelpshuset.no>`},
 		"To":               {msg.Header.Get("To"), "<kari@example.org>"},
 		"Subject":          {subject, m.Subject},
-		"Message-Id":       {msg.Header.Get("Message-Id"), "<outbox.7@selvhjelpshuset.test>"},
+		"Message-Id":       {msg.Header.Get("Message-Id"), "<G4GNLHWAZ7PPXK2O4CXY3DL5UE@selvhjelpshuset.test>"},
 		"Reply-To":         {msg.Header.Get("Reply-To"), "<post@linkoslo.example>"},
 		"Auto-Submitted":   {msg.Header.Get("Auto-Submitted"), "auto-generated"},
 		"Content-Language": {msg.Header.Get("Content-Language"), "nb"},

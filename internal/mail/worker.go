@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/sms"
 )
 
@@ -31,11 +32,13 @@ type Sender interface {
 	Transport() string
 }
 
-// MessageID is the Message-ID of outbox message id: the same on every attempt, so a receiver
-// that got a message twice (the server took it but the answer was lost) can drop the copy.
-// domain is the host of BASE_URL.
-func MessageID(id int64, domain string) string {
-	return fmt.Sprintf("outbox.%d@%s", id, domain)
+// MessageID is the Message-ID (without angle brackets) of the outbox message whose
+// Mail.MessageID is local: random, and the same on every attempt, so a receiver that got a
+// message twice (the server took it but the answer was lost) can drop the copy, and unlike
+// the outbox's id never the same for two messages after a restore. domain is the host of
+// BASE_URL.
+func MessageID(local, domain string) string {
+	return local + "@" + domain
 }
 
 // SendArgs are the arguments of the job that sends one outbox message.
@@ -57,6 +60,7 @@ type SendWorker struct {
 	db     *pgxpool.Pool
 	sender Sender
 	sms    SMSSender // nil: SMS wait in the outbox until an instance with a sender runs
+	seal   *Seal     // opens the bodies
 	domain string
 	log    *slog.Logger
 }
@@ -77,7 +81,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return fmt.Errorf("mail: send %d: %w", job.Args.OutboxID, err)
 	}
 	defer tx.Rollback(dbCtx)
-	m, err := lockMail(dbCtx, tx, job.Args.OutboxID)
+	row, err := lockMail(dbCtx, tx, job.Args.OutboxID)
 	switch {
 	case errors.Is(err, errBusy):
 		return river.JobSnooze(time.Minute)
@@ -85,8 +89,12 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return river.JobCancel(err) // deleted: there is nothing left to send
 	case err != nil:
 		return err
-	case m.Sent(), m.FailedAt != nil:
+	case row.Sent(), row.FailedAt != nil:
 		return nil
+	}
+	m := row.Mail
+	if err := w.seal.open(&m, row); err != nil {
+		return w.unopened(dbCtx, tx, m, err)
 	}
 	transport, sendErr := w.send(ctx, m)
 	sendErr = redact(sendErr, m.To)
@@ -95,9 +103,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		// The provider refused the request itself: no retry can mend it. Recorded for staff.
 		w.log.Warn("mail: SMS refused by the provider; not retried", "outbox_id", m.ID, "error", sendErr)
 		// Its text (which may hold a private link) goes: it will never be sent.
-		_, err = tx.Exec(dbCtx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2, failed_at = now(),
-			text_body = '', html_body = '' WHERE id = $1`,
-			m.ID, sendErr.Error())
+		_, err = tx.Exec(dbCtx, markRefused, m.ID, sendErr.Error())
 		sendErr = river.JobCancel(sendErr)
 	case sendErr != nil:
 		w.log.Warn("mail: sending failed; will retry", "outbox_id", m.ID, "attempt", job.Attempt, "error", sendErr)
@@ -123,7 +129,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 // send hands m to the transport of its channel and returns the transport's name.
 func (w *SendWorker) send(ctx context.Context, m Mail) (string, error) {
 	if m.Channel != ChannelSMS {
-		return w.sender.Transport(), w.sender.Send(ctx, m, MessageID(m.ID, w.domain))
+		return w.sender.Transport(), w.sender.Send(ctx, m, MessageID(m.MessageID, w.domain))
 	}
 	if w.sms == nil {
 		return "", errors.New("mail: no SMS sender configured (SMS_URL); the SMS waits")
@@ -149,14 +155,43 @@ func (w *SendWorker) send(ctx context.Context, m Mail) (string, error) {
 // smsLetFinish is logged when the app stops while an SMS is being handed to the provider.
 const smsLetFinish = "mail: stopping; the SMS being sent is let finish"
 
-// markSent records a delivery. Once out through SMTP or the SMS provider the bodies are
-// emptied: they hold working private links, which a database copy must not give away. The dev
-// mailbox and dev SMS inbox keep them to be read.
+// markSent records a delivery. Once out the bodies go, sealed or (queued before they were
+// sealed) clear: they hold working private links, which a database copy must not give away,
+// even sealed. Only the dev mailbox and dev SMS inbox keep them (sealed) to be read.
 const markSent = `
 	UPDATE outbox SET sent_at = now(), transport = $2, attempts = attempts + 1, last_error = NULL,
-		text_body = CASE WHEN $2 IN ('smtp', 'sms') THEN '' ELSE text_body END,
-		html_body = CASE WHEN $2 IN ('smtp', 'sms') THEN '' ELSE html_body END
+		text_body = CASE WHEN $2 IN ('devmailbox', 'devsms') THEN text_body END,
+		html_body = CASE WHEN $2 IN ('devmailbox', 'devsms') THEN html_body END,
+		key_id = CASE WHEN $2 IN ('devmailbox', 'devsms') THEN key_id END,
+		sealed_body = CASE WHEN $2 IN ('devmailbox', 'devsms') THEN sealed_body END
 	WHERE id = $1`
+
+// markRefused records an attempt after which the message can never be sent, and drops its
+// bodies.
+const markRefused = `
+	UPDATE outbox SET attempts = attempts + 1, last_error = $2, failed_at = now(),
+		text_body = NULL, html_body = NULL, key_id = NULL, sealed_body = NULL
+	WHERE id = $1`
+
+// unopened records an attempt on m whose body did not open (err) and ends the job's attempt. A
+// body that is damaged (changed, or moved from another row or recipient) can never be sent:
+// the message is marked refused, like an SMS the provider refused, and staff see it among the
+// failed. One sealed under a key this server lacks (SECRET_KEY replaced without listing the old
+// one in SECRET_KEY_PREVIOUS) is retried: the configuration can still mend it.
+func (w *SendWorker) unopened(ctx context.Context, tx pgx.Tx, m Mail, err error) error {
+	w.log.Error("mail: the message's body does not open; not sent", "outbox_id", m.ID, "error", err)
+	query, result := `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, err
+	if errors.Is(err, secrets.ErrDamaged) {
+		query, result = markRefused, river.JobCancel(err)
+	}
+	if _, dbErr := tx.Exec(ctx, query, m.ID, err.Error()); dbErr != nil {
+		return errors.Join(err, fmt.Errorf("mail: record attempt for %d: %w", m.ID, dbErr))
+	}
+	if dbErr := tx.Commit(ctx); dbErr != nil {
+		return errors.Join(err, fmt.Errorf("mail: record attempt for %d: %w", m.ID, dbErr))
+	}
+	return result
+}
 
 // markSentWhenBack marks message id sent on a connection of its own, trying again while the
 // database is unavailable, until ctx ends. A commit whose answer was lost may have marked it
@@ -192,22 +227,22 @@ func redact(err error, addr string) error {
 	return &redactedError{msg: strings.ReplaceAll(err.Error(), addr, "<recipient>"), err: err}
 }
 
-// lockMail reads an outbox row and locks it for the rest of tx, or returns errBusy at once
-// when another transaction holds it.
-func lockMail(ctx context.Context, tx pgx.Tx, id int64) (Mail, error) {
+// lockMail reads an outbox row, its body still sealed, and locks it for the rest of tx, or
+// returns errBusy at once when another transaction holds it.
+func lockMail(ctx context.Context, tx pgx.Tx, id int64) (sealedRow, error) {
 	rows, err := tx.Query(ctx, selectMail+` WHERE id = $1 FOR UPDATE NOWAIT`, id)
 	if err != nil {
-		return Mail{}, fmt.Errorf("mail: send %d: %w", id, err)
+		return sealedRow{}, fmt.Errorf("mail: send %d: %w", id, err)
 	}
-	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Mail])
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[sealedRow])
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
-		return Mail{}, errBusy
+		return sealedRow{}, errBusy
 	}
 	if err != nil {
-		return Mail{}, fmt.Errorf("mail: send %d: %w", id, postgres.MapError(err))
+		return sealedRow{}, fmt.Errorf("mail: send %d: %w", id, postgres.MapError(err))
 	}
-	return m, nil
+	return r, nil
 }
 
 // PurgeArgs are the arguments of the daily job that deletes old sent mail.

@@ -19,6 +19,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/metrics"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
@@ -214,7 +215,7 @@ func TestScrapeWithoutDatabase(t *testing.T) {
 func enqueueMail(t *testing.T, db *pgxpool.Pool) int64 {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard})
+	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Seal: mailtest.Seal, Domain: "selvhjelp.test", Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +223,7 @@ func enqueueMail(t *testing.T, db *pgxpool.Pool) int64 {
 	msg.To = "kari@example.no"
 	var id int64
 	err = pgx.BeginFunc(context.Background(), db, func(tx pgx.Tx) (err error) {
-		id, err = mail.NewOutbox(c, nil).Enqueue(context.Background(), tx, msg)
+		id, err = mail.NewOutbox(c, nil, mailtest.Seal).Enqueue(context.Background(), tx, msg)
 		return err
 	})
 	if err != nil {

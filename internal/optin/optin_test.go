@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net/url"
 	"sync"
 	"testing"
 
@@ -13,24 +11,20 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
 
 func newStore(t *testing.T, db *pgxpool.Pool, limits optin.Limits) *optin.Store {
 	t.Helper()
-	discard := slog.New(slog.DiscardHandler)
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard,
-		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := mailtest.OutboxWith(t, db, mailtest.Base, mailtest.Seal,
+		func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) })
 	keys, err := optin.NewKeys([]byte("en hemmelighet på minst trettito byte"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return optin.NewStore(db, mail.NewOutbox(c, &url.URL{Scheme: "http", Host: "selvhjelp.test"}), keys, limits)
+	return optin.NewStore(db, out, keys, limits)
 }
 
 func count(t *testing.T, db *pgxpool.Pool, sql string, args ...any) int {

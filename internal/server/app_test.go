@@ -23,6 +23,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/optin"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
@@ -194,13 +195,7 @@ func (a *testApp) people(t *testing.T) people {
 // testOutbox queues mail in the test's database; no worker runs, so tests read the outbox.
 func testOutbox(t *testing.T, db *pgxpool.Pool, base *url.URL) *mail.Outbox {
 	t.Helper()
-	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard,
-		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mail.NewOutbox(c, base)
+	return mailtest.OutboxWith(t, db, base, mailtest.Seal, func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) })
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

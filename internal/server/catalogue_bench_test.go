@@ -12,7 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
-	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
@@ -54,12 +54,8 @@ func BenchmarkCatalogue(b *testing.B) {
 		}
 	}
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: "selvhjelp.test", Logger: discard,
-		Register: func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := New(cfg, db, discard, mail.NewOutbox(client, cfg.BaseURL))
+	srv, err := New(cfg, db, discard, mailtest.OutboxWith(b, db, cfg.BaseURL, mailtest.Seal,
+		func(w *river.Workers) error { return river.AddWorkerSafely(w, &optin.Worker{}) }))
 	if err != nil {
 		b.Fatal(err)
 	}

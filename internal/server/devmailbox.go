@@ -21,7 +21,7 @@ const devMailHTMLPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline
 // in it can be followed. Development only (see routes.go).
 func (s *Server) devMailbox(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("side"))
-	list, total, err := mail.List(r.Context(), s.db, mail.ChannelEmail, page, perPage)
+	list, total, err := mail.List(r.Context(), s.db, s.outbox.Seal(), mail.ChannelEmail, page, perPage)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -33,7 +33,7 @@ func (s *Server) devMailbox(w http.ResponseWriter, r *http.Request) {
 // Development only (see routes.go).
 func (s *Server) devSMS(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("side"))
-	list, total, err := mail.List(r.Context(), s.db, mail.ChannelSMS, page, perPage)
+	list, total, err := mail.List(r.Context(), s.db, s.outbox.Seal(), mail.ChannelSMS, page, perPage)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -55,6 +55,10 @@ func (s *Server) devMailboxHTML(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if m.Content != mail.ContentKept { // sent, or sealed under another key: the message page says so
+		s.notFound(w, r)
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", devMailHTMLPolicy)
 	h.Set("Content-Type", "text/html; charset=utf-8")
@@ -69,7 +73,7 @@ func (s *Server) devMail(w http.ResponseWriter, r *http.Request) (mail.Mail, boo
 		s.notFound(w, r)
 		return mail.Mail{}, false
 	}
-	m, err := mail.Get(r.Context(), s.db, id)
+	m, err := mail.Get(r.Context(), s.db, s.outbox.Seal(), id)
 	switch {
 	case errors.Is(err, postgres.ErrNotFound), err == nil && m.Channel != mail.ChannelEmail: // an SMS is read in /dev/sms
 		s.notFound(w, r)

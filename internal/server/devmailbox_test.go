@@ -137,6 +137,45 @@ func TestDevSMSInbox(t *testing.T) {
 	}
 }
 
+// Once a message is sent through SMTP or the SMS provider its content is gone, and the
+// mailbox says so; a message sealed under a key this server does not hold (a SECRET_KEY that
+// changed) says that instead, and neither page fails.
+func TestDevMailboxShowsContentNoLongerKept(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, nil)
+	c := a.client(t)
+	sent, locked := queueMail(t, a, "sendt@example.org", "Kari"), queueMail(t, a, "last@example.org", "Kari")
+	text, lockedText := queueSMS(t, a, "+4791234567", "Se https://selvhjelp.test/mine/abc"), queueSMS(t, a, "+4791234568", "Se https://selvhjelp.test/mine/def")
+	// What the worker leaves of a message it sent (markSent in internal/mail).
+	if _, err := a.db.Exec(context.Background(), `UPDATE outbox SET sent_at = now(), attempts = 1,
+		transport = CASE channel WHEN 'sms' THEN 'sms' ELSE 'smtp' END, key_id = NULL, sealed_body = NULL
+		WHERE id IN ($1, $2)`, sent, text); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.Exec(context.Background(), `UPDATE outbox SET key_id = 'deadbeef' WHERE id IN ($1, $2)`, locked, lockedText); err != nil {
+		t.Fatal(err)
+	}
+	res, body := c.get(fmt.Sprintf("/dev/mailbox/%d", sent))
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Innholdet ble slettet da e-posten ble sendt") ||
+		strings.Contains(body, "/invitasjon/") || strings.Contains(body, fmt.Sprintf("/dev/mailbox/%d/html", sent)) {
+		t.Errorf("a sent mail = %d\n%s", res.StatusCode, body)
+	}
+	res, body = c.get(fmt.Sprintf("/dev/mailbox/%d", locked))
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "låst med en annen SECRET_KEY") || strings.Contains(body, "/invitasjon/") {
+		t.Errorf("a mail under another key = %d\n%s", res.StatusCode, body)
+	}
+	for _, id := range []int64{sent, locked} {
+		if res, _ := c.get(fmt.Sprintf("/dev/mailbox/%d/html", id)); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the HTML of a mail without its content = %d, want 404", res.StatusCode)
+		}
+	}
+	res, body = c.get("/dev/sms")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "teksten er slettet etter sending") ||
+		!strings.Contains(body, "teksten er låst med en annen SECRET_KEY") || strings.Contains(body, "/mine/") {
+		t.Errorf("SMS inbox = %d\n%s", res.StatusCode, body)
+	}
+}
+
 // The mailbox is paginated, newest first.
 func TestDevMailboxPages(t *testing.T) {
 	t.Parallel()

@@ -15,6 +15,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 )
 
 // Must show: a user logs in, gets an HttpOnly SameSite=Lax cookie with a new token, reaches
@@ -219,11 +220,7 @@ var linkIn = regexp.MustCompile(`http://selvhjelp\.test(/(?:invitasjon|nytt-pass
 // lastLink returns the path of the newest link mailed to addr.
 func (a *testApp) lastLink(t *testing.T, addr string) string {
 	t.Helper()
-	var body string
-	err := a.db.QueryRow(context.Background(), `SELECT text_body FROM outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, addr).Scan(&body)
-	if err != nil {
-		t.Fatalf("no mail to %s: %v", addr, err)
-	}
+	body := mailtest.Last(t, a.db, addr).Text
 	m := linkIn.FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("no link in the mail to %s:\n%s", addr, body)

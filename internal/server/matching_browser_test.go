@@ -9,6 +9,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
 	"github.com/linkoslo/selvhjelpshuset/internal/demo"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 )
 
 // Must show: on the demo data, staff run the matcher and send the proposed offers; the
@@ -54,13 +55,11 @@ func TestMatchingAndOffersInTheBrowser(t *testing.T) {
 	}
 	rows.Close()
 	var bodies []string
-	rows, _ = app.db.Query(ctx, `SELECT subject || text_body FROM outbox WHERE kind = 'offer'`)
-	for rows.Next() {
-		var b string
-		rows.Scan(&b)
-		bodies = append(bodies, b)
+	for _, m := range mailtest.All(t, app.db) {
+		if m.Kind == "offer" {
+			bodies = append(bodies, m.Subject+m.Text)
+		}
 	}
-	rows.Close()
 	for _, b := range bodies {
 		for _, th := range themes {
 			if strings.Contains(b, th) {

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 )
 
@@ -74,18 +73,13 @@ func (a *testApp) raiseFormLimits() {
 // mailLinks returns the path of the link in each mail to addr, oldest first.
 func (a *testApp) mailLinks(t *testing.T, addr string) []string {
 	t.Helper()
-	rows, err := a.db.Query(context.Background(), `SELECT text_body FROM outbox WHERE to_addr = $1 ORDER BY id`, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bodies, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
 	var links []string
-	for _, body := range bodies {
-		if m := linkIn.FindStringSubmatch(body); m != nil {
-			links = append(links, m[1])
+	for _, m := range mailtest.All(t, a.db) {
+		if m.To != addr {
+			continue
+		}
+		if l := linkIn.FindStringSubmatch(m.Text); l != nil {
+			links = append(links, l[1])
 		}
 	}
 	return links

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
@@ -19,11 +20,8 @@ func aFutureTuesday() time.Time {
 
 func (a *testApp) lastMail(t *testing.T, to string) (subject, body string) {
 	t.Helper()
-	err := a.db.QueryRow(context.Background(), `SELECT subject, text_body FROM outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, to).Scan(&subject, &body)
-	if err != nil {
-		t.Fatalf("no mail to %s: %v", to, err)
-	}
-	return subject, body
+	m := mailtest.Last(t, a.db, to)
+	return m.Subject, m.Text
 }
 
 // A partner asks for a room time that collides once; the form explains its errors; the other

@@ -18,6 +18,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )
 
@@ -48,7 +49,7 @@ func newClientLogging(t *testing.T, pool *pgxpool.Pool, base string, s *signal) 
 		h = s
 	}
 	c, err := mail.NewClient(pool, mail.Config{Sender: mail.NewDevSender(slog.New(slog.DiscardHandler)),
-		SMSSender: sender(t, base), Domain: "selvhjelpshuset.test", RetryPolicy: quickRetry{},
+		SMSSender: sender(t, base), Seal: mailtest.Seal, Domain: "selvhjelpshuset.test", RetryPolicy: quickRetry{},
 		Logger: slog.New(h)})
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +95,7 @@ func enqueueSMS(t *testing.T, pool *pgxpool.Pool, c *river.Client[pgx.Tx], text 
 	t.Helper()
 	var id int64
 	err := pgx.BeginFunc(context.Background(), pool, func(tx pgx.Tx) (err error) {
-		id, err = mail.NewOutbox(c, nil).EnqueueSMS(context.Background(), tx,
+		id, err = mail.NewOutbox(c, nil, mailtest.Seal).EnqueueSMS(context.Background(), tx,
 			mail.SMS{To: "912 34 567", Lang: i18n.NB, Kind: mail.KindInvitation, Text: text})
 		return err
 	})
@@ -124,7 +125,7 @@ func waitFor(t *testing.T, events <-chan *river.Event, id int64, what string) *r
 
 func get(t *testing.T, pool *pgxpool.Pool, id int64) mail.Mail {
 	t.Helper()
-	m, err := mail.Get(context.Background(), pool, id)
+	m, err := mail.Get(context.Background(), pool, mailtest.Seal, id)
 	if err != nil {
 		t.Fatal(err)
 	}

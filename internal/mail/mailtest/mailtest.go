@@ -5,6 +5,7 @@ package mailtest
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
@@ -24,42 +26,95 @@ import (
 // Base is the site address of the links in test mail.
 var Base = &url.URL{Scheme: "http", Host: "selvhjelp.test"}
 
-// Outbox returns an outbox that queues on db, with links to Base; its River client is never
-// started.
+// Secret is the SECRET_KEY of Seal.
+var Secret = []byte("mailtest's SECRET_KEY, 32 bytes!")
+
+// Seal seals the bodies of test mail, under Secret.
+var Seal = func() *mail.Seal {
+	s, err := mail.NewSeal(Secret)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
+
+// Outbox returns an outbox that queues on db, with links to Base and bodies sealed with Seal;
+// its River client is never started.
 func Outbox(t testing.TB, db *pgxpool.Pool) *mail.Outbox {
 	t.Helper()
+	return OutboxWith(t, db, Base, Seal)
+}
+
+// OutboxWith is Outbox with links to base and bodies sealed with seal; register adds the
+// workers of jobs the code under test queues (River refuses to insert a kind it cannot run).
+func OutboxWith(t testing.TB, db *pgxpool.Pool, base *url.URL, seal *mail.Seal, register ...func(*river.Workers) error) *mail.Outbox {
+	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := mail.NewClient(db, mail.Config{Sender: mail.NewDevSender(discard), Domain: Base.Host, Logger: discard})
+	cfg := mail.Config{Sender: mail.NewDevSender(discard), Seal: seal, Domain: Base.Host, Logger: discard}
+	if len(register) > 0 {
+		cfg.Register = func(w *river.Workers) error {
+			var errs []error
+			for _, r := range register {
+				errs = append(errs, r(w))
+			}
+			return errors.Join(errs...)
+		}
+	}
+	c, err := mail.NewClient(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mail.NewOutbox(c, Base)
+	return mail.NewOutbox(c, base, seal)
 }
 
-// Queued is one queued message as a test reads it.
+// Queued is one queued message as a test reads it, its bodies opened.
 type Queued struct {
 	ID      int64
+	Channel mail.Channel
 	Kind    string
 	To      string
 	Subject string
 	Text    string
+	HTML    string
 }
 
-// All returns every message in the outbox, oldest first.
+// All returns every message in the outbox, oldest first, with the bodies opened with Seal.
 func All(t testing.TB, db *pgxpool.Pool) []Queued {
 	t.Helper()
-	rows, err := db.Query(context.Background(), `SELECT id, kind, to_addr, subject, text_body FROM outbox ORDER BY id`)
+	ctx := context.Background()
+	rows, err := db.Query(ctx, `SELECT id FROM outbox ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Queued, error) {
-		var q Queued
-		return q, r.Scan(&q.ID, &q.Kind, &q.To, &q.Subject, &q.Text)
-	})
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		t.Fatal(err)
+	}
+	list := make([]Queued, len(ids))
+	for i, id := range ids {
+		m, err := mail.Get(ctx, db, Seal, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Content == mail.ContentLocked {
+			t.Fatalf("outbox %d is not sealed with mailtest.Seal", id)
+		}
+		list[i] = Queued{ID: m.ID, Channel: m.Channel, Kind: string(m.Kind), To: m.To, Subject: m.Subject, Text: m.TextBody, HTML: m.HTMLBody}
 	}
 	return list
+}
+
+// Last returns the newest message to the address to, or fails t when there is none.
+func Last(t testing.TB, db *pgxpool.Pool, to string) Queued {
+	t.Helper()
+	list := All(t, db)
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].To == to {
+			return list[i]
+		}
+	}
+	t.Fatalf("no message to %s", to)
+	return Queued{}
 }
 
 // Expires is the time the mail texts under CheckMessages are built with: a Thursday in winter
@@ -76,7 +131,7 @@ var tag = regexp.MustCompile(`<[a-zA-Z/!][^>]*>`)
 
 // CheckMessages renders every kind of mail a feature sends, built with Expires and Link, in
 // both languages and fails t unless each has its subject, the link (escaped in HTML, as an
-// action), the time of Expires in Oslo (its date only for the names in dateOnly) and the
+// action) and none in the subject, the time of Expires in Oslo (its date only for the names in dateOnly) and the
 // footer in both bodies (the centre's name, address, phone and e-mail as centre.Default() has
 // them: the builder leaves Centre unset, and Enqueue fills it from the settings), no untranslated catalogue id, an HTML body that declares its
 // language and fetches nothing, and a text body without tags.
@@ -114,6 +169,10 @@ func checkRendered(t *testing.T, name string, l i18n.Lang, r mail.Rendered, want
 	t.Helper()
 	if r.Subject == "" {
 		t.Errorf("%s %s: no subject", name, l)
+	}
+	// A subject stays in clear in the outbox (only bodies are sealed): it must hold no link.
+	if strings.Contains(r.Subject, "://") || strings.Contains(r.Subject, "/invitasjon/") {
+		t.Errorf("%s %s: the subject holds a link: %q", name, l, r.Subject)
 	}
 	for _, id := range i18n.IDs(l) {
 		if strings.Contains(r.Subject+r.Text+r.HTML, id) {
