@@ -22,8 +22,8 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
-	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/orgs"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 )

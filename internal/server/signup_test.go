@@ -12,8 +12,8 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
-	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/optin"
 )
 
 // catalogueFixture adds a published theme, Sorg og tap (address sorg, Grief in English), and
