@@ -30,6 +30,7 @@ var owners = map[string]string{
 	"group_themes":         "groups",
 	"group_volunteers":     "volunteers",
 	"import_batches":       "signups",
+	"form_requests":        "optin",
 	"groups":               "groups",
 	"key_loans":            "keys",
 	"key_rooms":            "keys",
