@@ -44,10 +44,12 @@ var owners = map[string]string{
 	"opening_hours":        "rooms",
 	"orgs":                 "orgs",
 	"outbox":               "mail",
+	"outreach":             "outreach",
 	"participant_links":    "signups",
 	"participants":         "signups",
 	"placement_waits":      "signups",
 	"recovery_codes":       "auth",
+	"report_intros":        "outreach",
 	"rooms":                "rooms",
 	"sessions":             "server", // scs's pgxstore, behind the server's digest store
 	"settings":             "auth",

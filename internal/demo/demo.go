@@ -95,7 +95,13 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 		if err := SeedVolunteers(ctx, tx); err != nil {
 			return err
 		}
-		return seedPastYear(ctx, tx, time.Now())
+		if err := seedPastYear(ctx, tx, time.Now()); err != nil {
+			return err
+		}
+		if err := seedThisYear(ctx, tx, time.Now()); err != nil {
+			return err
+		}
+		return seedOutreach(ctx, tx, time.Now())
 	})
 	if err != nil {
 		return res, fmt.Errorf("demo: %w", err)

@@ -23,7 +23,7 @@ var demoLicences = []licences.Form{
 	{Provider: licences.Zoom, Label: "Zoom 2", MaxParticipants: "100", MaxMinutes: "", AccountLogin: "zoom2@lisens.demo.test", Secret: "demo-zoom-2-passord", Funding: "Tilskudd fra Oslo kommune"},
 	{Provider: licences.Zoom, Label: "Zoom 3 (liten)", MaxParticipants: "30", MaxMinutes: "40", AccountLogin: "zoom3@lisens.demo.test", Secret: "demo-zoom-3-passord"},
 	{Provider: licences.Whereby, Label: "Whereby rom A", MaxParticipants: "12", AccountLogin: "romA@lisens.demo.test", Secret: "demo-whereby-romnokkel-a", Funding: "Stiftelsen Dam"},
-	{Provider: licences.Whereby, Label: "Whereby rom B", MaxParticipants: "12", AccountLogin: "romB@lisens.demo.test", Secret: "demo-whereby-romnokkel-b"},
+	{Provider: licences.Whereby, Label: "Whereby rom B", MaxParticipants: "12", AccountLogin: "romB@lisens.demo.test", Secret: "demo-whereby-romnokkel-b", Funding: "Stiftelsen Dam"},
 }
 
 // SeedLicences adds the demo licence pool, sealed under ring, a loan running now to the demo
@@ -44,6 +44,9 @@ func SeedLicences(ctx context.Context, db *pgxpool.Pool, ring *secrets.Keyring, 
 			return len(ids), fmt.Errorf("demo licence %s: %w", f.Label, err)
 		}
 		ids = append(ids, id)
+	}
+	if err := seedLoanHistory(ctx, db, ids, now); err != nil {
+		return len(ids), err
 	}
 	var orgID, userID int64
 	err := db.QueryRow(ctx, `SELECT org_id, id FROM users WHERE email = 'per@angstringen.demo.test'`).Scan(&orgID, &userID)

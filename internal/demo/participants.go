@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/counts"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // firstNames are common given names; with the .test addresses below they are nobody.
@@ -54,6 +58,11 @@ func seedParticipants(ctx context.Context, tx pgx.Tx) (int, error) {
 			id, themes[i%len(themes)], demoFormats[i%len(demoFormats)], avail, demoSources[i%len(demoSources)], 3+i*3)
 		if err != nil {
 			return added, fmt.Errorf("sign-up %d: %w", i, err)
+		}
+		// Counted in the year it was made, as the sign-up form counts it (signups.addSignup).
+		year := time.Now().In(tz.Oslo).AddDate(0, 0, -(3 + i*3)).Year()
+		if err := counts.Add(ctx, tx, year, "signups", demoSources[i%len(demoSources)], 1); err != nil {
+			return added, err
 		}
 		added++
 	}

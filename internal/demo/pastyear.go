@@ -2,39 +2,32 @@ package demo
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/counts"
-	bookingrooms "github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // seedPastYear fills last year with the anonymous figures the annual report reads (what the
-// app would have counted as it went), and a season of standing bookings, so the report of
-// last year is meaningful on `make run`. It runs once.
+// app would have counted as it went), and the house week of standing bookings (houseWeek), so
+// the report of last year is meaningful on `make run`. It runs once.
 func seedPastYear(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	year := now.In(tz.Oslo).Year() - 1
-	var any bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM yearly_counts WHERE year = $1)`, year).Scan(&any); err != nil || any {
+	if seeded, err := counted(ctx, tx, year); err != nil || seeded {
 		return err
 	}
-	figures := []struct {
-		metric, key string
-		n           int
-	}{
+	if err := addFigures(ctx, tx, year, []figure{
 		{"signups", "friend", 64}, {"signups", "health", 41}, {"signups", "web", 57}, {"signups", "nav", 12},
 		{"signups", "social", 23}, {"signups", "org", 18}, {"signups", "other", 4}, {"signups", "", 9},
 		{"placed", "", 131}, {"withdrawn", "", 22}, {"deleted_by_request", "", 3},
 		{"offer_accepted", "", 117}, {"offer_declined", "", 26}, {"offer_expired", "", 9}, {"offer_withdrawn", "", 2},
 		{"event_held", "intro", 11}, {"event_confirmed", "intro", 148}, {"event_attended", "intro", 121},
 		{"event_held", "coffee", 40}, {"event_confirmed", "coffee", 212}, {"event_attended", "coffee", 167},
-	}
-	for _, c := range figures {
-		if err := counts.Add(ctx, tx, year, c.metric, c.key, c.n); err != nil {
-			return err
-		}
+	}, 1); err != nil {
+		return err
 	}
 	// Waiting times of the year's placements, spread over the themes.
 	if _, err := tx.Exec(ctx, `INSERT INTO placement_waits (year, theme_id, days, via_offer)
@@ -43,22 +36,32 @@ func seedPastYear(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		WHERE n <= 4 + t.rn % 9`, year); err != nil {
 		return err
 	}
-	// A season of weekly meetings in the house, for the room hours.
-	rows, err := tx.Query(ctx, `SELECT id FROM rooms WHERE bookable ORDER BY capacity DESC, id LIMIT 3`)
-	if err != nil {
-		return err
-	}
-	roomIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return err
-	}
-	first := time.Date(year, time.January, 6, 0, 0, 0, 0, tz.Oslo) // a Monday or near one
-	for i, room := range roomIDs {
-		sr := bookingrooms.Series{First: first.AddDate(0, 0, i), Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute,
-			Frequency: bookingrooms.Weekly, Until: time.Date(year, time.December, 15, 0, 0, 0, 0, tz.Oslo)}
-		if _, err := bookingrooms.NewStore(tx, nil).Book(ctx, bookingrooms.Booking{RoomID: room, Title: "Gruppemøte", Holder: "internal",
-			Frequency: bookingrooms.Weekly, Standing: true, OverrideReason: "demo"}, sr.Slots(), true); err != nil {
-			return err
+	// The house week of standing group meetings, for the room hours.
+	return bookHouseWeek(ctx, tx, time.Date(year, time.January, 6, 0, 0, 0, 0, tz.Oslo), time.Date(year, time.December, 16, 0, 0, 0, 0, tz.Oslo))
+}
+
+// figure is one of the anonymous yearly counts, as the app counts it.
+type figure struct {
+	metric, key string
+	n           int
+}
+
+// counted reports whether the demo has filled year's counts already (the places are counted
+// only by the demo's history, never by the sign-ups it adds).
+func counted(ctx context.Context, tx pgx.Tx, year int) (bool, error) {
+	var seeded bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM yearly_counts WHERE year = $1 AND metric = 'placed')`, year).Scan(&seeded)
+	return seeded, err
+}
+
+// addFigures counts each figure of year, times share (the part of the year it stands for),
+// rounded; a figure that rounds to nothing is left out.
+func addFigures(ctx context.Context, tx pgx.Tx, year int, figures []figure, share float64) error {
+	for _, f := range figures {
+		if n := int(math.Round(float64(f.n) * share)); n > 0 {
+			if err := counts.Add(ctx, tx, year, f.metric, f.key, n); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

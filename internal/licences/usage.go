@@ -36,8 +36,11 @@ type Usage struct {
 	PerLicence  []UsageRow
 	PerProvider []UsageRow
 	PerBorrower []UsageRow
-	Requests    int // requests received in the period
-	Decided     int // requests approved or declined in the period
+	// PerFunder sums the licences' loan-days by who paid for them (licences.funding; "" when
+	// not recorded), most first: the funders ask for the use of what they paid for.
+	PerFunder []UsageRow
+	Requests  int // requests received in the period
+	Decided   int // requests approved or declined in the period
 	// MedianWaitHours is the median of decided_at − created_at over the requests decided in
 	// the period; 0 when none were.
 	MedianWaitHours float64
@@ -92,13 +95,13 @@ const usageQuery = `WITH days AS (
 		WHERE n.cancelled_at IS NULL AND n.period && tstzrange($1::date::timestamp AT TIME ZONE 'Europe/Oslo',
 			($2::date + 1)::timestamp AT TIME ZONE 'Europe/Oslo')
 	)
-	SELECT kind, key, provider, loan_days FROM (
-		SELECT 'licence' AS kind, l.label AS key, l.provider, count(DISTINCT x.day)::int AS loan_days
+	SELECT kind, key, provider, loan_days, funding FROM (
+		SELECT 'licence' AS kind, l.label AS key, l.provider, count(DISTINCT x.day)::int AS loan_days, l.funding
 		FROM licences l LEFT JOIN lent x ON x.licence_id = l.id
 		WHERE l.status = 'active' OR x.licence_id IS NOT NULL
 		GROUP BY l.id
 		UNION ALL
-		SELECT 'borrower', coalesce(o.name, g.name, ''), '', count(*)::int
+		SELECT 'borrower', coalesce(o.name, g.name, ''), '', count(*)::int, ''
 		FROM lent x LEFT JOIN orgs o ON o.id = x.org_id LEFT JOIN groups g ON g.id = x.group_id
 		GROUP BY x.org_id, x.group_id, o.name, g.name
 	) u
@@ -133,12 +136,14 @@ func ReadUsage(ctx context.Context, db postgres.DBTX, from, to time.Time) (Usage
 	type fact struct {
 		Kind, Key, Provider string
 		LoanDays            int
+		Funding             string
 	}
 	facts, err := pgx.CollectRows(rows, pgx.RowToStructByPos[fact])
 	if err != nil {
 		return u, fmt.Errorf("licences: usage: %w", err)
 	}
 	providers := map[string]*UsageRow{}
+	funders := map[string]int{}
 	for _, f := range facts {
 		if f.Kind == "borrower" {
 			u.PerBorrower = append(u.PerBorrower, UsageRow{Key: f.Key, LoanDays: f.LoanDays})
@@ -146,6 +151,7 @@ func ReadUsage(ctx context.Context, db postgres.DBTX, from, to time.Time) (Usage
 		}
 		u.PerLicence = append(u.PerLicence, UsageRow{Key: f.Key, Provider: f.Provider, LoanDays: f.LoanDays, Days: days,
 			Share: share(f.LoanDays, days)})
+		funders[f.Funding] += f.LoanDays
 		p := providers[f.Provider]
 		if p == nil {
 			p = &UsageRow{Key: f.Provider, Provider: f.Provider}
@@ -159,6 +165,12 @@ func ReadUsage(ctx context.Context, db postgres.DBTX, from, to time.Time) (Usage
 		u.PerProvider = append(u.PerProvider, *p)
 	}
 	slices.SortFunc(u.PerProvider, func(a, b UsageRow) int {
+		return cmp.Or(cmp.Compare(b.LoanDays, a.LoanDays), cmp.Compare(a.Key, b.Key))
+	})
+	for funder, n := range funders {
+		u.PerFunder = append(u.PerFunder, UsageRow{Key: funder, LoanDays: n})
+	}
+	slices.SortFunc(u.PerFunder, func(a, b UsageRow) int {
 		return cmp.Or(cmp.Compare(b.LoanDays, a.LoanDays), cmp.Compare(a.Key, b.Key))
 	})
 	end := u.To.AddDate(0, 0, 1)

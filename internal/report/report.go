@@ -11,6 +11,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
+	"github.com/linkoslo/selvhjelpshuset/internal/outreach"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -20,6 +21,7 @@ import (
 // Report is the annual report of one year: its tables in the order of the document.
 type Report struct {
 	Year   int
+	Intro  string // staff's introduction to the year, as they wrote it; "" when none
 	Tables []Table
 }
 
@@ -41,7 +43,8 @@ func (r Report) Table(id string) (Table, bool) {
 func Tables() []string {
 	return []string{"yearly_counts", "placement_waits", "groups", "group_status_history", "group_themes",
 		"themes", "group_volunteers", "volunteers", "checkins", "rooms", "bookings", "booking_occurrences", "closures",
-		"opening_hours", "licences", "licence_loans", "licence_requests", "events", "event_signups", "orgs"}
+		"opening_hours", "licences", "licence_loans", "licence_requests", "events", "event_signups", "orgs",
+		"outreach", "report_intros"}
 }
 
 // Build computes the report of year from what outlives the people: the yearly counts, the
@@ -50,6 +53,11 @@ func Tables() []string {
 func Build(ctx context.Context, db *pgxpool.Pool, year int, lang i18n.Lang) (Report, error) {
 	r := Report{Year: year}
 	t := func(id string, args ...any) string { return i18n.Translate(lang, id, args...) }
+	intro, err := outreach.Intro(ctx, db, year)
+	if err != nil {
+		return r, err
+	}
+	r.Intro = intro
 	from := time.Date(year, time.January, 1, 0, 0, 0, 0, tz.Oslo)
 	to := from.AddDate(1, 0, 0)
 	counts, err := yearlyCounts(ctx, db, year)
@@ -141,6 +149,15 @@ func Build(ctx context.Context, db *pgxpool.Pool, year int, lang i18n.Lang) (Rep
 		lt.Rows = append(lt.Rows, []Cell{Label(row.Key), Count(float64(row.LoanDays), 0)})
 	}
 	r.Tables = append(r.Tables, lt)
+	ft := Table{ID: "lisenser-finansiering", Title: t("report.licences.funders"), Columns: []string{t("report.funder"), t("report.loanDays")}}
+	for _, row := range u.PerFunder {
+		name := row.Key
+		if name == "" {
+			name = t("report.funder.none")
+		}
+		ft.Rows = append(ft.Rows, []Cell{Label(name), Count(float64(row.LoanDays), 0)})
+	}
+	r.Tables = append(r.Tables, ft)
 
 	// Events held and attendance: the figures of purged events and those still kept.
 	et, err := eventTable(ctx, db, year, from, to, counts, t)
@@ -148,6 +165,17 @@ func Build(ctx context.Context, db *pgxpool.Pool, year int, lang i18n.Lang) (Rep
 		return r, err
 	}
 	r.Tables = append(r.Tables, et)
+
+	// Information and outreach work, and contact meetings.
+	sums, err := outreach.Year(ctx, db, year)
+	if err != nil {
+		return r, err
+	}
+	ot := Table{ID: "utadrettet", Title: t("report.outreach"), Columns: []string{t("report.outreach.kind"), t("report.outreach.activities"), t("report.outreach.reach")}}
+	for _, sum := range sums {
+		ot.Rows = append(ot.Rows, []Cell{Label(t("outreach.kind." + sum.Kind)), Count(float64(sum.Activities), 0), Count(float64(sum.Reach), 0)})
+	}
+	r.Tables = append(r.Tables, ot)
 	return r, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,9 +13,11 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres/pgtest"
 	"github.com/linkoslo/selvhjelpshuset/internal/report"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/secrets"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
@@ -143,5 +146,89 @@ func TestDemoCoversLastYear(t *testing.T) {
 	}
 	if booked < 100 {
 		t.Errorf("%.0f room hours booked last year", booked)
+	}
+}
+
+// Must show (issue 21): on `seed --demo` the report of last year and of this year so far show
+// what a real centre's would — hundreds of sign-ups, about two dozen groups a week in the
+// house, licences lent, events held, outreach and contact meetings — and last year's has an
+// introduction and loan-days per funder. The figures are logged for the closing note.
+func TestDemoYearsAreBelievable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	if _, err := demo.Seed(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := secrets.NewKeyring("licence", []byte("demo test secret key, 32 bytes!!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedLicences(ctx, db, ring, mailtest.Outbox(t, db), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(tz.Oslo)
+	for _, year := range []int{now.Year() - 1, now.Year()} {
+		share := 1.0 // of the year passed
+		if year == now.Year() {
+			share = float64(now.YearDay()) / 365
+		}
+		rep, err := report.Build(ctx, db, year, i18n.NB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := func(id string, col int, row func([]report.Cell) bool) float64 {
+			tb, ok := rep.Table(id)
+			if !ok {
+				t.Fatalf("%d: no table %s", year, id)
+			}
+			total := 0.0
+			for _, r := range tb.Rows {
+				if row == nil || row(r) {
+					total += r[col].Value
+				}
+			}
+			return total
+		}
+		labelled := func(label string) func([]report.Cell) bool {
+			return func(r []report.Cell) bool { return r[0].Text == label }
+		}
+		signups := sum("pameldinger", 1, labelled("Nye påmeldinger"))
+		roomHours := sum("rom", 1, nil)
+		loanDays := sum("lisenser-finansiering", 1, nil)
+		held := sum("arrangementer", 1, nil)
+		outreachN := sum("utadrettet", 1, nil)
+		contact := sum("utadrettet", 1, labelled("Kontaktmøte"))
+		t.Logf("%d: %.0f new sign-ups, %.0f room hours (%.1f a week), %.0f licence loan-days, %.0f events held, %.0f outreach activities of which %.0f contact meetings",
+			year, signups, roomHours, roomHours/(52*share), loanDays, held, outreachN, contact)
+		for _, tb := range rep.Tables {
+			for _, r := range tb.Rows {
+				cells := make([]string, len(r))
+				for i, c := range r {
+					cells[i] = c.Shown()
+				}
+				t.Logf("  %s: %s", tb.ID, strings.Join(cells, " | "))
+			}
+		}
+		switch {
+		case signups < 200*share:
+			t.Errorf("%d: %.0f new sign-ups: a centre with two dozen groups has hundreds a year", year, signups)
+		case roomHours/(52*share) < 25: // about 23 meetings of 1½ hours a week
+			t.Errorf("%d: %.1f room hours a week, not about two dozen groups", year, roomHours/(52*share))
+		case loanDays < 300*share:
+			t.Errorf("%d: %.0f licence loan-days for five licences", year, loanDays)
+		case held < 30*share:
+			t.Errorf("%d: %.0f events held", year, held)
+		case contact < 15*share || outreachN < 30*share:
+			t.Errorf("%d: %.0f outreach activities, %.0f contact meetings", year, outreachN, contact)
+		}
+		if year == now.Year()-1 {
+			if rep.Intro == "" {
+				t.Error("last year's report has no introduction")
+			}
+			if funders := sum("lisenser-finansiering", 1, labelled("Stiftelsen Dam")); funders == 0 {
+				t.Error("no loan-days for the foundation that funded a licence")
+			}
+		}
 	}
 }

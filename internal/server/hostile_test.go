@@ -242,6 +242,10 @@ func (w *sweepWorld) rooms(t *testing.T) {
 	res, body = w.staff.post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	mustStatus(t, "closure", res, body, http.StatusSeeOther)
 	w.ids["closure"] = w.id(t, `SELECT max(id) FROM closures`)
+	res, body = w.staff.post("/admin/utadrettet", url.Values{"held_on": {tz.Midnight(time.Now()).Format(time.DateOnly)}, "kind": {"stand"},
+		"audience": {"Studenter"}, "reach": {"40"}})
+	mustStatus(t, "outreach", res, body, http.StatusSeeOther)
+	w.ids["outreach"] = w.id(t, `SELECT max(id) FROM outreach`)
 }
 
 // licences gives partner A a pending licence request and a loan running now.
@@ -337,6 +341,7 @@ var pathIDs = map[string]string{
 	"/admin/medlemskap/":              "membership",
 	"/admin/brukere/":                 "user",
 	"/admin/apningstider/stengt/":     "closure",
+	"/admin/utadrettet/":              "outreach",
 	"/admin/organisasjoner/":          "org",
 	"/admin/lisenser/foresporsler/":   "loanRequest",
 	"/admin/lisenser/lan/":            "loan",
@@ -513,6 +518,9 @@ var postFields = map[string][]string{
 	"POST /admin/apningstider":                               hoursFields,
 	"POST /admin/apningstider/stengt":                        {"first", "last", "reason", "note", "confirm"},
 	"POST /admin/apningstider/stengt/{id}/slett":             {},
+	"POST /admin/utadrettet":                                 {"held_on", "kind", "audience", "reach", "staff", "note", "angre"},
+	"POST /admin/utadrettet/{id}/slett":                      {},
+	"POST /admin/rapport/{year}/innledning":                  {"intro"},
 	"POST /admin/foresporsler/{id}/godkjenn":                 {"override", "reason", "skip"},
 	"POST /admin/foresporsler/{id}/avslag":                   {"override", "reason", "skip"},
 	"POST /admin/grupper/{id}/kontakt":                       {"name", "email", "phone"},
@@ -609,6 +617,8 @@ func (w *sweepWorld) validForms() map[string]url.Values {
 		"POST /partner/lisenser/ny":                     loan,
 		"POST /admin/lisenser/foresporsler/ny":          staffLoan,
 		"POST /admin/invitasjon":                        {"name": {"Ny Bruker"}, "email": {"ny.bruker@example.no"}, "role": {"partner"}, "org": {itoa(w.p.orgB.ID)}},
+		"POST /admin/utadrettet":                        {"held_on": {day(-3)}, "kind": {"talk"}, "audience": {"Fastleger"}, "reach": {"12"}, "staff": {"Siri"}, "note": {"Notat"}},
+		"POST /admin/rapport/{year}/innledning":         {"intro": {"Et godt år."}},
 		"POST /admin/tema/ny":                           {"name_nb": {"Hostilt tema"}, "name_en": {"Hostile theme"}, "description_nb": {"Om temaet"}, "published": {"on"}},
 		"POST /admin/tema/{id}":                         {"name_nb": {"Angst"}, "name_en": {"Anxiety"}, "description_nb": {"Om temaet"}, "published": {"on"}},
 		"POST /admin/grupper/ny":                        group,
@@ -1051,6 +1061,7 @@ var destructive = map[string]bool{
 	"POST /arrangement/{token}/avmeld":      true, "POST /gruppe/{token}/foresporsler/{id}/trekk": true,
 	"POST /partner/rom/foresporsler/{id}/trekk": true, "POST /partner/lisenser/foresporsler/{id}/trekk": true,
 	"POST /admin/deltakere/{id}/slett": true, "POST /admin/apningstider/stengt/{id}/slett": true,
+	"POST /admin/utadrettet/{id}/slett":      true,
 	"POST /admin/grupper/{id}/kontakt/slett": true, "POST /admin/grupper/{id}/kontakt/lenke": true,
 	"POST /admin/rom/{id}/kalender": true, "POST /admin/grupper/{id}/kalender": true, "POST /admin/lisenser/lan/{id}/retur": true,
 	"POST /admin/medlemskap/{id}/slutt": true, "POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": true,

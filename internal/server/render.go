@@ -77,8 +77,10 @@ var (
 	navPartners = navGroup{label: "nav.group.partners", href: "/admin/organisasjoner", links: []navLink{
 		{"nav.orgs", "/admin/organisasjoner"}, {"nav.licences", "/admin/lisenser"}, {"nav.roomRequests", "/admin/foresporsler"},
 	}}
-	navReport = navGroup{label: "nav.group.report", href: "/admin/rapport", also: []string{"/admin/rapport"}}
-	navAdmin  = navGroup{label: "nav.group.admin", href: "/admin/brukere", links: []navLink{
+	navReport = navGroup{label: "nav.group.report", href: "/admin/rapport", links: []navLink{
+		{"nav.report.annual", "/admin/rapport"}, {"outreach.nav", "/admin/utadrettet"},
+	}}
+	navAdmin = navGroup{label: "nav.group.admin", href: "/admin/brukere", links: []navLink{
 		{"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}, {"nav.settings", "/admin/innstillinger"},
 	}}
 )

@@ -8,6 +8,9 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/outreach"
+	"github.com/linkoslo/selvhjelpshuset/internal/validate"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
 // reportYear reads the year of the path: 2000 up to this year.
@@ -26,12 +29,24 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	intro, err := outreach.Intro(r.Context(), s.db, year)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderReport(w, r, http.StatusOK, year, intro, nil)
+}
+
+// renderReport shows the report of year and, for staff, the form of its introduction holding
+// intro (with errs when it did not save).
+func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status, year int, intro string, errs validate.Errors) {
 	doc, err := s.annualReportHTML(r.Context(), year)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "report.title", "Year", year), templ.Raw(doc))
+	body := templ.Join(templ.Raw(doc), pages.ReportIntroForm(year, intro, errs))
+	s.render(w, r, status, i18n.T(r.Context(), "report.title", "Year", year), body)
 }
 
 func (s *Server) reportLatest(w http.ResponseWriter, r *http.Request) {

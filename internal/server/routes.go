@@ -240,6 +240,10 @@ func (s *Server) routes() http.Handler {
 			r.Get("/rapport", s.reportLatest)
 			r.Get("/rapport/{year}", s.reportPage)
 			r.Get("/rapport/{year}/{table}", s.reportCSV)
+			r.Post("/rapport/{year}/innledning", s.reportIntro)
+			r.Get("/utadrettet", s.outreachPage)
+			r.Post("/utadrettet", s.outreachAdd)
+			r.Post("/utadrettet/{id}/slett", s.outreachDelete)
 
 			// Events: intro meetings and coffee meetups.
 			r.Get("/arrangementer", s.adminEvents)
