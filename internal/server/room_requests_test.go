@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
 // aFutureTuesday is a Tuesday some weeks ahead, as a form writes it.
@@ -220,5 +222,35 @@ func TestGroupContactPersonAsksToCancel(t *testing.T) {
 	}
 	if n := app.count(t, `SELECT count(*) FROM booking_occurrences WHERE cancelled_at IS NOT NULL`); n != 1 {
 		t.Errorf("%d meetings cancelled, want 1", n)
+	}
+}
+
+// Must show (issue 22): the partner's start page shows a cancelled meeting as cancelled, as
+// their room page does, not as happening.
+func TestPartnerHomeShowsACancelledMeetingAsCancelled(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	roomID := app.room(t, "Bjørkerommet")
+	day := aFutureTuesday()
+	store := rooms.NewStore(app.db, app.srv.outbox)
+	sr := rooms.Series{First: day, Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute, Frequency: rooms.Weekly, Count: 2}
+	booked, err := store.Book(context.Background(), rooms.Booking{RoomID: roomID, Title: "Pårørendekurs", Holder: "org", OrgID: p.orgA.ID,
+		Frequency: rooms.Weekly, OverrideReason: "test"}, sr.Slots(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first int64
+	app.db.QueryRow(context.Background(), `SELECT min(id) FROM booking_occurrences WHERE booking_id = $1`, booked.BookingID).Scan(&first)
+	if _, err := store.Cancel(context.Background(), booked.BookingID, rooms.Cancellation{Occurrence: first, Reason: "Stengt"}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := app.client(t).login(p.partnerA.Email).get("/partner")
+	cancelled := "<del>" + pages.Day(context.Background(), day)
+	if !strings.Contains(body, cancelled) || !strings.Contains(body, "<strong>avlyst</strong>") {
+		t.Errorf("the start page does not show the first meeting as cancelled:\n%s", body)
+	}
+	if n := strings.Count(body, "Pårørendekurs"); n != 2 || strings.Count(body, "avlyst") != 1 {
+		t.Errorf("%d meetings shown, want both with one cancelled", n)
 	}
 }
