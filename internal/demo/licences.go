@@ -59,7 +59,7 @@ func SeedLicences(ctx context.Context, db *pgxpool.Pool, ring *secrets.Keyring, 
 	today := tz.Midnight(now)
 	who := licences.Requester{OrgID: orgID, UserID: userID, Lang: "nb"}
 	ask := func(provider string, first, last time.Time, purpose, n string) (int64, error) {
-		f := licences.RequestForm{Provider: provider, First: first.Format(time.DateOnly), Last: last.Format(time.DateOnly), Purpose: purpose,
+		f := licences.RequestForm{Provider: provider, First: first.Format(time.DateOnly), Last: last.Format(time.DateOnly), Purpose: purpose, MeetingMinutes: "90",
 			Participants: n, ContactName: "Per Partner", ContactEmail: "per@angstringen.demo.test"}
 		id, err := store.Request(ctx, who, f, 6, now)
 		if err != nil {

@@ -138,11 +138,13 @@ func decide(ctx context.Context, tx pgx.Tx, id int64, d Decision, by int64) (loa
 }
 
 // lendable checks, on tx, that licence may be lent for request id: active, of the request's
-// provider, with the seats, its last loan returned, and the period not over. It takes the
+// provider, with the seats and no time limit under the meetings' length, its last loan
+// returned, and the period not over. It takes the
 // licence's row lock, which serialises its loans.
 func lendable(ctx context.Context, tx pgx.Tx, id, licence int64) error {
 	var suitable, outstanding, over bool
-	err := tx.QueryRow(ctx, `SELECT l.status = 'active' AND l.provider = q.provider AND l.max_participants >= q.participants,
+	err := tx.QueryRow(ctx, `SELECT l.status = 'active' AND l.provider = q.provider AND l.max_participants >= q.participants
+				AND (l.max_minutes IS NULL OR q.meeting_minutes IS NULL OR l.max_minutes >= q.meeting_minutes),
 			EXISTS (SELECT 1 FROM licence_loans x WHERE x.licence_id = l.id AND x.returned_at IS NULL
 				AND x.cancelled_at IS NULL AND upper(x.period) <= now()),
 			upper(q.period) <= now()

@@ -89,7 +89,7 @@ func FuzzRequestForm(f *testing.F) {
 	f.Add("teams", "2199-12-31", "2199-12-31", "x", "1", "y", "a@b.no", "", -1)
 	f.Fuzz(func(t *testing.T, provider, first, last, purpose, participants, name, email, phone string, months int) {
 		l := Limits{Today: time.Date(2026, 11, 1, 0, 0, 0, 0, tz.Oslo), MaxMonths: months, MaxSeats: map[string]int{Zoom: 100, Whereby: 50}}
-		form := RequestForm{Provider: provider, First: first, Last: last, Purpose: purpose, Participants: participants,
+		form := RequestForm{Provider: provider, First: first, Last: last, Purpose: purpose, Participants: participants, MeetingMinutes: "90",
 			ContactName: name, ContactEmail: email, ContactPhone: phone}
 		errs := form.Validate(l)
 		again := form

@@ -76,7 +76,7 @@ func request(t testing.TB, s *licences.Store, who licences.Requester, first, las
 	t.Helper()
 	today := tz.Midnight(time.Now())
 	f := licences.RequestForm{Provider: licences.Zoom, First: today.AddDate(0, 0, first).Format(time.DateOnly),
-		Last: today.AddDate(0, 0, last).Format(time.DateOnly), Purpose: "Digitale møter", Participants: itoa(participants),
+		Last: today.AddDate(0, 0, last).Format(time.DateOnly), Purpose: "Digitale møter", Participants: itoa(participants), MeetingMinutes: "40",
 		ContactName: "Kari", ContactEmail: "kari@example.test"}
 	id, err := s.Request(context.Background(), who, f, 6, time.Now())
 	if err != nil {
@@ -284,7 +284,7 @@ func TestRequestValidation(t *testing.T) {
 	t.Parallel()
 	today := time.Date(2026, 11, 23, 0, 0, 0, 0, tz.Oslo)
 	limits := licences.Limits{Today: today, MaxMonths: 6, MaxSeats: map[string]int{licences.Zoom: 100, licences.Whereby: 12}}
-	ok := licences.RequestForm{Provider: "whereby", First: "2026-12-01", Last: "2027-05-31", Purpose: "Samtalegruppe", Participants: "12",
+	ok := licences.RequestForm{Provider: "whereby", First: "2026-12-01", Last: "2027-05-31", Purpose: "Samtalegruppe", Participants: "12", MeetingMinutes: "90",
 		ContactName: "Kari", ContactEmail: "kari@example.test", ContactPhone: "400 00 000"}
 	if errs := ok.Validate(limits); !errs.OK() || ok.ContactPhone != "+4740000000" {
 		t.Fatalf("valid request: %v", errs)

@@ -16,7 +16,7 @@ import (
 
 const loanColumns = `n.id, n.licence_id, l.label, l.provider, l.account_login, n.request_id, coalesce(n.org_id, 0), coalesce(n.group_id, 0),
 	coalesce(o.name, g.name, ''), lower(n.period), upper(n.period), n.returned_at, n.cancelled_at,
-	q.contact_name, q.contact_email, q.lang, l.password_change_due`
+	q.contact_name, q.contact_email, q.lang, l.password_change_due, l.max_participants, l.max_minutes`
 
 const loanJoins = ` FROM licence_loans n
 	JOIN licences l ON l.id = n.licence_id
@@ -42,12 +42,16 @@ type Loan struct {
 	ContactEmail string
 	Lang         string
 	PasswordDue  bool
+	// The licence's plan: the most participants, and how long a meeting may last (nil: no limit).
+	MaxParticipants int
+	MaxMinutes      *int
 }
 
 func scanLoan(row pgx.CollectableRow) (Loan, error) {
 	var n Loan
 	err := row.Scan(&n.ID, &n.LicenceID, &n.Label, &n.Provider, &n.AccountLogin, &n.RequestID, &n.OrgID, &n.GroupID, &n.Borrower,
-		&n.Starts, &n.Ends, &n.ReturnedAt, &n.CancelledAt, &n.ContactName, &n.ContactEmail, &n.Lang, &n.PasswordDue)
+		&n.Starts, &n.Ends, &n.ReturnedAt, &n.CancelledAt, &n.ContactName, &n.ContactEmail, &n.Lang, &n.PasswordDue,
+		&n.MaxParticipants, &n.MaxMinutes)
 	return n, err
 }
 

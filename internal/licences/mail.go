@@ -21,6 +21,8 @@ type answer struct {
 	Provider    string    // "zoom" or "whereby"
 	First, Last time.Time // local dates of the period, both included
 	Licence     string    // the licence's label; "" when declined
+	Seats       int       // the licence's most participants
+	MaxMinutes  *int      // how long its meetings may last; nil: no limit
 	Reason      string    // staff's words; required when declined
 }
 
@@ -44,6 +46,11 @@ func answerMessage(lang i18n.Lang, name string, a answer, link string) mail.Mess
 	}
 	if a.Approved && a.Licence != "" {
 		m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.licence", "Licence", a.Licence))
+		if a.MaxMinutes != nil {
+			m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.limits", "Seats", a.Seats, "Minutes", *a.MaxMinutes))
+		} else if a.Seats > 0 {
+			m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.limits.open", "Seats", a.Seats))
+		}
 	}
 	if a.Approved {
 		how := "mail.loan.credentials.page"
@@ -128,7 +135,7 @@ func (s *Store) mailAnswer(ctx context.Context, tx pgx.Tx, q Request, loan Loan)
 	}
 	lang, _ := i18n.Parse(q.Lang) // an unknown language gets Norwegian
 	m := answerMessage(lang, q.ContactName, answer{Approved: q.Status == Approved, Provider: q.Provider,
-		First: q.Starts, Last: q.LastDay(), Licence: loan.Label, Reason: q.Reason}, link)
+		First: q.Starts, Last: q.LastDay(), Licence: loan.Label, Seats: loan.MaxParticipants, MaxMinutes: loan.MaxMinutes, Reason: q.Reason}, link)
 	m.To = q.ContactEmail
 	_, err := s.out.Enqueue(ctx, tx, m)
 	return err

@@ -36,11 +36,18 @@ type Requester struct {
 
 // RequestForm is the loan request as typed. First and Last are local dates, both included.
 type RequestForm struct {
-	Provider, First, Last, Purpose, Participants, ContactName, ContactEmail, ContactPhone string
+	Provider, First, Last, Purpose, Participants, MeetingMinutes, ContactName, ContactEmail, ContactPhone string
 
-	first, last  time.Time
-	participants int
+	first, last    time.Time
+	participants   int
+	meetingMinutes int
 }
+
+// The shortest and longest meetings a request may name, in minutes.
+const (
+	MinMeetingMinutes = 15
+	MaxMeetingMinutes = 720
+)
 
 // Limits are what Validate checks a request against.
 type Limits struct {
@@ -52,7 +59,7 @@ type Limits struct {
 // Validate trims and checks the form; messages are catalogue ids.
 func (f *RequestForm) Validate(l Limits) validate.Errors {
 	var e validate.Errors
-	for _, s := range []*string{&f.Provider, &f.First, &f.Last, &f.Purpose, &f.Participants, &f.ContactName, &f.ContactEmail, &f.ContactPhone} {
+	for _, s := range []*string{&f.Provider, &f.First, &f.Last, &f.Purpose, &f.Participants, &f.MeetingMinutes, &f.ContactName, &f.ContactEmail, &f.ContactPhone} {
 		*s = strings.TrimSpace(*s)
 	}
 	if f.Provider != Zoom && f.Provider != Whereby {
@@ -80,6 +87,10 @@ func (f *RequestForm) Validate(l Limits) validate.Errors {
 		e.Add("participants", "loans.participants.invalid")
 	case !e.Has("provider") && f.participants > l.MaxSeats[f.Provider]:
 		e.Add("participants", "loans.participants.tooMany", "Max", l.MaxSeats[f.Provider])
+	}
+	f.meetingMinutes, err = strconv.Atoi(f.MeetingMinutes)
+	if err != nil || f.meetingMinutes < MinMeetingMinutes || f.meetingMinutes > MaxMeetingMinutes {
+		e.Add("meeting_minutes", "loans.minutes.invalid", "Min", MinMeetingMinutes, "Max", MaxMeetingMinutes)
 	}
 	if e.Required("contact_name", f.ContactName, "contact.name.required") {
 		e.MaxLength("contact_name", f.ContactName, 120, "form.tooLong")
@@ -142,10 +153,10 @@ func (s *Store) Request(ctx context.Context, who Requester, f RequestForm, maxMo
 	}
 	var id int64
 	err = s.db.QueryRow(ctx, `INSERT INTO licence_requests (org_id, group_id, requested_by, provider, period, purpose, participants,
-			contact_name, contact_email, contact_phone, lang)
-		VALUES (NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			contact_name, contact_email, contact_phone, lang, meeting_minutes)
+		VALUES (NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		who.OrgID, who.GroupID, who.UserID, f.Provider, days(f.first, f.last), f.Purpose, f.participants,
-		f.ContactName, f.ContactEmail, f.ContactPhone, who.Lang).Scan(&id)
+		f.ContactName, f.ContactEmail, f.ContactPhone, who.Lang, f.meetingMinutes).Scan(&id)
 	err = postgres.MapError(err)
 	if who.GroupID != 0 && errors.Is(err, postgres.ErrInvalid) { // the group is gone
 		e.Add("group", "booking.group.required")
@@ -167,16 +178,18 @@ type Request struct {
 	Starts, Ends time.Time // [Starts, Ends): Ends is the midnight after the last day
 	Purpose      string
 	Participants int
-	ContactName  string
-	ContactEmail string
-	ContactPhone string
-	Lang         string
-	Status       string
-	Reason       string
-	CreatedAt    time.Time
-	DecidedAt    *time.Time
-	LoanID       int64
-	LicenceLabel string
+	// MeetingMinutes is how long the meetings last; 0 for a request made before it was asked.
+	MeetingMinutes int
+	ContactName    string
+	ContactEmail   string
+	ContactPhone   string
+	Lang           string
+	Status         string
+	Reason         string
+	CreatedAt      time.Time
+	DecidedAt      *time.Time
+	LoanID         int64
+	LicenceLabel   string
 }
 
 // LastDay is the last local day of the period.
@@ -184,7 +197,7 @@ func (q Request) LastDay() time.Time { return tz.Midnight(q.Ends.Add(-time.Hour)
 
 const requestColumns = `q.id, coalesce(q.org_id, 0), coalesce(q.group_id, 0), coalesce(o.name, g.name, ''), q.provider,
 	lower(q.period), upper(q.period), q.purpose, q.participants, q.contact_name, q.contact_email, q.contact_phone, q.lang,
-	q.status, q.decision_reason, q.created_at, q.decided_at, coalesce(n.id, 0), coalesce(l.label, '')`
+	q.status, q.decision_reason, q.created_at, q.decided_at, coalesce(n.id, 0), coalesce(l.label, ''), coalesce(q.meeting_minutes, 0)`
 
 const requestJoins = ` FROM licence_requests q
 	LEFT JOIN orgs o ON o.id = q.org_id
@@ -195,7 +208,8 @@ const requestJoins = ` FROM licence_requests q
 func scanRequest(row pgx.CollectableRow) (Request, error) {
 	var q Request
 	err := row.Scan(&q.ID, &q.OrgID, &q.GroupID, &q.From, &q.Provider, &q.Starts, &q.Ends, &q.Purpose, &q.Participants,
-		&q.ContactName, &q.ContactEmail, &q.ContactPhone, &q.Lang, &q.Status, &q.Reason, &q.CreatedAt, &q.DecidedAt, &q.LoanID, &q.LicenceLabel)
+		&q.ContactName, &q.ContactEmail, &q.ContactPhone, &q.Lang, &q.Status, &q.Reason, &q.CreatedAt, &q.DecidedAt, &q.LoanID, &q.LicenceLabel,
+		&q.MeetingMinutes)
 	return q, err
 }
 
@@ -274,7 +288,8 @@ type Option struct {
 	FreeFrom *time.Time // when busy: the end of the last loan that overlaps the period
 }
 
-// Options lists the active licences of the request's provider that take its participants:
+// Options lists the active licences of the request's provider that take its participants
+// and let its meetings run their length (Unfit lists the others, with why):
 // free ones first, those not waiting for a password change before those that are, the
 // smallest that fits first (the suggestion is the first), then the busy ones by when they
 // free up.
@@ -284,8 +299,9 @@ func (s *Store) Options(ctx context.Context, q Request) ([]Option, error) {
 		LEFT JOIN LATERAL (SELECT max(upper(n.period)) AS until FROM licence_loans n
 			WHERE n.licence_id = l.id AND n.cancelled_at IS NULL AND (n.period && tstzrange($2, $3)
 				OR n.returned_at IS NULL AND upper(n.period) <= now())) b ON true
-		WHERE l.provider = $1 AND l.status = 'active' AND l.max_participants >= $4
-		ORDER BY b.until IS NOT NULL, b.until, l.password_change_due, l.max_participants, l.label LIMIT 100`, q.Provider, q.Starts, q.Ends, q.Participants)
+		WHERE l.provider = $1 AND l.status = 'active' AND l.max_participants >= $4 AND (l.max_minutes IS NULL OR l.max_minutes >= $5)
+		ORDER BY b.until IS NOT NULL, b.until, l.password_change_due, l.max_participants, l.label LIMIT 100`,
+		q.Provider, q.Starts, q.Ends, q.Participants, q.MeetingMinutes)
 	if err != nil {
 		return nil, fmt.Errorf("licences: options: %w", err)
 	}
@@ -298,6 +314,35 @@ func (s *Store) Options(ctx context.Context, q Request) ([]Option, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("licences: options: %w", err)
+	}
+	return list, nil
+}
+
+// Unfit is an active licence of the request's provider that does not fit it, and why.
+type Unfit struct {
+	Licence
+	TooFewSeats bool // takes fewer participants than the request names
+	TooShort    bool // cuts meetings before they end (MaxMinutes under the meeting length)
+}
+
+// Unfitting lists the active licences of the request's provider that Options leaves out, by
+// label, each with what does not fit: staff see why the suggestion is not the small one.
+func (s *Store) Unfitting(ctx context.Context, q Request) ([]Unfit, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+licenceColumns+`, l.max_participants < $2, coalesce(l.max_minutes < $3, false)
+		FROM licences l
+		WHERE l.provider = $1 AND l.status = 'active' AND (l.max_participants < $2 OR l.max_minutes < $3)
+		ORDER BY l.label LIMIT 100`, q.Provider, q.Participants, q.MeetingMinutes)
+	if err != nil {
+		return nil, fmt.Errorf("licences: unfitting: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Unfit, error) {
+		var u Unfit
+		err := row.Scan(&u.ID, &u.Provider, &u.Label, &u.MaxParticipants, &u.MaxMinutes, &u.AccountLogin, &u.KeyID, &u.Status,
+			&u.PasswordChangeDue, &u.Funding, &u.Notes, &u.TooFewSeats, &u.TooShort)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("licences: unfitting: %w", err)
 	}
 	return list, nil
 }

@@ -443,7 +443,7 @@ var (
 	themeFields   = []string{"slug", "name_nb", "name_en", "description_nb", "description_en", "published"}
 	groupFields   = []string{"name", "slug", "kind", "format", "platform", "venue", "weekday", "starts", "ends", "frequency", "language", "capacity", "open", "twelve_step", "org", "description_nb", "description_en", "themes"}
 	licenceFields = []string{"provider", "label", "max_participants", "max_minutes", "account_login", "secret", "status", "funding", "notes"}
-	loanFields    = []string{"provider", "first", "last", "purpose", "participants", "contact_name", "contact_email", "contact_phone"}
+	loanFields    = []string{"provider", "first", "last", "purpose", "participants", "meeting_minutes", "contact_name", "contact_email", "contact_phone"}
 	orgFields     = []string{"name", "kind", "network_member", "agreement_signed", "agreement_expires", "contact_name", "contact_email", "contact_phone", "notes"}
 	roomReqFields = []string{"title", "date", "start", "end", "frequency", "until", "message", "room"}
 	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room", "notice"}

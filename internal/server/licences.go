@@ -171,7 +171,9 @@ func (s *Server) renderLoanRequest(w http.ResponseWriter, r *http.Request, statu
 	store := s.licences()
 	var err error
 	if p.Request, err = store.GetRequest(ctx, nil, pathID(r)); err == nil && p.Request.Status == licences.Pending {
-		p.Options, err = store.Options(ctx, p.Request)
+		if p.Options, err = store.Options(ctx, p.Request); err == nil {
+			p.Unfit, err = store.Unfitting(ctx, p.Request)
+		}
 	}
 	if err != nil {
 		s.serverError(w, r, err)
@@ -260,7 +262,7 @@ func (s *Server) requestLoan(forGroup bool) http.HandlerFunc {
 		v := r.PostFormValue
 		p := pages.LoanRequestPage{Action: "/partner/lisenser/ny", Back: "/partner/lisenser",
 			Form: licences.RequestForm{Provider: v("provider"), First: v("first"), Last: v("last"), Purpose: v("purpose"),
-				Participants: v("participants"), ContactName: v("contact_name"), ContactEmail: v("contact_email"), ContactPhone: v("contact_phone")}}
+				Participants: v("participants"), MeetingMinutes: v("meeting_minutes"), ContactName: v("contact_name"), ContactEmail: v("contact_email"), ContactPhone: v("contact_phone")}}
 		who := licences.Requester{UserID: u.ID, Lang: string(i18n.LangOf(ctx))}
 		if forGroup {
 			p.Action, p.Back, p.Groups = "/admin/lisenser/foresporsler/ny", "/admin/lisenser/foresporsler", []groups.Option{}

@@ -43,6 +43,7 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 	partner.SetValue(t, "felt-last", today.AddDate(0, 0, 30).Format(time.DateOnly))
 	partner.Fill(t, "felt-purpose", "Digitale medlemsmøter")
 	partner.Fill(t, "felt-participants", "25")
+	partner.Fill(t, "felt-meeting_minutes", "40")
 	got = partner.Click(t, "main form button[type=submit]")
 	if !strings.Contains(got.Text, "Venter på svar") {
 		t.Fatalf("after the request: %s", got.Text)
@@ -87,7 +88,7 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 	tomorrow := today.AddDate(0, 0, 1)
 	reqID, err := app.srv.licences().Request(context.Background(), licences.Requester{OrgID: p.orgA.ID, UserID: p.partnerA.ID, Lang: "nb"},
 		licences.RequestForm{Provider: licences.Zoom, First: tomorrow.Format(time.DateOnly), Last: tomorrow.AddDate(0, 0, 6).Format(time.DateOnly),
-			Purpose: "Neste lån", Participants: "10", ContactName: "Alfa", ContactEmail: "alfa@example.no"}, 12, time.Now())
+			Purpose: "Neste lån", Participants: "10", MeetingMinutes: "40", ContactName: "Alfa", ContactEmail: "alfa@example.no"}, 12, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

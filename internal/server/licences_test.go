@@ -19,7 +19,7 @@ func licenceForm(label, seats, secret string) url.Values {
 
 func loanRequestForm(first, last time.Time, participants string) url.Values {
 	return url.Values{"provider": {"zoom"}, "first": {first.Format(time.DateOnly)}, "last": {last.Format(time.DateOnly)},
-		"purpose": {"Digitale møter"}, "participants": {participants}, "contact_name": {"Alfa Kontakt"}, "contact_email": {"kontakt@alfa.test"}}
+		"purpose": {"Digitale møter"}, "participants": {participants}, "meeting_minutes": {"40"}, "contact_name": {"Alfa Kontakt"}, "contact_email": {"kontakt@alfa.test"}}
 }
 
 // The whole loan: staff add licences (the secret is never in a page but the audited reveal),
@@ -198,5 +198,63 @@ func TestRevealAsksForThePasswordAgain(t *testing.T) {
 	}
 	if res, _ := staff.post("/admin/lisenser/ny", licenceForm("Zoom\x002", "100", "x")); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("a NUL in a form = %d", res.StatusCode)
+	}
+}
+
+// Must show (issue 22): a request for 15 people with 90-minute meetings is never suggested a
+// licence that ends meetings after 40 minutes; the request page says why it does not fit,
+// staff cannot lend it anyway, and the approval mail and the partner's loan page state the
+// licence's limits.
+func TestLicenceSuggestionFitsTheMeetings(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	staff := app.client(t).login(p.staff.Email)
+	open := licenceForm("Zoom stor", "100", "stor-Hemmelig-2")
+	open.Set("max_minutes", "")
+	for _, f := range []url.Values{licenceForm("Zoom 3 (liten)", "30", "liten-Hemmelig-1"), open} {
+		if res, _ := staff.post("/admin/lisenser/ny", f); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create licence = %d", res.StatusCode)
+		}
+	}
+	var small, big int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM licences WHERE label = 'Zoom 3 (liten)'`).Scan(&small)
+	app.db.QueryRow(context.Background(), `SELECT id FROM licences WHERE label = 'Zoom stor'`).Scan(&big)
+	a := app.client(t).login(p.partnerA.Email)
+	today := tz.Midnight(time.Now())
+	form := loanRequestForm(today, today.AddDate(0, 1, 0), "15")
+	form.Set("meeting_minutes", "tre timer")
+	if res, body := a.post("/partner/lisenser/ny", form); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "Skriv hvor mange minutter møtene varer, fra 15 til 720.") || !strings.Contains(body, `value="tre timer"`) {
+		t.Fatalf("a request without the meeting length = %d", res.StatusCode)
+	}
+	form.Set("meeting_minutes", "90")
+	if res, _ := a.post("/partner/lisenser/ny", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("request = %d", res.StatusCode)
+	}
+	var reqID int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM licence_requests`).Scan(&reqID)
+	path := "/admin/lisenser/foresporsler/" + itoa(reqID)
+	_, body := staff.get(path)
+	if strings.Contains(body, `value="`+itoa(small)+`"`) || !strings.Contains(body, `value="`+itoa(big)+`" checked`) {
+		t.Errorf("the 40-minute licence is offered for 90-minute meetings, or the open one not suggested:\n%s", body)
+	}
+	if !strings.Contains(body, "90 minutter") || !strings.Contains(body, "Passer ikke") ||
+		!strings.Contains(body, "Zoom 3 (liten) (Opptil 30 deltakere, 40 minutter per møte): Møtene varer 90 minutter, lisensen avslutter dem etter 40.") {
+		t.Errorf("the request page does not say why the small licence does not fit:\n%s", body)
+	}
+	if res, _ := staff.post(path+"/godkjenn", url.Values{"licence": {itoa(small)}}); res.StatusCode < 400 {
+		t.Errorf("lending the 40-minute licence anyway = %d", res.StatusCode)
+	}
+	if res, _ := staff.post(path+"/godkjenn", url.Values{"licence": {itoa(big)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve = %d", res.StatusCode)
+	}
+	if _, text := app.lastMail(t, "kontakt@alfa.test"); !strings.Contains(text, "Lisensen tar inntil 100 deltakere, og møtene kan vare så lenge dere trenger.") {
+		t.Errorf("the approval mail does not state the licence's limits:\n%s", text)
+	}
+	var loan int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM licence_loans`).Scan(&loan)
+	if _, body := a.get("/partner/lisenser/lan/" + itoa(loan)); !strings.Contains(body, "Hva lisensen tar") || !strings.Contains(body, "Opptil 100 deltakere") {
+		t.Errorf("the partner's loan page does not state the limits:\n%s", body)
 	}
 }
