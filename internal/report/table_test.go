@@ -74,8 +74,8 @@ func TestBarChartIsAccessibleAndHidesSmallCells(t *testing.T) {
 func TestCellsInEachLanguage(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		cell     Cell
-		nb, en   string
+		cell   Cell
+		nb, en string
 	}{
 		{Count(2.14, 1), "2,1", "2.1"}, {Count(12345, 0), "12\u202f345", "12,345"},
 		{People(3), "< 5", "< 5"}, {People(1500), "1\u202f500", "1,500"}, {Label("Bjørk 2.1"), "Bjørk 2.1", "Bjørk 2.1"},
