@@ -17,7 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-		"github.com/linkoslo/selvhjelpshuset/internal/demo"
+	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/report"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -58,7 +58,7 @@ func TestReportSpreadsheetsReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, page := staff.get("/admin/rapport/" + y)
-	links := regexp.MustCompile(`/admin/rapport/` + y + `/[a-z0-9-]+\.csv`).FindAllString(page, -1)
+	links := regexp.MustCompile(`/admin/rapport/`+y+`/[a-z0-9-]+\.csv`).FindAllString(page, -1)
 	withRows := 0
 	for _, tb := range rep.Tables {
 		if len(tb.Rows) > 0 {
