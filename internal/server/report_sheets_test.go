@@ -26,8 +26,8 @@ import (
 const bom = "\ufeff"
 
 // reportSheetsApp is a server with the demo data and a small count of people in last year's
-// report, and its staff logged in; year is last year.
-func reportSheetsApp(t *testing.T) (app *testApp, staff *client, year int) {
+// report, its staff (logged in, and their address); year is last year.
+func reportSheetsApp(t *testing.T) (app *testApp, staff *client, email string, year int) {
 	t.Helper()
 	app = newTestApp(t, nil)
 	p := app.people(t)
@@ -42,7 +42,7 @@ func reportSheetsApp(t *testing.T) (app *testApp, staff *client, year int) {
 	if _, err := app.db.Exec(ctx, `INSERT INTO placement_waits (year, theme_id, days) VALUES ($1, $2, 12)`, year, theme.ID); err != nil {
 		t.Fatal(err)
 	}
-	return app, app.client(t).login(p.staff.Email), year
+	return app, app.client(t).login(p.staff.Email), p.staff.Email, year
 }
 
 // Must show: every CSV of the report, and the whole report as XLSX, downloaded over HTTP and
@@ -51,7 +51,7 @@ func reportSheetsApp(t *testing.T) (app *testApp, staff *client, year int) {
 // cell, its note beside it), and æøå intact.
 func TestReportSpreadsheetsReadBack(t *testing.T) {
 	t.Parallel()
-	app, staff, year := reportSheetsApp(t)
+	app, staff, _, year := reportSheetsApp(t)
 	y := strconv.Itoa(year)
 	rep, err := report.Build(context.Background(), app.db, year, i18n.NB)
 	if err != nil {
@@ -259,7 +259,7 @@ func visibleText(page string) string {
 // does hold decimals, with a comma.
 func TestNorwegianPagesHaveNoDecimalPoint(t *testing.T) {
 	t.Parallel()
-	_, staff, year := reportSheetsApp(t)
+	_, staff, _, year := reportSheetsApp(t)
 	commas := 0
 	for _, path := range []string{"/admin", "/admin/rapport/" + strconv.Itoa(year), "/admin/rapport/" + strconv.Itoa(year+1)} {
 		res, body := staff.get(path)
