@@ -68,6 +68,7 @@ func TestReportSpreadsheetsReadBack(t *testing.T) {
 	if len(links) != withRows || withRows < 8 {
 		t.Fatalf("the page links %d CSVs, the report has %d tables with figures", len(links), withRows)
 	}
+	t.Logf("%d CSVs of %d tables, and the XLSX", len(links), len(rep.Tables))
 	seen := map[string]bool{}
 	for _, link := range links {
 		id := strings.TrimSuffix(link[strings.LastIndex(link, "/")+1:], ".csv")
