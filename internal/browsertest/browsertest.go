@@ -574,6 +574,36 @@ const a4Width = 673
 type Printed struct {
 	PDF    []byte
 	CutOff []string
+	// Pages are the pages of the PDF (PDFPages); SVGOverflow the SVG texts drawn outside
+	// their SVG's viewBox in print, which would be clipped.
+	Pages       []PDFPage
+	SVGOverflow []string
+}
+
+// svgOverflow lists the <text> elements of every SVG whose box reaches outside the SVG's
+// viewBox (or, without one, its width and height): what a chart would cut off.
+const svgOverflow = `(() => {
+	const out = [];
+	for (const svg of document.querySelectorAll("svg")) {
+		const vb = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal :
+			{x: 0, y: 0, width: svg.width.baseVal.value, height: svg.height.baseVal.value};
+		for (const t of svg.querySelectorAll("text")) {
+			const b = t.getBBox();
+			if (b.x < vb.x - 0.5 || b.y < vb.y - 0.5 || b.x + b.width > vb.x + vb.width + 0.5 || b.y + b.height > vb.y + vb.height + 0.5) {
+				out.push(t.textContent);
+			}
+		}
+	}
+	return out; })()`
+
+// SVGOverflow lists the texts of the page's SVGs drawn outside their SVG (svgOverflow).
+func (tab *Tab) SVGOverflow(t testing.TB) []string {
+	t.Helper()
+	out, err := chromedp.Run(tab.ctx, chromedp.Evaluate[[]string](svgOverflow))
+	if err != nil {
+		t.Fatalf("browsertest: measure SVG text: %v", err)
+	}
+	return out
 }
 
 // Print prints the current page to PDF on A4 as the print stylesheet lays it out, and
@@ -603,11 +633,17 @@ func (tab *Tab) Print(t testing.TB) Printed {
 		t.Fatalf("browsertest: measure print: %v", err)
 	}
 	p.CutOff = cut
+	if p.SVGOverflow, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](svgOverflow)); err != nil {
+		t.Fatalf("browsertest: measure SVG text in print: %v", err)
+	}
 	preferCSS := true
 	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &preferCSS})
 	if err != nil {
 		t.Fatalf("browsertest: print to PDF: %v", err)
 	}
 	p.PDF = res.Data
+	if p.Pages, err = PDFPages(p.PDF); err != nil {
+		t.Fatalf("browsertest: read the printed PDF: %v", err)
+	}
 	return p
 }

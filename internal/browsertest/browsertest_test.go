@@ -124,3 +124,21 @@ func TestPrintFindsCutOffTables(t *testing.T) {
 		t.Errorf("print: %d bytes, cut off %q", len(p.PDF), p.CutOff)
 	}
 }
+
+// SVGOverflow finds a label drawn past its chart's viewBox, and Print reads the PDF's pages.
+func TestSVGOverflowAndPDFPages(t *testing.T) {
+	ts := httptest.NewServer(testPage(`<svg viewBox="0 0 100 20" width="100" height="20"><text x="60" y="15">a label far too long</text><text x="2" y="15">ok</text></svg>`))
+	defer ts.Close()
+	tab := New(t).NewTab(t)
+	tab.Go(t, ts.URL)
+	if got := tab.SVGOverflow(t); len(got) != 1 || got[0] != "a label far too long" {
+		t.Errorf("overflow: %q", got)
+	}
+	p := tab.Print(t)
+	if len(p.Pages) != 1 || p.Pages[0].TextRuns == 0 || len(p.SVGOverflow) != 1 {
+		t.Errorf("printed: %+v, overflow %q", p.Pages, p.SVGOverflow)
+	}
+	if _, err := PDFPages([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")); err == nil {
+		t.Error("a PDF without pages was read")
+	}
+}

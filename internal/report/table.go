@@ -1,16 +1,17 @@
 // Package report builds the annual report (årsmelding) the centre writes for Oslo kommune and
 // its funders: tables of yearly figures, each also drawn as an accessible SVG chart and
-// exported as CSV. Figures about people below SmallCell are shown as "< 5", so nobody can be
-// recognised from a small number.
+// exported as CSV and, the whole report, as XLSX. Figures about people below SmallCell are
+// shown as "< 5", so nobody can be recognised from a small number; in the spreadsheets such
+// a cell is empty and a note column says why, so the column stays numeric.
 package report
 
 import (
-	"encoding/csv"
-	"fmt"
-	"html"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
+	"github.com/linkoslo/selvhjelpshuset/internal/sheet"
 )
 
 // SmallCell is the smallest count of people shown as it is.
@@ -19,10 +20,11 @@ const SmallCell = 5
 // Cell is one figure of a table: a count of people (suppressed under SmallCell), another
 // number, or text.
 type Cell struct {
-	Text   string // a label, or the formatted number
-	Value  float64
-	People bool // a count of people: suppressed when 0 < Value < SmallCell
-	Number bool
+	Text     string // a label, or the number written plainly ("2.5"), not for pages (In)
+	Value    float64
+	Decimals int
+	People   bool // a count of people: suppressed when 0 < Value < SmallCell
+	Number   bool
 }
 
 // Label is a text cell.
@@ -35,16 +37,29 @@ func People(n int) Cell {
 
 // Count is a count of things (groups, loans, hours), never suppressed.
 func Count(n float64, decimals int) Cell {
-	return Cell{Text: strconv.FormatFloat(n, 'f', decimals, 64), Value: n, Number: true}
+	return Cell{Text: strconv.FormatFloat(n, 'f', decimals, 64), Value: n, Decimals: decimals, Number: true}
 }
 
 // Suppressed reports whether the cell hides its figure.
 func (c Cell) Suppressed() bool { return c.People && c.Value > 0 && c.Value < SmallCell }
 
-// Shown is the text to show: "< 5" for a suppressed count.
+// Shown is the cell as plain text, the same in every language: "< 5" for a suppressed
+// count, a number with a decimal point. Pages show In instead.
 func (c Cell) Shown() string {
 	if c.Suppressed() {
 		return "< " + strconv.Itoa(SmallCell)
+	}
+	return c.Text
+}
+
+// In is the cell as language l writes it on a page: a number through i18n.Number (2,5 and
+// 1 234 in Norwegian), "< 5" for a suppressed count, a label as it is.
+func (c Cell) In(l i18n.Lang) string {
+	switch {
+	case c.Suppressed():
+		return "< " + i18n.Int(l, SmallCell)
+	case c.Number:
+		return i18n.Number(l, c.Value, c.Decimals)
 	}
 	return c.Text
 }
@@ -57,77 +72,63 @@ type Table struct {
 	Rows    [][]Cell
 }
 
-// WriteCSV writes the table as RFC 4180 CSV in UTF-8, with the figures as shown (a suppressed
-// count stays "< 5"). Text that a spreadsheet would run as a formula is guarded (csvText).
-func (t Table) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	head := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		head[i] = csvText(c)
+// Sheet is the table for a spreadsheet in language l: labels as text (defused by the
+// writer), figures as numbers, a suppressed count as an empty cell. A table that counts
+// people gets a last column, a note, which names the columns of the row left empty because
+// they counted fewer than SmallCell people.
+func (t Table) Sheet(l i18n.Lang) sheet.Sheet {
+	s := sheet.Sheet{Name: t.Title}
+	for _, c := range t.Columns {
+		s.Header = append(s.Header, csvText(c))
 	}
-	if err := cw.Write(head); err != nil {
-		return err
+	notes := false
+	for _, row := range t.Rows {
+		for _, c := range row {
+			notes = notes || c.People
+		}
+	}
+	if notes {
+		s.Header = append(s.Header, i18n.Translate(l, "sheet.note"))
 	}
 	for _, row := range t.Rows {
-		rec := make([]string, len(row))
+		out := make([]any, 0, len(s.Header))
+		var hidden []string
 		for i, c := range row {
-			rec[i] = c.Shown()
-			if !c.Number {
-				rec[i] = csvText(rec[i])
+			switch {
+			case c.Suppressed():
+				out = append(out, nil)
+				if i < len(t.Columns) {
+					hidden = append(hidden, s.Header[i])
+				}
+			case c.Number:
+				out = append(out, sheet.Number{Value: c.Value, Decimals: c.Decimals})
+			default:
+				out = append(out, csvText(c.Text))
 			}
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
+		if notes {
+			note := ""
+			if len(hidden) > 0 {
+				note = i18n.Translate(l, "sheet.note.small", "Columns", strings.Join(hidden, ", "), "N", SmallCell)
+			}
+			out = append(out, note)
 		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvText makes a text cell safe to open in a spreadsheet. Names come from forms, and one
-// that starts with = + - @ or a tab would run as a formula (CSV injection, OWASP): it gets a
-// leading apostrophe, which spreadsheets show as text. A CR, alone or before LF, becomes a
-// LF: encoding/csv with UseCRLF drops a lone CR, so the cell would not read back.
-func csvText(s string) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-	if s != "" && strings.ContainsRune("=+-@\t", rune(s[0])) {
-		return "'" + s
+		s.Rows = append(s.Rows, out)
 	}
 	return s
 }
 
-// BarChart draws the table's first figure column as horizontal bars: an SVG with role="img",
-// a title and a description, for a page that also shows the table. Suppressed figures are
-// drawn as no bar and labelled "< 5".
-func (t Table) BarChart(column int, description string) string {
-	const barH, gap, labelW, width = 22, 8, 180, 560
-	height := len(t.Rows)*(barH+gap) + gap
-	maxV := 0.0
-	for _, row := range t.Rows {
-		if column < len(row) && !row[column].Suppressed() && row[column].Value > maxV {
-			maxV = row[column].Value
-		}
-	}
-	id := "graf-" + t.ID
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`,
-		id, id, width, height)
-	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, html.EscapeString(t.Title), id, html.EscapeString(description))
-	for i, row := range t.Rows {
-		if column >= len(row) {
-			continue
-		}
-		y := gap + i*(barH+gap)
-		c := row[column]
-		w := 0.0
-		if maxV > 0 && !c.Suppressed() {
-			w = c.Value / maxV * float64(width-labelW-60)
-		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, labelW-8, y+barH-6, html.EscapeString(row[0].Text))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="chart-bar"/>`, labelW, y, w, barH)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, float64(labelW)+w+6, y+barH-6, html.EscapeString(c.Shown()))
-	}
-	b.WriteString(`</svg>`)
-	return b.String()
+// WriteCSV writes the table as CSV for a spreadsheet in language l (sheet.WriteCSV: UTF-8
+// with a byte order mark, ';' and a decimal comma in Norwegian, CRLF), the figures as plain
+// numbers, a suppressed count empty with a note (Sheet). Text that a spreadsheet would run
+// as a formula is guarded.
+func (t Table) WriteCSV(w io.Writer, l i18n.Lang) error {
+	s := t.Sheet(l)
+	return sheet.WriteCSV(w, l, s.Header, s.Rows)
+}
+
+// csvText keeps line breaks in a text cell readable after a round trip: a CR, alone or
+// before LF, becomes a LF (encoding/csv drops a lone CR).
+func csvText(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +14,9 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
+
+// xlsxType is the media type of an XLSX workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // reportYear reads the year of the path: 2000 up to this year.
 func (s *Server) reportYear(w http.ResponseWriter, r *http.Request) (int, bool) {
@@ -53,8 +58,10 @@ func (s *Server) reportLatest(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/rapport/"+strconv.Itoa(s.now().Year()-1), http.StatusSeeOther)
 }
 
-// reportCSV is one table of the report as CSV (RFC 4180, UTF-8).
-func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
+// reportFile is one table of the report as CSV (/admin/rapport/2025/kilder.csv), or the
+// whole report as XLSX (/admin/rapport/2025/arsmelding-2025.xlsx), for a spreadsheet in the
+// visitor's language.
+func (s *Server) reportFile(w http.ResponseWriter, r *http.Request) {
 	year, ok := s.reportYear(w, r)
 	if !ok {
 		return
@@ -64,14 +71,26 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	t, found := rep.Table(strings.TrimSuffix(r.PathValue("table"), ".csv"))
-	if !found {
-		s.notFound(w, r)
+	lang := i18n.LangOf(r.Context())
+	name := r.PathValue("table")
+	var buf bytes.Buffer
+	if name == "arsmelding-"+strconv.Itoa(year)+".xlsx" {
+		w.Header().Set("Content-Type", xlsxType)
+		err = rep.WriteXLSX(&buf, lang)
+	} else {
+		t, found := rep.Table(strings.TrimSuffix(name, ".csv"))
+		if !found || !strings.HasSuffix(name, ".csv") {
+			s.notFound(w, r)
+			return
+		}
+		name = "arsmelding-" + strconv.Itoa(year) + "-" + t.ID + ".csv"
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		err = t.WriteCSV(&buf, lang)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="arsmelding-`+strconv.Itoa(year)+"-"+t.ID+`.csv"`)
-	if err := t.WriteCSV(w); err != nil {
-		s.log.Error("report csv", "error", err)
-	}
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	_, _ = buf.WriteTo(w)
 }

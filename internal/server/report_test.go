@@ -33,7 +33,9 @@ func TestReportPages(t *testing.T) {
 		t.Errorf("/admin/rapport = %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	res, body := staff.get("/admin/rapport/" + year + "/kilder.csv")
-	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, bom)))
+	cr.Comma = ';'
+	recs, err := cr.ReadAll()
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || err != nil || len(recs) < 2 {
 		t.Errorf("csv = %d %q %v", res.StatusCode, recs, err)
 	}

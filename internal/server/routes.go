@@ -239,7 +239,7 @@ func (s *Server) routes() http.Handler {
 			// The annual report.
 			r.Get("/rapport", s.reportLatest)
 			r.Get("/rapport/{year}", s.reportPage)
-			r.Get("/rapport/{year}/{table}", s.reportCSV)
+			r.Get("/rapport/{year}/{table}", s.reportFile)
 			r.Post("/rapport/{year}/innledning", s.reportIntro)
 			r.Get("/utadrettet", s.outreachPage)
 			r.Post("/utadrettet", s.outreachAdd)

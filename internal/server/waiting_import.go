@@ -316,9 +316,9 @@ func (s *Server) exportWaiting(ext string) http.HandlerFunc {
 		var buf bytes.Buffer
 		if ext == "csv" {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			err = sheet.WriteCSV(&buf, exportHeader(r), rows)
+			err = sheet.WriteCSV(&buf, i18n.LangOf(ctx), exportHeader(r), rows)
 		} else {
-			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+			w.Header().Set("Content-Type", xlsxType)
 			err = sheet.WriteXLSX(&buf, i18n.T(ctx, "waiting.title"), exportHeader(r), rows)
 		}
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/sheet"
 )
 
@@ -48,7 +49,7 @@ var (
 func TestWriteCSVReadBack(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := sheet.WriteCSV(&buf, header, rows); err != nil {
+	if err := sheet.WriteCSV(&buf, i18n.NB, header, rows); err != nil {
 		t.Fatal(err)
 	}
 	raw := buf.String()
@@ -113,5 +114,50 @@ func TestWriteXLSXReadBack(t *testing.T) {
 		return d.Name == "_xlnm._FilterDatabase" && strings.Contains(d.RefersTo, "$A$1:$C$1")
 	}) {
 		t.Errorf("no autofilter: %+v", names)
+	}
+}
+
+// Figures: a decimal comma and ';' in Norwegian, a point and ',' in English, nothing between
+// thousands, an empty cell for nil; in the workbook numbers are numbers with a format of
+// their decimals, and sheet names are cleaned and unique.
+func TestFiguresPerLanguage(t *testing.T) {
+	t.Parallel()
+	head := []string{"Rom", "Timer", "Andel", "Merknad"}
+	figures := [][]any{{"Bjørkerommet", sheet.Number{Value: 1234.5, Decimals: 1}, sheet.Number{Value: 2.125, Decimals: 1}, nil}}
+	for l, want := range map[i18n.Lang]string{
+		i18n.NB: "\xef\xbb\xbfRom;Timer;Andel;Merknad\r\nBjørkerommet;1234,5;2,1;\r\n",
+		i18n.EN: "\xef\xbb\xbfRom,Timer,Andel,Merknad\r\nBjørkerommet,1234.5,2.1,\r\n",
+	} {
+		var buf bytes.Buffer
+		if err := sheet.WriteCSV(&buf, l, head, figures); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != want {
+			t.Errorf("%s: %q, want %q", l, buf.String(), want)
+		}
+	}
+	var buf bytes.Buffer
+	err := sheet.WriteWorkbook(&buf, []sheet.Sheet{{Name: "Hvor hørte de om oss?", Header: head, Rows: figures},
+		{Name: "Hvor hørte de om oss", Header: head}, {Name: strings.Repeat("x", 40), Header: head}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Hvor hørte de om oss", "Hvor hørte de om oss (2)", strings.Repeat("x", 31)}) {
+		t.Errorf("sheets: %q", got)
+	}
+	raw, _ := f.GetCellValue("Hvor hørte de om oss", "B2", excelize.Options{RawCellValue: true})
+	typ, _ := f.GetCellType("Hvor hørte de om oss", "B2")
+	style, _ := f.GetCellStyle("Hvor hørte de om oss", "B2")
+	s, _ := f.GetStyle(style)
+	if raw != "1234.5" || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString || s.CustomNumFmt == nil || *s.CustomNumFmt != "#,##0.0" {
+		t.Errorf("B2 = %q type %v style %+v", raw, typ, s)
+	}
+	if v, _ := f.GetCellValue("Hvor hørte de om oss", "D2"); v != "" {
+		t.Errorf("a nil cell holds %q", v)
 	}
 }
