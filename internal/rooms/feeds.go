@@ -51,10 +51,25 @@ func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (st
 	return token, nil
 }
 
-// FeedTables are the tables FeedTarget and FeedEvents read, and groups: a group's feed is
-// found through its bookings, and a change of the group may change what it shows.
+// FeedTables are the tables FeedTarget, FeedName and FeedEvents read, groups (a group's feed
+// is found through its bookings, and a change of the group may change what it shows), and
+// settings, where the centre's address for LOCATION is.
 func FeedTables() []string {
-	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
+	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups", "settings"}
+}
+
+// FeedName is what a feed is called in a calendar app: the room's or the group's name, so
+// that several subscribed feeds can be told apart.
+func (s *Store) FeedName(ctx context.Context, kind string, id int64) (string, error) {
+	q := `SELECT name FROM rooms WHERE id = $1`
+	if kind == FeedGroup {
+		q = `SELECT name FROM groups WHERE id = $1`
+	}
+	var name string
+	if err := s.db.QueryRow(ctx, q, id).Scan(&name); err != nil {
+		return "", fmt.Errorf("rooms: feed name: %w", postgres.MapError(err))
+	}
+	return name, nil
 }
 
 // FeedTarget returns what an active feed token shows.
@@ -97,10 +112,13 @@ func (s *Store) FeedEvents(ctx context.Context, kind string, id int64, now time.
 	return list, nil
 }
 
-// WriteICal writes events as an RFC 5545 calendar. Times are in UTC, which every calendar
-// shows in its own zone; cancelled meetings stay in the feed with STATUS:CANCELLED so phones
-// remove them.
-func WriteICal(w io.Writer, name, host string, events []FeedEvent, now time.Time) error {
+// WriteICal writes events as an RFC 5545 calendar named name (NAME and X-WR-CALNAME: the
+// room or the group). Times are in UTC, which every calendar shows in its own zone; cancelled
+// meetings stay in the feed with STATUS:CANCELLED so phones remove them. LOCATION is the
+// house's address (street, postcode, city and floor) and the room. SEQUENCE counts the
+// changes of the meeting: a booked meeting is only ever cancelled (a new time is a new
+// booking), so it is 0, and 1 once cancelled.
+func WriteICal(w io.Writer, name, address, host string, events []FeedEvent, now time.Time) error {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//LINK Oslo//Selvhjelpshuset//NB")
@@ -113,10 +131,12 @@ func WriteICal(w io.Writer, name, host string, events []FeedEvent, now time.Time
 		ev.SetStartAt(e.Start)
 		ev.SetEndAt(e.End)
 		ev.SetSummary(ICalText(e.Title))
-		ev.SetLocation(ICalText("Kirkeveien 61, " + e.Room))
+		ev.SetLocation(ICalText(address + ", " + e.Room))
 		if e.Cancelled {
 			ev.SetStatus(ics.ObjectStatusCancelled)
+			ev.SetSequence(1)
 		} else {
+			ev.SetSequence(0)
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
 	}

@@ -182,8 +182,16 @@ func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		name, err := store.FeedName(ctx, kind, id)
+		if err != nil {
+			return nil, err
+		}
+		c, err := centre.Read(ctx, s.db)
+		if err != nil {
+			return nil, err
+		}
 		var b bytes.Buffer
-		err = rooms.WriteICal(&b, i18n.T(ctx, "feed.name"), s.cfg.BaseURL.Hostname(), events, now)
+		err = rooms.WriteICal(&b, name, c.VisitingAddress(), s.cfg.BaseURL.Hostname(), events, now)
 		return b.Bytes(), err
 	})
 }
