@@ -1167,7 +1167,7 @@ func (s *sweep) checkMail(reached map[string]bool) {
 func (s *sweep) stillServes() {
 	a := s.w.app
 	c := a.client(s.t)
-	for _, path := range []string{"/", "/healthz", "/readyz", "/grupper", "/tema", "/arrangementer", "/api/grupper.json"} {
+	for _, path := range []string{"/", "/healthz", "/readyz", "/grupper", "/tema", "/arrangementer", "/api/grupper.json", "/api/moter.json"} {
 		if res, _ := c.get(path); res.StatusCode != http.StatusOK {
 			s.t.Errorf("after the sweep GET %s = %d", path, res.StatusCode)
 		}
