@@ -36,7 +36,7 @@ var guideTypeCodes = strings.Fields(`11 12x12 A ABSI AF AL AL-AN AM AR ASL B BA 
 
 var (
 	guideClock = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`) // "HH:MM", 24-hour
-	guideSlug  = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)             // URL-safe, no spaces
+	guideSlug  = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)              // URL-safe, no spaces
 )
 
 // checkGuideMeeting checks one meeting of a feed as JSON decodes it.

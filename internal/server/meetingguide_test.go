@@ -41,7 +41,9 @@ func (a *testApp) feedFixture(t *testing.T) feedGroups {
 	g.hybrid = b.Group(fixture.Named("Pårørendegruppa"), in, fixture.Status(groups.StatusStartup), fixture.Meets(3, "17:30", "19:00"),
 		fixture.Form(func(f *groups.Form) { f.Format, f.Platform, f.Frequency = groups.FormatHybrid, "whereby", "biweekly" }))
 	g.partner = b.Group(fixture.Named("Kaffe og prat"), in, running, fixture.Meets(4, "13:00", "14:00"),
-		fixture.Form(func(f *groups.Form) { f.Format, f.Venue, f.Language = groups.FormatPartner, "Fontenehuset Oslo Øst", "en" }))
+		fixture.Form(func(f *groups.Form) {
+			f.Format, f.Venue, f.Language = groups.FormatPartner, "Fontenehuset Oslo Øst", "en"
+		}))
 	g.paused = b.Group(fixture.Named("Sommerpause"), in, fixture.Status(groups.StatusPaused), fixture.Meets(5, "10:00", "11:30"))
 	g.gathering = b.Group(fixture.Named("Ny gruppe"), in, fixture.Meets(2, "18:00", "19:30"))
 	g.hidden = b.Group(fixture.Named("Skjult"), in, running, fixture.Unpublished())
