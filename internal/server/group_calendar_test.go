@@ -112,7 +112,8 @@ func TestEveryPublishedGroupHasAPublicCalendar(t *testing.T) {
 	checkBookedGroupCalendar(t, anon, g.open, now)
 	checkDigitalGroupCalendar(t, app, anon, g.digital)
 
-	// The secret feeds of the room and of a group: named after them, with the full address.
+	// The secret feeds of the room and of a group: named after them, with the full address;
+	// the digital group's, which has no bookings, has its schedule's meetings.
 	staff := app.client(t).login(app.people(t).staff.Email)
 	for _, target := range []struct{ admin, want string }{
 		{"/admin/rom/" + strconv.FormatInt(room, 10) + "/kalender", "Bjørk"},
@@ -123,7 +124,13 @@ func TestEveryPublishedGroupHasAPublicCalendar(t *testing.T) {
 		if m == nil {
 			t.Fatalf("no feed link from %s", target.admin)
 		}
-		cal, _ := anon.calendarAt(m[1])
+		cal, body := anon.calendarAt(m[1])
+		if len(cal.Events()) == 0 {
+			t.Errorf("the feed of %s is empty", target.want)
+		}
+		if strings.Contains(body, "zoom.example") || strings.Contains(body, secretPasscode) {
+			t.Errorf("the feed of %s carries the meeting link", target.want)
+		}
 		name := calendarProp(cal, ics.PropertyName)
 		if name != target.want || calendarProp(cal, ics.PropertyXWRCalName) != target.want {
 			t.Errorf("%s is named %q, want %q", target.admin, name, target.want)

@@ -2,10 +2,13 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
@@ -73,15 +76,8 @@ func (s *Server) groupCalendar(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	now := s.now()
-	meetings, err := s.signups().PublicMeetings(ctx, g, now, signups.CalendarMeetings)
+	b, err := s.groupICal(ctx, g, c, s.now())
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	var b bytes.Buffer
-	cal := signups.PublicCalendar{Group: g, Centre: c, PageURL: s.absURL(groupPathOf(g.Slug)), Host: s.cfg.BaseURL.Hostname()}
-	if err := signups.WritePublicICal(&b, cal, meetings, i18n.LangOf(ctx), now); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -89,5 +85,28 @@ func (s *Server) groupCalendar(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Cache-Control", "public, max-age=300")
-	_, _ = w.Write(b.Bytes()) // #nosec G705 -- an iCalendar body sent as text/calendar with nosniff, never as HTML
+	_, _ = w.Write(b) // #nosec G705 -- an iCalendar body sent as text/calendar with nosniff, never as HTML
+}
+
+// scheduleFeed is the secret feed of a group with no meetings booked in the house (a digital
+// group, one at a partner's venue): the meetings its schedule gives, as its public calendar
+// has them, so the feed is never empty. Like every feed but a member's, it has no link.
+func (s *Server) scheduleFeed(ctx context.Context, id int64, c centre.Contact, now time.Time) ([]byte, error) {
+	g, err := groups.NewStore(s.db).Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.groupICal(ctx, g, c, now)
+}
+
+// groupICal is the calendar of group g's next meetings from now, without a link.
+func (s *Server) groupICal(ctx context.Context, g groups.Group, c centre.Contact, now time.Time) ([]byte, error) {
+	meetings, err := s.signups().PublicMeetings(ctx, g, now, signups.CalendarMeetings)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	cal := signups.PublicCalendar{Group: g, Centre: c, PageURL: s.absURL(groupPathOf(g.Slug)), Host: s.cfg.BaseURL.Hostname()}
+	err = signups.WritePublicICal(&b, cal, meetings, i18n.LangOf(ctx), now)
+	return b.Bytes(), err
 }

@@ -297,6 +297,8 @@ func (f queryCountFixture) pages() []countedPage {
 			request: post("/admin/bookinger/ny", booking(rooms.Once, "12:00", "13:00", 470))},
 		{name: "feed-room", status: http.StatusOK, request: get("/kalender/" + f.roomFeed + ".ics")},
 		{name: "feed-group", status: http.StatusOK, request: get("/kalender/" + f.groupFeed + ".ics")},
+		{name: "meeting-guide", status: http.StatusOK, request: get("/api/moter.json")},
+		{name: "group-calendar", status: http.StatusOK, request: get("/grupper/" + f.signupGroup + "/kalender.ics")},
 		{name: "annual-report", status: http.StatusOK, staff: true, request: get("/admin/rapport/" + strconv.Itoa(f.reportYear))},
 	}
 }
