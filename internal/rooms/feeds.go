@@ -51,35 +51,25 @@ func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (st
 	return token, nil
 }
 
-// FeedTables are the tables FeedTarget, FeedName and FeedEvents read, groups (a group's feed
+// FeedTables are the tables FeedTarget and FeedEvents read, groups (a group's feed
 // is found through its bookings, and a change of the group may change what it shows), and
 // settings, where the centre's address for LOCATION is.
 func FeedTables() []string {
 	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups", "settings"}
 }
 
-// FeedName is what a feed is called in a calendar app: the room's or the group's name, so
-// that several subscribed feeds can be told apart.
-func (s *Store) FeedName(ctx context.Context, kind string, id int64) (string, error) {
-	q := `SELECT name FROM rooms WHERE id = $1`
-	if kind == FeedGroup {
-		q = `SELECT name FROM groups WHERE id = $1`
-	}
-	var name string
-	if err := s.db.QueryRow(ctx, q, id).Scan(&name); err != nil {
-		return "", fmt.Errorf("rooms: feed name: %w", postgres.MapError(err))
-	}
-	return name, nil
-}
-
-// FeedTarget returns what an active feed token shows.
-func (s *Store) FeedTarget(ctx context.Context, token string) (kind string, id int64, err error) {
-	err = s.db.QueryRow(ctx, `SELECT kind, target_id FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL`,
-		tokens.Hash(token)).Scan(&kind, &id)
+// FeedTarget returns what an active feed token shows, and its name in a calendar app: the
+// room's or the group's, so that several subscribed feeds can be told apart.
+func (s *Store) FeedTarget(ctx context.Context, token string) (kind string, id int64, name string, err error) {
+	err = s.db.QueryRow(ctx, `SELECT f.kind, f.target_id, coalesce(r.name, g.name, '')
+		FROM calendar_feeds f
+		LEFT JOIN rooms r ON f.kind = 'room' AND r.id = f.target_id
+		LEFT JOIN groups g ON f.kind = 'group' AND g.id = f.target_id
+		WHERE f.token_hash = $1 AND f.revoked_at IS NULL`, tokens.Hash(token)).Scan(&kind, &id, &name)
 	if err != nil {
-		return "", 0, fmt.Errorf("rooms: feed: %w", postgres.MapError(err))
+		return "", 0, "", fmt.Errorf("rooms: feed: %w", postgres.MapError(err))
 	}
-	return kind, id, nil
+	return kind, id, name, nil
 }
 
 // FeedEvent is one meeting in a feed.

@@ -176,7 +176,7 @@ func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
 	key := string(i18n.LangOf(ctx)) + "/" + token
 	return s.memo.feed.Get(ctx, key, func(ctx context.Context) ([]byte, error) {
 		store := s.rooms()
-		kind, id, err := store.FeedTarget(ctx, token)
+		kind, id, name, err := store.FeedTarget(ctx, token)
 		if err != nil {
 			return nil, err
 		}
@@ -191,10 +191,6 @@ func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
 		}
 		if kind == rooms.FeedGroup && len(events) == 0 {
 			return s.scheduleFeed(ctx, id, c, now)
-		}
-		name, err := store.FeedName(ctx, kind, id)
-		if err != nil {
-			return nil, err
 		}
 		var b bytes.Buffer
 		err = rooms.WriteICal(&b, name, c.VisitingAddress(), s.cfg.BaseURL.Hostname(), events, now)
