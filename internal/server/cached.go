@@ -190,7 +190,7 @@ func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
 			return nil, err
 		}
 		if kind == rooms.FeedGroup && len(events) == 0 {
-			return s.scheduleFeed(ctx, id, c, now)
+			return s.scheduleFeed(ctx, id, now)
 		}
 		var b bytes.Buffer
 		err = rooms.WriteICal(&b, name, c.VisitingAddress(), s.cfg.BaseURL.Hostname(), events, now)

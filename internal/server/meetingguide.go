@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/centre"
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
@@ -71,12 +70,7 @@ func (s *Server) groupCalendar(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	c, err := s.centreContact(ctx)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	b, err := s.groupICal(ctx, g, c, s.now())
+	b, err := s.groupICal(ctx, g, s.now())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -91,16 +85,20 @@ func (s *Server) groupCalendar(w http.ResponseWriter, r *http.Request) {
 // scheduleFeed is the secret feed of a group with no meetings booked in the house (a digital
 // group, one at a partner's venue): the meetings its schedule gives, as its public calendar
 // has them, so the feed is never empty. Like every feed but a member's, it has no link.
-func (s *Server) scheduleFeed(ctx context.Context, id int64, c centre.Contact, now time.Time) ([]byte, error) {
+func (s *Server) scheduleFeed(ctx context.Context, id int64, now time.Time) ([]byte, error) {
 	g, err := groups.NewStore(s.db).Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.groupICal(ctx, g, c, now)
+	return s.groupICal(ctx, g, now)
 }
 
 // groupICal is the calendar of group g's next meetings from now, without a link.
-func (s *Server) groupICal(ctx context.Context, g groups.Group, c centre.Contact, now time.Time) ([]byte, error) {
+func (s *Server) groupICal(ctx context.Context, g groups.Group, now time.Time) ([]byte, error) {
+	c, err := s.centreContact(ctx)
+	if err != nil {
+		return nil, err
+	}
 	meetings, err := s.signups().PublicMeetings(ctx, g, now, signups.CalendarMeetings)
 	if err != nil {
 		return nil, err
