@@ -19,3 +19,17 @@ func TestContactFormats(t *testing.T) {
 		t.Errorf("the default does not survive its form: %+v, %v", got, errs)
 	}
 }
+
+func TestAddressParts(t *testing.T) {
+	for _, tc := range []struct{ address, street, code, city string }{
+		{"Kirkeveien 61, 0364 Oslo", "Kirkeveien 61", "0364", "Oslo"},
+		{"Storgata 1, Inngang B, 0155 Oslo", "Storgata 1, Inngang B", "0155", "Oslo"},
+		{"Kirkeveien 61", "Kirkeveien 61", "", ""},
+		{"Kirkeveien 61, Oslo", "Kirkeveien 61, Oslo", "", ""},
+	} {
+		c := Contact{Address: tc.address}
+		if c.Street() != tc.street || c.PostCode() != tc.code || c.City() != tc.city {
+			t.Errorf("%q: got %q %q %q, want %q %q %q", tc.address, c.Street(), c.PostCode(), c.City(), tc.street, tc.code, tc.city)
+		}
+	}
+}

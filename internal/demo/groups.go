@@ -28,7 +28,7 @@ type demoGroup struct {
 }
 
 // demoGroups spread over themes, kinds, formats, days and times. Twelve-step meetings carry
-// generic names: the fellowships are public organisations.
+// generic names: the fellowships are public organisations; they are open meetings (drop-in).
 var demoGroups = []demoGroup{
 	{slug: "angst-tirsdag-kveld", name: "Angst og uro – tirsdag kveld", kind: "selfhelp", format: "house", weekday: 2,
 		starts: "18:00", ends: "19:30", themes: []string{"angst"},
@@ -131,9 +131,10 @@ func insertGroup(ctx context.Context, tx pgx.Tx, g demoGroup) (int64, error) {
 	}
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, platform, venue, weekday, starts_at, ends_at,
-			frequency, language, capacity, open, status, twelve_step, org_id, description_nb, description_en, published, meeting_link)
+			frequency, language, capacity, open, status, twelve_step, org_id, description_nb, description_en, published, meeting_link,
+			open_meeting)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::time, $9::time, $10, $11, $12, $13, $14, $15,
-			(SELECT id FROM orgs WHERE name = NULLIF($16, '')), $17, $18, $19, $20)
+			(SELECT id FROM orgs WHERE name = NULLIF($16, '')), $17, $18, $19, $20, $15)
 		ON CONFLICT (slug) DO NOTHING RETURNING id`,
 		g.slug, g.name, g.kind, g.format, g.platform, g.venue, g.weekday, g.starts, g.ends, frequency, or(g.language, "nb"),
 		capacity, !g.closed, or(g.status, "selfrunning"), g.twelveStep, g.org, g.descNB, g.descEN, !g.draft, link).Scan(&id)

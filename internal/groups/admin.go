@@ -57,7 +57,7 @@ func (f *Form) args() []any {
 		platform = ""
 	}
 	return []any{f.Slug, f.Name, f.Kind, f.Format, platform, venue, f.Weekday, clock(f.starts), clock(f.ends),
-		f.Frequency, f.Language, f.capacity, f.Open, f.TwelveStep, org, f.DescriptionNB, f.DescriptionEN}
+		f.Frequency, f.Language, f.capacity, f.Open, f.TwelveStep, org, f.DescriptionNB, f.DescriptionEN, f.OpenMeeting}
 }
 
 // Create adds a group, not yet published, gathering people, with its themes and the first
@@ -69,8 +69,8 @@ func (s *Store) Create(ctx context.Context, f Form, by int64) (Group, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO groups (slug, name, kind, format, platform, venue, weekday, starts_at,
-				ends_at, frequency, language, capacity, open, twelve_step, org_id, description_nb, description_en)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+				ends_at, frequency, language, capacity, open, twelve_step, org_id, description_nb, description_en, open_meeting)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 			RETURNING id`, f.args()...).Scan(&id)
 		if err != nil {
 			return err
@@ -96,7 +96,7 @@ func (s *Store) Update(ctx context.Context, id int64, f Form) (Group, error) {
 		tag, err := tx.Exec(ctx, `UPDATE groups SET slug = $2, name = $3, kind = $4, format = $5, platform = $6,
 				venue = $7, weekday = $8, starts_at = $9, ends_at = $10, frequency = $11, language = $12,
 				capacity = $13, open = $14, twelve_step = $15, org_id = $16, description_nb = $17,
-				description_en = $18, updated_at = now()
+				description_en = $18, open_meeting = $19, updated_at = now()
 			WHERE id = $1`, append([]any{id}, f.args()...)...)
 		if err != nil {
 			return err

@@ -44,6 +44,7 @@ type Form struct {
 	Capacity      string // as typed, so a wrong value is shown back as it was
 	Open          bool
 	TwelveStep    bool
+	OpenMeeting   bool  // drop-in, no sign-up: see Group.OpenMeeting
 	OrgID         int64 // 0: LINK Oslo organises it
 	DescriptionNB string
 	DescriptionEN string
@@ -58,6 +59,7 @@ func FormOf(g Group) Form {
 	f := Form{Name: g.Name, Slug: g.Slug, Kind: g.Kind, Format: g.Format, Platform: g.Platform, Venue: g.Venue,
 		Weekday: g.Weekday, Starts: tz.FormatClock(g.StartsAt), Ends: tz.FormatClock(g.EndsAt), Frequency: g.Frequency,
 		Language: g.Language, Capacity: strconv.Itoa(g.Capacity), Open: g.Open, TwelveStep: g.TwelveStep,
+		OpenMeeting:   g.OpenMeeting,
 		DescriptionNB: g.DescriptionNB, DescriptionEN: g.DescriptionEN}
 	if g.OrgID != nil {
 		f.OrgID = *g.OrgID

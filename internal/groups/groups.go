@@ -128,6 +128,7 @@ type Group struct {
 	Open          bool
 	Status        string
 	TwelveStep    bool
+	OpenMeeting   bool // drop-in: anyone may come without signing up (see OpenMeeting)
 	OrgID         *int64
 	OrgName       string
 	DescriptionNB string
@@ -135,11 +136,13 @@ type Group struct {
 	Published     bool
 	Members       int // active members, for places left
 	Themes        []Theme
+	Updated       time.Time // the last change of the group's own fields
 }
 
-// PlacesLeft is how many more members the group takes; 0 when it is closed or full.
+// PlacesLeft is how many more members the group takes; 0 when it is closed or full, and for
+// an open meeting, which has no members to take: people just come.
 func (g Group) PlacesLeft() int {
-	if !g.Open || g.Status == StatusClosed || g.Status == StatusPaused {
+	if !g.Open || g.OpenMeeting || g.Status == StatusClosed || g.Status == StatusPaused {
 		return 0
 	}
 	return max(g.Capacity-g.Members, 0)
@@ -153,11 +156,15 @@ const (
 	Places    = "places" // takes members
 	Full      = "full"   // open, but every place is taken
 	NotTaking = "closed" // closed to new members, paused or ended
+	DropIn    = "dropin" // an open meeting: come along, no sign-up
 )
 
-// Availability says whether the group has places, is full, or takes no one now.
+// Availability says whether the group has places, is full, takes no one now, or is an open
+// meeting that needs no sign-up.
 func (g Group) Availability() string {
 	switch {
+	case g.OpenMeeting && g.Status != StatusClosed && g.Status != StatusPaused:
+		return DropIn
 	case !g.Open || g.Status == StatusClosed || g.Status == StatusPaused:
 		return NotTaking
 	case g.Members >= g.Capacity:
@@ -185,7 +192,7 @@ const themeColumns = `id, slug, name_nb, name_en, description_nb, description_en
 // groupColumns are read by scanGroup, in this order, from groups g LEFT JOIN orgs o.
 const groupColumns = `g.id, g.slug, g.name, g.kind, g.format, g.platform, g.venue, g.weekday, g.starts_at, g.ends_at,
 	g.frequency, g.language, g.capacity, g.open, g.status, g.twelve_step, g.org_id, coalesce(o.name, ''),
-	g.description_nb, g.description_en, g.published,
+	g.description_nb, g.description_en, g.published, g.open_meeting, g.updated_at,
 	(SELECT count(*)::int FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)`
 
 // scanGroup reads groupColumns, then extra destinations.
@@ -194,7 +201,7 @@ func scanGroup(row pgx.Row, extra ...any) (Group, error) {
 	var starts, ends pgtype.Time
 	dest := []any{&g.ID, &g.Slug, &g.Name, &g.Kind, &g.Format, &g.Platform, &g.Venue, &g.Weekday, &starts, &ends,
 		&g.Frequency, &g.Language, &g.Capacity, &g.Open, &g.Status, &g.TwelveStep, &g.OrgID, &g.OrgName,
-		&g.DescriptionNB, &g.DescriptionEN, &g.Published, &g.Members}
+		&g.DescriptionNB, &g.DescriptionEN, &g.Published, &g.OpenMeeting, &g.Updated, &g.Members}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return g, err
 	}

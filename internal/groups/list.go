@@ -80,7 +80,7 @@ func (c *conds) where() string {
 }
 
 // takesMembers is the condition of a group with a place left; it matches Group.PlacesLeft.
-const takesMembers = `g.open AND g.status NOT IN ('paused', 'closed')
+const takesMembers = `g.open AND NOT g.open_meeting AND g.status NOT IN ('paused', 'closed')
 	AND (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL) < g.capacity`
 
 // CatalogueTables are the tables List, PublishedGroup and PublishedThemes read (a group's

@@ -51,20 +51,25 @@ func (s *Store) RotateFeed(ctx context.Context, kind string, targetID int64) (st
 	return token, nil
 }
 
-// FeedTables are the tables FeedTarget and FeedEvents read, and groups: a group's feed is
-// found through its bookings, and a change of the group may change what it shows.
+// FeedTables are the tables FeedTarget and FeedEvents read, groups (a group's feed
+// is found through its bookings, and a change of the group may change what it shows), and
+// settings, where the centre's address for LOCATION is.
 func FeedTables() []string {
-	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups"}
+	return []string{"calendar_feeds", "bookings", "booking_occurrences", "rooms", "groups", "settings"}
 }
 
-// FeedTarget returns what an active feed token shows.
-func (s *Store) FeedTarget(ctx context.Context, token string) (kind string, id int64, err error) {
-	err = s.db.QueryRow(ctx, `SELECT kind, target_id FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL`,
-		tokens.Hash(token)).Scan(&kind, &id)
+// FeedTarget returns what an active feed token shows, and its name in a calendar app: the
+// room's or the group's, so that several subscribed feeds can be told apart.
+func (s *Store) FeedTarget(ctx context.Context, token string) (kind string, id int64, name string, err error) {
+	err = s.db.QueryRow(ctx, `SELECT f.kind, f.target_id, coalesce(r.name, g.name, '')
+		FROM calendar_feeds f
+		LEFT JOIN rooms r ON f.kind = 'room' AND r.id = f.target_id
+		LEFT JOIN groups g ON f.kind = 'group' AND g.id = f.target_id
+		WHERE f.token_hash = $1 AND f.revoked_at IS NULL`, tokens.Hash(token)).Scan(&kind, &id, &name)
 	if err != nil {
-		return "", 0, fmt.Errorf("rooms: feed: %w", postgres.MapError(err))
+		return "", 0, "", fmt.Errorf("rooms: feed: %w", postgres.MapError(err))
 	}
-	return kind, id, nil
+	return kind, id, name, nil
 }
 
 // FeedEvent is one meeting in a feed.
@@ -97,10 +102,13 @@ func (s *Store) FeedEvents(ctx context.Context, kind string, id int64, now time.
 	return list, nil
 }
 
-// WriteICal writes events as an RFC 5545 calendar. Times are in UTC, which every calendar
-// shows in its own zone; cancelled meetings stay in the feed with STATUS:CANCELLED so phones
-// remove them.
-func WriteICal(w io.Writer, name, host string, events []FeedEvent, now time.Time) error {
+// WriteICal writes events as an RFC 5545 calendar named name (NAME and X-WR-CALNAME: the
+// room or the group). Times are in UTC, which every calendar shows in its own zone; cancelled
+// meetings stay in the feed with STATUS:CANCELLED so phones remove them. LOCATION is the
+// house's address (street, postcode, city and floor) and the room. SEQUENCE counts the
+// changes of the meeting: a booked meeting is only ever cancelled (a new time is a new
+// booking), so it is 0, and 1 once cancelled.
+func WriteICal(w io.Writer, name, address, host string, events []FeedEvent, now time.Time) error {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//LINK Oslo//Selvhjelpshuset//NB")
@@ -113,10 +121,12 @@ func WriteICal(w io.Writer, name, host string, events []FeedEvent, now time.Time
 		ev.SetStartAt(e.Start)
 		ev.SetEndAt(e.End)
 		ev.SetSummary(ICalText(e.Title))
-		ev.SetLocation(ICalText("Kirkeveien 61, " + e.Room))
+		ev.SetLocation(ICalText(address + ", " + e.Room))
 		if e.Cancelled {
 			ev.SetStatus(ics.ObjectStatusCancelled)
+			ev.SetSequence(1)
 		} else {
+			ev.SetSequence(0)
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
 	}

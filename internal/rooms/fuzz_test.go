@@ -135,7 +135,7 @@ func FuzzWriteICal(f *testing.F) {
 		}
 		var b bytes.Buffer
 		now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-		if err := WriteICal(&b, name, host, events, now); err != nil {
+		if err := WriteICal(&b, name, feedAddress, host, events, now); err != nil {
 			t.Fatalf("WriteICal: %v", err)
 		}
 		for i, line := range strings.Split(b.String(), "\r\n") {
@@ -159,6 +159,9 @@ func FuzzWriteICal(f *testing.F) {
 		}
 	})
 }
+
+// feedAddress is the house's address as the centre's settings give it.
+const feedAddress = "Kirkeveien 61, 0364 Oslo, 6. etasje"
 
 func mod(a, n int64) int64 { return (a%n + n) % n }
 
@@ -185,12 +188,15 @@ func checkEvent(t *testing.T, ev *ics.VEvent, e FeedEvent, host string) {
 	if got := prop(ics.ComponentPropertySummary); got != feedText(e.Title) {
 		t.Errorf("summary %q, want %q", got, feedText(e.Title))
 	}
-	if got, want := prop(ics.ComponentPropertyLocation), feedText("Kirkeveien 61, "+e.Room); got != want {
+	if got, want := prop(ics.ComponentPropertyLocation), feedText(feedAddress+", "+e.Room); got != want {
 		t.Errorf("location %q, want %q", got, want)
 	}
-	status := string(ics.ObjectStatusConfirmed)
+	status, seq := string(ics.ObjectStatusConfirmed), "0"
 	if e.Cancelled {
-		status = string(ics.ObjectStatusCancelled)
+		status, seq = string(ics.ObjectStatusCancelled), "1"
+	}
+	if got := prop(ics.ComponentPropertySequence); got != seq {
+		t.Errorf("sequence %q, want %q", got, seq)
 	}
 	if got := prop(ics.ComponentPropertyStatus); got != status {
 		t.Errorf("status %q, want %q", got, status)

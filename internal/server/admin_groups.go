@@ -192,7 +192,7 @@ func parseGroupForm(r *http.Request) groups.Form {
 	g := groups.Form{Name: f.Get("name"), Slug: f.Get("slug"), Kind: f.Get("kind"), Format: f.Get("format"),
 		Platform: f.Get("platform"), Venue: f.Get("venue"), Weekday: weekday, Starts: f.Get("starts"), Ends: f.Get("ends"),
 		Frequency: f.Get("frequency"), Language: f.Get("language"), Capacity: f.Get("capacity"), Open: f.Get("open") == "on",
-		TwelveStep: f.Get("twelve_step") == "on", OrgID: org, DescriptionNB: f.Get("description_nb"),
+		TwelveStep: f.Get("twelve_step") == "on", OpenMeeting: f.Get("open_meeting") == "on", OrgID: org, DescriptionNB: f.Get("description_nb"),
 		DescriptionEN: f.Get("description_en")}
 	for _, v := range f["themes"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {

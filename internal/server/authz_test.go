@@ -75,6 +75,8 @@ var matrix = map[string][]outcome{
 	"GET /tema":                               everyone,
 	"GET /tema/{slug}":                        row(missing, missing, missing, missing, missing),
 	"GET /api/grupper.json":                   everyone,
+	"GET /api/moter.json":                     everyone,
+	"GET /grupper/{slug}/kalender.ics":        row(missing, missing, missing, missing, missing), // no such group
 	"GET /grupper/{slug}/meld-pa":             row(missing, missing, missing, missing, missing),
 	"POST /grupper/{slug}/meld-pa":            row(missing, missing, missing, missing, missing),
 	"GET /tema/{slug}/interesse":              row(missing, missing, missing, missing, missing),

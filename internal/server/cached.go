@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,7 +63,9 @@ func newMemos(w *cache.Watcher) *memos {
 		catalogue: cache.NewMemo[groupsPage](w, 0, 200, groups.CatalogueTables()...),
 		group:     cache.NewMemo[groups.Group](w, 0, 1000, groups.CatalogueTables()...),
 		// A feed covers a window around now and carries its time of making: a minute at most.
-		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, rooms.FeedTables()...),
+		// A group without bookings has its schedule's meetings (scheduleFeed): the catalogue's
+		// tables and the closures too.
+		feed:      cache.NewMemo[[]byte](w, time.Minute, 32, union(rooms.FeedTables(), groups.CatalogueTables(), []string{"closures"})...),
 		twoFactor: cache.NewMemo[bool](w, 0, 1, auth.SettingsTables()...),
 		centre:    cache.NewMemo[centre.Contact](w, 0, 1, centre.Tables()...),
 		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, rooms.WeekTables()...),
@@ -173,7 +176,7 @@ func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
 	key := string(i18n.LangOf(ctx)) + "/" + token
 	return s.memo.feed.Get(ctx, key, func(ctx context.Context) ([]byte, error) {
 		store := s.rooms()
-		kind, id, err := store.FeedTarget(ctx, token)
+		kind, id, name, err := store.FeedTarget(ctx, token)
 		if err != nil {
 			return nil, err
 		}
@@ -182,8 +185,28 @@ func (s *Server) calendar(ctx context.Context, token string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		c, err := centre.Read(ctx, s.db)
+		if err != nil {
+			return nil, err
+		}
+		if kind == rooms.FeedGroup && len(events) == 0 {
+			return s.scheduleFeed(ctx, id, now)
+		}
 		var b bytes.Buffer
-		err = rooms.WriteICal(&b, i18n.T(ctx, "feed.name"), s.cfg.BaseURL.Hostname(), events, now)
+		err = rooms.WriteICal(&b, name, c.VisitingAddress(), s.cfg.BaseURL.Hostname(), events, now)
 		return b.Bytes(), err
 	})
+}
+
+// union is the tables of every list, each once, in the order first named.
+func union(lists ...[]string) []string {
+	var out []string
+	for _, list := range lists {
+		for _, t := range list {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }

@@ -1,13 +1,14 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
-	"strconv"
+
+	"github.com/a-h/templ"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
+	"github.com/linkoslo/selvhjelpshuset/web/components"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -30,17 +31,33 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Themes, c.Groups, c.Pager = themes, list, pager(r, total)
-	s.render(w, r, http.StatusOK, i18n.T(ctx, "catalogue.title"), pages.CataloguePage(c))
+	s.renderCatalogue(w, r, i18n.T(ctx, "catalogue.title"), pages.CataloguePage(c))
 }
 
-// group shows one published group; an unknown or hidden one is not found.
+// group shows one published group; an unknown or hidden one is not found. An open meeting's
+// page shows the centre's address and how to get in, read from the footer's memo.
 func (s *Server) group(w http.ResponseWriter, r *http.Request) {
-	g, err := s.publishedGroup(r.Context(), r.PathValue("slug"))
+	ctx := r.Context()
+	g, err := s.publishedGroup(ctx, r.PathValue("slug"))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, g.Name, pages.GroupPage(g))
+	v := pages.GroupView{Group: g, Calendar: groupCalendarPath(g.Slug)}
+	if g.OpenMeeting {
+		v.Centre = s.footerContact(r)
+	}
+	s.renderCatalogue(w, r, g.Name, pages.GroupPage(v), components.Alternate{Type: "text/calendar",
+		Title: i18n.T(ctx, "feeds.alternate.calendar", "Group", g.Name), Href: s.absURL(v.Calendar)})
+}
+
+// renderCatalogue renders a page of the catalogue, which names the Meeting Guide feed in its
+// head as the spec asks (a fully qualified URL, title "Meetings Feed"), and any other feeds.
+func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, title string, body templ.Component, feeds ...components.Alternate) {
+	p := s.layout(r, title)
+	p.Alternates = append([]components.Alternate{{Type: "application/json", Title: "Meetings Feed",
+		Href: s.absURL(meetingGuidePath)}}, feeds...)
+	s.renderPage(w, r, http.StatusOK, p, body)
 }
 
 func (s *Server) themesPage(w http.ResponseWriter, r *http.Request) {
@@ -50,7 +67,7 @@ func (s *Server) themesPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, i18n.T(ctx, "catalogue.themes.title"), pages.ThemesPage(list))
+	s.renderCatalogue(w, r, i18n.T(ctx, "catalogue.themes.title"), pages.ThemesPage(list))
 }
 
 // theme shows a published theme with a page of its groups.
@@ -68,7 +85,7 @@ func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := pages.ThemeView{Theme: t, Groups: list, Pager: pager(r, total)}
-	s.render(w, r, http.StatusOK, t.Name(i18n.LangOf(ctx)), pages.ThemePage(v))
+	s.renderCatalogue(w, r, t.Name(i18n.LangOf(ctx)), pages.ThemePage(v))
 }
 
 // feedGroup is a group in the open data feed. It holds what the public pages show, and
@@ -126,15 +143,5 @@ func (s *Server) groupsJSON(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Groups = append(out.Groups, f)
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Cache-Control", "public, max-age=300")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
+	s.writeOpenJSON(w, r, out)
 }

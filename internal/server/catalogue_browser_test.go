@@ -27,10 +27,12 @@ func TestCatalogueInTheBrowser(t *testing.T) {
 	cat.add(t, "Samtalegruppe hos partner", func(f *groups.Form) {
 		f.Kind, f.Format, f.Venue, f.Weekday, f.Starts, f.Ends = groups.KindConversation, groups.FormatPartner, "Foreningens lokaler, Tøyen", 4, "10:00", "11:30"
 	})
+	open := cat.add(t, "Åpent tolvtrinnsmøte", func(f *groups.Form) { f.OpenMeeting, f.TwelveStep, f.Weekday = true, true, 1 })
 	b := browsertest.New(t)
 	pages := []struct{ path, contains string }{
 		{"/", "Finn en gruppe"},
-		{"/grupper", "Vi fant 3 grupper."},
+		{"/grupper", "Vi fant 4 grupper."},
+		{"/grupper/" + open.Slug, "Slik kommer du inn"},
 		{"/grupper?tema=angst-og-uro&dag=2&tid=kveld&ledig=1", "Vi fant 1 gruppe."},
 		{"/grupper?dag=7", "Ingen grupper passer"},
 		{"/grupper/" + g.Slug, "Meld deg på"},

@@ -441,7 +441,7 @@ func (w *sweepWorld) visitorFor(t *testing.T, pattern string) *client {
 var (
 	signupFields  = []string{"first_name", "email", "phone", "contact", "age_band", "source", "note", "adult", "consent", "formats", "availability", "languages", "nettsted"}
 	themeFields   = []string{"slug", "name_nb", "name_en", "description_nb", "description_en", "published"}
-	groupFields   = []string{"name", "slug", "kind", "format", "platform", "venue", "weekday", "starts", "ends", "frequency", "language", "capacity", "open", "twelve_step", "org", "description_nb", "description_en", "themes"}
+	groupFields   = []string{"name", "slug", "kind", "format", "platform", "venue", "weekday", "starts", "ends", "frequency", "language", "capacity", "open", "twelve_step", "open_meeting", "org", "description_nb", "description_en", "themes"}
 	licenceFields = []string{"provider", "label", "max_participants", "max_minutes", "account_login", "secret", "status", "funding", "notes"}
 	loanFields    = []string{"provider", "first", "last", "purpose", "participants", "meeting_minutes", "contact_name", "contact_email", "contact_phone"}
 	orgFields     = []string{"name", "kind", "network_member", "agreement_signed", "agreement_expires", "contact_name", "contact_email", "contact_phone", "notes"}
@@ -1178,7 +1178,7 @@ func (s *sweep) checkMail(reached map[string]bool) {
 func (s *sweep) stillServes() {
 	a := s.w.app
 	c := a.client(s.t)
-	for _, path := range []string{"/", "/healthz", "/readyz", "/grupper", "/tema", "/arrangementer", "/api/grupper.json"} {
+	for _, path := range []string{"/", "/healthz", "/readyz", "/grupper", "/tema", "/arrangementer", "/api/grupper.json", "/api/moter.json"} {
 		if res, _ := c.get(path); res.StatusCode != http.StatusOK {
 			s.t.Errorf("after the sweep GET %s = %d", path, res.StatusCode)
 		}

@@ -40,6 +40,8 @@ var notHTMLRoutes = map[string]string{
 	"GET /readyz":                                "plain text for probes",
 	"GET /static/*":                              "CSS, fonts, images, scripts",
 	"GET /api/grupper.json":                      "JSON",
+	"GET /api/moter.json":                        "JSON (Meeting Guide)",
+	"GET /grupper/{slug}/kalender.ics":           "iCalendar",
 	"GET /mine/{token}/data.json":                "JSON",
 	"GET /kalender/{token}":                      "iCalendar",
 	"GET /arrangement/{token}/kalender.ics":      "iCalendar",

@@ -133,6 +133,9 @@ type countedPage struct {
 	status int    // the answer it must get, so that a refused request does not count
 	goesTo string // for a redirect: the start of its Location
 	staff  bool   // sent with the staff member's session
+	// bounded: the answer's size does not grow with the data by design (a calendar of the
+	// next 26 meetings), so only its query count is held.
+	bounded bool
 	// request builds the request of a phase: 0 on the demo data, 1 on the bulk, 2 the warm-up.
 	// A request that writes writes something else in each phase.
 	request func(phase int) *http.Request
@@ -156,8 +159,10 @@ var queryCounts = map[string]int{
 	"room-week":        6,
 	"booking-series":   11,
 	"booking-once":     11,
-	"feed-room":        2,
-	"feed-group":       2,
+	"feed-room":        3, // the token and name, the meetings, the centre's address
+	"feed-group":       3,
+	"meeting-guide":    3, // the groups, their themes, the centre's address
+	"group-calendar":   5, // the group, its themes, the centre, its start day, its bookings
 	"annual-report":    19,
 }
 
@@ -216,7 +221,7 @@ func TestQueryCountDoesNotGrowWithData(t *testing.T) {
 				pg.name, len(s.queries), len(l.queries), want, strings.Join(s.queries, "\n\t"), strings.Join(l.queries, "\n\t"))
 		}
 		// The bulk must show on the page, or the second measure proves nothing.
-		if pg.request(0).Method == http.MethodGet && l.size <= s.size {
+		if pg.request(0).Method == http.MethodGet && !pg.bounded && l.size <= s.size {
 			t.Errorf("%s: the page did not grow with the data (%d → %d bytes)", pg.name, s.size, l.size)
 		}
 	}
@@ -297,6 +302,8 @@ func (f queryCountFixture) pages() []countedPage {
 			request: post("/admin/bookinger/ny", booking(rooms.Once, "12:00", "13:00", 470))},
 		{name: "feed-room", status: http.StatusOK, request: get("/kalender/" + f.roomFeed + ".ics")},
 		{name: "feed-group", status: http.StatusOK, request: get("/kalender/" + f.groupFeed + ".ics")},
+		{name: "meeting-guide", status: http.StatusOK, request: get("/api/moter.json")},
+		{name: "group-calendar", status: http.StatusOK, bounded: true, request: get("/grupper/" + f.signupGroup + "/kalender.ics")},
 		{name: "annual-report", status: http.StatusOK, staff: true, request: get("/admin/rapport/" + strconv.Itoa(f.reportYear))},
 	}
 }

@@ -75,7 +75,9 @@ func (s *Server) routes() http.Handler {
 		r.Get("/grupper/{slug}", s.group)
 		r.Get("/tema", s.themesPage)
 		r.Get("/tema/{slug}", s.theme)
+		r.Get("/grupper/{slug}/kalender.ics", s.groupCalendar)
 		r.Get("/api/grupper.json", s.groupsJSON)
+		r.Get(meetingGuidePath, s.meetingGuideJSON)
 		r.Get("/kalender/{token}", s.calendarFeed) // the secret token is the key
 		r.Get("/arrangementer", s.eventList)
 		r.Get("/arrangementer/{id}", s.eventPage)

@@ -47,6 +47,11 @@ func (s *Server) signupTarget(w http.ResponseWriter, r *http.Request) (pages.Sig
 	if strings.HasPrefix(r.URL.Path, "/grupper/") {
 		var g groups.Group
 		if g, err = s.publishedGroup(ctx, slug); err == nil {
+			if g.OpenMeeting {
+				// Drop-in: nothing to sign up for; its page says "just come along".
+				http.Redirect(w, r, "/grupper/"+g.Slug, http.StatusSeeOther)
+				return p, t, false
+			}
 			if !g.TakesMembers() {
 				// Full, closed or paused: the way in is interest in the group's theme.
 				target := "/grupper"

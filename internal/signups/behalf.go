@@ -168,7 +168,8 @@ func (s *Store) signUpByStaff(ctx context.Context, tx pgx.Tx, who reached, w Wis
 			"consent": ConsentOral, "confirmation": string(r.Channel)}})
 }
 
-// resolveTarget checks that the group (not closed) or theme of t exists, and gives a group's
+// resolveTarget checks that the group (not closed, not an open meeting: nobody signs up for
+// one) or theme of t exists, and gives a group's
 // sign-up its theme, as the public form does: the first by name, published ones first. One
 // that is gone is a validate.Errors on "target".
 func (s *Store) resolveTarget(ctx context.Context, t Target) (Target, error) {
@@ -177,7 +178,7 @@ func (s *Store) resolveTarget(ctx context.Context, t Target) (Target, error) {
 		var theme *int64
 		err = s.db.QueryRow(ctx, `SELECT g.id, (SELECT gt.theme_id FROM group_themes gt JOIN themes th ON th.id = gt.theme_id
 				WHERE gt.group_id = g.id ORDER BY NOT th.published, th.name_nb COLLATE "nb-NO-x-icu", th.id LIMIT 1)
-			FROM groups g WHERE g.id = $1 AND g.status <> 'closed'`, t.GroupID).Scan(&t.GroupID, &theme)
+			FROM groups g WHERE g.id = $1 AND g.status <> 'closed' AND NOT g.open_meeting`, t.GroupID).Scan(&t.GroupID, &theme)
 		t.ThemeID = 0
 		if theme != nil {
 			t.ThemeID = *theme
@@ -250,10 +251,10 @@ type TargetChoice struct {
 	Name   string
 }
 
-// TargetChoices lists the groups that are not closed and then the published themes, each by
+// TargetChoices lists the groups that are not closed (nor open meetings) and then the published themes, each by
 // name: what staff choose from. The centre has a few dozen of each.
 func (s *Store) TargetChoices(ctx context.Context) ([]TargetChoice, error) {
-	rows, err := s.db.Query(ctx, `(SELECT id, 0::bigint, name FROM groups WHERE status <> 'closed'
+	rows, err := s.db.Query(ctx, `(SELECT id, 0::bigint, name FROM groups WHERE status <> 'closed' AND NOT open_meeting
 			ORDER BY name COLLATE "nb-NO-x-icu", id LIMIT 500)
 		UNION ALL
 		(SELECT 0::bigint, id, name_nb FROM themes WHERE published ORDER BY name_nb COLLATE "nb-NO-x-icu", id LIMIT 500)`)

@@ -14,7 +14,8 @@ import (
 
 // Pool loads what the matcher works on: every waiting sign-up (a matching.Person whose ID is
 // the sign-up's id) and every group that takes members, with its places left after its
-// members and its open offers. Two queries, whatever the size.
+// members and its open offers. Two queries, whatever the size. An open meeting is never in
+// the pool: people just come, so there is nobody to propose for it.
 //
 // A person's Declined are the groups of every offer they declined, on any of their sign-ups:
 // they said "no thanks, I'll wait for another", so matching never proposes those again.
@@ -46,7 +47,7 @@ func (s *Store) Pool(ctx context.Context) ([]matching.Person, []matching.Group, 
 			g.capacity - (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL)
 				- (SELECT count(*) FROM offers o WHERE o.group_id = g.id AND o.status = 'pending' AND (o.deadline IS NULL OR o.deadline > now()))
 		FROM groups g LEFT JOIN group_themes gt ON gt.group_id = g.id
-		WHERE g.open AND g.status IN ('gathering', 'startup', 'selfrunning')
+		WHERE g.open AND NOT g.open_meeting AND g.status IN ('gathering', 'startup', 'selfrunning')
 		GROUP BY g.id ORDER BY g.id`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("signups: pool: %w", err)

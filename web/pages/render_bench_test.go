@@ -99,7 +99,7 @@ func BenchmarkRenderCatalogue(b *testing.B) {
 // BenchmarkRenderGroup renders one group's page, alone and inside the layout.
 func BenchmarkRenderGroup(b *testing.B) {
 	g := benchGroup(3, benchThemes())
-	page := pages.GroupPage(g)
+	page := pages.GroupPage(pages.GroupView{Group: g, Calendar: "/grupper/" + g.Slug + "/kalender.ics"})
 	b.Run("page", func(b *testing.B) { benchRender(b, page, g.Name) })
 	b.Run("layout", func(b *testing.B) {
 		benchRender(b, components.Layout(benchLayout(g.Name, "/grupper/"+g.Slug), page), g.Name)
