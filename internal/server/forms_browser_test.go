@@ -38,6 +38,7 @@ var getFormPages = []struct {
 	{"/admin/lisenser/bruk", true},
 	{"/admin/lisenser/foresporsler", true},
 	{"/admin/foresporsler", true},
+	{"/admin/utadrettet", true},
 }
 
 // formField is one named field of a form as the browser holds it.

@@ -22,7 +22,8 @@ import (
 var cachedOnPurpose = map[string]string{
 	"/static/*":         "",
 	"/api/grupper.json": "public, max-age=300",
-	"/kalender/{token}": "", // "private, max-age=300" for a link that works (feeds.go)
+	"/api/moter.json":   "public, max-age=300", // the Meeting Guide feed: public groups only
+	"/kalender/{token}": "",                    // "private, max-age=300" for a link that works (feeds.go)
 	"/grupper":          "",
 	"/grupper/{slug}":   "",
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 )
 
@@ -271,7 +270,7 @@ func TestOpenFormsAnswerInTheSameTime(t *testing.T) {
 	app.raiseFormLimits()
 	_, groupID := app.catalogueFixture(t)
 	b := app.fixtures(t)
-	user := b.User("Kjent", auth.Staff, 0)
+	user := app.people(t).staff // an account that can log in: a reset is mailed to it
 	known := b.SignUp(signups.Target{GroupID: groupID})
 	var knownEmail string
 	app.db.QueryRow(context.Background(), `SELECT email FROM participants WHERE id = $1`, known.ParticipantID).Scan(&knownEmail)
@@ -307,27 +306,36 @@ func TestOpenFormsAnswerInTheSameTime(t *testing.T) {
 		{"password reset", "/glemt-passord", url.Values{"email": {user.Email}}, url.Values{"email": {"ingen@example.no"}}},
 		{"group sign-up", "/grupper/sorggruppe-tirsdag/meld-pa", goodSignup(knownEmail), goodSignup("ny@example.no")},
 	}
-	const n = 41
+	// Known and unknown are sent back to back, in alternating order, and compared as medians
+	// and pair by pair: the median of the pairs' differences does not move when the machine's
+	// load does (other packages' tests run beside this one), while a lookup in the request
+	// shifts it (checked: an AskReset in /glemt-passord's request fails this test).
+	const n = 61
 	for _, c := range cases {
 		for range 5 { // warm up the connection, plans and caches
 			post(c.path, c.known)
 			post(c.path, c.stranger)
 		}
-		var k, u []time.Duration
+		var k, u, diff []time.Duration
 		for i := range n {
+			var dk, du time.Duration
 			if i%2 == 0 {
-				k = append(k, post(c.path, c.known))
-				u = append(u, post(c.path, c.stranger))
+				dk = post(c.path, c.known)
+				du = post(c.path, c.stranger)
 			} else {
-				u = append(u, post(c.path, c.stranger))
-				k = append(k, post(c.path, c.known))
+				du = post(c.path, c.stranger)
+				dk = post(c.path, c.known)
 			}
+			k, u, diff = append(k, dk), append(u, du), append(diff, dk-du)
 		}
-		mk, mu := median(k), median(u)
+		mk, mu, md := median(k), median(u), median(diff)
 		margin := max(time.Millisecond, max(mk, mu)/5)
-		t.Logf("%s: median %v for a known address, %v for an unknown one", c.name, mk, mu)
-		if diff := (mk - mu).Abs(); diff > margin {
-			t.Errorf("%s: medians %v (known) and %v (unknown) differ by %v, more than %v", c.name, mk, mu, diff, margin)
+		t.Logf("%s: median %v for a known address, %v for an unknown one; median difference of the pairs %v", c.name, mk, mu, md)
+		// A leak shifts both the medians and the pairs' median; noise on a loaded machine moves
+		// one of them at a time. The test fails when both are past the margin.
+		if (mk-mu).Abs() > margin && md.Abs() > margin {
+			t.Errorf("%s: medians %v (known) and %v (unknown), and the median of %d pairs' differences %v, all more than %v apart",
+				c.name, mk, mu, n, md, margin)
 		}
 	}
 }
