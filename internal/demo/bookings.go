@@ -11,14 +11,14 @@ import (
 )
 
 // seedBookings gives every published group that meets at the house (or hybrid) a standing
-// weekly booking for the coming twelve weeks, each in the first room with space at that
+// booking that follows its timetable (weekly or every second week) for its next twelve meetings, each in the first room with space at that
 // time. It runs once: a database with bookings is left alone.
 func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 	var any bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM bookings)`).Scan(&any); err != nil || any {
 		return 0, err
 	}
-	rows, err := tx.Query(ctx, `SELECT g.id, g.name, g.weekday, extract(epoch FROM g.starts_at)::int, extract(epoch FROM g.ends_at)::int
+	rows, err := tx.Query(ctx, `SELECT g.id, g.name, g.weekday, extract(epoch FROM g.starts_at)::int, extract(epoch FROM g.ends_at)::int, g.frequency
 		FROM groups g WHERE g.published AND g.format IN ('house', 'hybrid') AND g.status <> 'closed' ORDER BY g.id`)
 	if err != nil {
 		return 0, err
@@ -27,6 +27,7 @@ func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 		ID                 int64
 		Name               string
 		Weekday, From, Til int
+		Frequency          string // the timetable's: the booking follows it
 	}
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[meeting])
 	if err != nil {
@@ -46,9 +47,9 @@ func seedBookings(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 	for _, m := range list {
 		first := today.AddDate(0, 0, (m.Weekday-tz.Weekday(today)+7)%7)
 		sr := bookingrooms.Series{First: first, Start: time.Duration(m.From) * time.Second, End: time.Duration(m.Til) * time.Second,
-			Frequency: bookingrooms.Weekly, Count: 12}
+			Frequency: m.Frequency, Count: 12}
 		for _, room := range roomIDs {
-			b := bookingrooms.Booking{RoomID: room, Title: m.Name, Holder: "group", GroupID: m.ID, Frequency: bookingrooms.Weekly,
+			b := bookingrooms.Booking{RoomID: room, Title: m.Name, Holder: "group", GroupID: m.ID, Frequency: m.Frequency,
 				Standing: true, OverrideReason: "demo"}
 			// Book nests in tx as a savepoint: a refusal leaves the transaction usable.
 			if _, err := store.Book(ctx, b, sr.Slots(), true); err != nil {

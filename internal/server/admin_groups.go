@@ -168,6 +168,9 @@ func (s *Server) renderGroup(w http.ResponseWriter, r *http.Request, status int,
 	if err == nil && p.Group.ID != 0 {
 		p.History, err = store.History(ctx, p.Group.ID)
 	}
+	if err == nil && p.Group.ID != 0 {
+		p.Mismatches, err = rooms.Mismatches(ctx, s.db, p.Group.ID, s.now())
+	}
 	if err == nil && groups.Online(p.Group.Format) && p.LinkErrors == nil {
 		p.Link, err = store.MeetingLink(ctx, p.Group.ID)
 	}

@@ -1,10 +1,17 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 func goodGroup(themeID string) url.Values {
@@ -127,5 +134,37 @@ func TestStaffGroupFormRefusesBadInput(t *testing.T) {
 	res, body = staff.post(loc+"/status", url.Values{"status": {"borte"}, "note": {"Et notat"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="felt-status-feil"`) || !strings.Contains(body, ">Et notat</textarea>") {
 		t.Errorf("a bad status = %d", res.StatusCode)
+	}
+}
+
+// Must show (issue 22): a group that meets every second week but is booked weekly is flagged
+// on its page and on the dashboard, with a link to the booking; once the booking follows the
+// timetable the flag is gone.
+func TestTimetableMismatchIsFlagged(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	b := app.fixtures(t)
+	g := b.Group(fixture.Named("Sorggruppe onsdag"), fixture.Meets(3, "18:00", "19:30"), fixture.Form(func(f *groups.Form) { f.Frequency = "biweekly" }))
+	room := b.Room("Avviksrommet", 10)
+	now := time.Now()
+	wednesday := tz.Midnight(now).AddDate(0, 0, (3-tz.Weekday(now)+7)%7+7)
+	sr := rooms.Series{First: wednesday, Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute, Frequency: rooms.Weekly, Count: 6}
+	booked := b.Booking(room.ID, sr.Slots(), func(bk *rooms.Booking) {
+		bk.Holder, bk.GroupID, bk.Standing, bk.OverrideReason = "group", g.ID, true, "test"
+	})
+	staff := app.client(t).login(p.staff.Email)
+	want := "booket hver uke, men gruppa møtes annenhver uke."
+	for _, path := range []string{"/admin/grupper/" + itoa(g.ID), "/admin"} {
+		if _, body := staff.get(path); !strings.Contains(body, "Bookingen følger ikke timeplanen") || !strings.Contains(body, want) ||
+			!strings.Contains(body, `href="/admin/bookinger/`+itoa(booked.BookingID)+`"`) {
+			t.Errorf("%s does not flag the weekly booking of a biweekly group", path)
+		}
+	}
+	if _, err := app.db.Exec(context.Background(), `UPDATE bookings SET frequency = 'biweekly' WHERE id = $1`, booked.BookingID); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := staff.get("/admin/grupper/" + itoa(g.ID)); strings.Contains(body, "Bookingen følger ikke timeplanen") {
+		t.Error("a booking that follows the timetable is flagged")
 	}
 }
