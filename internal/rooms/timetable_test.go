@@ -39,7 +39,9 @@ func TestBookingsThatDoNotFollowTheTimetable(t *testing.T) {
 			}},
 		{"biweekly booking, biweekly timetable", []fixture.GroupOption{fixture.Named("Følger planen"), fixture.Form(biweekly)}, rooms.Biweekly, tuesday, 18 * time.Hour, nil},
 		{"another weekday", []fixture.GroupOption{fixture.Named("Feil dag")}, rooms.Weekly, tuesday.AddDate(0, 0, 3), 18 * time.Hour,
-			func(m rooms.Mismatch) bool { return m.WeekdayDiffers() && m.Weekday == 5 && m.GroupWeekday == 2 && !m.FrequencyDiffers() }},
+			func(m rooms.Mismatch) bool {
+				return m.WeekdayDiffers() && m.Weekday == 5 && m.GroupWeekday == 2 && !m.FrequencyDiffers()
+			}},
 		{"other times", []fixture.GroupOption{fixture.Named("Feil tid")}, rooms.Weekly, tuesday, 17 * time.Hour,
 			func(m rooms.Mismatch) bool { return m.TimesDiffer() && m.Starts == "17:00" && m.GroupStarts == "18:00" }},
 	}
