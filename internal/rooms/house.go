@@ -88,7 +88,8 @@ type Closure struct {
 	ID          int64
 	First, Last time.Time
 	Reason      string
-	Booked      int         // active meetings booked in it (Closures fills it in)
+	Booked      int         // meetings of groups and organisations still on in it (Closures and Closure fill it in)
+	Internal    int         // the house's own bookings (events) still on in it
 	Note        string      // staff's own line in the notice to those whose meetings it cancels
 	By          audit.Actor // who adds it, for the audit line
 }
@@ -119,16 +120,15 @@ func (s *Store) Closures(ctx context.Context, from time.Time, limit, offset int)
 		return nil, 0, fmt.Errorf("rooms: closures: %w", err)
 	}
 	rows, err := s.db.Query(ctx, `SELECT c.id, c.first_day, c.last_day, c.reason,
-			(SELECT count(*) FROM booking_occurrences o WHERE o.cancelled_at IS NULL
-				AND lower(o.during) >= c.first_day::timestamp AT TIME ZONE 'Europe/Oslo'
-				AND lower(o.during) < (c.last_day + 1)::timestamp AT TIME ZONE 'Europe/Oslo')
+			(SELECT count(*) FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id WHERE `+stillOnInClosure+`),
+			(SELECT count(*) FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id WHERE `+internalInClosure+`)
 		FROM closures c WHERE c.last_day >= $1::date ORDER BY c.first_day, c.id LIMIT $2 OFFSET $3`, day, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rooms: closures: %w", err)
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Closure, error) {
 		var c Closure
-		err := r.Scan(&c.ID, &c.First, &c.Last, &c.Reason, &c.Booked)
+		err := r.Scan(&c.ID, &c.First, &c.Last, &c.Reason, &c.Booked, &c.Internal)
 		c.First, c.Last = localDate(c.First), localDate(c.Last)
 		return c, err
 	})
@@ -207,27 +207,12 @@ type ClosurePreview struct {
 
 // PreviewClosure returns what AddClosure would do with c, changing nothing.
 func (s *Store) PreviewClosure(ctx context.Context, c Closure) (ClosurePreview, error) {
-	var p ClosurePreview
 	rows, err := s.db.Query(ctx, `SELECT o.booking_id, lower(o.during) FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
 		WHERE `+closedMeetings+` LIMIT 5000`, c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly))
 	if err != nil {
-		return p, fmt.Errorf("rooms: preview closure: %w", err)
+		return ClosurePreview{}, fmt.Errorf("rooms: preview closure: %w", err)
 	}
-	list, err := collectMeetings(rows)
-	if err != nil {
-		return p, fmt.Errorf("rooms: preview closure: %w", err)
-	}
-	p.Meetings = len(list)
-	var people []mail.Person
-	for _, id := range bookingsOf(list) {
-		a, err := s.Audience(ctx, id)
-		if err != nil {
-			return p, err
-		}
-		people = append(people, a.People()...)
-	}
-	p.Told = mail.Count(people)
-	return p, nil
+	return s.preview(ctx, rows)
 }
 
 // bookingsOf lists the bookings of the meetings, each once, in order of their first meeting.

@@ -24,8 +24,9 @@ type Occurrence struct {
 	Cancelled bool
 }
 
-// WeekTables are the tables Room and Between read, for a room's week.
-func WeekTables() []string { return []string{"rooms", "bookings", "booking_occurrences"} }
+// WeekTables are the tables a room's week and the house's week read: the rooms, their
+// meetings and the closures.
+func WeekTables() []string { return []string{"rooms", "bookings", "booking_occurrences", "closures"} }
 
 // Between lists the room's meetings that start in [from, to), cancelled ones included.
 func (s *Store) Between(ctx context.Context, roomID int64, from, to time.Time) ([]Occurrence, error) {

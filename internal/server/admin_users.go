@@ -234,7 +234,9 @@ func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) {
 			if _, p.RoomRequests, err = s.rooms().Requests(ctx, &room, rooms.Pending, 0, 0); err == nil {
 				if p.Meetings, _, err = s.rooms().Schedule(ctx, room, p.Now, 5, 0); err == nil {
 					if p.Groups, total, err = groups.NewStore(s.db).OfOrg(ctx, *u.OrgID, perPage, offset(r)); err == nil {
-						p.Colleagues, p.ColleaguesTotal, err = auth.NewStore(s.db).List(ctx, auth.ListFilter{OrgID: *u.OrgID}, 20, 0)
+						if p.Colleagues, p.ColleaguesTotal, err = auth.NewStore(s.db).List(ctx, auth.ListFilter{OrgID: *u.OrgID}, 20, 0); err == nil {
+							p.Closed, err = s.closedPeriods(ctx, 0)
+						}
 					}
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/report"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
 
@@ -42,7 +43,8 @@ type memos struct {
 	dashboard *cache.Memo[dashboard.Dashboard]
 	week      *cache.Memo[pages.WeekPage] // a room's week: staff look at the same few weeks
 	report    *cache.Memo[report.Report]
-	reportDoc *cache.Memo[string] // the report rendered: some 300 kB of tables and charts
+	reportDoc *cache.Memo[string]          // the report rendered: some 300 kB of tables and charts
+	closures  *cache.Memo[[]rooms.Closure] // the closures of the weeks ahead, on every group page
 }
 
 type groupsPage struct {
@@ -76,6 +78,7 @@ func newMemos(w *cache.Watcher) *memos {
 		// The current year's report counts events that have ended by now: a minute at most.
 		report:    cache.NewMemo[report.Report](w, time.Minute, 8, report.Tables()...),
 		reportDoc: cache.NewMemo[string](w, time.Minute, 8, report.Tables()...),
+		closures:  cache.NewMemo[[]rooms.Closure](w, 0, 4, rooms.ClosureTables()...),
 	}
 }
 
@@ -127,8 +130,30 @@ func (s *Server) roomWeekView(ctx context.Context, id int64, monday time.Time) (
 			return pages.WeekPage{}, err
 		}
 		list, err := store.Between(ctx, id, monday, monday.AddDate(0, 0, 7))
-		return pages.WeekPage{Room: room, Monday: monday, Occurrences: list}, err
+		if err != nil {
+			return pages.WeekPage{}, err
+		}
+		closed, err := store.ClosedDaysBetween(ctx, monday, monday.AddDate(0, 0, 6))
+		return pages.WeekPage{Room: room, Monday: monday, Occurrences: list, Closed: closed}, err
 	})
+}
+
+// closedAhead is how far ahead visitors, partners and contact persons are told of the days the
+// house is closed.
+const closedAhead = 8 * 7 // days
+
+// closedPeriods lists the closures and public holidays from today to closedAhead days on,
+// on weekday (ISO; 0 for every day).
+func (s *Server) closedPeriods(ctx context.Context, weekday int) ([]rooms.ClosedPeriod, error) {
+	today := tz.Midnight(s.now())
+	last := today.AddDate(0, 0, closedAhead)
+	list, err := s.memo.closures.Get(ctx, today.Format(time.DateOnly), func(ctx context.Context) ([]rooms.Closure, error) {
+		return s.rooms().ClosuresBetween(ctx, today, last)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rooms.ClosedPeriods(list, today, last, weekday), nil
 }
 
 // dashboardWaiting reads the dashboard's waiting list, or takes it from memory.

@@ -47,6 +47,12 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 	if g.OpenMeeting {
 		v.Centre = s.footerContact(r)
 	}
+	if g.Format == groups.FormatHouse || g.Format == groups.FormatHybrid {
+		if v.Closed, err = s.closedPeriods(ctx, g.Weekday); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	s.renderCatalogue(w, r, g.Name, pages.GroupPage(v), components.Alternate{Type: "text/calendar",
 		Title: i18n.T(ctx, "feeds.alternate.calendar", "Group", g.Name), Href: s.absURL(v.Calendar)})
 }

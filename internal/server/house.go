@@ -3,6 +3,9 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -119,4 +122,89 @@ func (s *Server) deleteClosure(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "house.closures.deleted")
 	http.Redirect(w, r, "/admin/apningstider", http.StatusSeeOther)
+}
+
+// houseWeek shows every room's week (?uke=yyyy-mm-dd, any day of it; this week by default).
+func (s *Server) houseWeek(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	day, err := tz.ParseDate(r.URL.Query().Get("uke"))
+	if err != nil {
+		day = s.now()
+	}
+	p := pages.HouseWeekPage{Monday: tz.Midnight(day).AddDate(0, 0, 1-tz.Weekday(day))}
+	store := s.rooms()
+	if p.Rooms, err = store.Rooms(ctx); err == nil {
+		if p.Meetings, err = store.HouseBetween(ctx, p.Monday, p.Monday.AddDate(0, 0, 7)); err == nil {
+			p.Closed, err = store.ClosedDaysBetween(ctx, p.Monday, p.Monday.AddDate(0, 0, 6))
+		}
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "houseweek.title", "Week", strconv.Itoa(isoWeek(p.Monday))), pages.HouseWeek(p))
+}
+
+func isoWeek(t time.Time) int {
+	_, w := t.ISOWeek()
+	return w
+}
+
+// closureCancelPage asks staff to confirm cancelling the meetings still on in a closure,
+// saying how many and whom it tells; it changes nothing.
+func (s *Server) closureCancelPage(w http.ResponseWriter, r *http.Request) {
+	s.renderClosureCancel(w, r, http.StatusOK, pages.ClosureCancelPage{})
+}
+
+func (s *Server) renderClosureCancel(w http.ResponseWriter, r *http.Request, status int, p pages.ClosureCancelPage) {
+	ctx := r.Context()
+	c, err := s.rooms().Closure(ctx, pathID(r))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err == nil {
+		p.Closure = c
+		p.Preview, err = s.rooms().PreviewCancelInClosure(ctx, c.ID)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Preview.Meetings == 0 {
+		s.flash(r, "closed.cancel.none")
+		http.Redirect(w, r, "/admin/apningstider", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, status, i18n.T(ctx, "closed.cancel.title", "Reason", c.Reason), pages.ClosureCancel(p))
+}
+
+// cancelInClosure cancels every meeting still on in a closure in one step and shows whom it
+// told and whom staff must phone.
+func (s *Server) cancelInClosure(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	p := pages.ClosureCancelPage{Note: strings.TrimSpace(r.PostForm.Get("note"))}
+	p.Errors.MaxLength("note", p.Note, rooms.MaxNote, "notice.note.tooLong")
+	if !p.Errors.OK() {
+		s.renderClosureCancel(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	id := pathID(r)
+	done, err := s.rooms().CancelInClosure(ctx, id, p.Note, actor(r))
+	if errors.Is(err, postgres.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	var c rooms.Closure
+	if err == nil {
+		c, err = s.rooms().Closure(ctx, id)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, i18n.T(ctx, "closed.cancel.done", "Count", done.Meetings), pages.ClosureCancelled(c, done))
 }

@@ -411,6 +411,8 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/dagsark", "/admin/dagsark"},
 		{"/admin/dagsark", "/admin/dagsark?dato=" + aFutureTuesday().Format(time.DateOnly)},
 		{"/admin/rom/{id}", "/admin/rom/" + id("room")},
+		{"/admin/rom/uke", "/admin/rom/uke"},
+		{"/admin/rom/uke", "/admin/rom/uke?uke=" + aFutureTuesday().Format(time.DateOnly)},
 		{"/admin/bookinger/ny", "/admin/bookinger/ny"},
 		{"/admin/bookinger/ny", "/admin/bookinger/ny?rom=" + id("room") + "&dato=" + today.AddDate(0, 0, 9).Format(time.DateOnly)},
 		{"/admin/bookinger/{id}", "/admin/bookinger/" + id("booking")},
@@ -503,6 +505,25 @@ func (s *htmlSite) errorPages(l *htmlPages) {
 			res, body := s.clients["staff"].post("/admin/apningstider/stengt", closure)
 			htmlExpect(t, "closure", res, body, http.StatusSeeOther)
 		}})
+
+	// A closure laid over a day a group's booking still meets on (as a closure made before the
+	// booking leaves it): the confirmation before its meetings are cancelled, also with a note
+	// that is too long.
+	overMeeting := func(t *testing.T, p *htmlPage) {
+		var id int64
+		err := s.app.db.QueryRow(context.Background(), `INSERT INTO closures (first_day, last_day, reason)
+			SELECT d, d, 'Vannskade' FROM (SELECT (lower(o.during) AT TIME ZONE 'Europe/Oslo')::date AS d
+				FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
+				WHERE b.group_id IS NOT NULL AND o.cancelled_at IS NULL AND lower(o.during) > now() + interval '1 day'
+				ORDER BY lower(o.during) DESC LIMIT 1) m RETURNING id`).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.path = "/admin/apningstider/stengt/" + itoa(id) + "/avlys"
+	}
+	*l = append(*l, htmlPage{route: "GET /admin/apningstider/stengt/{id}/avlys", who: "staff", method: http.MethodGet, status: http.StatusOK, prepare: overMeeting},
+		htmlPage{who: "staff", method: http.MethodPost, status: http.StatusUnprocessableEntity,
+			form: url.Values{"note": {strings.Repeat("lang beskjed ", 100)}}, prepare: overMeeting})
 
 	// The previews before a closure, a cancellation and a message are sent.
 	l.ask("staff", http.MethodPost, "/admin/apningstider/stengt", url.Values{"first": {today.AddDate(0, 1, 0).Format(time.DateOnly)},

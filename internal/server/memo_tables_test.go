@@ -211,6 +211,7 @@ func memoCases(s *Server, f queryCountFixture) []memoCase {
 		{"week", m.week.Tables(), func(ctx context.Context) error { return errOf(s.roomWeekView(ctx, f.roomID, f.today)) }},
 		{"report", m.report.Tables(), inBothLangs(func(ctx context.Context) error { return errOf(s.annualReport(ctx, f.reportYear)) })},
 		{"reportDoc", m.reportDoc.Tables(), func(ctx context.Context) error { return errOf(s.annualReportHTML(ctx, f.reportYear)) }},
+		{"closures", m.closures.Tables(), func(ctx context.Context) error { return errOf(s.closedPeriods(ctx, 0)) }},
 	}
 }
 

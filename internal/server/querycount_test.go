@@ -152,11 +152,11 @@ var queryCounts = map[string]int{
 	"home":             2,
 	"catalogue":        4,
 	"catalogue-filter": 4,
-	"group":            3,
+	"group":            4, // the closures ahead on its weekday (memoised when the app runs)
 	"signup":           11,
 	"dashboard":        9, // + the timetable mismatches (issue 22)
 	"call-list":        10,
-	"room-week":        6,
+	"room-week":        7, // the closures of the week too
 	"booking-series":   11,
 	"booking-once":     11,
 	"feed-room":        3, // the token and name, the meetings, the centre's address

@@ -72,6 +72,9 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 			return
 		}
 		list, total, err := s.rooms().Schedule(r.Context(), q.who, s.now(), perPage, offset(r))
+		if err == nil {
+			q.pages.Closed, err = s.closedPeriods(r.Context(), 0)
+		}
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -91,6 +94,9 @@ func (s *Server) roomRequestPage(find requesterFunc) http.HandlerFunc {
 
 func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, status int, q requester, f pages.RoomRequestFormPage) {
 	all, err := s.rooms().Rooms(r.Context())
+	if err == nil {
+		q.pages.Closed, err = s.closedPeriods(r.Context(), 0)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -244,9 +244,13 @@ func (s *Server) daySheet(w http.ResponseWriter, r *http.Request) {
 		day = tz.Midnight(s.now())
 	}
 	list, err := s.rooms().DaySheet(r.Context(), day)
+	var closed []rooms.ClosedDay
+	if err == nil {
+		closed, err = s.rooms().ClosedDaysBetween(r.Context(), day, day)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "daysheet.title", "Day", pages.Day(r.Context(), day)), pages.DaySheet(day, list))
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "daysheet.title", "Day", pages.Day(r.Context(), day)), pages.DaySheet(day, list, closed))
 }

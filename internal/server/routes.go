@@ -186,6 +186,7 @@ func (s *Server) routes() http.Handler {
 			// Rooms, bookings and keys.
 			r.Get("/rom", s.roomList)
 			r.Get("/dagsark", s.daySheet)
+			r.Get("/rom/uke", s.houseWeek)
 			r.Get("/rom/{id}", s.roomWeek)
 			r.Post("/rom/{id}/kalender", s.rotateFeed(rooms.FeedRoom))
 			r.Post("/grupper/{id}/kalender", s.rotateFeed(rooms.FeedGroup))
@@ -205,6 +206,8 @@ func (s *Server) routes() http.Handler {
 			r.Post("/apningstider", s.saveHours)
 			r.Post("/apningstider/stengt", s.addClosure)
 			r.Post("/apningstider/stengt/{id}/slett", s.deleteClosure)
+			r.Get("/apningstider/stengt/{id}/avlys", s.closureCancelPage)
+			r.Post("/apningstider/stengt/{id}/avlys", s.cancelInClosure)
 			r.Get("/foresporsler", s.adminRoomRequests)
 			r.Get("/foresporsler/{id}", s.adminRoomRequest)
 			r.Post("/foresporsler/{id}/godkjenn", s.decideRoomRequest(true))
