@@ -238,6 +238,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 	title := i18n.T(ctx, "events.new")
 	if p.ID != 0 {
 		title = p.Event.Title
+		p.Begun = !p.Event.Starts.After(s.now())
 	}
 	w.Header().Set("Cache-Control", "no-store") // names and addresses of those signed up
 	s.render(w, r, status, title, pages.EventForm(p))
@@ -301,8 +302,14 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
 		return out
 	}
 	shown, came := ids("vist"), ids("kom")
-	if _, err := s.events().Get(r.Context(), pathID(r), true); err != nil {
+	e, err := s.events().Get(r.Context(), pathID(r), true)
+	if err != nil {
 		s.serverError(w, r, err)
+		return
+	}
+	if e.Starts.After(s.now()) {
+		// Nobody has come to what has not begun: the page says when attendance can be kept.
+		s.renderEventForm(w, r, http.StatusConflict, pages.EventFormPage{ID: e.ID, Event: e, Form: events.FormOf(e)})
 		return
 	}
 	if err := s.events().SetAttended(r.Context(), pathID(r), shown, came); err != nil {

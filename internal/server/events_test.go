@@ -105,9 +105,22 @@ func TestEventSignupAndWaitingList(t *testing.T) {
 	if res, _ := visitor.post(offer+"/ja", nil); res.StatusCode != http.StatusConflict {
 		t.Errorf("accept twice = %d", res.StatusCode)
 	}
-	// Staff mark attendance.
+	// Staff mark attendance: not before the event has begun (the page says when), then yes.
 	var perID int64
 	app.db.QueryRow(context.Background(), `SELECT id FROM event_signups WHERE email = 'per@example.no'`).Scan(&perID)
+	if res, body := staff.post("/admin/arrangementer/"+itoa(id)+"/oppmote", url.Values{"vist": {itoa(perID)}, "kom": {itoa(perID)}}); res.StatusCode != http.StatusConflict ||
+		!strings.Contains(body, "Oppmøte kan føres når arrangementet har begynt") || strings.Contains(body, `name="kom"`) {
+		t.Errorf("attendance before the event = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM event_signups WHERE attended`); n != 0 {
+		t.Errorf("%d attended an event that has not begun", n)
+	}
+	var starts time.Time
+	app.db.QueryRow(context.Background(), `SELECT starts_at FROM events WHERE id = $1`, id).Scan(&starts)
+	app.srv.now = func() time.Time { return starts.Add(time.Minute) }
+	if _, body := staff.get("/admin/arrangementer/" + itoa(id)); !strings.Contains(body, `name="kom"`) {
+		t.Errorf("the attendance form is missing once the event has begun")
+	}
 	if res, _ := staff.post("/admin/arrangementer/"+itoa(id)+"/oppmote", url.Values{"vist": {itoa(perID)}, "kom": {itoa(perID)}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("attendance = %d", res.StatusCode)
 	}

@@ -518,6 +518,7 @@ var postFields = map[string][]string{
 	"POST /admin/apningstider":                               hoursFields,
 	"POST /admin/apningstider/stengt":                        {"first", "last", "reason", "note", "confirm"},
 	"POST /admin/apningstider/stengt/{id}/slett":             {},
+	"POST /admin/apningstider/stengt/{id}/avlys":             {"note"},
 	"POST /admin/utadrettet":                                 {"held_on", "kind", "audience", "reach", "staff", "note", "angre"},
 	"POST /admin/utadrettet/{id}/slett":                      {},
 	"POST /admin/rapport/{year}/innledning":                  {"intro"},
