@@ -22,6 +22,7 @@ var owners = map[string]string{
 	"checkins":             "volunteers",
 	"closures":             "rooms",
 	"event_links":          "events",
+	"event_series":         "events",
 	"event_signups":        "events",
 	"events":               "events",
 	"follow_ups":           "volunteers",

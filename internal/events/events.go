@@ -127,6 +127,15 @@ type Form struct {
 	capacity     int
 }
 
+// ParseForm reads the event form.
+func ParseForm(v url.Values) Form {
+	f := Form{Kind: v.Get("kind"), Title: v.Get("title"), Description: v.Get("description"), Date: v.Get("date"), Start: v.Get("start"),
+		End: v.Get("end"), Format: v.Get("format"), MeetingLink: v.Get("meeting_link"), Capacity: v.Get("capacity"),
+		Published: v.Get("published") == "on", Override: v.Get("override"), Notice: v.Get("notice")}
+	f.RoomID, _ = strconv.ParseInt(v.Get("room"), 10, 64)
+	return f
+}
+
 // FormOf fills the form from an event.
 func FormOf(e Event) Form {
 	local, end := e.Starts.In(tz.Oslo), e.Ends.In(tz.Oslo)

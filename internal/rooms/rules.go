@@ -11,6 +11,12 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
+// Conflicts lists the slots that cannot be booked in the room now: taken, or the house closed
+// (unless override, staff's reason to meet while it is closed). It books nothing.
+func (s *Store) Conflicts(ctx context.Context, roomID int64, slots []Slot, override bool) ([]Conflict, error) {
+	return conflicts(ctx, s.db, roomID, slots, override)
+}
+
 // conflicts lists, per slot, the first reason it cannot be booked: the house closed (unless
 // overridden) or another meeting in the room.
 func conflicts(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, override bool) ([]Conflict, error) {

@@ -260,10 +260,7 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	v := r.PostFormValue
-	p.Form = events.Form{Kind: v("kind"), Title: v("title"), Description: v("description"), Date: v("date"), Start: v("start"), End: v("end"),
-		Format: v("format"), MeetingLink: v("meeting_link"), Capacity: v("capacity"), Published: v("published") == "on", Override: v("override"), Notice: v("notice")}
-	p.Form.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
+	p.Form = events.ParseForm(r.PostForm)
 	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
 		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
 		return

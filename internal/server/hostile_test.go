@@ -175,6 +175,11 @@ func (w *sweepWorld) catalogue(t *testing.T) {
 	res, body = w.staff.post("/admin/arrangementer/ny", eventForm("50"))
 	mustStatus(t, "create event", res, body, http.StatusSeeOther)
 	w.ids["event"] = w.id(t, `SELECT id FROM events WHERE title = 'Digitalt kaffetreff' ORDER BY id DESC LIMIT 1`)
+	series := seriesValues(eventForm("20"))
+	series.Set("title", "Intromøte")
+	res, body = w.staff.post("/admin/arrangementer/serier/ny", series)
+	mustStatus(t, "create series", res, body, http.StatusSeeOther)
+	w.ids["series"] = w.id(t, `SELECT max(id) FROM event_series`)
 }
 
 // signups signs a participant up (the private link), offers them a place (the offer link),
@@ -347,6 +352,7 @@ var pathIDs = map[string]string{
 	"/admin/lisenser/lan/":            "loan",
 	"/admin/lisenser/":                "licence",
 	"/admin/foresporsler/":            "roomRequest",
+	"/admin/arrangementer/serier/":    "series",
 	"/admin/arrangementer/":           "event",
 	"/admin/igangsettere/":            "volunteer",
 	"/arrangementer/":                 "event",
@@ -539,6 +545,7 @@ var postFields = map[string][]string{
 	"POST /admin/grupper/{id}/oppfolging/sjekk":              {"checkin_months", "checkin_done_on", "checkin_still_meets"},
 	"POST /admin/grupper/{id}/oppfolging/logg":               {"happened_on", "kind", "note", "next_check_on"},
 	"POST /admin/arrangementer/ny":                           eventFields,
+	"POST /admin/arrangementer/serier/ny":                    append(slices.Clone(eventFields), "rule", "ordinal", "weekday", "until", "skip"),
 	"POST /admin/arrangementer/{id}":                         eventFields,
 	"POST /admin/arrangementer/{id}/oppmote":                 {"vist", "kom"},
 	"POST /admin/arrangementer/{id}/melding":                 {"who", "text", "confirm"},
@@ -646,8 +653,23 @@ func (w *sweepWorld) validForms() map[string]url.Values {
 		"POST /admin/grupper/{id}/oppfolging/moter": {"meeting_date": {day(1)}, "meeting_time": {"18:00"}, "meeting_note": {"Notat"}},
 		"POST /admin/grupper/{id}/oppfolging/logg":  {"happened_on": {today.Format(time.DateOnly)}, "kind": {"phone"}, "note": {"Ringte"}},
 		"POST /admin/arrangementer/ny":              event,
+		"POST /admin/arrangementer/serier/ny":       seriesValues(event),
 		"POST /admin/arrangementer/{id}":            event,
 	}
+}
+
+// seriesValues is a valid monthly series of the event's fields, from its date two months on.
+func seriesValues(event url.Values) url.Values {
+	v := url.Values{}
+	for k, vs := range event {
+		v[k] = slices.Clone(vs)
+	}
+	first, _ := tz.ParseDate(event.Get("date"))
+	v.Set("rule", "monthly")
+	v.Set("ordinal", "1")
+	v.Set("weekday", "2")
+	v.Set("until", first.AddDate(0, 2, 0).Format(time.DateOnly))
+	return v
 }
 
 // Hostile values. PostgreSQL holds neither invalid UTF-8 nor NUL, so a handler that lets them

@@ -433,6 +433,8 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 		{"/admin/utadrettet", "/admin/utadrettet?ar=" + s.year},
 		{"/admin/arrangementer", "/admin/arrangementer"},
 		{"/admin/arrangementer/ny", "/admin/arrangementer/ny"},
+		{"/admin/arrangementer/serier", "/admin/arrangementer/serier"},
+		{"/admin/arrangementer/serier/ny", "/admin/arrangementer/serier/ny"},
 		{"/admin/arrangementer/{id}", "/admin/arrangementer/" + id("event")},
 		{"/admin/arrangementer/{id}", "/admin/arrangementer/" + id("pastEvent")},
 		{"/admin/matching", "/admin/matching"},
@@ -524,6 +526,16 @@ func (s *htmlSite) errorPages(l *htmlPages) {
 	*l = append(*l, htmlPage{route: "GET /admin/apningstider/stengt/{id}/avlys", who: "staff", method: http.MethodGet, status: http.StatusOK, prepare: overMeeting},
 		htmlPage{who: "staff", method: http.MethodPost, status: http.StatusUnprocessableEntity,
 			form: url.Values{"note": {strings.Repeat("lang beskjed ", 100)}}, prepare: overMeeting})
+
+	// A series made, and its page: the events it made, in a table.
+	*l = append(*l, htmlPage{route: "GET /admin/arrangementer/serier/{id}", who: "staff", method: http.MethodGet, status: http.StatusOK,
+		prepare: func(t *testing.T, p *htmlPage) {
+			res, body := s.clients["staff"].post("/admin/arrangementer/serier/ny", seriesValues(eventForm("12")))
+			htmlExpect(t, "series", res, body, http.StatusSeeOther)
+			p.path = res.Header.Get("Location")
+		}})
+	// A series sent with mistakes.
+	l.ask("staff", http.MethodPost, "/admin/arrangementer/serier/ny", url.Values{"rule": {"monthly"}, "until": {""}}, http.StatusUnprocessableEntity)
 
 	// The previews before a closure, a cancellation and a message are sent.
 	l.ask("staff", http.MethodPost, "/admin/apningstider/stengt", url.Values{"first": {today.AddDate(0, 1, 0).Format(time.DateOnly)},

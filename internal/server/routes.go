@@ -252,6 +252,10 @@ func (s *Server) routes() http.Handler {
 
 			// Events: intro meetings and coffee meetups.
 			r.Get("/arrangementer", s.adminEvents)
+			r.Get("/arrangementer/serier", s.seriesList)
+			r.Get("/arrangementer/serier/ny", s.newSeriesPage)
+			r.Post("/arrangementer/serier/ny", s.createSeries)
+			r.Get("/arrangementer/serier/{id}", s.seriesPage)
 			r.Get("/arrangementer/ny", s.newEventPage)
 			r.Post("/arrangementer/ny", s.saveEvent)
 			r.Get("/arrangementer/{id}", s.editEventPage)
