@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
@@ -56,6 +58,21 @@ func TestSeriesDates(t *testing.T) {
 	}
 }
 
+// openEveryDay opens the house 08–22 every day, so that only closures, holidays and other
+// bookings stand in a series' way.
+func openEveryDay(t *testing.T, db *pgxpool.Pool) *rooms.Store {
+	t.Helper()
+	rs := rooms.NewStore(db, nil)
+	var week rooms.Week
+	for i := range week {
+		week[i] = rooms.DayHours{Weekday: i + 1, Open: true, Opens: 8 * time.Hour, Closes: 22 * time.Hour}
+	}
+	if err := rs.SetOpeningHours(context.Background(), week); err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
 func seriesForm(room int64, first, until time.Time) events.SeriesForm {
 	return events.ParseSeries(url.Values{"kind": {events.Intro}, "title": {"Hva er en selvhjelpsgruppe?"}, "rule": {events.Monthly},
 		"ordinal": {"1"}, "weekday": {"2"}, "start": {"18:00"}, "end": {"19:30"}, "date": {first.Format(time.DateOnly)},
@@ -71,14 +88,7 @@ func TestSeriesBooksItsEventsByTheRules(t *testing.T) {
 	s, db := store(t)
 	b := fixture.New(t, db)
 	room := b.Room("Ospesalen", 24).ID
-	rs := rooms.NewStore(db, nil)
-	var week rooms.Week
-	for i := range week {
-		week[i] = rooms.DayHours{Weekday: i + 1, Open: true, Opens: 8 * time.Hour, Closes: 22 * time.Hour}
-	}
-	if err := rs.SetOpeningHours(ctx, week); err != nil {
-		t.Fatal(err)
-	}
+	openEveryDay(t, db)
 	// A year ahead, the first Tuesdays of four months; the second one's room is taken.
 	first := tz.Midnight(time.Now()).AddDate(1, 0, 0)
 	first = time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, tz.Oslo)
@@ -142,14 +152,7 @@ func TestSeriesSkipsClosedDays(t *testing.T) {
 	ctx := context.Background()
 	s, db := store(t)
 	room := fixture.New(t, db).Room("Ospesalen", 24).ID
-	rs := rooms.NewStore(db, nil)
-	var week rooms.Week
-	for i := range week {
-		week[i] = rooms.DayHours{Weekday: i + 1, Open: true, Opens: 8 * time.Hour, Closes: 22 * time.Hour}
-	}
-	if err := rs.SetOpeningHours(ctx, week); err != nil {
-		t.Fatal(err)
-	}
+	rs := openEveryDay(t, db)
 	// Thursdays from a year ahead over four weeks; one is closed by staff.
 	first := tz.Midnight(time.Now()).AddDate(1, 0, 0)
 	f := seriesForm(room, first, first.AddDate(0, 0, 27))
