@@ -16,9 +16,6 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
-// MinCohort is how many people waiting for one theme make a pool ready for a new group.
-const MinCohort = 4
-
 // Counts are the numbers of things that wait for action.
 type Counts struct {
 	KeysOut          int
@@ -60,10 +57,10 @@ type Theme struct {
 	NameEN     string
 	Waiting    int
 	MedianDays float64
+	// Ready is whether there is enough for a new group: the matcher proposes one on the
+	// theme (matching.Result.NewGroupThemes), not merely whether many wait.
+	Ready bool
 }
-
-// Ready reports whether the theme's pool is large enough for a new group.
-func (t Theme) Ready() bool { return t.Waiting >= MinCohort }
 
 // Dashboard is everything on the page.
 type Dashboard struct {
@@ -138,12 +135,14 @@ func Tables() []string {
 		"event_signups"}
 }
 
-// Load gathers the dashboard at now around the waiting list w (from LoadWaiting).
-func Load(ctx context.Context, db postgres.DBTX, now time.Time, w Waiting) (Dashboard, error) {
+// Load gathers the dashboard at now around the waiting list w (from LoadWaiting), flagging
+// the themes in ready (matching.Result.NewGroupThemes of the matcher's run) as ready for a
+// new group.
+func Load(ctx context.Context, db postgres.DBTX, now time.Time, w Waiting, ready []int64) (Dashboard, error) {
 	d := Dashboard{Today: tz.Midnight(now)}
 	for _, t := range w.Themes {
 		d.Themes = append(d.Themes, Theme{ID: t.ID, NameNB: t.NameNB, NameEN: t.NameEN, Waiting: t.Waiting,
-			MedianDays: now.Sub(t.MedianSince).Hours() / 24})
+			MedianDays: now.Sub(t.MedianSince).Hours() / 24, Ready: slices.Contains(ready, t.ID)})
 	}
 	tomorrow := d.Today.AddDate(0, 0, 1)
 	c := &d.Counts

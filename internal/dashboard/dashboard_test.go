@@ -117,12 +117,20 @@ func TestCounts(t *testing.T) {
 	if err := volunteers.NewStore(db).SetStartedOn(ctx, group.ID, today.AddDate(0, -4, 0).Format(time.DateOnly), today); err != nil {
 		t.Fatal(err)
 	}
-	d, err := load(ctx, db, now)
+	// Ready is what the matcher says, given: the same numbers are ready or not as it says.
+	w, err := dashboard.LoadWaiting(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Themes) != 1 || d.Themes[0].Waiting != 4 || d.Themes[0].MedianDays < 6.9 || d.Themes[0].MedianDays > 7.1 || !d.Themes[0].Ready() {
-		t.Errorf("themes: %+v (want 4 waiting, median 7 days)", d.Themes)
+	d, err := dashboard.Load(ctx, db, now, w, []int64{theme.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Themes) != 1 || d.Themes[0].Waiting != 4 || d.Themes[0].MedianDays < 6.9 || d.Themes[0].MedianDays > 7.1 || !d.Themes[0].Ready {
+		t.Errorf("themes: %+v (want 4 waiting, median 7 days, ready)", d.Themes)
+	}
+	if notReady, err := dashboard.Load(ctx, db, now, w, []int64{theme.ID + 1}); err != nil || notReady.Themes[0].Ready {
+		t.Errorf("a theme the matcher proposes nothing for is ready: %+v, %v", notReady.Themes, err)
 	}
 	if d.Counts.FollowUpsDue != 1 || d.Counts.WithoutVolunteer != 1 || d.Counts.Waiting != 4 {
 		t.Errorf("counts: %+v", d.Counts)
@@ -135,5 +143,5 @@ func load(ctx context.Context, db postgres.DBTX, now time.Time) (dashboard.Dashb
 	if err != nil {
 		return dashboard.Dashboard{}, err
 	}
-	return dashboard.Load(ctx, db, now, w)
+	return dashboard.Load(ctx, db, now, w, nil)
 }

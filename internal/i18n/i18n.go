@@ -134,8 +134,10 @@ func LangOf(ctx context.Context) Lang {
 }
 
 // T translates id into the language of ctx. kv are placeholder name/value pairs, as in slog:
-// T(ctx, "groups.places", "Count", 3). A "Count" pair also selects the plural form. An
-// unknown id returns the id itself, which the catalogue tests catch.
+// T(ctx, "groups.places", "Count", 3). A "Count" pair also selects the plural form (CLDR's
+// rules of the language), and an int count is written as the language writes numbers. Every
+// message with a number in it takes that number as Count and has plural forms (a test holds
+// the catalogue to it). An unknown id returns the id itself, which the catalogue tests catch.
 func T(ctx context.Context, id string, kv ...any) string {
 	return Translate(LangOf(ctx), id, kv...)
 }
@@ -159,6 +161,9 @@ func Translate(l Lang, id string, kv ...any) string {
 			data[k] = kv[i+1]
 			if k == "Count" {
 				cfg.PluralCount = kv[i+1]
+				if n, ok := kv[i+1].(int); ok {
+					data[k] = Int(l, n) // "1 234" in Norwegian, as the rest of the page writes numbers
+				}
 			}
 		}
 		cfg.TemplateData = data
@@ -168,4 +173,22 @@ func Translate(l Lang, id string, kv ...any) string {
 		return id
 	}
 	return s
+}
+
+// Around translates the plural message id for the count n and returns the text before and
+// after the number, so that a page can set the number apart (in bold, a link) while the
+// words around it still agree with it: "1 forespørsel", "2 forespørsler".
+func Around(ctx context.Context, id string, n int) (before, after string) {
+	const mark = "\x00"
+	c, err := load()
+	if err != nil {
+		return id, ""
+	}
+	s, err := c.local[LangOf(ctx)].Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n,
+		TemplateData: map[string]any{"Count": mark}})
+	if err != nil {
+		return id, ""
+	}
+	before, after, _ = strings.Cut(s, mark)
+	return before, after
 }

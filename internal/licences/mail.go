@@ -46,10 +46,13 @@ func answerMessage(lang i18n.Lang, name string, a answer, link string) mail.Mess
 	}
 	if a.Approved && a.Licence != "" {
 		m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.licence", "Licence", a.Licence))
+		// One sentence in two messages, so that each number has its own plural forms.
 		if a.MaxMinutes != nil {
-			m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.limits", "Seats", a.Seats, "Minutes", *a.MaxMinutes))
+			m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.limits", "Count", a.Seats)+
+				i18n.Translate(lang, "mail.loan.limits.minutes", "Count", *a.MaxMinutes))
 		} else if a.Seats > 0 {
-			m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.limits.open", "Seats", a.Seats))
+			m.Paragraphs = append(m.Paragraphs, i18n.Translate(lang, "mail.loan.limits", "Count", a.Seats)+
+				i18n.Translate(lang, "mail.loan.limits.open"))
 		}
 	}
 	if a.Approved {

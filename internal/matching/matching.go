@@ -186,3 +186,17 @@ func languageFits(languages []string, lang string) bool {
 	}
 	return slices.Contains(languages, lang)
 }
+
+// NewGroupThemes is the one rule for "enough for a new group": the themes r proposes a new
+// group for, sorted, each once. Counting the people waiting on a theme is not enough: some of
+// them fit an existing group, and the rest may share no time, format or language. The
+// dashboard flags these themes and the matching page lists r's proposals, so that the two
+// agree when both come from one Match over the same pool.
+func (r Result) NewGroupThemes() []int64 {
+	themes := make([]int64, 0, len(r.Proposals))
+	for _, p := range r.Proposals {
+		themes = append(themes, p.Theme)
+	}
+	slices.Sort(themes)
+	return slices.Compact(themes)
+}

@@ -205,3 +205,30 @@ func TestMatchEmpty(t *testing.T) {
 		t.Errorf("Match(nil, nil) = %+v, want the zero Result", got)
 	}
 }
+
+// NewGroupThemes is the themes of the proposals, sorted and each once: a theme with two
+// proposals (two slots) is one theme; a theme with many waiting but no proposal is none.
+func TestNewGroupThemes(t *testing.T) {
+	t.Parallel()
+	var people []matching.Person
+	add := func(theme int64, slot matching.Slot, n int) {
+		for range n {
+			people = append(people, matching.Person{ID: int64(len(people) + 1), Theme: theme, Slots: []matching.Slot{slot}, WaitingSince: day(len(people))})
+		}
+	}
+	add(9, "1-evening", 4)
+	add(9, "3-morning", 4)
+	add(2, "2-evening", 4)
+	add(5, "1-evening", 1) // five wait on theme 5, but no four at one time
+	add(5, "2-evening", 1)
+	add(5, "3-evening", 1)
+	add(5, "4-evening", 1)
+	add(5, "5-evening", 1)
+	r := matching.Match(people, nil, matching.Options{})
+	if got, want := r.NewGroupThemes(), []int64{2, 9}; !reflect.DeepEqual(got, want) || len(r.Proposals) != 3 {
+		t.Errorf("NewGroupThemes = %v of %d proposals, want %v of 3", got, len(r.Proposals), want)
+	}
+	if got := (matching.Result{}).NewGroupThemes(); len(got) != 0 {
+		t.Errorf("no proposals: NewGroupThemes = %v", got)
+	}
+}

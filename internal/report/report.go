@@ -125,7 +125,7 @@ func Build(ctx context.Context, db *pgxpool.Pool, year int, lang i18n.Lang) (Rep
 	}
 	st := Table{ID: "overlevelse", Title: t("report.survival"), Columns: []string{t("report.after"), t("report.checked"), t("report.stillMeet")}}
 	for _, s := range surv {
-		st.Rows = append(st.Rows, []Cell{Label(t("report.months", "N", s.Months)), Count(float64(s.Checked), 0), Count(float64(s.StillMeeting), 0)})
+		st.Rows = append(st.Rows, []Cell{Label(t("report.months", "Count", s.Months)), Count(float64(s.Checked), 0), Count(float64(s.StillMeeting), 0)})
 	}
 	r.Tables = append(r.Tables, st)
 

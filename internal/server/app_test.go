@@ -20,6 +20,7 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/auth"
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
@@ -190,6 +191,17 @@ func (a *testApp) people(t *testing.T) people {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// newDemoApp is a test app with the test's people and the demo data, as staff show the app.
+func newDemoApp(t *testing.T) (*testApp, people) {
+	t.Helper()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	if _, err := demo.Seed(context.Background(), app.db); err != nil {
+		t.Fatal(err)
+	}
+	return app, p
 }
 
 // testOutbox queues mail in the test's database; no worker runs, so tests read the outbox.

@@ -17,6 +17,7 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/report"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
 )
@@ -28,7 +29,7 @@ import (
 //
 // Each memo is made with the tables its loader reads, declared by the feature beside its
 // queries (groups.CatalogueTables, rooms.WeekTables and FeedTables, auth.SettingsTables,
-// centre.Tables, dashboard.Tables and WaitingTables, report.Tables).
+// centre.Tables, dashboard.Tables and WaitingTables, signups.PoolTables, report.Tables).
 // TestMemosDeclareTheTablesTheyRead runs every loader and fails when one reads a table that is
 // not in its memo's list, or that no table_changed trigger watches.
 
@@ -73,8 +74,9 @@ func newMemos(w *cache.Watcher) *memos {
 		week:      cache.NewMemo[pages.WeekPage](w, 0, 200, rooms.WeekTables()...),
 		waiting:   cache.NewMemo[dashboard.Waiting](w, 0, 1, dashboard.WaitingTables()...),
 		// What is overdue or late depends on the clock as well: a minute at most. The dashboard
-		// is made around the waiting list, so it is stale when that is.
-		dashboard: cache.NewMemo[dashboard.Dashboard](w, time.Minute, 1, append(dashboard.Tables(), dashboard.WaitingTables()...)...),
+		// is made around the waiting list and the matcher's run over the pool, so it is stale
+		// when either is.
+		dashboard: cache.NewMemo[dashboard.Dashboard](w, time.Minute, 1, union(dashboard.Tables(), dashboard.WaitingTables(), signups.PoolTables())...),
 		// The current year's report counts events that have ended by now: a minute at most.
 		report:    cache.NewMemo[report.Report](w, time.Minute, 8, report.Tables()...),
 		reportDoc: cache.NewMemo[string](w, time.Minute, 8, report.Tables()...),
@@ -170,7 +172,12 @@ func (s *Server) staffDashboard(ctx context.Context) (dashboard.Dashboard, error
 		if err != nil {
 			return dashboard.Dashboard{}, err
 		}
-		return dashboard.Load(ctx, s.db, s.now(), waiting)
+		// "Enough for a new group" is what the matching page proposes: the same run.
+		matched, _, err := s.signups().Match(ctx)
+		if err != nil {
+			return dashboard.Dashboard{}, err
+		}
+		return dashboard.Load(ctx, s.db, s.now(), waiting, matched.NewGroupThemes())
 	})
 }
 

@@ -207,6 +207,13 @@ func TestGroupAndThemePages(t *testing.T) {
 	if !strings.Contains(body, `href="/tema/sorg-og-tap"`) || !strings.Contains(body, `action="/grupper"`) || strings.Contains(body, "Skjult tema") {
 		t.Error("the home page does not lead to the themes and the catalogue")
 	}
+	// The cards about coffee meetups and intro meetings lead to the events (issue 22).
+	for _, want := range []string{`<a class="ds-link" href="/arrangementer">Se kaffetreff og andre arrangementer</a>`,
+		`<a class="ds-link" href="/arrangementer">Se når neste introduksjonsmøte er</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the home page lacks %s", want)
+		}
+	}
 }
 
 func TestNamesAreEscaped(t *testing.T) {

@@ -20,7 +20,7 @@ func TestDashboard(t *testing.T) {
 	_, body := app.client(t).login(p.staff.Email).get("/admin")
 	for _, want := range []string{
 		`<a class="ds-link" href="/admin/foresporsler"><strong>2</strong> forespørsler om rom</a>`,
-		`href="/admin/nokler?vis=overdue"><strong>1</strong>`,
+		`href="/admin/nokler?vis=overdue"><strong>1</strong> nøkkel som skulle vært levert</a>`, // one, not "1 nøkler"
 		`href="/admin/oppfolging"><strong>`,
 		"Venteliste per tema", "Median ventetid", `href="/admin/venteliste?tema=`, "I dag i huset",
 	} {

@@ -1,12 +1,18 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/keys"
+	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // roomFixture adds two rooms and returns their ids as form values.
@@ -153,4 +159,45 @@ func TestStaffKeyFormRefusesBadInput(t *testing.T) {
 	if res, body := staff.get("/admin/nokler/revisjon?ar=2031"); res.StatusCode != http.StatusOK || !strings.Contains(body, "Ingen nøkler var lånt ut i 2031.") {
 		t.Errorf("a year without loans = %d", res.StatusCode)
 	}
+}
+
+// A key lent to a group for its standing booking, which bears the group's name, names the
+// group once on the key's page and on the printed yearly list (issue 22: it said it twice);
+// an agreement with a title of its own is still shown beside the group.
+func TestKeyHandOutNamesTheGroupOnce(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	b := app.fixtures(t)
+	g := b.Group(fixture.Named("Samtalegruppe torsdag"), fixture.Meets(4, "18:00", "19:30"))
+	room := b.Room("Nøkkelrommet", 10)
+	now := time.Now()
+	thursday := tz.Midnight(now).AddDate(0, 0, (4-tz.Weekday(now)+7)%7+7)
+	sr := rooms.Series{First: thursday, Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute, Frequency: rooms.Weekly, Count: 4}
+	booked := b.Booking(room.ID, sr.Slots(), func(bk *rooms.Booking) {
+		bk.Holder, bk.GroupID, bk.Standing, bk.Title, bk.OverrideReason = "group", g.ID, true, g.Name, "test"
+	})
+	key := b.Key("K-7", room.ID)
+	b.Lend(key.ID, keys.LoanForm{HolderName: "Kari Kontakt", GroupID: g.ID, BookingID: booked.BookingID}, now)
+	staff := app.client(t).login(p.staff.Email)
+	// The key's page names the loan under its holder and in its history; the yearly list once.
+	seen := func(path, agreement string) {
+		t.Helper()
+		_, body := staff.get(path)
+		for i, part := range strings.Split(body, "</section>") {
+			if n := strings.Count(part, g.Name); n > 1 || n == 1 && agreement != "" && !strings.Contains(part, agreement) {
+				t.Errorf("%s, part %d: the group %d times, the agreement %q: %v", path, i, n, agreement, strings.Contains(part, agreement))
+			}
+		}
+		if !strings.Contains(body, g.Name) {
+			t.Errorf("%s does not name the group", path)
+		}
+	}
+	seen("/admin/nokler/"+itoa(key.ID), "")
+	seen("/admin/nokler/revisjon", "")
+	if _, err := app.db.Exec(context.Background(), `UPDATE bookings SET title = 'Vårsemesteret' WHERE id = $1`, booked.BookingID); err != nil {
+		t.Fatal(err)
+	}
+	seen("/admin/nokler/"+itoa(key.ID), "Vårsemesteret")
+	seen("/admin/nokler/revisjon", "Vårsemesteret")
 }

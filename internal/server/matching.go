@@ -9,7 +9,6 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
-	"github.com/linkoslo/selvhjelpshuset/internal/matching"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/signups"
 	"github.com/linkoslo/selvhjelpshuset/web/pages"
@@ -25,13 +24,11 @@ func (s *Server) matchingPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderMatching(w http.ResponseWriter, r *http.Request, status int, p pages.MatchingPage) {
 	ctx := r.Context()
 	store := s.signups()
-	people, list, err := store.Pool(ctx)
-	if err != nil {
+	var err error
+	if p.Result, p.Waiting, err = store.Match(ctx); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	p.Waiting = len(people)
-	p.Result = matching.Match(people, list, matching.Options{})
 	var groupIDs []int64
 	for _, pl := range p.Result.Placements {
 		groupIDs = append(groupIDs, pl.GroupID)

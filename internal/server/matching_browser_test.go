@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
-	"github.com/linkoslo/selvhjelpshuset/internal/demo"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
 )
 
@@ -18,20 +17,19 @@ import (
 // matching page and the offer page pass axe-core in both states.
 func TestMatchingAndOffersInTheBrowser(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, nil)
-	p := app.people(t)
+	app, p := newDemoApp(t)
 	ctx := context.Background()
-	if _, err := demo.Seed(ctx, app.db); err != nil {
-		t.Fatal(err)
-	}
 	staff := browsertest.New(t).NewTab(t)
 	loginIn(t, staff, app.URL, p.staff.Email)
-	if got := staff.Go(t, app.URL+"/admin"); !strings.Contains(got.Text, "Nok til en ny gruppe") {
-		t.Errorf("the dashboard does not say a pool is ready: %s", got.Text)
-	}
+	// The dashboard says a pool is ready exactly when the matching page proposes a new group
+	// (issue 22: it said so of every theme while the page proposed none).
+	ready := strings.Contains(staff.Go(t, app.URL+"/admin").Text, "Nok til en ny gruppe")
 	got := staff.Go(t, app.URL+"/admin/matching")
 	if !strings.Contains(got.Text, "Plasser i grupper som finnes") || !strings.Contains(got.Text, "venter siden") {
 		t.Fatalf("the matching page: %s", got.Text)
+	}
+	if proposes := !strings.Contains(got.Text, "Ingen nye grupper å foreslå nå"); ready != proposes {
+		t.Errorf("the dashboard says a pool is ready: %v; the matching page proposes a new group: %v", ready, proposes)
 	}
 	got = staff.Click(t, "form[action='/admin/matching/tilbud'] button[type=submit]")
 	if !strings.Contains(got.Text, "tilbud er sendt på e-post") || strings.Contains(got.Text, "Tilbudene er sendt") {

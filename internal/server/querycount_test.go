@@ -154,7 +154,7 @@ var queryCounts = map[string]int{
 	"catalogue-filter": 4,
 	"group":            4, // the closures ahead on its weekday (memoised when the app runs)
 	"signup":           11,
-	"dashboard":        9, // + the timetable mismatches (issue 22)
+	"dashboard":        11, // + the timetable mismatches, + the matcher's pool for "enough for a new group" (issue 22)
 	"call-list":        10,
 	"room-week":        7, // the closures of the week too
 	"booking-series":   11,

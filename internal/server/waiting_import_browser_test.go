@@ -68,7 +68,7 @@ func TestImportInTheBrowser(t *testing.T) {
 	}
 
 	got = staff.Click(t, "form[action$='/importer'] button[type=submit]")
-	if !strings.Contains(got.Text, "60 personer ble importert, 20 rader ble hoppet over.") || !strings.Contains(got.Text, "Importrapport") {
+	if !strings.Contains(got.Text, "60 personer ble importert. 20 rader ble hoppet over.") || !strings.Contains(got.Text, "Importrapport") {
 		t.Fatalf("the report: %s", got.Text)
 	}
 	if n := app.count(t, `SELECT count(*) FROM participants WHERE imported_at IS NOT NULL`); n != 60 {

@@ -210,7 +210,7 @@ func TestImportMappingOverHTTP(t *testing.T) {
 		t.Errorf("%d imported", n)
 	}
 	_, body = staff.get(batch)
-	if !strings.Contains(body, "2 personer ble importert, 0 rader ble hoppet over.") {
+	if !strings.Contains(body, "2 personer ble importert. 0 rader ble hoppet over.") {
 		t.Errorf("report: %s", body)
 	}
 }

@@ -12,6 +12,23 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/matching"
 )
 
+// PoolTables are the tables Pool (and so Match) reads: a memo of a result made from the pool
+// is stale when one of them changes. Keep it with the queries below.
+func PoolTables() []string {
+	return []string{"signups", "participants", "offers", "groups", "group_themes", "memberships"}
+}
+
+// Match runs the matcher over the pool as it is now, with the house's options: the one run
+// behind both the matching page's proposals and the dashboard's "enough for a new group"
+// (Result.NewGroupThemes), so that they never disagree. It returns how many wait too.
+func (s *Store) Match(ctx context.Context) (matching.Result, int, error) {
+	people, list, err := s.Pool(ctx)
+	if err != nil {
+		return matching.Result{}, 0, err
+	}
+	return matching.Match(people, list, matching.Options{}), len(people), nil
+}
+
 // Pool loads what the matcher works on: every waiting sign-up (a matching.Person whose ID is
 // the sign-up's id) and every group that takes members, with its places left after its
 // members and its open offers. Two queries, whatever the size. An open meeting is never in
