@@ -53,6 +53,7 @@ const (
 	OfferWithdrawn         = "offer.withdrawn"
 	OfferCalled            = "offer.called" // staff phoned about an offer: details.outcome says what came of it
 	MeetingsCancelled      = "booking.cancelled"
+	MeetingReinstated      = "booking.reinstated"
 	ClosureAdded           = "closure.added"
 	MessageSent            = "message.sent"
 	EventChanged           = "event.changed"
@@ -78,7 +79,7 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
 	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
-	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
+	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, MeetingReinstated, ClosureAdded, MessageSent, EventChanged,
 	SMSStopped, SMSAllowed, MeetingLinkSet,
 	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff, SignedUpByStaff,
 	ImportUploaded, ImportViewed, ImportDone, ParticipantImported, ConsentConfirmed, WaitingListExported}

@@ -517,6 +517,7 @@ var postFields = map[string][]string{
 	"POST /admin/grupper/{id}/kalender":                      {},
 	"POST /admin/bookinger/ny":                               {"title", "holder", "date", "start", "end", "frequency", "until", "count", "override", "room", "group", "org", "skip"},
 	"POST /admin/bookinger/{id}/avlys":                       {"rest", "reason", "occurrence", "from", "to", "note", "confirm"},
+	"POST /admin/bookinger/{id}/gjeninnsett":                 {"occurrence"},
 	"POST /admin/bookinger/{id}/forleng":                     {"until", "skip"},
 	"POST /admin/nokler/ny":                                  {"label", "kind", "note", "rooms"},
 	"POST /admin/nokler/{id}/utlan":                          {"holder_name", "holder_phone", "due", "group", "agreement"},

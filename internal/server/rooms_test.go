@@ -262,6 +262,19 @@ func TestCancelAPeriodOverHTTP(t *testing.T) {
 	if n := cancelled(); n != 2 {
 		t.Errorf("%d cancelled, want 2 (the second and third meetings)", n)
 	}
+	// One of them is put back on from the booking's page, in one step.
+	_, body = staff.get(booking)
+	if strings.Count(body, "/gjeninnsett") != 2 {
+		t.Fatalf("the booking page offers %d reinstatements, want 2", strings.Count(body, "/gjeninnsett"))
+	}
+	var occ int64
+	app.db.QueryRow(context.Background(), `SELECT min(id) FROM booking_occurrences WHERE cancelled_at IS NOT NULL`).Scan(&occ)
+	if res, _ := staff.post(booking+"/gjeninnsett", url.Values{"occurrence": {itoa(occ)}}); res.StatusCode != http.StatusSeeOther || cancelled() != 1 {
+		t.Fatalf("reinstate = %d, %d cancelled", res.StatusCode, cancelled())
+	}
+	if _, body := staff.get(booking); !strings.Contains(body, "Møtet er satt opp igjen.") || strings.Count(body, "/gjeninnsett") != 1 {
+		t.Errorf("after reinstating: %s", body)
+	}
 }
 
 // Staff change the opening hours and add a closure on the house page; bad input is explained

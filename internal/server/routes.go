@@ -194,6 +194,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/bookinger/ny", s.createBooking)
 			r.Get("/bookinger/{id}", s.bookingPage)
 			r.Post("/bookinger/{id}/avlys", s.cancelOccurrence)
+			r.Post("/bookinger/{id}/gjeninnsett", s.reinstateMeeting)
 			r.Post("/bookinger/{id}/forleng", s.extendBooking)
 			r.Get("/nokler", s.keyList)
 			r.Get("/nokler/ny", s.newKeyPage)

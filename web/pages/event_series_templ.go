@@ -533,7 +533,7 @@ func SeriesFormView(p SeriesFormPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var30 string
-				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(conflictText(ctx, c))
+				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(ConflictText(ctx, c))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/event_series.templ`, Line: 127, Col: 93}
 				}

@@ -1336,7 +1336,7 @@ func EventForm(p EventFormPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var75 string
-				templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(conflictText(ctx, c))
+				templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(ConflictText(ctx, c))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/events.templ`, Line: 247, Col: 93}
 				}
