@@ -41,6 +41,7 @@ const (
 	CredentialsShown       = "licence.credentials.shown" // #nosec G101 -- an audit event name, not a credential
 	KeyHandedOut           = "key.handed_out"
 	KeyReturned            = "key.returned"
+	KeyReturnUndone        = "key.return_undone" // a return registered by mistake, taken back
 	RoomRequestApproved    = "room_request.approved"
 	RoomRequestDeclined    = "room_request.declined"
 	ContactLinkSent        = "group.contact_link"
@@ -77,7 +78,7 @@ const (
 var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled, TwoFactorReset,
 	RecoveryCodeUsed, PasswordSet, PasswordResetAsked, UserInvited, UserRoleChanged, UserDisabled,
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
-	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
+	KeyHandedOut, KeyReturned, KeyReturnUndone, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, MeetingReinstated, ClosureAdded, MessageSent, EventChanged,
 	SMSStopped, SMSAllowed, MeetingLinkSet,

@@ -126,6 +126,7 @@ var matrix = map[string][]outcome{
 	"GET /admin/nokler/{id}":                 staffMissing,
 	"POST /admin/nokler/{id}/utlan":          staffMissing,
 	"POST /admin/nokler/{id}/retur":          staffMissing,
+	"POST /admin/nokler/{id}/retur/angre":    staffMissing,
 	"GET /admin/venteliste":                  staffOnly,
 	// The import and export of the waiting list (issue 19); a batch or person that does not
 	// exist is 404.

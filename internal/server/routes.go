@@ -203,6 +203,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/nokler/{id}", s.keyPage)
 			r.Post("/nokler/{id}/utlan", s.handOutKey)
 			r.Post("/nokler/{id}/retur", s.returnKey)
+			r.Post("/nokler/{id}/retur/angre", s.undoKeyReturn)
 			r.Get("/apningstider", s.housePage)
 			r.Post("/apningstider", s.saveHours)
 			r.Post("/apningstider/stengt", s.addClosure)
