@@ -225,7 +225,7 @@ func (s *Server) editEventPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status int, p pages.EventFormPage) {
 	ctx := r.Context()
 	var err error
-	if p.Rooms, err = s.rooms().Rooms(ctx); err == nil && p.ID != 0 {
+	if p.Rooms, err = s.rooms().RoomsWith(ctx, p.Form.RoomID); err == nil && p.ID != 0 {
 		var total int
 		if p.Signups, total, err = s.events().Attendees(ctx, p.ID, perPage, offset(r), actor(r)); err == nil { // audited
 			p.Pager = pager(r, total)
@@ -261,7 +261,8 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.PostFormValue
 	p.Form = events.Form{Kind: v("kind"), Title: v("title"), Description: v("description"), Date: v("date"), Start: v("start"), End: v("end"),
-		Format: v("format"), MeetingLink: v("meeting_link"), Capacity: v("capacity"), Published: v("published") == "on", Override: v("override"), Notice: v("notice")}
+		Format: v("format"), MeetingLink: v("meeting_link"), Capacity: v("capacity"), Published: v("published") == "on", Override: v("override"), Notice: v("notice"),
+		CapacityOK: v("capacity_ok") == "on"}
 	p.Form.RoomID, _ = strconv.ParseInt(v("room"), 10, 64)
 	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
 		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
@@ -273,6 +274,9 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &ce):
 		p.Conflicts = ce.Conflicts
 		s.renderEventForm(w, r, http.StatusConflict, p)
+		return
+	case roomProblem(err, &p.Errors, "capacity"):
+		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
 		return
 	case errors.Is(err, postgres.ErrInvalid):
 		p.Errors.Add("room", "booking.room.required")
