@@ -301,6 +301,46 @@ func TestRetireRacingBookings(t *testing.T) {
 	}
 }
 
+// Must show: a retirement that comes while a booking in the room is being made waits for it,
+// then sees its meetings and is refused (it never retires a room under a booking it cannot
+// see yet). Whether the retirement waits is read from PostgreSQL, not guessed by a sleep.
+func TestRetireWaitsForABookingBeingMade(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	id := room(t, db, "Osp")
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := rooms.NewStore(tx, nil).Book(ctx, rooms.Booking{RoomID: id, Title: "Midt i", Holder: "internal", Frequency: rooms.Once},
+		weekly(tuesday, 1), false); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- rooms.NewStore(db, nil).Retire(ctx, id, tuesday.Add(-time.Hour), admin) }()
+	waiting := false
+	for !waiting {
+		select {
+		case err := <-done:
+			t.Fatalf("the retirement did not wait for the booking being made: %v", err)
+		default:
+		}
+		if err := db.QueryRow(ctx, `SELECT count(*) > 0 FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ma *rooms.ErrMeetingsAhead
+	if err := <-done; !errors.As(err, &ma) || ma.Ahead.Meetings != 1 {
+		t.Errorf("the retirement after the booking: %v", err)
+	}
+}
+
 // Must show: more people than the room holds are refused with the room's numbers, unless
 // staff confirm; as many as it holds, or nothing said, book as before.
 func TestBookWarnsWhenTheRoomIsTooSmall(t *testing.T) {
