@@ -72,6 +72,10 @@ const (
 	ParticipantImported    = "participant.imported"           // one person of an import, on their timeline
 	ConsentConfirmed       = "participant.consent_confirmed"  // staff phoned an imported person, who agreed
 	WaitingListExported    = "waiting.exported"               // the waiting list downloaded: format, rows, filter
+	RoomAdded              = "room.added"                     // details: the room as saved
+	RoomChanged            = "room.changed"                   // details: the room as saved
+	RoomRetired            = "room.retired"
+	RoomRestored           = "room.restored" // details: when it had been retired
 )
 
 // Actions lists every action, for the filter of the log page.
@@ -83,7 +87,8 @@ var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled
 	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, MeetingReinstated, ClosureAdded, MessageSent, EventChanged,
 	SMSStopped, SMSAllowed, MeetingLinkSet,
 	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff, SignedUpByStaff,
-	ImportUploaded, ImportViewed, ImportDone, ParticipantImported, ConsentConfirmed, WaitingListExported}
+	ImportUploaded, ImportViewed, ImportDone, ParticipantImported, ConsentConfirmed, WaitingListExported,
+	RoomAdded, RoomChanged, RoomRetired, RoomRestored}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

@@ -35,6 +35,8 @@ var (
 	partners  = row(toLogin, allowed, allowed, forbidden, forbidden)
 	// staffMissing: staff pages of one row, asked for with an id that does not exist.
 	staffMissing = row(toLogin, forbidden, forbidden, missing, missing)
+	// adminMissing: admin pages of one row, asked for with an id that does not exist.
+	adminMissing = row(toLogin, forbidden, forbidden, forbidden, missing)
 	// partnersMissing: partner actions on a row that is not theirs (or does not exist).
 	partnersMissing = row(toLogin, missing, missing, forbidden, forbidden)
 	// nobody: a private link that does not exist.
@@ -159,20 +161,28 @@ var matrix = map[string][]outcome{
 	"GET /konto/tofaktor":  loggedIn,
 	"POST /konto/tofaktor": loggedIn,
 
-	"GET /admin/":                         staffOnly,
-	"GET /admin/invitasjon":               staffOnly,
-	"POST /admin/invitasjon":              staffOnly,
-	"GET /admin/brukere":                  adminOnly,
-	"GET /admin/brukere/{id}":             adminOnly,
-	"POST /admin/brukere/{id}/rolle":      adminOnly,
-	"POST /admin/brukere/{id}/deaktiver":  adminOnly,
-	"POST /admin/brukere/{id}/aktiver":    adminOnly,
-	"POST /admin/brukere/{id}/tofaktor":   adminOnly,
-	"POST /admin/brukere/{id}/invitasjon": adminOnly,
-	"GET /admin/innstillinger":            adminOnly,
-	"POST /admin/innstillinger":           adminOnly,
-	"POST /admin/innstillinger/kontakt":   adminOnly,
-	"GET /admin/logg":                     adminOnly,
+	"GET /admin/":                                  staffOnly,
+	"GET /admin/invitasjon":                        staffOnly,
+	"POST /admin/invitasjon":                       staffOnly,
+	"GET /admin/brukere":                           adminOnly,
+	"GET /admin/brukere/{id}":                      adminOnly,
+	"POST /admin/brukere/{id}/rolle":               adminOnly,
+	"POST /admin/brukere/{id}/deaktiver":           adminOnly,
+	"POST /admin/brukere/{id}/aktiver":             adminOnly,
+	"POST /admin/brukere/{id}/tofaktor":            adminOnly,
+	"POST /admin/brukere/{id}/invitasjon":          adminOnly,
+	"GET /admin/innstillinger/rom":                 adminOnly,
+	"GET /admin/innstillinger/rom/ny":              adminOnly,
+	"POST /admin/innstillinger/rom/ny":             adminOnly,
+	"GET /admin/innstillinger/rom/{id}":            adminMissing,
+	"POST /admin/innstillinger/rom/{id}":           adminMissing,
+	"GET /admin/innstillinger/rom/{id}/avvikle":    adminMissing,
+	"POST /admin/innstillinger/rom/{id}/avvikle":   adminMissing,
+	"POST /admin/innstillinger/rom/{id}/ta-i-bruk": adminMissing,
+	"GET /admin/innstillinger":                     adminOnly,
+	"POST /admin/innstillinger":                    adminOnly,
+	"POST /admin/innstillinger/kontakt":            adminOnly,
+	"GET /admin/logg":                              adminOnly,
 
 	"GET /partner/":                             partners,
 	"GET /partner/rom":                          partners,

@@ -346,6 +346,7 @@ var pathIDs = map[string]string{
 	"/admin/medlemskap/":              "membership",
 	"/admin/brukere/":                 "user",
 	"/admin/apningstider/stengt/":     "closure",
+	"/admin/innstillinger/rom/":       "room",
 	"/admin/utadrettet/":              "outreach",
 	"/admin/organisasjoner/":          "org",
 	"/admin/lisenser/foresporsler/":   "loanRequest",
@@ -452,7 +453,8 @@ var (
 	loanFields    = []string{"provider", "first", "last", "purpose", "participants", "meeting_minutes", "contact_name", "contact_email", "contact_phone"}
 	orgFields     = []string{"name", "kind", "network_member", "agreement_signed", "agreement_expires", "contact_name", "contact_email", "contact_phone", "notes"}
 	roomReqFields = []string{"title", "date", "start", "end", "frequency", "until", "message", "room"}
-	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room", "notice"}
+	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room", "notice", "capacity_ok"}
+	roomFields    = []string{"name", "floor", "capacity", "facilities", "bookable"}
 	volFields     = []string{"name", "email", "phone", "trained_on", "availability", "notes", "active", "themes"}
 	hoursFields   = func() []string {
 		var f []string
@@ -515,7 +517,7 @@ var postFields = map[string][]string{
 	"POST /admin/organisasjoner/{id}":                        orgFields,
 	"POST /admin/rom/{id}/kalender":                          {},
 	"POST /admin/grupper/{id}/kalender":                      {},
-	"POST /admin/bookinger/ny":                               {"title", "holder", "date", "start", "end", "frequency", "until", "count", "override", "room", "group", "org", "skip"},
+	"POST /admin/bookinger/ny":                               {"title", "holder", "date", "start", "end", "frequency", "until", "count", "override", "room", "group", "org", "skip", "expected", "capacity_ok"},
 	"POST /admin/bookinger/{id}/avlys":                       {"rest", "reason", "occurrence", "from", "to", "note", "confirm"},
 	"POST /admin/bookinger/{id}/gjeninnsett":                 {"occurrence"},
 	"POST /admin/bookinger/{id}/forleng":                     {"until", "skip"},
@@ -575,6 +577,10 @@ var postFields = map[string][]string{
 	"POST /admin/brukere/{id}/invitasjon":                {"role"},
 	"POST /admin/innstillinger":                          {"require_two_factor"},
 	"POST /admin/innstillinger/kontakt":                  {"name", "phone", "email", "address", "floor", "how_to_get_in", "phone_hours"},
+	"POST /admin/innstillinger/rom/ny":                   roomFields,
+	"POST /admin/innstillinger/rom/{id}":                 roomFields,
+	"POST /admin/innstillinger/rom/{id}/avvikle":         {"confirm"},
+	"POST /admin/innstillinger/rom/{id}/ta-i-bruk":       {},
 	"POST /admin/deltakere/{id}/samtykke":                {"tilbake"},
 	"POST /admin/venteliste/import":                      {"fil"},
 	"POST /admin/venteliste/import/{id}/kolonner":        {"kolonner", "kol-0", "kol-1", "kol-2", "kol-3", "kol-4"},
@@ -656,6 +662,7 @@ func (w *sweepWorld) validForms() map[string]url.Values {
 		"POST /admin/grupper/{id}/oppfolging/logg":  {"happened_on": {today.Format(time.DateOnly)}, "kind": {"phone"}, "note": {"Ringte"}},
 		"POST /admin/arrangementer/ny":              event,
 		"POST /admin/arrangementer/serier/ny":       seriesValues(event),
+		"POST /admin/innstillinger/rom/ny":          {"name": {"Hostilt rom"}, "floor": {"6"}, "capacity": {"8"}, "facilities": {"screen"}, "bookable": {"on"}},
 		"POST /admin/arrangementer/{id}":            event,
 	}
 }
@@ -1086,8 +1093,9 @@ var destructive = map[string]bool{
 	"POST /arrangement/{token}/avmeld":      true, "POST /gruppe/{token}/foresporsler/{id}/trekk": true,
 	"POST /partner/rom/foresporsler/{id}/trekk": true, "POST /partner/lisenser/foresporsler/{id}/trekk": true,
 	"POST /admin/deltakere/{id}/slett": true, "POST /admin/apningstider/stengt/{id}/slett": true,
-	"POST /admin/utadrettet/{id}/slett":      true,
-	"POST /admin/grupper/{id}/kontakt/slett": true, "POST /admin/grupper/{id}/kontakt/lenke": true,
+	"POST /admin/utadrettet/{id}/slett":          true,
+	"POST /admin/innstillinger/rom/{id}/avvikle": true,
+	"POST /admin/grupper/{id}/kontakt/slett":     true, "POST /admin/grupper/{id}/kontakt/lenke": true,
 	"POST /admin/rom/{id}/kalender": true, "POST /admin/grupper/{id}/kalender": true, "POST /admin/lisenser/lan/{id}/retur": true,
 	"POST /admin/medlemskap/{id}/slutt": true, "POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": true,
 	"POST /admin/venteliste/import/{id}/importer": true, "POST /bekreft/{token}": true,

@@ -463,6 +463,10 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 	l.get("/admin/brukere/{id}", "admin", "/admin/brukere/"+id("user"))
 	l.get("/admin/innstillinger", "admin", "/admin/innstillinger")
 	l.get("/admin/logg", "admin", "/admin/logg")
+	l.get("/admin/innstillinger/rom", "admin", "/admin/innstillinger/rom")
+	l.get("/admin/innstillinger/rom/ny", "admin", "/admin/innstillinger/rom/ny")
+	l.get("/admin/innstillinger/rom/{id}", "admin", "/admin/innstillinger/rom/"+id("room"))
+	l.get("/admin/innstillinger/rom/{id}/avvikle", "admin", "/admin/innstillinger/rom/"+id("room")+"/avvikle")
 }
 
 // errorPages are the error states people meet, forms sent back with their errors, and the

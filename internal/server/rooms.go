@@ -88,6 +88,9 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 		f.Conflicts = ce.Conflicts
 		s.renderBookingForm(w, r, http.StatusConflict, f)
 		return
+	case roomProblem(err, &f.Errors, "expected"):
+		s.renderBookingForm(w, r, http.StatusUnprocessableEntity, f)
+		return
 	case errors.Is(err, postgres.ErrInvalid):
 		f.Errors.Add("room", "booking.room.required")
 		s.renderBookingForm(w, r, http.StatusUnprocessableEntity, f)
