@@ -26,20 +26,20 @@ func (s *Store) Reinstate(ctx context.Context, bookingID, occurrenceID int64, by
 	var told mail.Tally
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var slot Slot
-		var roomID int64
+		var roomID, groupID int64
 		var override string
 		var begun bool
-		err := tx.QueryRow(ctx, `SELECT lower(o.during), upper(o.during), o.room_id, b.override_reason, lower(o.during) <= now()
+		err := tx.QueryRow(ctx, `SELECT lower(o.during), upper(o.during), o.room_id, coalesce(b.group_id, 0), b.override_reason, lower(o.during) <= now()
 			FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
 			WHERE o.id = $1 AND o.booking_id = $2 AND o.cancelled_at IS NOT NULL FOR UPDATE OF o`, occurrenceID, bookingID).
-			Scan(&slot.Start, &slot.End, &roomID, &override, &begun)
+			Scan(&slot.Start, &slot.End, &roomID, &groupID, &override, &begun)
 		if err != nil {
 			return err
 		}
 		if begun {
 			return ErrBegun
 		}
-		found, err := check(ctx, tx, roomID, []Slot{slot}, override != "", true)
+		found, err := checkFor(ctx, tx, roomID, groupID, []Slot{slot}, override != "", true)
 		if err != nil {
 			return err
 		}

@@ -233,7 +233,7 @@ func book(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, skip bool) (R
 	if err := checkCapacity(ctx, tx, b); err != nil {
 		return res, err
 	}
-	found, err := check(ctx, tx, b.RoomID, slots, b.OverrideReason != "", true)
+	found, err := checkFor(ctx, tx, b.RoomID, b.GroupID, slots, b.OverrideReason != "", true)
 	if err != nil {
 		return res, err
 	}

@@ -206,6 +206,8 @@ var matrix = map[string][]outcome{
 	"POST /admin/apningstider":                        staffOnly,
 	"POST /admin/apningstider/stengt":                 staffOnly,
 	"POST /admin/apningstider/stengt/{id}/slett":      staffMissing,
+	"POST /admin/apningstider/unntak":                 staffOnly,
+	"POST /admin/apningstider/unntak/{id}/slett":      staffMissing,
 	"GET /admin/apningstider/stengt/{id}/avlys":       staffMissing,
 	"POST /admin/apningstider/stengt/{id}/avlys":      staffMissing,
 	"GET /admin/rom/uke":                              staffOnly,

@@ -247,6 +247,10 @@ func (w *sweepWorld) rooms(t *testing.T) {
 	res, body = w.staff.post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	mustStatus(t, "closure", res, body, http.StatusSeeOther)
 	w.ids["closure"] = w.id(t, `SELECT max(id) FROM closures`)
+	res, body = w.staff.post("/admin/apningstider/unntak", url.Values{"weekday": {"7"}, "opens": {"17:00"}, "closes": {"21:00"},
+		"group": {itoa(w.ids["group"])}, "exception_note": {"Søndagsmøte"}})
+	mustStatus(t, "exception", res, body, http.StatusSeeOther)
+	w.ids["exception"] = w.id(t, `SELECT max(id) FROM opening_exceptions`)
 	res, body = w.staff.post("/admin/utadrettet", url.Values{"held_on": {tz.Midnight(time.Now()).Format(time.DateOnly)}, "kind": {"stand"},
 		"audience": {"Studenter"}, "reach": {"40"}})
 	mustStatus(t, "outreach", res, body, http.StatusSeeOther)
@@ -346,6 +350,7 @@ var pathIDs = map[string]string{
 	"/admin/medlemskap/":              "membership",
 	"/admin/brukere/":                 "user",
 	"/admin/apningstider/stengt/":     "closure",
+	"/admin/apningstider/unntak/":     "exception",
 	"/admin/innstillinger/rom/":       "room",
 	"/admin/utadrettet/":              "outreach",
 	"/admin/organisasjoner/":          "org",
@@ -528,6 +533,8 @@ var postFields = map[string][]string{
 	"POST /admin/apningstider":                               hoursFields,
 	"POST /admin/apningstider/stengt":                        {"first", "last", "reason", "note", "confirm"},
 	"POST /admin/apningstider/stengt/{id}/slett":             {},
+	"POST /admin/apningstider/unntak":                        {"weekday", "opens", "closes", "room", "group", "exception_note"},
+	"POST /admin/apningstider/unntak/{id}/slett":             {},
 	"POST /admin/apningstider/stengt/{id}/avlys":             {"note"},
 	"POST /admin/utadrettet":                                 {"held_on", "kind", "audience", "reach", "staff", "note", "angre"},
 	"POST /admin/utadrettet/{id}/slett":                      {},
@@ -652,6 +659,7 @@ func (w *sweepWorld) validForms() map[string]url.Values {
 		"POST /admin/nokler/ny":                     {"label": {"Hostil nøkkel"}, "kind": {"key"}, "note": {"Notat"}, "rooms": {itoa(w.ids["room"])}},
 		"POST /admin/nokler/{id}/utlan":             {"holder_name": {"Nils Nøkkel"}, "holder_phone": {"+4791112223"}, "due": {day(1)}, "group": {itoa(w.ids["group"])}},
 		"POST /admin/apningstider/stengt":           {"first": {day(7)}, "last": {day(7)}, "reason": {"Dugnad"}, "note": {"Beklager"}, "confirm": {"1"}},
+		"POST /admin/apningstider/unntak":           {"weekday": {"6"}, "opens": {"18:00"}, "closes": {"21:00"}, "room": {itoa(w.ids["room"])}},
 		"POST /admin/grupper/{id}/melding":          {"text": {"Husk møtet."}, "confirm": {"1"}},
 		"POST /admin/arrangementer/{id}/melding":    {"who": {"all"}, "text": {"Husk møtet."}, "confirm": {"1"}},
 		"POST /admin/foresporsler/{id}/avslag":      {"reason": {"Opptatt"}},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/keys"
 )
 
@@ -365,5 +366,39 @@ func TestWeekGridShowsEarlyAndLateMeetings(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the week grid lacks %q", want)
 		}
+	}
+}
+
+// Staff give a Sunday group a standing exception on the opening hours page: a bad form is
+// explained at its fields and keeps what was typed; a deletion can be undone at once.
+func TestStandingExceptionOverHTTP(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	staff := app.client(t).login(p.staff.Email)
+	g := app.fixtures(t).Group(fixture.Named("Al-Anon søndag"), fixture.Meets(7, "18:00", "19:30"))
+	res, body := staff.post("/admin/apningstider/unntak", url.Values{"weekday": {"7"}, "opens": {"21:00"}, "closes": {"17:00"}, "exception_note": {"Fast møte"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Velg en gruppe eller et rom.") ||
+		!strings.Contains(body, `value="Fast møte"`) || app.count(t, `SELECT count(*) FROM opening_exceptions`) != 0 {
+		t.Fatalf("a bad exception = %d", res.StatusCode)
+	}
+	form := url.Values{"weekday": {"7"}, "opens": {"17:00"}, "closes": {"21:00"}, "group": {itoa(g.ID)}, "exception_note": {"Fast møte"}}
+	if res, _ := staff.post("/admin/apningstider/unntak", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add = %d", res.StatusCode)
+	}
+	_, body = staff.get("/admin/apningstider")
+	if !strings.Contains(body, "Søndag 17:00–21:00: Al-Anon søndag") || !strings.Contains(body, "Unntaket er lagt til.") {
+		t.Errorf("the page lacks the exception: %s", body)
+	}
+	var id int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM opening_exceptions`).Scan(&id)
+	res, body = staff.post("/admin/apningstider/unntak/"+itoa(id)+"/slett", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "er slettet") || app.count(t, `SELECT count(*) FROM opening_exceptions`) != 0 {
+		t.Fatalf("delete = %d", res.StatusCode)
+	}
+	// The undo posts the same exception again.
+	if res, _ := staff.post("/admin/apningstider/unntak", form); res.StatusCode != http.StatusSeeOther ||
+		app.count(t, `SELECT count(*) FROM opening_exceptions WHERE group_id = $1 AND weekday = 7`, g.ID) != 1 {
+		t.Errorf("undo = %d", res.StatusCode)
 	}
 }

@@ -207,6 +207,8 @@ func (s *Server) routes() http.Handler {
 			r.Get("/apningstider", s.housePage)
 			r.Post("/apningstider", s.saveHours)
 			r.Post("/apningstider/stengt", s.addClosure)
+			r.Post("/apningstider/unntak", s.addException)
+			r.Post("/apningstider/unntak/{id}/slett", s.deleteException)
 			r.Post("/apningstider/stengt/{id}/slett", s.deleteClosure)
 			r.Get("/apningstider/stengt/{id}/avlys", s.closureCancelPage)
 			r.Post("/apningstider/stengt/{id}/avlys", s.cancelInClosure)
