@@ -528,7 +528,7 @@ var postFields = map[string][]string{
 	"POST /admin/utadrettet":                                 {"held_on", "kind", "audience", "reach", "staff", "note", "angre"},
 	"POST /admin/utadrettet/{id}/slett":                      {},
 	"POST /admin/rapport/{year}/innledning":                  {"intro"},
-	"POST /admin/foresporsler/{id}/godkjenn":                 {"override", "reason", "skip"},
+	"POST /admin/foresporsler/{id}/godkjenn":                 {"override", "reason", "skip", "room", "start", "end"},
 	"POST /admin/foresporsler/{id}/avslag":                   {"override", "reason", "skip"},
 	"POST /admin/grupper/{id}/kontakt":                       {"name", "email", "phone"},
 	"POST /admin/grupper/{id}/kontakt/lenke":                 {},
