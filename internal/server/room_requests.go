@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -84,18 +85,43 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 	}
 }
 
+// roomRequestPage is the request form with the rooms' taken times in a week: this week, or
+// the week of ?uke=yyyy-mm-dd, whose date (if not past) the form then starts with.
 func (s *Server) roomRequestPage(find requesterFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if q, ok := find(w, r); ok {
-			s.renderRequestForm(w, r, http.StatusOK, q, pages.RoomRequestFormPage{RequestForm: rooms.RequestForm{Frequency: rooms.Once, Start: "18:00", End: "19:30"}})
+		q, ok := find(w, r)
+		if !ok {
+			return
 		}
+		f := pages.RoomRequestFormPage{RequestForm: rooms.RequestForm{Frequency: rooms.Once, Start: "18:00", End: "19:30"}}
+		if day, err := tz.ParseDate(r.URL.Query().Get("uke")); err == nil && !day.Before(tz.Midnight(s.now())) {
+			f.Date = day.Format(time.DateOnly)
+		}
+		s.renderRequestForm(w, r, http.StatusOK, q, f)
 	}
 }
 
+// renderRequestForm shows the form f with the week of ?uke=, else of the date typed, else
+// this week.
 func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, status int, q requester, f pages.RoomRequestFormPage) {
-	all, err := s.rooms().Rooms(r.Context())
+	ctx := r.Context()
+	day, err := tz.ParseDate(r.URL.Query().Get("uke"))
+	if err != nil {
+		if day, err = tz.ParseDate(f.Date); err != nil {
+			day = s.now()
+		}
+	}
+	f.Week.Monday = tz.Midnight(day).AddDate(0, 0, 1-tz.Weekday(day))
+	store := s.rooms()
+	all, err := store.Rooms(ctx)
 	if err == nil {
-		q.pages.Closed, err = s.closedPeriods(r.Context(), 0)
+		q.pages.Closed, err = s.closedPeriods(ctx, 0)
+	}
+	if err == nil {
+		f.Week.Busy, err = store.BusyBetween(ctx, f.Week.Monday, f.Week.Monday.AddDate(0, 0, 7))
+	}
+	if err == nil {
+		f.Week.Closed, err = store.ClosedDaysBetween(ctx, f.Week.Monday, f.Week.Monday.AddDate(0, 0, 6))
 	}
 	if err != nil {
 		s.serverError(w, r, err)
@@ -106,6 +132,7 @@ func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, statu
 			f.Rooms = append(f.Rooms, room)
 		}
 	}
+	f.Week.Rooms = f.Rooms
 	f.RequesterPages = q.pages
 	s.renderRequester(w, r, status, q, i18n.T(r.Context(), "roomreq.new"), pages.RoomRequestForm(f))
 }

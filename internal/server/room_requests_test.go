@@ -307,3 +307,52 @@ func TestStaffApproveARequestInAnotherRoom(t *testing.T) {
 		t.Errorf("answer mail %q:\n%s", subject, text)
 	}
 }
+
+// The partner's request form shows when each room is taken in the week asked for (?uke=),
+// with no title or holder, the days the house is closed, and starts the form on that date;
+// a form sent with errors shows the week of the date typed. A contact person sees the same.
+func TestRequestFormShowsFreeBusy(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	roomID := app.room(t, "Bjørkerommet")
+	app.room(t, "Lindesalen")
+	day := aFutureTuesday()
+	staff := app.client(t).login(p.staff.Email)
+	block := bookingForm(roomID, day.Format(time.DateOnly), "once", "")
+	block.Set("title", "Hemmelig tema")
+	if res, _ := staff.post("/admin/bookinger/ny", block); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("booking = %d", res.StatusCode)
+	}
+	thursday := day.AddDate(0, 0, 2)
+	if _, err := rooms.NewStore(app.db, nil).AddClosure(context.Background(), rooms.Closure{First: thursday, Last: thursday, Reason: "Dugnad"}); err != nil {
+		t.Fatal(err)
+	}
+	a := app.client(t).login(p.partnerA.Email)
+	week := "/partner/rom/ny?uke=" + day.Format(time.DateOnly)
+	res, body := a.get(week)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("form = %d", res.StatusCode)
+	}
+	for _, want := range []string{"Opptatt 18:00–19:30", `<th scope="col">Bjørkerommet</th>`, `<th scope="col">Lindesalen</th>`,
+		"Huset er stengt: Dugnad", `name="date" type="date" value="` + day.Format(time.DateOnly) + `"`, "i uke " + itoa(int64(isoWeek(day)))} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form of the week lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Hemmelig tema") {
+		t.Error("the free/busy grid names another booking")
+	}
+	if strings.Count(body, "Opptatt 18:00–19:30") != 1 || strings.Count(body, ">Stengt<") != 2 {
+		t.Errorf("taken once in one room, closed in both rooms on Thursday:\n%s", body)
+	}
+	// This week by default; next week shows nothing taken.
+	if _, body = a.get("/partner/rom/ny?uke=" + day.AddDate(0, 0, 7).Format(time.DateOnly)); strings.Contains(body, "Opptatt 18:00") {
+		t.Error("the next week shows the meeting")
+	}
+	// A form with errors shows the week of the date typed.
+	res, body = a.post("/partner/rom/ny", url.Values{"room": {itoa(roomID)}, "date": {day.Format(time.DateOnly)}, "start": {"18:00"}, "end": {"19:30"}, "frequency": {"once"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Opptatt 18:00–19:30") {
+		t.Errorf("the form with errors = %d, without the week of its date", res.StatusCode)
+	}
+}
