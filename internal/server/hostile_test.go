@@ -431,7 +431,7 @@ func (w *sweepWorld) visitorFor(t *testing.T, pattern string) *client {
 	switch {
 	case strings.HasPrefix(pattern, "/admin/brukere"), strings.HasPrefix(pattern, "/admin/innstillinger"), strings.HasPrefix(pattern, "/admin/logg"):
 		return w.admin
-	case strings.HasPrefix(pattern, "/admin"):
+	case strings.HasPrefix(pattern, "/admin"), pattern == "/konto/varsel":
 		return w.staff
 	case strings.HasPrefix(pattern, "/partner"):
 		return w.partnerA
@@ -495,6 +495,7 @@ var postFields = map[string][]string{
 	"POST /gruppe/{token}/avlys":                   {"occurrence"},
 	"POST /gruppe/{token}/foresporsler/{id}/trekk": {},
 	"POST /konto/tofaktor":                         {"code"},
+	"POST /konto/varsel":                           {"digest"},
 
 	"POST /admin/invitasjon":                                 {"org", "email", "name", "role"},
 	"POST /admin/tema/ny":                                    themeFields,
