@@ -42,6 +42,7 @@ var owners = map[string]string{
 	"login_failures":       "auth",
 	"memberships":          "signups",
 	"offers":               "signups",
+	"opening_exceptions":   "rooms",
 	"opening_hours":        "rooms",
 	"orgs":                 "orgs",
 	"outbox":               "mail",

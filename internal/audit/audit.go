@@ -41,6 +41,7 @@ const (
 	CredentialsShown       = "licence.credentials.shown" // #nosec G101 -- an audit event name, not a credential
 	KeyHandedOut           = "key.handed_out"
 	KeyReturned            = "key.returned"
+	KeyReturnUndone        = "key.return_undone" // a return registered by mistake, taken back
 	RoomRequestApproved    = "room_request.approved"
 	RoomRequestDeclined    = "room_request.declined"
 	ContactLinkSent        = "group.contact_link"
@@ -53,6 +54,7 @@ const (
 	OfferWithdrawn         = "offer.withdrawn"
 	OfferCalled            = "offer.called" // staff phoned about an offer: details.outcome says what came of it
 	MeetingsCancelled      = "booking.cancelled"
+	MeetingReinstated      = "booking.reinstated"
 	ClosureAdded           = "closure.added"
 	MessageSent            = "message.sent"
 	EventChanged           = "event.changed"
@@ -70,18 +72,23 @@ const (
 	ParticipantImported    = "participant.imported"           // one person of an import, on their timeline
 	ConsentConfirmed       = "participant.consent_confirmed"  // staff phoned an imported person, who agreed
 	WaitingListExported    = "waiting.exported"               // the waiting list downloaded: format, rows, filter
+	RoomAdded              = "room.added"                     // details: the room as saved
+	RoomChanged            = "room.changed"                   // details: the room as saved
+	RoomRetired            = "room.retired"
+	RoomRestored           = "room.restored" // details: when it had been retired
 )
 
 // Actions lists every action, for the filter of the log page.
 var Actions = []string{Login, LoginFailed, LoginLocked, Logout, TwoFactorEnabled, TwoFactorReset,
 	RecoveryCodeUsed, PasswordSet, PasswordResetAsked, UserInvited, UserRoleChanged, UserDisabled,
 	UserEnabled, UserCreated, SettingsChanged, PersonalDataViewed, ParticipantPlaced, ParticipantLeft, CredentialsShown,
-	KeyHandedOut, KeyReturned, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
+	KeyHandedOut, KeyReturned, KeyReturnUndone, RoomRequestApproved, RoomRequestDeclined, ContactLinkSent,
 	LoanApproved, LoanDeclined, LoanReturned, LicencePasswordChanged, OfferMade,
-	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, ClosureAdded, MessageSent, EventChanged,
+	OfferExtended, OfferWithdrawn, OfferCalled, MeetingsCancelled, MeetingReinstated, ClosureAdded, MessageSent, EventChanged,
 	SMSStopped, SMSAllowed, MeetingLinkSet,
 	ParticipantSearched, ContactChanged, StaffNoteChanged, SignupWithdrawnByStaff, SignedUpByStaff,
-	ImportUploaded, ImportViewed, ImportDone, ParticipantImported, ConsentConfirmed, WaitingListExported}
+	ImportUploaded, ImportViewed, ImportDone, ParticipantImported, ConsentConfirmed, WaitingListExported,
+	RoomAdded, RoomChanged, RoomRetired, RoomRestored}
 
 // Actor is who did something: a user, or the system (zero ID) with a label such as "cli".
 type Actor struct {

@@ -110,26 +110,28 @@ func Seed(ctx context.Context, db *pgxpool.Pool) (Result, error) {
 }
 
 type room struct {
-	name                             string
-	capacity                         int
-	stepFree, loop, hybrid, bookable bool
+	name                                     string
+	capacity                                 int
+	stepFree, loop, screen, camera, bookable bool
 }
 
-// rooms are the meeting rooms on the 6th floor of Kirkeveien 61, with made-up names.
+// rooms are the meeting rooms on the 6th floor of Kirkeveien 61, with made-up names, and
+// their facilities: the two large rooms are set up for hybrid meetings, Lindehjørnet has a
+// screen for slides but no camera.
 var rooms = []room{
-	{"Bjørkerommet", 14, true, true, true, true},
-	{"Furustua", 10, true, false, false, true},
-	{"Lindehjørnet", 6, true, true, false, true},
-	{"Ospesalen", 24, true, true, true, true},
-	{"Stillerommet", 3, true, false, false, false},
+	{"Bjørkerommet", 14, true, true, true, true, true},
+	{"Furustua", 10, true, false, false, false, true},
+	{"Lindehjørnet", 6, true, true, true, false, true},
+	{"Ospesalen", 24, true, true, true, true, true},
+	{"Stillerommet", 3, true, false, false, false, false},
 }
 
 func seedRooms(ctx context.Context, tx pgx.Tx) (int, error) {
 	added := 0
 	for _, r := range rooms {
-		tag, err := tx.Exec(ctx, `INSERT INTO rooms (name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable)
-			VALUES ($1, 6, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`,
-			r.name, r.capacity, r.stepFree, r.loop, r.hybrid, r.bookable)
+		tag, err := tx.Exec(ctx, `INSERT INTO rooms (name, floor, capacity, step_free, hearing_loop, screen, camera, bookable)
+			VALUES ($1, 6, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING`,
+			r.name, r.capacity, r.stepFree, r.loop, r.screen, r.camera, r.bookable)
 		if err != nil {
 			return added, fmt.Errorf("room %s: %w", r.name, err)
 		}

@@ -30,8 +30,11 @@ func TestSeedGroups(t *testing.T) {
 	for sql, want := range map[string]int{
 		`SELECT count(*) FROM booking_requests WHERE status = 'pending' AND kind = 'slot' AND org_id IS NOT NULL`:     1,
 		`SELECT count(*) FROM booking_requests WHERE status = 'pending' AND kind = 'cancel' AND group_id IS NOT NULL`: 1,
-		`SELECT count(*) FROM group_contacts`:                         3,
-		`SELECT count(*) FROM closures WHERE reason = 'Juleferie'`:    1,
+		`SELECT count(*) FROM group_contacts`:                      3,
+		`SELECT count(*) FROM closures WHERE reason = 'Juleferie'`: 1,
+		// The Sunday meeting has a standing exception to the opening hours (the house is
+		// closed on Sundays), not a reason written on each booking.
+		`SELECT count(*) FROM opening_exceptions x JOIN groups g ON g.id = x.group_id WHERE g.slug = 'al-anon-sondag' AND x.weekday = 7`: 1,
 		`SELECT count(*) FROM events WHERE published`:                 4,
 		`SELECT count(*) FROM events WHERE booking_id IS NOT NULL`:    1,
 		`SELECT count(*) FROM event_signups WHERE status = 'waiting'`: 2,

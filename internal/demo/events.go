@@ -52,7 +52,7 @@ func seedEvents(ctx context.Context, tx pgx.Tx, now time.Time) error {
 			for _, roomID := range roomIDs {
 				// Book nests in tx as a savepoint: a refusal leaves the transaction usable.
 				res, err := bookingrooms.NewStore(tx, nil).Book(ctx, bookingrooms.Booking{RoomID: roomID, Title: e.title, Holder: "internal",
-					Frequency: bookingrooms.Once, OverrideReason: "demo"}, []bookingrooms.Slot{{Start: e.at, End: ends}}, false)
+					Frequency: bookingrooms.Once, OverrideReason: "demo", Expected: e.capacity}, []bookingrooms.Slot{{Start: e.at, End: ends}}, false)
 				if err != nil {
 					continue
 				}

@@ -60,9 +60,9 @@ func (g *large) copyRooms(ctx context.Context) error {
 		g.rooms[i].id = first + int64(i)
 	}
 	g.res.Rooms, err = g.copyRows(ctx, "rooms", []string{"id", "name", "floor", "capacity", "step_free", "hearing_loop",
-		"hybrid_ready", "bookable", "created_at"}, len(g.rooms), func(i int) []any {
+		"screen", "camera", "bookable", "created_at"}, len(g.rooms), func(i int) []any {
 		rm := &g.rooms[i]
-		return []any{rm.id, rm.name, int16(5), rm.capacity, true, rm.loop, rm.hybrid, true, g.cal.at(0, 0).AddDate(0, 0, -30)}
+		return []any{rm.id, rm.name, int16(5), rm.capacity, true, rm.loop, rm.hybrid, rm.hybrid, true, g.cal.at(0, 0).AddDate(0, 0, -30)}
 	})
 	return err
 }

@@ -34,6 +34,9 @@ func seedRequests(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if err := seedChristmas(ctx, store, year); err != nil {
 		return err
 	}
+	if err := seedExceptions(ctx, tx, store); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `SELECT DISTINCT group_id FROM bookings WHERE group_id IS NOT NULL ORDER BY group_id LIMIT $1`, len(contactNames))
 	if err != nil {
 		return err
@@ -96,4 +99,28 @@ func seedChristmas(ctx context.Context, store *bookingrooms.Store, year int) err
 	}
 	_, err = store.AddClosure(ctx, bookingrooms.Closure{First: first, Last: time.Date(year+1, time.January, 2, 0, 0, 0, 0, tz.Oslo), Reason: "Juleferie"})
 	return err
+}
+
+// seedExceptions gives each group in the house that meets on a day the house is closed (the
+// Sunday meetings) a standing exception for its time, as staff would.
+func seedExceptions(ctx context.Context, tx pgx.Tx, store *bookingrooms.Store) error {
+	rows, err := tx.Query(ctx, `SELECT g.id, g.weekday, extract(epoch FROM g.starts_at)::int, extract(epoch FROM g.ends_at)::int
+		FROM groups g WHERE g.format IN ('house', 'hybrid') AND NOT EXISTS (SELECT 1 FROM opening_hours h WHERE h.weekday = g.weekday)
+		ORDER BY g.id`)
+	if err != nil {
+		return err
+	}
+	type sunday struct{ ID, Weekday, Starts, Ends int64 }
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[sunday])
+	if err != nil {
+		return err
+	}
+	for _, g := range list {
+		x := bookingrooms.Exception{Weekday: int(g.Weekday), Opens: time.Duration(g.Starts) * time.Second,
+			Closes: time.Duration(g.Ends) * time.Second, GroupID: g.ID, Note: "Fast møte på en dag huset ellers er stengt"}
+		if _, err := store.AddException(ctx, x); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -122,6 +122,8 @@ type Form struct {
 	Published                                                                 bool
 	Override                                                                  string // staff's reason to book the room when the house is closed
 	Notice                                                                    string // staff's line to those told of a new time, place or link
+	// CapacityOK: staff saw that the room holds fewer than Capacity and keep the number.
+	CapacityOK bool
 
 	starts, ends time.Time
 	capacity     int
@@ -131,7 +133,7 @@ type Form struct {
 func ParseForm(v url.Values) Form {
 	f := Form{Kind: v.Get("kind"), Title: v.Get("title"), Description: v.Get("description"), Date: v.Get("date"), Start: v.Get("start"),
 		End: v.Get("end"), Format: v.Get("format"), MeetingLink: v.Get("meeting_link"), Capacity: v.Get("capacity"),
-		Published: v.Get("published") == "on", Override: v.Get("override"), Notice: v.Get("notice")}
+		Published: v.Get("published") == "on", Override: v.Get("override"), Notice: v.Get("notice"), CapacityOK: v.Get("capacity_ok") == "on"}
 	f.RoomID, _ = strconv.ParseInt(v.Get("room"), 10, 64)
 	return f
 }
@@ -238,6 +240,9 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 				return e
 			}
 		}
+		if err := checkCapacity(ctx, tx, id, old, f); err != nil {
+			return err
+		}
 		bookingID, err := s.rebook(ctx, tx, old, f, by, &slot)
 		if err != nil {
 			return err
@@ -263,6 +268,16 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 		err = fmt.Errorf("events: save: %w", postgres.MapError(err))
 	}
 	return id, offers, err
+}
+
+// checkCapacity warns (*rooms.ErrOverCapacity) when an event in the house offers more places
+// than its room holds, unless staff confirmed it; only when the number or the room changes,
+// so an event confirmed once is not asked about again at every edit.
+func checkCapacity(ctx context.Context, tx pgx.Tx, id int64, old Event, f Form) error {
+	if f.Format != House || id != 0 && old.RoomID == f.RoomID && old.Capacity == f.capacity {
+		return nil
+	}
+	return rooms.NewStore(tx, nil).CheckCapacity(ctx, rooms.Booking{RoomID: f.RoomID, Expected: f.capacity, CapacityConfirmed: f.CapacityOK})
 }
 
 // rebook gives up the booking of an event that moved (another time or room, or no longer in

@@ -200,6 +200,9 @@ func (s *Store) CreateSeries(ctx context.Context, f SeriesForm, by int64) (Serie
 			return &rooms.ErrConflicts{Conflicts: found, Free: len(days) - len(found)}
 		}
 		res.Skipped = found
+		if err := checkCapacity(ctx, tx, 0, Event{}, f.Form); err != nil {
+			return err
+		}
 		err = tx.QueryRow(ctx, `INSERT INTO event_series (kind, title, rule, ordinal, weekday, starts, ends, first_day, last_day, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6::time, $7::time, $8::date, $9::date, NULLIF($10, 0)) RETURNING id`,
 			f.Kind, f.Title, f.Rule, nullableInt(f.ordinal), f.weekday, f.Start, f.End, f.Date, f.until.Format(time.DateOnly), by).Scan(&res.ID)
@@ -228,7 +231,8 @@ func (s *Store) CreateSeries(ctx context.Context, f SeriesForm, by int64) (Serie
 		return nil
 	})
 	var ce *rooms.ErrConflicts
-	if err != nil && !errors.As(err, &ce) {
+	var oc *rooms.ErrOverCapacity
+	if err != nil && !errors.As(err, &ce) && !errors.As(err, &oc) && !errors.Is(err, rooms.ErrRetired) {
 		err = fmt.Errorf("events: series: %w", postgres.MapError(err))
 	}
 	return res, err

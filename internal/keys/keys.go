@@ -229,9 +229,9 @@ func (s *Store) loadRooms(ctx context.Context, list []Key) error {
 	return nil
 }
 
-// Rooms lists the rooms a key may open, by name, for the check boxes of the key form.
+// Rooms lists the rooms in use a key may open, by name, for the check boxes of the key form.
 func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, name FROM rooms ORDER BY name COLLATE "nb-NO-x-icu", id LIMIT 200`)
+	rows, err := s.db.Query(ctx, `SELECT id, name FROM rooms WHERE retired_at IS NULL ORDER BY name COLLATE "nb-NO-x-icu", id LIMIT 200`)
 	if err != nil {
 		return nil, fmt.Errorf("keys: rooms: %w", err)
 	}

@@ -134,6 +134,43 @@ func (s *Store) Return(ctx context.Context, id int64, by audit.Actor, now time.T
 	return s.loan(ctx, loanID)
 }
 
+// UndoWindow is how long after a return staff may take it back (a click on the wrong key).
+const UndoWindow = 15 * time.Minute
+
+// ErrNoUndo means there is no return of the key to take back: none in the last UndoWindow,
+// or the key is out again.
+var ErrNoUndo = errors.New("keys: no return to undo")
+
+// CanUndo reports whether the key's latest loan, history[0], was returned so recently that
+// the return may be taken back at now.
+func CanUndo(k Key, history []Loan, now time.Time) bool {
+	return k.Loan == nil && len(history) > 0 && history[0].ReturnedAt != nil && now.Sub(*history[0].ReturnedAt) < UndoWindow
+}
+
+// UndoReturn takes back the key's return registered in the last UndoWindow, while the key has
+// not been lent again: the loan is open as before, and the audit log says who took it back.
+func (s *Store) UndoReturn(ctx context.Context, keyID int64, by audit.Actor, now time.Time) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var loanID int64
+		err := tx.QueryRow(ctx, `UPDATE key_loans SET returned_at = NULL, returned_to = NULL
+			WHERE id = (SELECT id FROM key_loans WHERE key_id = $1 AND returned_at IS NOT NULL ORDER BY returned_at DESC, id DESC LIMIT 1)
+			AND returned_at > $2 AND NOT EXISTS (SELECT 1 FROM key_loans WHERE key_id = $1 AND returned_at IS NULL)
+			RETURNING id`, keyID, now.Add(-UndoWindow)).Scan(&loanID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNoUndo
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.Entry{Action: audit.KeyReturnUndone, Entity: "key", EntityID: keyID,
+			Details: map[string]any{"loan_id": loanID}})
+	})
+	if err != nil && !errors.Is(err, ErrNoUndo) {
+		return writeError("undo return", err)
+	}
+	return err
+}
+
 func (s *Store) loan(ctx context.Context, id int64) (Loan, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+loanColumns+` FROM key_loans l `+loanJoins+` WHERE l.id = $1`, id)
 	if err != nil {

@@ -32,14 +32,19 @@ type BookingForm struct {
 	Until     string // the last date, or "" with Count, or for one meeting
 	Count     string // how many meetings
 	Override  string // staff's reason to book outside opening hours or on a closure
+	Expected  string // how many people come; "" when staff don't say
+	// CapacityOK: staff saw that the room is too small for Expected and book it anyway.
+	CapacityOK bool
 
-	series Series // set by Validate
+	series   Series // set by Validate
+	expected int
 }
 
 // Parse reads the booking form's fields from the posted values.
 func (f *BookingForm) Parse(v url.Values) {
 	*f = BookingForm{Title: v.Get("title"), Holder: v.Get("holder"), Date: v.Get("date"), Start: v.Get("start"), End: v.Get("end"),
 		Frequency: v.Get("frequency"), Until: v.Get("until"), Count: v.Get("count"), Override: v.Get("override"),
+		Expected: v.Get("expected"), CapacityOK: v.Get("capacity_ok") == "on",
 		RoomID: formID(v, "room"), GroupID: formID(v, "group"), OrgID: formID(v, "org")}
 }
 
@@ -52,8 +57,15 @@ func formID(v url.Values, key string) int64 {
 // Validate trims the fields and checks them; when they are right it makes the series of
 // meetings (Series). Messages are catalogue ids.
 func (f *BookingForm) Validate() validate.Errors {
-	trim(&f.Title, &f.Holder, &f.Date, &f.Start, &f.End, &f.Frequency, &f.Until, &f.Count, &f.Override)
+	trim(&f.Title, &f.Holder, &f.Date, &f.Start, &f.End, &f.Frequency, &f.Until, &f.Count, &f.Override, &f.Expected)
 	var e validate.Errors
+	f.expected = 0
+	if f.Expected != "" {
+		var err error
+		if f.expected, err = strconv.Atoi(f.Expected); err != nil || f.expected < 1 || f.expected > MaxCapacity {
+			e.Add("expected", "booking.expected.invalid")
+		}
+	}
 	if e.Required("title", f.Title, "booking.title.required") {
 		e.MaxLength("title", f.Title, MaxTitle, "form.tooLong")
 	}
@@ -93,9 +105,10 @@ func (f *BookingForm) Validate() validate.Errors {
 func (f BookingForm) Series() Series { return f.series }
 
 // Booking is the booking the form makes, by staff user by: the holder's id only for its own
-// kind, and a standing agreement for a group that meets more than once.
+// kind, a standing agreement for a group that meets more than once, and the people expected.
 func (f BookingForm) Booking(by int64) Booking {
-	b := Booking{RoomID: f.RoomID, Title: f.Title, Holder: f.Holder, Frequency: f.Frequency, OverrideReason: f.Override, CreatedBy: by}
+	b := Booking{RoomID: f.RoomID, Title: f.Title, Holder: f.Holder, Frequency: f.Frequency, OverrideReason: f.Override, CreatedBy: by,
+		Expected: f.expected, CapacityConfirmed: f.CapacityOK}
 	switch f.Holder {
 	case "group":
 		b.GroupID, b.Standing = f.GroupID, f.Frequency != Once

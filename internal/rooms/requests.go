@@ -63,8 +63,8 @@ type Request struct {
 // Slots are the meetings a slot request asks for.
 func (q Request) Slots() []Slot { return q.Series.Slots() }
 
-// RequestSlot records a request for a room time. The room must be bookable and the first
-// meeting in the future.
+// RequestSlot records a request for a room time. The room must be bookable and in use, and
+// the first meeting in the future.
 func (s *Store) RequestSlot(ctx context.Context, who Requester, roomID int64, title string, sr Series, message string) (int64, error) {
 	var until *time.Time
 	if sr.Frequency != Once {
@@ -75,7 +75,7 @@ func (s *Store) RequestSlot(ctx context.Context, who Requester, roomID int64, ti
 			first_day, starts_at, ends_at, frequency, until_day, message)
 		SELECT 'slot', NULLIF($1, 0), NULLIF($2, 0), NULLIF($3, 0), $4, $5, r.id, $7, $8::date, make_interval(secs => $9)::time,
 			make_interval(secs => $10)::time, $11, $12::date, $13
-		FROM rooms r WHERE r.id = $6 AND r.bookable RETURNING id`,
+		FROM rooms r WHERE r.id = $6 AND r.bookable AND r.retired_at IS NULL RETURNING id`,
 		who.OrgID, who.GroupID, who.UserID, who.ReplyTo, who.Lang, roomID, title,
 		sr.First.Format(time.DateOnly), sr.Start.Seconds(), sr.End.Seconds(), sr.Frequency, dateOrNil(until), message).Scan(&id)
 	if err != nil {

@@ -25,7 +25,15 @@ func conflicts(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot
 
 // check is conflicts in one round trip: the meetings in the way, the opening hours and the
 // closures come in one batch, and with lock the room's advisory lock is taken first in it.
+// The standing exceptions to the opening hours for the room count; those for a group only
+// through checkFor.
 func check(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, override, lock bool) ([]Conflict, error) {
+	return checkFor(ctx, db, roomID, 0, slots, override, lock)
+}
+
+// checkFor is check for a booking of group (0: none), whose standing exceptions to the
+// opening hours count too.
+func checkFor(ctx context.Context, db postgres.DBTX, roomID, groupID int64, slots []Slot, override, lock bool) ([]Conflict, error) {
 	ranges := tstzranges(slots)
 	b := &pgx.Batch{}
 	if lock {
@@ -35,6 +43,9 @@ func check(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, ov
 		JOIN booking_occurrences o ON o.room_id = $1 AND o.cancelled_at IS NULL AND o.during && s.r
 		JOIN bookings b ON b.id = o.booking_id ORDER BY lower(s.r)`, roomID, ranges)
 	queueHouseRules(b, slots)
+	b.Queue(`SELECT weekday, extract(epoch FROM opens)::int, extract(epoch FROM closes)::int FROM opening_exceptions
+		WHERE (room_id IS NULL OR room_id = $1) AND (group_id IS NULL OR group_id = $2) AND (room_id IS NOT NULL OR group_id IS NOT NULL)`,
+		roomID, groupID)
 	br := db.SendBatch(ctx, b)
 	defer br.Close()
 	if lock {
@@ -54,6 +65,10 @@ func check(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, ov
 	if err != nil {
 		return nil, err
 	}
+	extra, err := readExceptions(br)
+	if err != nil {
+		return nil, err
+	}
 	var out []Conflict
 	for _, sl := range slots {
 		c := Conflict{Slot: sl}
@@ -61,6 +76,9 @@ func check(ctx context.Context, db postgres.DBTX, roomID int64, slots []Slot, ov
 			c.Title = title
 		} else if !override {
 			c.Closed, c.Holiday = closedReason(sl, hours, closures)
+			if c.Closed == "rooms.closed.hours" && covered(sl, extra) {
+				c.Closed = "" // a standing exception: the group meets then on purpose
+			}
 		}
 		if c.Title != "" || c.Closed != "" {
 			out = append(out, c)
@@ -157,6 +175,42 @@ func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holi
 		return "rooms.closed.hours", ""
 	}
 	return "", ""
+}
+
+// exceptionHours is a standing exception to the opening hours on one weekday.
+type exceptionHours struct {
+	weekday int
+	hours
+}
+
+func readExceptions(br pgx.BatchResults) ([]exceptionHours, error) {
+	rows, err := br.Query()
+	if err != nil {
+		return nil, fmt.Errorf("rooms: exceptions: %w", err)
+	}
+	var out []exceptionHours
+	var d, o, c int
+	_, err = pgx.ForEachRow(rows, []any{&d, &o, &c}, func() error {
+		out = append(out, exceptionHours{d, hours{time.Duration(o) * time.Second, time.Duration(c) * time.Second}})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rooms: exceptions: %w", err)
+	}
+	return out, nil
+}
+
+// covered reports whether one of the exceptions holds the whole slot.
+func covered(sl Slot, extra []exceptionHours) bool {
+	local := sl.Start.In(tz.Oslo)
+	day := tz.Midnight(local)
+	start, end := local.Sub(day), sl.End.In(tz.Oslo).Sub(day)
+	for _, e := range extra {
+		if e.weekday == tz.Weekday(local) && start >= e.opens && end <= e.closes {
+			return true
+		}
+	}
+	return false
 }
 
 // FreeRooms lists the bookable rooms free for every one of slots (no booking in the way, the

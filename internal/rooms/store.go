@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
@@ -22,9 +23,20 @@ type Room struct {
 	Capacity    int
 	StepFree    bool
 	HearingLoop bool
-	Hybrid      bool
-	Bookable    bool
+	Screen      bool
+	Camera      bool
+	Bookable    bool       // partners and groups' contacts may ask for it
+	RetiredAt   *time.Time // nil: in use; a retired room takes no new meetings
 }
+
+// Hybrid says whether a group can meet in the room and online at once: screen and camera.
+func (r Room) Hybrid() bool { return r.Screen && r.Camera }
+
+// Retired says whether the room is retired.
+func (r Room) Retired() bool { return r.RetiredAt != nil }
+
+// roomColumns are the columns of a Room, in its order.
+const roomColumns = `id, name, floor, capacity, step_free, hearing_loop, screen, camera, bookable, retired_at`
 
 // Store reads and books rooms, keeps the house's hours and closures, and takes and answers
 // the requests of partners and groups' contact persons.
@@ -43,10 +55,26 @@ func NewStore(db postgres.DBTX, out *mail.Outbox) *Store { return &Store{db: db,
 // on is the store on tx, for the steps of a use case that share its transaction.
 func (s *Store) on(tx pgx.Tx) *Store { return &Store{db: tx, out: s.out, members: s.members} }
 
-// Rooms lists the rooms by name (the house has a handful).
-func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable
-		FROM rooms ORDER BY name COLLATE "nb-NO-x-icu" LIMIT 100`)
+// Rooms lists the rooms in use by name (the house has a handful): the rooms to choose from
+// when booking, asking for a room or placing an event. Retired rooms are left out.
+func (s *Store) Rooms(ctx context.Context) ([]Room, error) { return s.RoomsWith(ctx, 0) }
+
+// RoomsWith is Rooms and, retired or not, the room with id keep: the room a form already
+// holds (an event of last year in a room since retired) stays a choice, so editing it does
+// not move it.
+func (s *Store) RoomsWith(ctx context.Context, keep int64) ([]Room, error) {
+	return s.listRooms(ctx, `WHERE retired_at IS NULL OR id = $1`, keep)
+}
+
+// AllRooms lists every room, retired ones too, by name: the rooms admin's list.
+func (s *Store) AllRooms(ctx context.Context) ([]Room, error) {
+	return s.listRooms(ctx, ``)
+}
+
+// listRooms lists the rooms of where (a WHERE clause or nothing), those in use first.
+func (s *Store) listRooms(ctx context.Context, where string, args ...any) ([]Room, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+roomColumns+` FROM rooms `+where+`
+		ORDER BY retired_at IS NOT NULL, name COLLATE "nb-NO-x-icu" LIMIT 100`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("rooms: list: %w", err)
 	}
@@ -59,11 +87,11 @@ func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
 
 // AddRoom adds a room of the house and returns it with its id. A name taken already is
 // postgres.ErrConflict; a capacity outside 1–500 or a name of more than 80 characters is
-// postgres.ErrInvalid.
+// postgres.ErrInvalid. It writes no audit line: staff add rooms with SaveRoom.
 func (s *Store) AddRoom(ctx context.Context, r Room) (Room, error) {
-	err := s.db.QueryRow(ctx, `INSERT INTO rooms (name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		r.Name, r.Floor, r.Capacity, r.StepFree, r.HearingLoop, r.Hybrid, r.Bookable).Scan(&r.ID)
+	err := s.db.QueryRow(ctx, `INSERT INTO rooms (name, floor, capacity, step_free, hearing_loop, screen, camera, bookable)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		r.Name, r.Floor, r.Capacity, r.StepFree, r.HearingLoop, r.Screen, r.Camera, r.Bookable).Scan(&r.ID)
 	if err != nil {
 		return Room{}, fmt.Errorf("rooms: add %q: %w", r.Name, postgres.MapError(err))
 	}
@@ -72,8 +100,7 @@ func (s *Store) AddRoom(ctx context.Context, r Room) (Room, error) {
 
 // Room returns the room with id.
 func (s *Store) Room(ctx context.Context, id int64) (Room, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, name, floor, capacity, step_free, hearing_loop, hybrid_ready, bookable
-		FROM rooms WHERE id = $1`, id)
+	rows, err := s.db.Query(ctx, `SELECT `+roomColumns+` FROM rooms WHERE id = $1`, id)
 	if err != nil {
 		return Room{}, fmt.Errorf("rooms: get: %w", err)
 	}
@@ -96,6 +123,11 @@ type Booking struct {
 	Standing       bool
 	OverrideReason string
 	CreatedBy      int64
+	// Expected is how many people staff expect (0: not said). More than the room holds is
+	// refused with *ErrOverCapacity unless CapacityConfirmed: staff saw the warning and book
+	// anyway (extra chairs, or not everyone comes).
+	Expected          int
+	CapacityConfirmed bool
 }
 
 // Conflict is a meeting that cannot be booked, and why: another booking in the room, or the
@@ -183,9 +215,12 @@ func (s *Store) Book(ctx context.Context, b Booking, slots []Slot, skip bool) (R
 // read on it.
 func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, err error) error {
 	var ce *ErrConflicts
+	var pe *pgconn.PgError
 	switch {
 	case err == nil, errors.As(err, &ce):
 		return err
+	case errors.As(err, &pe) && pe.ConstraintName == "booking_occurrences_room_in_use":
+		return ErrRetired
 	case errors.Is(postgres.MapError(err), postgres.ErrConflict):
 		c, cerr := conflicts(ctx, s.db, b.RoomID, slots, true)
 		if cerr != nil {
@@ -199,7 +234,10 @@ func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, er
 // book is Book's work on its transaction: the room's lock, the check and the rows.
 func book(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, skip bool) (Result, error) {
 	var res Result
-	found, err := check(ctx, tx, b.RoomID, slots, b.OverrideReason != "", true)
+	if err := checkCapacity(ctx, tx, b); err != nil {
+		return res, err
+	}
+	found, err := checkFor(ctx, tx, b.RoomID, b.GroupID, slots, b.OverrideReason != "", true)
 	if err != nil {
 		return res, err
 	}

@@ -94,7 +94,27 @@ func (s *Server) markLeft(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	participantID, err := s.signups().MarkLeft(r.Context(), pathID(r), actor(r))
+	ctx := r.Context()
+	if r.PostFormValue("confirm") != "1" {
+		// Asked once: the member is no longer counted in the group, and the place is free.
+		m, err := s.signups().MembershipOf(ctx, pathID(r))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if m.LeftAt != nil {
+			http.Redirect(w, r, "/admin/deltakere/"+strconv.FormatInt(m.ParticipantID, 10), http.StatusSeeOther)
+			return
+		}
+		title := i18n.T(ctx, "participant.left.confirm.title", "Name", m.FirstName, "Group", m.GroupName)
+		s.render(w, r, http.StatusOK, title, pages.ConfirmActionPage(pages.ConfirmAction{
+			Title: title, Lines: []string{i18n.T(ctx, "participant.left.confirm.place", "Name", m.FirstName), i18n.T(ctx, "participant.left.confirm.told")},
+			Action: "/admin/medlemskap/" + strconv.FormatInt(m.ID, 10) + "/slutt", Submit: i18n.T(ctx, "participant.left.confirm.submit"),
+			Back: "/admin/deltakere/" + strconv.FormatInt(m.ParticipantID, 10), Danger: true,
+		}))
+		return
+	}
+	participantID, err := s.signups().MarkLeft(ctx, pathID(r), actor(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -57,6 +57,9 @@ func (s *Server) createSeries(w http.ResponseWriter, r *http.Request) {
 		p.Conflicts, p.Free = ce.Conflicts, len(p.Form.Dates())-len(ce.Conflicts)
 		s.renderSeriesForm(w, r, http.StatusConflict, p)
 		return
+	case roomProblem(err, &p.Errors, "capacity"):
+		s.renderSeriesForm(w, r, http.StatusUnprocessableEntity, p)
+		return
 	case errors.Is(err, postgres.ErrInvalid):
 		p.Errors.Add("room", "booking.room.required")
 		s.renderSeriesForm(w, r, http.StatusUnprocessableEntity, p)

@@ -45,6 +45,7 @@ func TestEventSeriesInTheBrowser(t *testing.T) {
 	staff.SetValue(t, "felt-until", first.AddDate(0, 0, -1).Format(time.DateOnly))
 	staff.SetValue(t, "felt-room", itoa(room))
 	staff.SetValue(t, "felt-weekday", "2")
+	staff.Fill(t, "felt-capacity", "10") // the room holds 12
 	staff.Fill(t, "felt-override", "Fast introduksjonsmøte")
 	got = staff.Click(t, "form[action$='/serier/ny'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 	if !strings.Contains(got.Text, "Noe må rettes") || !strings.Contains(got.Text, "Skriv en tittel") || !strings.Contains(got.Text, "Til-datoen må være samme dag") || strings.Contains(got.Text, "Velg en ukedag") {

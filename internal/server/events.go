@@ -225,7 +225,7 @@ func (s *Server) editEventPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status int, p pages.EventFormPage) {
 	ctx := r.Context()
 	var err error
-	if p.Rooms, err = s.rooms().Rooms(ctx); err == nil && p.ID != 0 {
+	if p.Rooms, err = s.rooms().RoomsWith(ctx, p.Form.RoomID); err == nil && p.ID != 0 {
 		var total int
 		if p.Signups, total, err = s.events().Attendees(ctx, p.ID, perPage, offset(r), actor(r)); err == nil { // audited
 			p.Pager = pager(r, total)
@@ -271,6 +271,9 @@ func (s *Server) saveEvent(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &ce):
 		p.Conflicts = ce.Conflicts
 		s.renderEventForm(w, r, http.StatusConflict, p)
+		return
+	case roomProblem(err, &p.Errors, "capacity"):
+		s.renderEventForm(w, r, http.StatusUnprocessableEntity, p)
 		return
 	case errors.Is(err, postgres.ErrInvalid):
 		p.Errors.Add("room", "booking.room.required")

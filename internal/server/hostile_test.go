@@ -247,6 +247,10 @@ func (w *sweepWorld) rooms(t *testing.T) {
 	res, body = w.staff.post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	mustStatus(t, "closure", res, body, http.StatusSeeOther)
 	w.ids["closure"] = w.id(t, `SELECT max(id) FROM closures`)
+	res, body = w.staff.post("/admin/apningstider/unntak", url.Values{"weekday": {"7"}, "opens": {"17:00"}, "closes": {"21:00"},
+		"group": {itoa(w.ids["group"])}, "exception_note": {"Søndagsmøte"}})
+	mustStatus(t, "exception", res, body, http.StatusSeeOther)
+	w.ids["exception"] = w.id(t, `SELECT max(id) FROM opening_exceptions`)
 	res, body = w.staff.post("/admin/utadrettet", url.Values{"held_on": {tz.Midnight(time.Now()).Format(time.DateOnly)}, "kind": {"stand"},
 		"audience": {"Studenter"}, "reach": {"40"}})
 	mustStatus(t, "outreach", res, body, http.StatusSeeOther)
@@ -346,6 +350,8 @@ var pathIDs = map[string]string{
 	"/admin/medlemskap/":              "membership",
 	"/admin/brukere/":                 "user",
 	"/admin/apningstider/stengt/":     "closure",
+	"/admin/apningstider/unntak/":     "exception",
+	"/admin/innstillinger/rom/":       "room",
 	"/admin/utadrettet/":              "outreach",
 	"/admin/organisasjoner/":          "org",
 	"/admin/lisenser/foresporsler/":   "loanRequest",
@@ -452,7 +458,8 @@ var (
 	loanFields    = []string{"provider", "first", "last", "purpose", "participants", "meeting_minutes", "contact_name", "contact_email", "contact_phone"}
 	orgFields     = []string{"name", "kind", "network_member", "agreement_signed", "agreement_expires", "contact_name", "contact_email", "contact_phone", "notes"}
 	roomReqFields = []string{"title", "date", "start", "end", "frequency", "until", "message", "room"}
-	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room", "notice"}
+	eventFields   = []string{"kind", "title", "description", "date", "start", "end", "format", "meeting_link", "capacity", "published", "override", "room", "notice", "capacity_ok"}
+	roomFields    = []string{"name", "floor", "capacity", "facilities", "bookable"}
 	volFields     = []string{"name", "email", "phone", "trained_on", "availability", "notes", "active", "themes"}
 	hoursFields   = func() []string {
 		var f []string
@@ -510,21 +517,25 @@ var postFields = map[string][]string{
 	"POST /admin/lisenser/foresporsler/ny":                   append(slices.Clone(loanFields), "group"),
 	"POST /admin/lisenser/foresporsler/{id}/godkjenn":        {"reason", "licence"},
 	"POST /admin/lisenser/foresporsler/{id}/avslag":          {"reason", "licence"},
-	"POST /admin/lisenser/lan/{id}/retur":                    {},
+	"POST /admin/lisenser/lan/{id}/retur":                    {"confirm"},
 	"POST /admin/lisenser/{id}/vis":                          {"password"},
 	"POST /admin/organisasjoner/ny":                          orgFields,
 	"POST /admin/organisasjoner/{id}":                        orgFields,
 	"POST /admin/rom/{id}/kalender":                          {},
 	"POST /admin/grupper/{id}/kalender":                      {},
-	"POST /admin/bookinger/ny":                               {"title", "holder", "date", "start", "end", "frequency", "until", "count", "override", "room", "group", "org", "skip"},
+	"POST /admin/bookinger/ny":                               {"title", "holder", "date", "start", "end", "frequency", "until", "count", "override", "room", "group", "org", "skip", "expected", "capacity_ok"},
 	"POST /admin/bookinger/{id}/avlys":                       {"rest", "reason", "occurrence", "from", "to", "note", "confirm"},
+	"POST /admin/bookinger/{id}/gjeninnsett":                 {"occurrence"},
 	"POST /admin/bookinger/{id}/forleng":                     {"until", "skip"},
 	"POST /admin/nokler/ny":                                  {"label", "kind", "note", "rooms"},
 	"POST /admin/nokler/{id}/utlan":                          {"holder_name", "holder_phone", "due", "group", "agreement"},
 	"POST /admin/nokler/{id}/retur":                          {},
+	"POST /admin/nokler/{id}/retur/angre":                    {},
 	"POST /admin/apningstider":                               hoursFields,
 	"POST /admin/apningstider/stengt":                        {"first", "last", "reason", "note", "confirm"},
 	"POST /admin/apningstider/stengt/{id}/slett":             {},
+	"POST /admin/apningstider/unntak":                        {"weekday", "opens", "closes", "room", "group", "exception_note"},
+	"POST /admin/apningstider/unntak/{id}/slett":             {},
 	"POST /admin/apningstider/stengt/{id}/avlys":             {"note"},
 	"POST /admin/utadrettet":                                 {"held_on", "kind", "audience", "reach", "staff", "note", "angre"},
 	"POST /admin/utadrettet/{id}/slett":                      {},
@@ -566,7 +577,7 @@ var postFields = map[string][]string{
 	"POST /admin/deltakere/{id}/kontakt":                 {"first_name", "email", "phone", "contact", "lang"},
 	"POST /admin/deltakere/{id}/notat":                   {"staff_note"},
 	"POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": {"reason", "reason_text"},
-	"POST /admin/medlemskap/{id}/slutt":                  {},
+	"POST /admin/medlemskap/{id}/slutt":                  {"confirm"},
 	"POST /admin/brukere/{id}/rolle":                     {"role", "org"},
 	"POST /admin/brukere/{id}/deaktiver":                 {"role"},
 	"POST /admin/brukere/{id}/aktiver":                   {"role"},
@@ -574,6 +585,10 @@ var postFields = map[string][]string{
 	"POST /admin/brukere/{id}/invitasjon":                {"role"},
 	"POST /admin/innstillinger":                          {"require_two_factor"},
 	"POST /admin/innstillinger/kontakt":                  {"name", "phone", "email", "address", "floor", "how_to_get_in", "phone_hours"},
+	"POST /admin/innstillinger/rom/ny":                   roomFields,
+	"POST /admin/innstillinger/rom/{id}":                 roomFields,
+	"POST /admin/innstillinger/rom/{id}/avvikle":         {"confirm"},
+	"POST /admin/innstillinger/rom/{id}/ta-i-bruk":       {},
 	"POST /admin/deltakere/{id}/samtykke":                {"tilbake"},
 	"POST /admin/venteliste/import":                      {"fil"},
 	"POST /admin/venteliste/import/{id}/kolonner":        {"kolonner", "kol-0", "kol-1", "kol-2", "kol-3", "kol-4"},
@@ -645,6 +660,7 @@ func (w *sweepWorld) validForms() map[string]url.Values {
 		"POST /admin/nokler/ny":                     {"label": {"Hostil nøkkel"}, "kind": {"key"}, "note": {"Notat"}, "rooms": {itoa(w.ids["room"])}},
 		"POST /admin/nokler/{id}/utlan":             {"holder_name": {"Nils Nøkkel"}, "holder_phone": {"+4791112223"}, "due": {day(1)}, "group": {itoa(w.ids["group"])}},
 		"POST /admin/apningstider/stengt":           {"first": {day(7)}, "last": {day(7)}, "reason": {"Dugnad"}, "note": {"Beklager"}, "confirm": {"1"}},
+		"POST /admin/apningstider/unntak":           {"weekday": {"6"}, "opens": {"18:00"}, "closes": {"21:00"}, "room": {itoa(w.ids["room"])}},
 		"POST /admin/grupper/{id}/melding":          {"text": {"Husk møtet."}, "confirm": {"1"}},
 		"POST /admin/arrangementer/{id}/melding":    {"who": {"all"}, "text": {"Husk møtet."}, "confirm": {"1"}},
 		"POST /admin/foresporsler/{id}/avslag":      {"reason": {"Opptatt"}},
@@ -655,6 +671,7 @@ func (w *sweepWorld) validForms() map[string]url.Values {
 		"POST /admin/grupper/{id}/oppfolging/logg":  {"happened_on": {today.Format(time.DateOnly)}, "kind": {"phone"}, "note": {"Ringte"}},
 		"POST /admin/arrangementer/ny":              event,
 		"POST /admin/arrangementer/serier/ny":       seriesValues(event),
+		"POST /admin/innstillinger/rom/ny":          {"name": {"Hostilt rom"}, "floor": {"6"}, "capacity": {"8"}, "facilities": {"screen"}, "bookable": {"on"}},
 		"POST /admin/arrangementer/{id}":            event,
 	}
 }
@@ -1085,8 +1102,9 @@ var destructive = map[string]bool{
 	"POST /arrangement/{token}/avmeld":      true, "POST /gruppe/{token}/foresporsler/{id}/trekk": true,
 	"POST /partner/rom/foresporsler/{id}/trekk": true, "POST /partner/lisenser/foresporsler/{id}/trekk": true,
 	"POST /admin/deltakere/{id}/slett": true, "POST /admin/apningstider/stengt/{id}/slett": true,
-	"POST /admin/utadrettet/{id}/slett":      true,
-	"POST /admin/grupper/{id}/kontakt/slett": true, "POST /admin/grupper/{id}/kontakt/lenke": true,
+	"POST /admin/utadrettet/{id}/slett":          true,
+	"POST /admin/innstillinger/rom/{id}/avvikle": true,
+	"POST /admin/grupper/{id}/kontakt/slett":     true, "POST /admin/grupper/{id}/kontakt/lenke": true,
 	"POST /admin/rom/{id}/kalender": true, "POST /admin/grupper/{id}/kalender": true, "POST /admin/lisenser/lan/{id}/retur": true,
 	"POST /admin/medlemskap/{id}/slutt": true, "POST /admin/deltakere/{id}/pameldinger/{sid}/trekk": true,
 	"POST /admin/venteliste/import/{id}/importer": true, "POST /bekreft/{token}": true,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
@@ -41,6 +42,15 @@ func (s *Server) renderHouse(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	p.Pager = pager(r, total)
+	if p.Exceptions, err = s.rooms().Exceptions(ctx); err == nil {
+		if p.Rooms, err = s.rooms().Rooms(ctx); err == nil {
+			p.Groups, err = groups.NewStore(s.db).Options(ctx)
+		}
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	for _, h := range append(rooms.Holidays(today.Year()), rooms.Holidays(today.Year()+1)...) {
 		if !h.Date.Before(today) {
 			p.Holidays = append(p.Holidays, h)
@@ -207,4 +217,42 @@ func (s *Server) cancelInClosure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, i18n.T(ctx, "closed.cancel.done", "Count", done.Meetings), pages.ClosureCancelled(c, done))
+}
+
+// addException saves a standing exception to the opening hours; the undo of a deletion posts
+// the deleted one here again.
+func (s *Server) addException(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := pages.HousePage{Exception: rooms.ParseException(r.PostForm)}
+	x, errs := p.Exception.Validate()
+	if p.ExceptionErrors = errs; !errs.OK() {
+		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if _, err := s.rooms().AddException(r.Context(), x); errors.Is(err, postgres.ErrInvalid) {
+		p.ExceptionErrors.Add("group", "exception.who.required")
+		s.renderHouse(w, r, http.StatusUnprocessableEntity, p)
+		return
+	} else if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "exception.added")
+	http.Redirect(w, r, "/admin/apningstider#unntak-tittel", http.StatusSeeOther)
+}
+
+// deleteException removes a standing exception and shows the page with a button that puts it
+// back.
+func (s *Server) deleteException(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	x, err := s.rooms().DeleteException(r.Context(), pathID(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderHouse(w, r, http.StatusOK, pages.HousePage{Deleted: &x})
 }

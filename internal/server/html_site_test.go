@@ -208,6 +208,9 @@ func (s *htmlSite) rooms(t *testing.T) {
 	first := tz.Midnight(time.Now()).AddDate(0, 3, 0).Format(time.DateOnly)
 	res, body = s.clients["staff"].post("/admin/apningstider/stengt", url.Values{"first": {first}, "last": {first}, "reason": {"Stengt for maling"}, "confirm": {"1"}})
 	htmlExpect(t, "closure", res, body, http.StatusSeeOther)
+	res, body = s.clients["staff"].post("/admin/apningstider/unntak", url.Values{"weekday": {"7"}, "opens": {"17:00"}, "closes": {"21:00"},
+		"group": {itoa(s.ids["demoGroup"])}, "exception_note": {"Søndagsmøte"}})
+	htmlExpect(t, "exception", res, body, http.StatusSeeOther)
 	res, body = s.app.client(t).post(s.tokens["contact"]+"/ny", url.Values{"title": {"Ekstra møte"}, "room": {itoa(s.ids["room"])},
 		"date": {day.Format(time.DateOnly)}, "start": {"11:00"}, "end": {"11:30"}, "frequency": {"once"}, "message": {"Hei"}})
 	htmlExpect(t, "room request", res, body, http.StatusSeeOther)
@@ -265,6 +268,7 @@ func (s *htmlSite) demoRows(t *testing.T) {
 		"offer":          `SELECT id FROM offers WHERE signup_id = ` + itoa(s.ids["signup"]),
 		"contactRequest": `SELECT max(id) FROM booking_requests WHERE group_id = ` + itoa(s.ids["demoGroup"]),
 		"closure":        `SELECT max(id) FROM closures`,
+		"exception":      `SELECT max(id) FROM opening_exceptions`,
 		"outreach":       `SELECT min(id) FROM outreach`,
 		"org":            `SELECT org_id FROM users WHERE email = 'per@angstringen.demo.test'`,
 		"licence":        `SELECT min(licence_id) FROM licence_loans`,
@@ -465,6 +469,10 @@ func (s *htmlSite) staffPages(l *htmlPages) {
 	l.get("/admin/brukere/{id}", "admin", "/admin/brukere/"+id("user"))
 	l.get("/admin/innstillinger", "admin", "/admin/innstillinger")
 	l.get("/admin/logg", "admin", "/admin/logg")
+	l.get("/admin/innstillinger/rom", "admin", "/admin/innstillinger/rom")
+	l.get("/admin/innstillinger/rom/ny", "admin", "/admin/innstillinger/rom/ny")
+	l.get("/admin/innstillinger/rom/{id}", "admin", "/admin/innstillinger/rom/"+id("room"))
+	l.get("/admin/innstillinger/rom/{id}/avvikle", "admin", "/admin/innstillinger/rom/"+id("room")+"/avvikle")
 }
 
 // errorPages are the error states people meet, forms sent back with their errors, and the

@@ -231,7 +231,7 @@ func (s *htmlSite) fetch(t *testing.T, p htmlPage) (string, bool) {
 // htmlPathIDs names the row each {id} of a form's path stands for, by the path before it.
 var htmlPathIDs = map[string]string{
 	"/admin/tema/": "theme", "/admin/grupper/": "startup", "/admin/rom/": "room", "/admin/bookinger/": "booking",
-	"/admin/nokler/": "key", "/admin/apningstider/stengt/": "closure", "/admin/utadrettet/": "outreach", "/admin/foresporsler/": "clash",
+	"/admin/nokler/": "key", "/admin/apningstider/stengt/": "closure", "/admin/apningstider/unntak/": "exception", "/admin/innstillinger/rom/": "room", "/admin/utadrettet/": "outreach", "/admin/foresporsler/": "clash",
 	"/admin/lisenser/": "licence", "/admin/lisenser/foresporsler/": "loanRequest", "/admin/lisenser/lan/": "loan",
 	"/admin/organisasjoner/": "org", "/admin/igangsettere/": "volunteer", "/admin/arrangementer/": "event",
 	"/admin/deltakere/": "participant", "/admin/medlemskap/": "membership", "/admin/brukere/": "invited", "/admin/tilbud/": "offer",

@@ -110,6 +110,7 @@ func (s *Server) renderKey(w http.ResponseWriter, r *http.Request, status int, p
 		s.serverError(w, r, err)
 		return
 	}
+	p.Undo = keys.CanUndo(p.Key, p.History, p.Now)
 	page := s.layout(r, p.Key.Label)
 	page.NoIndex = true
 	w.Header().Set("Cache-Control", "no-store") // the holder's phone number
@@ -163,6 +164,25 @@ func (s *Server) returnKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, flash)
+	http.Redirect(w, r, "/admin/nokler/"+strconv.FormatInt(k.ID, 10), http.StatusSeeOther)
+}
+
+// undoKeyReturn takes back a return registered a moment ago by mistake.
+func (s *Server) undoKeyReturn(w http.ResponseWriter, r *http.Request) {
+	k, ok := s.keyFromPath(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	err := keys.NewStore(s.db).UndoReturn(r.Context(), k.ID, actor(r), s.now())
+	switch {
+	case errors.Is(err, keys.ErrNoUndo):
+		s.flash(r, "keys.return.undo.late")
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	default:
+		s.flash(r, "keys.return.undone")
+	}
 	http.Redirect(w, r, "/admin/nokler/"+strconv.FormatInt(k.ID, 10), http.StatusSeeOther)
 }
 

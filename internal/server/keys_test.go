@@ -96,6 +96,29 @@ func TestStaffLendAndReturnAKey(t *testing.T) {
 	if n := app.count(t, `SELECT count(*) FROM audit_log WHERE entity = 'key' AND action IN ($1, $2)`, audit.KeyHandedOut, audit.KeyReturned); n != 2 {
 		t.Errorf("%d audit entries for keys, want 2", n)
 	}
+	// A return registered by mistake is taken back a moment later: the key is out again.
+	if !strings.Contains(body, "Angre innleveringen") {
+		t.Fatal("no undo right after the return")
+	}
+	if res, _ = staff.post(loc+"/retur/angre", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("undo = %d", res.StatusCode)
+	}
+	if _, body = staff.get(loc); !strings.Contains(body, "Innleveringen er angret") || !strings.Contains(body, `action="`+loc+`/retur"`) ||
+		strings.Contains(body, "Angre innleveringen") {
+		t.Errorf("after the undo: %s", body)
+	}
+	// Returned again, and looked at after the undo window: no undo offered, and none taken.
+	if res, _ = staff.post(loc+"/retur", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return again = %d", res.StatusCode)
+	}
+	app.srv.now = func() time.Time { return time.Now().Add(keys.UndoWindow + time.Minute) }
+	if _, body = staff.get(loc); strings.Contains(body, "Angre innleveringen") {
+		t.Error("undo offered after the window")
+	}
+	staff.post(loc+"/retur/angre", nil)
+	if _, body = staff.get(loc); !strings.Contains(body, "kan ikke angres lenger") || !strings.Contains(body, `action="`+loc+`/utlan"`) {
+		t.Errorf("a late undo: %s", body)
+	}
 }
 
 // A refused key form answers 422, names each problem at its field and in the summary, keeps

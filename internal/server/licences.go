@@ -312,7 +312,27 @@ func (s *Server) returnLoan(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	_, err := s.licences().Return(r.Context(), pathID(r), actor(r), s.now())
+	ctx := r.Context()
+	if r.PostFormValue("confirm") != "1" {
+		// Asked once: the loan ends today and the licence waits for a new password.
+		n, err := s.licences().GetLoan(ctx, nil, pathID(r))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !n.Open() {
+			s.flash(r, "loans.return.already")
+			http.Redirect(w, r, "/admin/lisenser/lan", http.StatusSeeOther)
+			return
+		}
+		s.render(w, r, http.StatusOK, i18n.T(ctx, "loans.return.confirm.title", "Licence", n.Label), pages.ConfirmActionPage(pages.ConfirmAction{
+			Title:  i18n.T(ctx, "loans.return.confirm.title", "Licence", n.Label),
+			Lines:  []string{i18n.T(ctx, "loans.return.confirm.ends", "Borrower", n.Borrower), i18n.T(ctx, "loans.return.confirm.password")},
+			Action: "/admin/lisenser/lan/" + strconv.FormatInt(n.ID, 10) + "/retur", Submit: i18n.T(ctx, "loans.return"), Back: "/admin/lisenser/lan",
+		}))
+		return
+	}
+	_, err := s.licences().Return(ctx, pathID(r), actor(r), s.now())
 	if err != nil {
 		s.serverError(w, r, err)
 		return

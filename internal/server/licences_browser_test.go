@@ -80,6 +80,10 @@ func TestLicenceLoanInTheBrowser(t *testing.T) {
 
 	staff.Go(t, app.URL+"/admin/lisenser/lan")
 	got = staff.Click(t, "form[action$='/retur'] button")
+	if !strings.Contains(got.Text, "slutter i dag") {
+		t.Fatalf("the question before the return: %s", got.Text)
+	}
+	got = staff.Click(t, "form[action$='/retur'] button[type=submit]")
 	if !strings.Contains(got.Text, "registrert som levert") {
 		t.Fatalf("after the return: %s", got.Text)
 	}

@@ -133,7 +133,15 @@ func TestLendALicence(t *testing.T) {
 	app.srv.now = time.Now
 
 	// Returned: the reveal is refused; the licence waits for a new password.
-	if res, _ = staff.post("/admin/lisenser/lan/"+itoa(loanID)+"/retur", nil); res.StatusCode != http.StatusSeeOther {
+	// Asked once first: the page says what will happen and changes nothing.
+	if res, body = staff.post("/admin/lisenser/lan/"+itoa(loanID)+"/retur", nil); res.StatusCode != http.StatusOK ||
+		!strings.Contains(body, "slutter i dag") || !strings.Contains(body, "passordet er endret") {
+		t.Fatalf("return without confirming = %d", res.StatusCode)
+	}
+	if res, body = a.post(loan+"/vis", nil); strings.Contains(body, "Lånet er over") {
+		t.Fatalf("the question ended the loan")
+	}
+	if res, _ = staff.post("/admin/lisenser/lan/"+itoa(loanID)+"/retur", url.Values{"confirm": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("return = %d", res.StatusCode)
 	}
 	if res, body = a.post(loan+"/vis", nil); res.StatusCode != http.StatusConflict || strings.Contains(body, "Hemmelig") || !strings.Contains(body, "Lånet er over") {

@@ -82,6 +82,7 @@ var (
 	}}
 	navAdmin = navGroup{label: "nav.group.admin", href: "/admin/brukere", links: []navLink{
 		{"nav.users", "/admin/brukere"}, {"nav.audit", "/admin/logg"}, {"nav.settings", "/admin/innstillinger"},
+		{"rooms.admin.nav", "/admin/innstillinger/rom"},
 	}}
 )
 

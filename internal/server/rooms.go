@@ -88,6 +88,9 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 		f.Conflicts, f.Free = ce.Conflicts, ce.Free
 		s.renderBookingForm(w, r, http.StatusConflict, f)
 		return
+	case roomProblem(err, &f.Errors, "expected"):
+		s.renderBookingForm(w, r, http.StatusUnprocessableEntity, f)
+		return
 	case errors.Is(err, postgres.ErrInvalid):
 		f.Errors.Add("room", "booking.room.required")
 		s.renderBookingForm(w, r, http.StatusUnprocessableEntity, f)
@@ -126,7 +129,7 @@ func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
 			skipped = append(skipped, rooms.Conflict{Slot: rooms.Slot{Start: t, End: t.Add(length)}, Closed: "booking.skipped.one"})
 		}
 	}
-	s.render(w, r, http.StatusOK, v.Title, pages.BookingPage(v, skipped, pages.Extension{}, pages.CancelRange{}))
+	s.render(w, r, http.StatusOK, v.Title, pages.BookingPage(v, skipped, pages.Extension{}, pages.CancelRange{}, s.now()))
 }
 
 // extendBooking adds a new season to a recurring booking, up to a date.
@@ -175,7 +178,7 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 	if len(ext.Conflicts) > 0 {
 		status = http.StatusConflict
 	}
-	s.render(w, r, status, v.Title, pages.BookingPage(v, nil, ext, pages.CancelRange{}))
+	s.render(w, r, status, v.Title, pages.BookingPage(v, nil, ext, pages.CancelRange{}, s.now()))
 }
 
 // cancelOccurrence cancels one meeting (occurrence), it and the rest of the series (rest=1),
@@ -234,7 +237,7 @@ func (s *Server) renderCancelRange(w http.ResponseWriter, r *http.Request, id in
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, v.Title, pages.BookingPage(v, nil, pages.Extension{}, cr))
+	s.render(w, r, http.StatusUnprocessableEntity, v.Title, pages.BookingPage(v, nil, pages.Extension{}, cr, s.now()))
 }
 
 // daySheet is the printable list of today's meetings in the house (?dato=yyyy-mm-dd).
@@ -253,4 +256,36 @@ func (s *Server) daySheet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "daysheet.title", "Day", pages.Day(r.Context(), day)), pages.DaySheet(day, list, closed))
+}
+
+// reinstateMeeting puts a cancelled meeting (occurrence) back on when its room is still free,
+// and tells those the cancellation told.
+func (s *Server) reinstateMeeting(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	id := pathID(r)
+	occurrence, _ := strconv.ParseInt(r.PostFormValue("occurrence"), 10, 64)
+	told, err := s.rooms().Reinstate(ctx, id, occurrence, actor(r))
+	var ce *rooms.ErrConflicts
+	switch {
+	case errors.As(err, &ce):
+		s.flashText(r, i18n.T(ctx, "booking.reinstate.taken", "Why", pages.ConflictText(ctx, ce.Conflicts[0])))
+	case errors.Is(err, rooms.ErrBegun):
+		s.flash(r, "booking.reinstate.begun")
+	case errors.Is(err, postgres.ErrNotFound):
+		s.notFound(w, r)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	default:
+		text := i18n.T(ctx, "booking.reinstated")
+		if told.Total() > 0 {
+			text += " " + i18n.T(ctx, "notice.told", "Count", told.Total(), "Email", told.Email, "SMS", told.SMS, "Phone", len(told.Phone))
+		}
+		s.flashText(r, text)
+	}
+	http.Redirect(w, r, "/admin/bookinger/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
+	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/keys"
 )
 
@@ -187,10 +188,12 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	meeting := bookingForm(id, soon.Format(time.DateOnly), "once", "")
 	meeting.Set("title", "Kurs")
 	staff.post("/admin/bookinger/ny", meeting)
-	staff.post("/admin/apningstider/stengt", url.Values{"first": {soon.AddDate(0, 0, -1).Format(time.DateOnly)},
-		"last": {soon.AddDate(0, 0, 5).Format(time.DateOnly)}, "reason": {"Juleferie"}, "confirm": {"1"}})
+	if res, body := staff.post("/admin/apningstider/stengt", url.Values{"first": {soon.AddDate(0, 0, -1).Format(time.DateOnly)},
+		"last": {soon.AddDate(0, 0, 5).Format(time.DateOnly)}, "reason": {"Juleferie"}, "confirm": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("closure = %d: %s", res.StatusCode, body)
+	}
 	got = tab.Go(t, app.URL+"/admin/apningstider")
-	if !strings.Contains(got.Text, "Juleferie") || !strings.Contains(got.Text, "møte er booket i perioden") {
+	if !strings.Contains(got.Text, "Juleferie") || !strings.Contains(got.Text, "1 av LINK Oslos egne bookinger står også i perioden") {
 		t.Errorf("house page: %s", got.Text)
 	}
 	tab.SetValue(t, "felt-closes-2", "08:00")
@@ -295,6 +298,19 @@ func TestCancelAPeriodOverHTTP(t *testing.T) {
 	if n := cancelled(); n != 2 {
 		t.Errorf("%d cancelled, want 2 (the second and third meetings)", n)
 	}
+	// One of them is put back on from the booking's page, in one step.
+	_, body = staff.get(booking)
+	if strings.Count(body, "/gjeninnsett") != 2 {
+		t.Fatalf("the booking page offers %d reinstatements, want 2", strings.Count(body, "/gjeninnsett"))
+	}
+	var occ int64
+	app.db.QueryRow(context.Background(), `SELECT min(id) FROM booking_occurrences WHERE cancelled_at IS NOT NULL`).Scan(&occ)
+	if res, _ := staff.post(booking+"/gjeninnsett", url.Values{"occurrence": {itoa(occ)}}); res.StatusCode != http.StatusSeeOther || cancelled() != 1 {
+		t.Fatalf("reinstate = %d, %d cancelled", res.StatusCode, cancelled())
+	}
+	if _, body := staff.get(booking); !strings.Contains(body, "Møtet er satt opp igjen.") || strings.Count(body, "/gjeninnsett") != 1 {
+		t.Errorf("after reinstating: %s", body)
+	}
 }
 
 // Staff change the opening hours and add a closure on the house page; bad input is explained
@@ -383,5 +399,39 @@ func TestWeekGridShowsEarlyAndLateMeetings(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the week grid lacks %q", want)
 		}
+	}
+}
+
+// Staff give a Sunday group a standing exception on the opening hours page: a bad form is
+// explained at its fields and keeps what was typed; a deletion can be undone at once.
+func TestStandingExceptionOverHTTP(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	staff := app.client(t).login(p.staff.Email)
+	g := app.fixtures(t).Group(fixture.Named("Al-Anon søndag"), fixture.Meets(7, "18:00", "19:30"))
+	res, body := staff.post("/admin/apningstider/unntak", url.Values{"weekday": {"7"}, "opens": {"21:00"}, "closes": {"17:00"}, "exception_note": {"Fast møte"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Velg en gruppe eller et rom.") ||
+		!strings.Contains(body, `value="Fast møte"`) || app.count(t, `SELECT count(*) FROM opening_exceptions`) != 0 {
+		t.Fatalf("a bad exception = %d", res.StatusCode)
+	}
+	form := url.Values{"weekday": {"7"}, "opens": {"17:00"}, "closes": {"21:00"}, "group": {itoa(g.ID)}, "exception_note": {"Fast møte"}}
+	if res, _ := staff.post("/admin/apningstider/unntak", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add = %d", res.StatusCode)
+	}
+	_, body = staff.get("/admin/apningstider")
+	if !strings.Contains(body, "Søndag 17:00–21:00: Al-Anon søndag") || !strings.Contains(body, "Unntaket er lagt til.") {
+		t.Errorf("the page lacks the exception: %s", body)
+	}
+	var id int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM opening_exceptions`).Scan(&id)
+	res, body = staff.post("/admin/apningstider/unntak/"+itoa(id)+"/slett", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "er slettet") || app.count(t, `SELECT count(*) FROM opening_exceptions`) != 0 {
+		t.Fatalf("delete = %d", res.StatusCode)
+	}
+	// The undo posts the same exception again.
+	if res, _ := staff.post("/admin/apningstider/unntak", form); res.StatusCode != http.StatusSeeOther ||
+		app.count(t, `SELECT count(*) FROM opening_exceptions WHERE group_id = $1 AND weekday = 7`, g.ID) != 1 {
+		t.Errorf("undo = %d", res.StatusCode)
 	}
 }

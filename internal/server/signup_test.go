@@ -244,7 +244,14 @@ func TestStaffWaitingListAndPlacement(t *testing.T) {
 	}
 	var mid int64
 	app.db.QueryRow(context.Background(), `SELECT id FROM memberships`).Scan(&mid)
-	if res, _ := staff.post("/admin/medlemskap/"+strconv.FormatInt(mid, 10)+"/slutt", nil); res.StatusCode != http.StatusSeeOther {
+	if res, body := staff.post("/admin/medlemskap/"+strconv.FormatInt(mid, 10)+"/slutt", nil); res.StatusCode != http.StatusOK ||
+		!strings.Contains(body, "sluttet i") || !strings.Contains(body, "plassen blir ledig") {
+		t.Errorf("mark left without confirming = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM memberships WHERE left_at IS NOT NULL`); n != 0 {
+		t.Fatal("the question ended the membership")
+	}
+	if res, _ := staff.post("/admin/medlemskap/"+strconv.FormatInt(mid, 10)+"/slutt", url.Values{"confirm": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("mark left = %d", res.StatusCode)
 	}
 	if n := app.count(t, `SELECT count(*) FROM signups WHERE status = 'left'`); n != 1 {

@@ -167,6 +167,25 @@ func (s *Store) Memberships(ctx context.Context, participantID int64) ([]Members
 	return list, nil
 }
 
+// MemberOf is one membership with its member, for the question asked before it ends.
+type MemberOf struct {
+	Membership
+	ParticipantID int64
+	FirstName     string
+}
+
+// MembershipOf returns the membership id with its member; an unknown id is ErrNotFound.
+func (s *Store) MembershipOf(ctx context.Context, id int64) (MemberOf, error) {
+	var m MemberOf
+	err := s.db.QueryRow(ctx, `SELECT m.id, m.group_id, g.name, m.joined_at, m.left_at, p.id, p.first_name
+		FROM memberships m JOIN groups g ON g.id = m.group_id JOIN participants p ON p.id = m.participant_id WHERE m.id = $1`, id).
+		Scan(&m.ID, &m.GroupID, &m.GroupName, &m.JoinedAt, &m.LeftAt, &m.ParticipantID, &m.FirstName)
+	if err != nil {
+		return m, fmt.Errorf("signups: membership: %w", postgres.MapError(err))
+	}
+	return m, nil
+}
+
 // ErrFull means the group has no place left.
 var ErrFull = fmt.Errorf("signups: the group is full: %w", postgres.ErrConflict)
 
