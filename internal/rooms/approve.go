@@ -45,7 +45,7 @@ func (d *Decision) parseChange(e *validate.Errors) {
 // db) and its times. A room that does not exist or cannot be booked is validate.Errors.
 func (q Request) with(ctx context.Context, db postgres.DBTX, c Change) (Request, error) {
 	if c.RoomID != 0 && c.RoomID != q.RoomID {
-		err := db.QueryRow(ctx, `SELECT id, name FROM rooms WHERE id = $1 AND bookable`, c.RoomID).Scan(&q.RoomID, &q.RoomName)
+		err := db.QueryRow(ctx, `SELECT id, name FROM rooms WHERE id = $1 AND bookable AND retired_at IS NULL`, c.RoomID).Scan(&q.RoomID, &q.RoomName)
 		if errors.Is(postgres.MapError(err), postgres.ErrNotFound) {
 			return q, validate.Errors{{Field: "room", Msg: "booking.room.required"}}
 		}

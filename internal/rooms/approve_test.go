@@ -58,6 +58,11 @@ func TestApproveInAnotherRoomAtAnotherTime(t *testing.T) {
 	if err := approve(other+1000, "", ""); !errors.As(err, &errs) || !errs.Has("room") {
 		t.Errorf("a room that does not exist: %v", err)
 	}
+	retired := fx.Room("Gammelstua", 10).ID
+	db.Exec(ctx, `UPDATE rooms SET retired_at = now() WHERE id = $1`, retired)
+	if err := approve(retired, "", ""); !errors.As(err, &errs) || !errs.Has("room") {
+		t.Errorf("a retired room: %v", err)
+	}
 	if n := count(t, db, `SELECT count(*) FROM audit_log`) + count(t, db, `SELECT count(*) FROM outbox`); n != 0 {
 		t.Fatalf("%d audit lines and mails after refused approvals", n)
 	}

@@ -15,11 +15,11 @@ type Busy struct {
 	Start, End time.Time
 }
 
-// BusyBetween lists the times the bookable rooms are taken by meetings that overlap [from,
+// BusyBetween lists the times the bookable rooms in use are taken by meetings that overlap [from,
 // to), cancelled ones left out, in order of start.
 func (s *Store) BusyBetween(ctx context.Context, from, to time.Time) ([]Busy, error) {
 	rows, err := s.db.Query(ctx, `SELECT o.room_id, lower(o.during), upper(o.during)
-		FROM booking_occurrences o JOIN rooms r ON r.id = o.room_id AND r.bookable
+		FROM booking_occurrences o JOIN rooms r ON r.id = o.room_id AND r.bookable AND r.retired_at IS NULL
 		WHERE o.cancelled_at IS NULL AND o.during && tstzrange($1, $2)
 		ORDER BY lower(o.during), o.room_id LIMIT 2000`, from, to)
 	if err != nil {

@@ -1310,7 +1310,7 @@ func BookingPage(v rooms.BookingView, skipped []rooms.Conflict, ext Extension, c
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(ext.Conflicts) > 0 && ext.Free > 0 {
+			if len(ext.Conflicts) > 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 92, "<div class=\"ds-alert conflicts\" data-color=\"warning\" role=\"alert\"><h3 class=\"ds-heading\" data-size=\"xs\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
