@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/config"
+	"github.com/linkoslo/selvhjelpshuset/internal/digest"
 	"github.com/linkoslo/selvhjelpshuset/internal/events"
 	"github.com/linkoslo/selvhjelpshuset/internal/licences"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
@@ -23,7 +24,8 @@ import (
 
 // newJobRunner starts River, the runner of every background job: the worker that delivers the
 // outbox (through SMTP_URL, or in development without it into the dev mailbox), retention,
-// licence reminders, offer expiry, the events' hourly job and the open forms' requests.
+// licence reminders, offer expiry, the events' hourly job, the open forms' requests and staff's
+// daily digest of new requests.
 // Production refuses to start without SMTP, since invitations and participants' links would
 // silently go nowhere.
 func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, seal *mail.Seal, log *slog.Logger) (*river.Client[pgx.Tx], error) {
@@ -72,9 +74,10 @@ func newJobRunner(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, se
 			return errors.Join(river.AddWorkerSafely(w, retention), river.AddWorkerSafely(w, reminders),
 				river.AddWorkerSafely(w, &signups.OfferExpiryWorker{DB: pool, Now: time.Now, Log: log}),
 				river.AddWorkerSafely(w, &events.Worker{DB: pool, Outbox: outbox, Now: time.Now, Log: log}),
-				river.AddWorkerSafely(w, &optin.Worker{Store: forms}), river.AddWorkerSafely(w, &optin.PurgeWorker{Store: forms, Log: log}))
+				river.AddWorkerSafely(w, &optin.Worker{Store: forms}), river.AddWorkerSafely(w, &optin.PurgeWorker{Store: forms, Log: log}),
+				river.AddWorkerSafely(w, &digest.Worker{DB: pool, Outbox: outbox, Now: time.Now, Log: log}))
 		},
-		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job(), optin.PurgeJob()}})
+		Periodic: []*river.PeriodicJob{signups.RetentionJob(), licences.ReminderJob(), signups.OfferExpiryJob(), events.Job(), optin.PurgeJob(), digest.Job()}})
 	if err != nil {
 		return nil, err
 	}

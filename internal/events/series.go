@@ -197,7 +197,7 @@ func (s *Store) CreateSeries(ctx context.Context, f SeriesForm, by int64) (Serie
 		}
 		days := f.Dates()
 		if len(found) > 0 && !f.Skip || len(found) == len(days) {
-			return &rooms.ErrConflicts{Conflicts: found}
+			return &rooms.ErrConflicts{Conflicts: found, Free: len(days) - len(found)}
 		}
 		res.Skipped = found
 		if err := checkCapacity(ctx, tx, 0, Event{}, f.Form); err != nil {

@@ -354,3 +354,18 @@ func addMonths(t time.Time, months int) time.Time {
 	last := first.AddDate(0, 1, -1)
 	return first.AddDate(0, 0, min(t.Day(), last.Day())-1)
 }
+
+// Arrived lists the requests still pending that arrived after since and up to until, oldest
+// first, at most limit: what a staff member's daily digest lists.
+func (s *Store) Arrived(ctx context.Context, since, until time.Time, limit int) ([]Request, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+requestColumns+requestJoins+` WHERE q.status = 'pending' AND q.created_at > $1 AND q.created_at <= $2
+		ORDER BY q.created_at, q.id LIMIT $3`, since, until, limit)
+	if err != nil {
+		return nil, fmt.Errorf("licences: arrived: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanRequest)
+	if err != nil {
+		return nil, fmt.Errorf("licences: arrived: %w", err)
+	}
+	return list, nil
+}

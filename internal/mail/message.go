@@ -39,6 +39,7 @@ const (
 	KindEventOffer    Kind = "event_offer"
 	KindEventReminder Kind = "event_reminder"
 	KindJoined        Kind = "joined" // a person has a place in a group: first meeting, place or link
+	KindRequestDigest Kind = "request_digest"
 )
 
 // Answerable reports whether people may answer mail of kind k: its reply goes to the centre's

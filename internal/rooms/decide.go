@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,17 +23,26 @@ type Decision struct {
 	Reason   string    // required to decline; shown to the requester
 	Skip     bool      // approve the free meetings of a slot request and skip the rest
 	Override string    // staff's reason to book outside opening hours or on a closure
+	RoomID   int64     // approve a slot request in this room instead; 0: the room asked for
+	Start    string    // approve it at these times of day instead (18:00); "": the times asked for
+	End      string
+
+	change Change // set by Validate
 }
 
 // Validate trims staff's words and checks them: a decline needs a reason, which the
-// requester reads; messages are catalogue ids.
+// requester reads; an approval's other times of day must be times, the end after the
+// start. Messages are catalogue ids.
 func (d *Decision) Validate() validate.Errors {
 	var e validate.Errors
-	d.Reason, d.Override = strings.TrimSpace(d.Reason), strings.TrimSpace(d.Override)
+	trim(&d.Reason, &d.Override, &d.Start, &d.End)
 	if !d.Approve && e.Required("reason", d.Reason, "request.reason.required") {
 		e.MaxLength("reason", d.Reason, 500, "form.tooLong")
 	}
 	e.MaxLength("override", d.Override, 300, "form.tooLong")
+	if d.Approve {
+		d.parseChange(&e)
+	}
 	return e
 }
 
@@ -55,11 +63,12 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, by audit.Actor
 		return q, res, mail.ErrNoOutbox
 	}
 	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
+		var asked Request
 		var err error
-		if q, res, err = s.on(tx).decide(ctx, id, d, by); err != nil {
+		if asked, q, res, err = s.on(tx).decide(ctx, id, d, by); err != nil {
 			return err
 		}
-		if err = s.mailAnswer(ctx, tx, q, res, d.Now); err != nil {
+		if err = s.mailAnswer(ctx, tx, asked, q, res, d.Now); err != nil {
 			return err
 		}
 		// The requester has the answer; the group's members learn of the cancelled meeting.
@@ -71,11 +80,13 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, by audit.Actor
 			action = audit.RoomRequestApproved
 		}
 		return audit.Record(ctx, tx, by, audit.Entry{Action: action, Entity: "room_request", EntityID: q.ID,
-			Details: map[string]any{"kind": q.Kind, "booking_id": res.BookingID, "booked": res.Booked, "skipped": len(res.Skipped)}})
+			Details: map[string]any{"kind": q.Kind, "booking_id": res.BookingID, "booked": res.Booked, "skipped": len(res.Skipped),
+				"room_id": q.RoomID, "changed": changes(asked, q)}})
 	})
 	var ce *ErrConflicts
+	var ve validate.Errors
 	switch {
-	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrPast), errors.As(err, &ce):
+	case err == nil, errors.Is(err, ErrDecided), errors.Is(err, ErrPast), errors.As(err, &ce), errors.As(err, &ve):
 	default:
 		err = fmt.Errorf("rooms: decide: %w", postgres.MapError(err))
 	}
@@ -83,37 +94,43 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision, by audit.Actor
 }
 
 // decide is the decision itself, on a store on Decide's transaction: the request locked and
-// checked, the booking or the cancellation, and the request marked decided.
-func (s *Store) decide(ctx context.Context, id int64, d Decision, by audit.Actor) (Request, Result, error) {
-	var res Result
+// checked, the booking or the cancellation, and the request marked decided. It returns the
+// request as asked and as decided (in the room and at the times staff approved it with).
+func (s *Store) decide(ctx context.Context, id int64, d Decision, by audit.Actor) (asked, q Request, res Result, err error) {
 	var status string
-	if err := s.db.QueryRow(ctx, `SELECT status FROM booking_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
-		return Request{}, res, err
+	if err = s.db.QueryRow(ctx, `SELECT status FROM booking_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
+		return asked, q, res, err
 	}
 	if status != Pending {
-		return Request{}, res, ErrDecided
+		return asked, q, res, ErrDecided
 	}
-	q, err := s.GetRequest(ctx, id)
-	if err != nil {
-		return q, res, err
+	if asked, err = s.GetRequest(ctx, id); err != nil {
+		return asked, q, res, err
+	}
+	q = asked
+	if d.Approve && q.Kind == KindSlot {
+		if q, err = asked.with(ctx, s.db, d.change); err != nil {
+			return asked, q, res, err
+		}
 	}
 	slots := q.Ahead(d.Now)
 	if d.Approve && len(slots) == 0 {
-		return q, res, ErrPast
+		return asked, q, res, ErrPast
 	}
 	switch {
 	case d.Approve && q.Kind == KindSlot:
 		if res, err = s.Book(ctx, q.booking(d, by.ID), slots, d.Skip); err != nil {
-			return q, res, err
+			return asked, q, res, err
 		}
 	case d.Approve:
-		rows, err := s.db.Query(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = left($2, 300)
+		var rows pgx.Rows
+		rows, err = s.db.Query(ctx, `UPDATE booking_occurrences SET cancelled_at = now(), cancel_reason = left($2, 300)
 			WHERE id = $1 AND cancelled_at IS NULL RETURNING lower(during)`, q.OccurrenceID, q.Message)
 		if err != nil {
-			return q, res, err
+			return asked, q, res, err
 		}
 		if res.cancelled, err = pgx.CollectRows(rows, pgx.RowTo[time.Time]); err != nil {
-			return q, res, err
+			return asked, q, res, err
 		}
 		res.BookingID = q.BookingID
 	}
@@ -127,7 +144,7 @@ func (s *Store) decide(ctx context.Context, id int64, d Decision, by audit.Actor
 	}
 	err = s.db.QueryRow(ctx, `UPDATE booking_requests SET status = $2, decision_reason = $3, decided_by = NULLIF($4, 0), decided_at = now(),
 		booking_id = $5 WHERE id = $1 RETURNING decided_at`, id, q.Status, q.Reason, by.ID, bookingID).Scan(&q.DecidedAt)
-	return q, res, err
+	return asked, q, res, err
 }
 
 // booking is what approving a slot request books, for staff user by: for the group (a
@@ -150,7 +167,7 @@ func (q Request) booking(d Decision, by int64) Booking {
 // requests; a group's answer goes to the group's contact person now (who may have changed
 // since), without a link: their private link is not stored. A group without a contact person
 // gets no mail.
-func (s *Store) mailAnswer(ctx context.Context, tx pgx.Tx, q Request, res Result, now time.Time) error {
+func (s *Store) mailAnswer(ctx context.Context, tx pgx.Tx, asked, q Request, res Result, now time.Time) error {
 	to, link := q.ReplyTo, s.out.URL("/partner/rom/foresporsler")
 	if q.GroupID != 0 {
 		c, err := s.on(tx).GroupContact(ctx, q.GroupID)
@@ -163,7 +180,9 @@ func (s *Store) mailAnswer(ctx context.Context, tx pgx.Tx, q Request, res Result
 		to, link = c.Email, ""
 	}
 	lang := i18n.Lang(q.Lang)
-	m := answerMessage(lang, q.answer(lang, res, now), link)
+	a := q.answer(lang, res, now)
+	a.Changed = changedLines(lang, asked, q)
+	m := answerMessage(lang, a, link)
 	m.To = to
 	_, err := s.out.Enqueue(ctx, tx, m)
 	return err

@@ -42,6 +42,7 @@ type answer struct {
 	Repeats  string // "every week until …", already written in the answer's language; "" for one meeting
 	Reason   string // staff's words; required when declined
 	Skipped  []time.Time
+	Changed  []string // what was booked instead of what was asked for, already written
 }
 
 // answerMessage tells the requester what staff decided. link is the page with their
@@ -65,6 +66,7 @@ func answerMessage(lang i18n.Lang, a answer, link string) mail.Message {
 		},
 		Closing: i18n.Translate(lang, "mail.closing"),
 	}
+	m.Paragraphs = append(m.Paragraphs, a.Changed...)
 	if a.Repeats != "" {
 		m.Paragraphs = append(m.Paragraphs, a.Repeats)
 	}

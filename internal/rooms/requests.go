@@ -267,3 +267,18 @@ func (s *Store) PurgeRequests(ctx context.Context, months int) (int64, error) {
 	}
 	return tag.RowsAffected(), nil
 }
+
+// Arrived lists the requests still pending that arrived after since and up to until, oldest
+// first, at most limit: what a staff member's daily digest lists.
+func (s *Store) Arrived(ctx context.Context, since, until time.Time, limit int) ([]Request, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+requestColumns+requestJoins+` WHERE q.status = 'pending' AND q.created_at > $1 AND q.created_at <= $2
+		ORDER BY q.created_at, q.id LIMIT $3`, since, until, limit)
+	if err != nil {
+		return nil, fmt.Errorf("rooms: arrived: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanRequest)
+	if err != nil {
+		return nil, fmt.Errorf("rooms: arrived: %w", err)
+	}
+	return list, nil
+}

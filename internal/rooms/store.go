@@ -139,8 +139,12 @@ type Conflict struct {
 	Holiday string
 }
 
-// ErrConflicts carries the meetings that collide; the handler shows them.
-type ErrConflicts struct{ Conflicts []Conflict }
+// ErrConflicts carries the meetings that collide, and how many of those asked for are free:
+// the handler shows them, and offers to book the free ones only when there are some.
+type ErrConflicts struct {
+	Conflicts []Conflict
+	Free      int
+}
 
 func (e *ErrConflicts) Error() string {
 	return fmt.Sprintf("rooms: %d meetings collide", len(e.Conflicts))
@@ -222,7 +226,7 @@ func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, er
 		if cerr != nil {
 			return cerr
 		}
-		return &ErrConflicts{Conflicts: c}
+		return &ErrConflicts{Conflicts: c, Free: len(slots) - len(c)}
 	}
 	return fmt.Errorf("rooms: book: %w", err)
 }
@@ -238,7 +242,7 @@ func book(ctx context.Context, tx pgx.Tx, b Booking, slots []Slot, skip bool) (R
 		return res, err
 	}
 	if len(found) > 0 && !skip || len(found) == len(slots) {
-		return res, &ErrConflicts{Conflicts: found}
+		return res, &ErrConflicts{Conflicts: found, Free: len(slots) - len(found)}
 	}
 	res.Skipped = found
 	return res, insert(ctx, tx, b, free(slots, found), &res)

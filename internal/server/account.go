@@ -11,7 +11,34 @@ import (
 )
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "account.title"), pages.Account(*currentUser(r)))
+	p := pages.AccountPage{User: *currentUser(r)}
+	if p.User.Role == auth.Staff || p.User.Role == auth.Admin {
+		lang, err := s.accounts().RequestDigest(r.Context(), p.User.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.Digest = lang != ""
+	}
+	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "account.title"), pages.Account(p))
+}
+
+// setRequestDigest turns the staff user's daily mail about new requests on (digest=on, in the
+// language of the page) or off.
+func (s *Server) setRequestDigest(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	var lang i18n.Lang
+	if r.PostFormValue("digest") == "on" {
+		lang = i18n.LangOf(r.Context())
+	}
+	if err := s.accounts().SetRequestDigest(r.Context(), currentUser(r).ID, lang); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "account.digest.saved")
+	http.Redirect(w, r, "/konto", http.StatusSeeOther)
 }
 
 // twoFactorSetupPage starts enrolment, or shows the pending secret again so a QR code already

@@ -160,6 +160,7 @@ var matrix = map[string][]outcome{
 	"GET /konto":           loggedIn,
 	"GET /konto/tofaktor":  loggedIn,
 	"POST /konto/tofaktor": loggedIn,
+	"POST /konto/varsel":   staffOnly,
 
 	"GET /admin/":                                  staffOnly,
 	"GET /admin/invitasjon":                        staffOnly,

@@ -437,7 +437,7 @@ func (w *sweepWorld) visitorFor(t *testing.T, pattern string) *client {
 	switch {
 	case strings.HasPrefix(pattern, "/admin/brukere"), strings.HasPrefix(pattern, "/admin/innstillinger"), strings.HasPrefix(pattern, "/admin/logg"):
 		return w.admin
-	case strings.HasPrefix(pattern, "/admin"):
+	case strings.HasPrefix(pattern, "/admin"), pattern == "/konto/varsel":
 		return w.staff
 	case strings.HasPrefix(pattern, "/partner"):
 		return w.partnerA
@@ -502,6 +502,7 @@ var postFields = map[string][]string{
 	"POST /gruppe/{token}/avlys":                   {"occurrence"},
 	"POST /gruppe/{token}/foresporsler/{id}/trekk": {},
 	"POST /konto/tofaktor":                         {"code"},
+	"POST /konto/varsel":                           {"digest"},
 
 	"POST /admin/invitasjon":                                 {"org", "email", "name", "role"},
 	"POST /admin/tema/ny":                                    themeFields,
@@ -539,7 +540,7 @@ var postFields = map[string][]string{
 	"POST /admin/utadrettet":                                 {"held_on", "kind", "audience", "reach", "staff", "note", "angre"},
 	"POST /admin/utadrettet/{id}/slett":                      {},
 	"POST /admin/rapport/{year}/innledning":                  {"intro"},
-	"POST /admin/foresporsler/{id}/godkjenn":                 {"override", "reason", "skip"},
+	"POST /admin/foresporsler/{id}/godkjenn":                 {"override", "reason", "skip", "room", "start", "end"},
 	"POST /admin/foresporsler/{id}/avslag":                   {"override", "reason", "skip"},
 	"POST /admin/grupper/{id}/kontakt":                       {"name", "email", "phone"},
 	"POST /admin/grupper/{id}/kontakt/lenke":                 {},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -84,18 +85,43 @@ func (s *Server) roomSchedule(find requesterFunc) http.HandlerFunc {
 	}
 }
 
+// roomRequestPage is the request form with the rooms' taken times in a week: this week, or
+// the week of ?uke=yyyy-mm-dd, whose date (if not past) the form then starts with.
 func (s *Server) roomRequestPage(find requesterFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if q, ok := find(w, r); ok {
-			s.renderRequestForm(w, r, http.StatusOK, q, pages.RoomRequestFormPage{RequestForm: rooms.RequestForm{Frequency: rooms.Once, Start: "18:00", End: "19:30"}})
+		q, ok := find(w, r)
+		if !ok {
+			return
 		}
+		f := pages.RoomRequestFormPage{RequestForm: rooms.RequestForm{Frequency: rooms.Once, Start: "18:00", End: "19:30"}}
+		if day, err := tz.ParseDate(r.URL.Query().Get("uke")); err == nil && !day.Before(tz.Midnight(s.now())) {
+			f.Date = day.Format(time.DateOnly)
+		}
+		s.renderRequestForm(w, r, http.StatusOK, q, f)
 	}
 }
 
+// renderRequestForm shows the form f with the week of ?uke=, else of the date typed, else
+// this week.
 func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, status int, q requester, f pages.RoomRequestFormPage) {
-	all, err := s.rooms().Rooms(r.Context())
+	ctx := r.Context()
+	day, err := tz.ParseDate(r.URL.Query().Get("uke"))
+	if err != nil {
+		if day, err = tz.ParseDate(f.Date); err != nil {
+			day = s.now()
+		}
+	}
+	f.Week.Monday = tz.Midnight(day).AddDate(0, 0, 1-tz.Weekday(day))
+	store := s.rooms()
+	all, err := store.Rooms(ctx)
 	if err == nil {
-		q.pages.Closed, err = s.closedPeriods(r.Context(), 0)
+		q.pages.Closed, err = s.closedPeriods(ctx, 0)
+	}
+	if err == nil {
+		f.Week.Busy, err = store.BusyBetween(ctx, f.Week.Monday, f.Week.Monday.AddDate(0, 0, 7))
+	}
+	if err == nil {
+		f.Week.Closed, err = store.ClosedDaysBetween(ctx, f.Week.Monday, f.Week.Monday.AddDate(0, 0, 6))
 	}
 	if err != nil {
 		s.serverError(w, r, err)
@@ -106,6 +132,7 @@ func (s *Server) renderRequestForm(w http.ResponseWriter, r *http.Request, statu
 			f.Rooms = append(f.Rooms, room)
 		}
 	}
+	f.Week.Rooms = f.Rooms
 	f.RequesterPages = q.pages
 	s.renderRequester(w, r, status, q, i18n.T(r.Context(), "roomreq.new"), pages.RoomRequestForm(f))
 }
@@ -233,14 +260,41 @@ func (s *Server) renderRoomRequest(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	p.Ahead = len(p.Request.Ahead(s.now()))
-	if p.Request.Kind == rooms.KindSlot && p.Request.Status == rooms.Pending && p.Conflicts == nil {
-		if p.Conflicts, err = s.rooms().Preview(ctx, p.Request, s.now()); err != nil {
+	if p.Request.Kind == rooms.KindSlot && p.Request.Status == rooms.Pending {
+		if err = s.approvalChoices(r, &p); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store") // the requester's address
 	s.render(w, r, status, i18n.T(ctx, "roomreq.admin.title"), pages.AdminRoomRequest(p))
+}
+
+// approvalChoices fills in the approval form of a pending slot request: the rooms to choose
+// from, the room and times as asked (unless typed), and what stands in the way of the
+// request as asked (unless the conflicts found on saving are there).
+func (s *Server) approvalChoices(r *http.Request, p *pages.AdminRoomRequestPage) error {
+	q := p.Request
+	if p.Room == 0 {
+		p.Room = q.RoomID
+	}
+	if p.Start == "" && p.End == "" {
+		p.Start, p.End = tz.FormatClock(q.Series.Start), tz.FormatClock(q.Series.End)
+	}
+	all, err := s.rooms().Rooms(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, room := range all {
+		if room.Bookable {
+			p.Rooms = append(p.Rooms, room)
+		}
+	}
+	if p.Conflicts == nil {
+		p.Conflicts, err = s.rooms().Preview(r.Context(), q, s.now())
+		p.Free = p.Ahead - len(p.Conflicts)
+	}
+	return err
 }
 
 // decideRoomRequest approves (approve=true) or declines a request; the store books or
@@ -253,6 +307,11 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 		id := pathID(r)
 		p := pages.AdminRoomRequestPage{Override: strings.TrimSpace(r.PostFormValue("override")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 		d := rooms.Decision{Now: s.now(), Approve: approve, Reason: p.Reason, Skip: r.PostFormValue("skip") == "1", Override: p.Override}
+		if approve {
+			p.Room, _ = strconv.ParseInt(r.PostFormValue("room"), 10, 64)
+			p.Start, p.End = r.PostFormValue("start"), r.PostFormValue("end")
+			d.RoomID, d.Start, d.End = p.Room, p.Start, p.End
+		}
 		_, _, err := s.rooms().Decide(r.Context(), id, d, actor(r))
 		var ce *rooms.ErrConflicts
 		switch {
@@ -260,7 +319,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
 			return
 		case errors.As(err, &ce):
-			p.Conflicts, p.Saved = ce.Conflicts, true
+			p.Conflicts, p.Free, p.Saved = ce.Conflicts, ce.Free, true
 			s.renderRoomRequest(w, r, http.StatusConflict, p)
 			return
 		case errors.Is(err, rooms.ErrPast):

@@ -53,12 +53,12 @@ func TestRoomRequestPagesInTheBrowser(t *testing.T) {
 	contact.SetValue(t, "felt-date", day.Format(time.DateOnly))
 	contact.SetValue(t, "felt-start", "20:00")
 	contact.SetValue(t, "felt-end", "19:00")
-	got = contact.Click(t, "form[action$='/ny'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	got = contact.Click(t, "form[method=post][action$='/ny'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 	if !strings.Contains(got.Text, "Noe må rettes") {
 		t.Errorf("the contact's form with errors: %s", got.Text)
 	}
 	contact.SetValue(t, "felt-end", "21:00")
-	got = contact.Click(t, "form[action$='/ny'] button[type=submit]")
+	got = contact.Click(t, "form[method=post][action$='/ny'] button[type=submit]")
 	if !strings.Contains(got.Text, "Forespørselen er sendt") || !strings.Contains(got.Text, "Trekk forespørselen") {
 		t.Errorf("the contact's requests: %s", got.Text)
 	}
@@ -69,7 +69,7 @@ func TestRoomRequestPagesInTheBrowser(t *testing.T) {
 	loginIn(t, partner, app.URL, p.partnerA.Email)
 	partner.Go(t, app.URL+"/partner/rom")
 	partner.Go(t, app.URL+"/partner/rom/ny")
-	got = partner.Click(t, "form[action='/partner/rom/ny'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	got = partner.Click(t, "form[method=post][action='/partner/rom/ny'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 	if !strings.Contains(got.Text, "Skriv hva bookingen er for.") {
 		t.Errorf("the partner's form with errors: %s", got.Text)
 	}
@@ -77,7 +77,7 @@ func TestRoomRequestPagesInTheBrowser(t *testing.T) {
 	partner.SetValue(t, "felt-date", day.Format(time.DateOnly))
 	partner.SetValue(t, "felt-start", "19:00")
 	partner.SetValue(t, "felt-end", "20:00")
-	partner.Click(t, "form[action='/partner/rom/ny'] button[type=submit]")
+	partner.Click(t, "form[method=post][action='/partner/rom/ny'] button[type=submit]")
 	partner.Go(t, app.URL+"/partner/rom/foresporsler")
 
 	// Staff: the list, the colliding request, a decline without a reason, a group's rooms.
@@ -103,5 +103,60 @@ func TestRoomRequestPagesInTheBrowser(t *testing.T) {
 	got = staff.Click(t, "form[action$='/kontakt'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 	if !strings.Contains(got.Text, "Noe må rettes") {
 		t.Errorf("the contact form with errors: %s", got.Text)
+	}
+}
+
+// A partner looks up when the rooms are free before asking (the week of a date, without a
+// script), asks for a time that is taken every week anyway, and staff approve it in the free
+// room instead: no "book the free ones" is offered, and the partner's answer says what was
+// changed. Every page passes axe-core.
+func TestPartnerSeesFreeBusyAndStaffApproveInAnotherRoom(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	taken, free := app.room(t, "Bjørkerommet"), app.room(t, "Lindesalen")
+	day := aFutureTuesday()
+	ctx := context.Background()
+	if _, err := rooms.NewStore(app.db, nil).Book(ctx, rooms.Booking{RoomID: taken, Title: "Hemmelig tema", Holder: "internal",
+		Frequency: rooms.Weekly, OverrideReason: "test"}, rooms.Series{First: day, Start: 18 * time.Hour, End: 19*time.Hour + 30*time.Minute,
+		Frequency: rooms.Weekly, Count: 2}.Slots(), false); err != nil {
+		t.Fatal(err)
+	}
+	partner := browsertest.New(t).NewTab(t)
+	loginIn(t, partner, app.URL, p.partnerA.Email)
+	got := partner.Go(t, app.URL+"/partner/rom/ny")
+	if strings.Contains(got.Text, "Opptatt 18:00–19:30") && isoWeek(day) != isoWeek(time.Now()) {
+		t.Errorf("this week shows a meeting weeks ahead: %s", got.Text)
+	}
+	partner.SetValue(t, "felt-uke", day.Format(time.DateOnly))
+	got, _ = partner.Submit(t, "section.free-busy form")
+	if !strings.Contains(got.Text, "Opptatt 18:00–19:30") || strings.Contains(got.Text, "Hemmelig tema") {
+		t.Errorf("the week of the date: %s", got.Text)
+	}
+	partner.Fill(t, "felt-title", "Pårørendetreff")
+	partner.SetValue(t, "felt-start", "18:00")
+	partner.SetValue(t, "felt-end", "19:30")
+	partner.SetValue(t, "felt-frequency", "weekly")
+	partner.SetValue(t, "felt-until", day.AddDate(0, 0, 7).Format(time.DateOnly))
+	if got, _ = partner.Submit(t, "form[method=post][action='/partner/rom/ny']"); !strings.Contains(got.Text, "Forespørselen er sendt") {
+		t.Fatalf("the request: %s", got.Text)
+	}
+
+	staff := browsertest.New(t).NewTab(t)
+	loginIn(t, staff, app.URL, p.staff.Email)
+	var reqID int64
+	app.db.QueryRow(ctx, `SELECT id FROM booking_requests`).Scan(&reqID)
+	got = staff.Go(t, app.URL+"/admin/foresporsler/"+itoa(reqID))
+	if strings.Contains(got.Text, "Book de ledige") || !strings.Contains(got.Text, "Ingen av gangene er ledige") {
+		t.Errorf("the request where no date is free: %s", got.Text)
+	}
+	staff.SetValue(t, "felt-room", itoa(free))
+	staff.SetValue(t, "felt-start", "18:30")
+	got, _ = staff.Submit(t, "form[action$='/godkjenn']")
+	if !strings.Contains(got.Text, "Godkjent") || !strings.Contains(got.Text, "Åpne bookingen") {
+		t.Errorf("approved in another room: %s", got.Text)
+	}
+	if _, text := app.lastMail(t, "alfa@example.no"); !strings.Contains(text, "Du ba om Bjørkerommet") || !strings.Contains(text, "18:30–19:30") {
+		t.Errorf("the answer:\n%s", text)
 	}
 }

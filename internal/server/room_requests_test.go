@@ -254,3 +254,105 @@ func TestPartnerHomeShowsACancelledMeetingAsCancelled(t *testing.T) {
 		t.Errorf("%d meetings shown, want both with one cancelled", n)
 	}
 }
+
+// Every date of a partner's request collides: the request page offers no "book the free
+// ones", but a room select and the times, prefilled with the request's. A time that is no
+// time is explained next to its field and keeps what was typed; approved in another room at
+// another time, the booking is made there and the answer tells what was changed.
+func TestStaffApproveARequestInAnotherRoom(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	asked, other := app.room(t, "Bjørkerommet"), app.room(t, "Lindesalen")
+	day := aFutureTuesday()
+	staff := app.client(t).login(p.staff.Email)
+	block := bookingForm(asked, day.Format(time.DateOnly), "weekly", "2")
+	block.Set("title", "AA-møte")
+	if res, _ := staff.post("/admin/bookinger/ny", block); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("block = %d", res.StatusCode)
+	}
+	a := app.client(t).login(p.partnerA.Email)
+	res, _ := a.post("/partner/rom/ny", url.Values{"room": {itoa(asked)}, "title": {"Pårørendekurs"}, "date": {day.Format(time.DateOnly)},
+		"start": {"18:00"}, "end": {"19:30"}, "frequency": {"weekly"}, "until": {day.AddDate(0, 0, 7).Format(time.DateOnly)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("request = %d", res.StatusCode)
+	}
+	var reqID int64
+	app.db.QueryRow(context.Background(), `SELECT id FROM booking_requests`).Scan(&reqID)
+	path := "/admin/foresporsler/" + itoa(reqID)
+	_, body := staff.get(path)
+	if strings.Contains(body, "Book de ledige") || !strings.Contains(body, "Ingen av gangene er ledige") {
+		t.Error("the request page offers to book the free ones when none is free")
+	}
+	for _, want := range []string{`value="18:00"`, `value="19:30"`, `<option value="` + itoa(asked) + `" selected>Bjørkerommet`, "Lindesalen"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the approval form lacks %q", want)
+		}
+	}
+	res, body = staff.post(path+"/godkjenn", url.Values{"room": {itoa(other)}, "start": {"kveld"}, "end": {"20:30"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#felt-start"`) || !strings.Contains(body, `value="kveld"`) ||
+		!strings.Contains(body, `<option value="`+itoa(other)+`" selected>`) {
+		t.Errorf("approve at a time that is no time = %d", res.StatusCode)
+	}
+	res, _ = staff.post(path+"/godkjenn", url.Values{"room": {itoa(other)}, "start": {"19:00"}, "end": {"20:30"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve in another room = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM booking_occurrences o JOIN bookings b ON b.id = o.booking_id
+		WHERE b.org_id = $1 AND o.room_id = $2 AND (lower(o.during) AT TIME ZONE 'Europe/Oslo')::time = '19:00'`, p.orgA.ID, other); n != 2 {
+		t.Errorf("%d meetings booked in the other room at 19:00, want 2", n)
+	}
+	subject, text := app.lastMail(t, "alfa@example.no")
+	if subject != "Forespørselen om rom er godkjent" || !strings.Contains(text, "Du ba om Bjørkerommet") || !strings.Contains(text, "Du ba om 18:00–19:30") {
+		t.Errorf("answer mail %q:\n%s", subject, text)
+	}
+}
+
+// The partner's request form shows when each room is taken in the week asked for (?uke=),
+// with no title or holder, the days the house is closed, and starts the form on that date;
+// a form sent with errors shows the week of the date typed. A contact person sees the same.
+func TestRequestFormShowsFreeBusy(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	roomID := app.room(t, "Bjørkerommet")
+	app.room(t, "Lindesalen")
+	day := aFutureTuesday()
+	staff := app.client(t).login(p.staff.Email)
+	block := bookingForm(roomID, day.Format(time.DateOnly), "once", "")
+	block.Set("title", "Hemmelig tema")
+	if res, _ := staff.post("/admin/bookinger/ny", block); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("booking = %d", res.StatusCode)
+	}
+	thursday := day.AddDate(0, 0, 2)
+	if _, err := rooms.NewStore(app.db, nil).AddClosure(context.Background(), rooms.Closure{First: thursday, Last: thursday, Reason: "Dugnad"}); err != nil {
+		t.Fatal(err)
+	}
+	a := app.client(t).login(p.partnerA.Email)
+	week := "/partner/rom/ny?uke=" + day.Format(time.DateOnly)
+	res, body := a.get(week)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("form = %d", res.StatusCode)
+	}
+	for _, want := range []string{"Opptatt 18:00–19:30", `<th scope="col">Bjørkerommet</th>`, `<th scope="col">Lindesalen</th>`,
+		"Huset er stengt: Dugnad", `name="date" type="date" value="` + day.Format(time.DateOnly) + `"`, "i uke " + itoa(int64(isoWeek(day)))} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form of the week lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Hemmelig tema") {
+		t.Error("the free/busy grid names another booking")
+	}
+	if strings.Count(body, "Opptatt 18:00–19:30") != 1 || strings.Count(body, ">Stengt<") != 2 {
+		t.Errorf("taken once in one room, closed in both rooms on Thursday:\n%s", body)
+	}
+	// This week by default; next week shows nothing taken.
+	if _, body = a.get("/partner/rom/ny?uke=" + day.AddDate(0, 0, 7).Format(time.DateOnly)); strings.Contains(body, "Opptatt 18:00") {
+		t.Error("the next week shows the meeting")
+	}
+	// A form with errors shows the week of the date typed.
+	res, body = a.post("/partner/rom/ny", url.Values{"room": {itoa(roomID)}, "date": {day.Format(time.DateOnly)}, "start": {"18:00"}, "end": {"19:30"}, "frequency": {"once"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Opptatt 18:00–19:30") {
+		t.Errorf("the form with errors = %d, without the week of its date", res.StatusCode)
+	}
+}

@@ -85,7 +85,7 @@ func (s *Server) createBooking(w http.ResponseWriter, r *http.Request) {
 	var ce *rooms.ErrConflicts
 	switch {
 	case errors.As(err, &ce):
-		f.Conflicts = ce.Conflicts
+		f.Conflicts, f.Free = ce.Conflicts, ce.Free
 		s.renderBookingForm(w, r, http.StatusConflict, f)
 		return
 	case roomProblem(err, &f.Errors, "expected"):
@@ -154,7 +154,7 @@ func (s *Server) extendBooking(w http.ResponseWriter, r *http.Request) {
 	var ce *rooms.ErrConflicts
 	switch {
 	case errors.As(err, &ce):
-		ext.Conflicts = ce.Conflicts
+		ext.Conflicts, ext.Free = ce.Conflicts, ce.Free
 	case errors.Is(err, postgres.ErrInvalid):
 		ext.Errors.Add("until", "booking.extend.invalid")
 	case errors.Is(err, postgres.ErrNotFound):

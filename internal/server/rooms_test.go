@@ -105,6 +105,39 @@ func TestBookingFormListsConflictsAndBooksTheRest(t *testing.T) {
 	}
 }
 
+// "Book the free ones" is offered only when some are free: when every date of a booking or
+// of an extension collides, the page says so and offers no button that would book nothing.
+func TestNoneFreeOffersNoSkip(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := app.people(t)
+	id := app.room(t, "Hegg")
+	staff := app.client(t).login(p.staff.Email)
+	block := bookingForm(id, "2026-09-01", "weekly", "6")
+	block.Set("title", "AA-møte")
+	res, _ := staff.post("/admin/bookinger/ny", block)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("block = %d", res.StatusCode)
+	}
+	res, body := staff.post("/admin/bookinger/ny", bookingForm(id, "2026-09-08", "weekly", "3"))
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "3 møter kan ikke bookes") {
+		t.Fatalf("all taken = %d", res.StatusCode)
+	}
+	if strings.Contains(body, "Book de ledige") || !strings.Contains(body, "Ingen av møtene er ledige") {
+		t.Error("the booking form offers to book the free ones when none is free")
+	}
+	res, body = staff.post("/admin/bookinger/ny", bookingForm(id, "2026-09-29", "weekly", "3"))
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "Book de ledige og hopp over 2") {
+		t.Errorf("one of three free = %d: the button is missing", res.StatusCode)
+	}
+	res, _ = staff.post("/admin/bookinger/ny", bookingForm(id, "2026-08-18", "weekly", "2"))
+	booking := res.Header.Get("Location")
+	res, body = staff.post(booking+"/forleng", url.Values{"until": {"2026-09-15"}})
+	if res.StatusCode != http.StatusConflict || strings.Contains(body, "Book de ledige") || !strings.Contains(body, "3 møter kan ikke bookes") {
+		t.Errorf("extension into taken weeks = %d, offering to book the free ones or not listing the three", res.StatusCode)
+	}
+}
+
 func TestRoomPagesInTheBrowser(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)

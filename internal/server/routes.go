@@ -135,6 +135,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/konto", s.account)
 			r.Get("/konto/tofaktor", s.twoFactorSetupPage)
 			r.Post("/konto/tofaktor", s.twoFactorSetup)
+			r.With(s.requireRole(auth.Staff, auth.Admin)).Post("/konto/varsel", s.setRequestDigest)
 		})
 
 		// Staff and admins.
