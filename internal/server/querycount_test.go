@@ -156,7 +156,7 @@ var queryCounts = map[string]int{
 	"signup":           11,
 	"dashboard":        11, // + the timetable mismatches, + the matcher's pool for "enough for a new group" (issue 22)
 	"call-list":        10,
-	"room-week":        7, // the closures of the week too
+	"room-week":        7,  // the closures of the week too
 	"booking-series":   12, // the standing exceptions too, in the same batch (one round trip)
 	"booking-once":     12,
 	"feed-room":        3, // the token and name, the meetings, the centre's address
