@@ -138,8 +138,8 @@ func TestLendALicence(t *testing.T) {
 		!strings.Contains(body, "slutter i dag") || !strings.Contains(body, "passordet er endret") {
 		t.Fatalf("return without confirming = %d", res.StatusCode)
 	}
-	if res, body = a.post(loan+"/vis", nil); strings.Contains(body, "Lånet er over") {
-		t.Fatalf("the question ended the loan")
+	if res, body = a.post(loan+"/vis", nil); res.StatusCode != http.StatusOK || strings.Contains(body, "Lånet er over") {
+		t.Fatalf("the question ended the loan: reveal = %d", res.StatusCode)
 	}
 	if res, _ = staff.post("/admin/lisenser/lan/"+itoa(loanID)+"/retur", url.Values{"confirm": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("return = %d", res.StatusCode)
