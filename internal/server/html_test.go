@@ -58,7 +58,8 @@ var notHTMLRoutes = map[string]string{
 // their errors, 403, 404, 405, 500); the Nu Html Checker then reads them all in one run and
 // any error fails the test, listed per page. A GET route with no page here (and not in
 // notHTMLRoutes) fails too, so a new page cannot skip the check. Each page is also measured
-// on a phone (phoneCheck).
+// on a phone (phoneCheck), and each box of it that scrolls sideways must be reachable by
+// keyboard with a name (scrollRegionProblems, issue 23).
 func TestEveryPageIsValidHTML(t *testing.T) {
 	t.Parallel()
 	jar := vnuJar(t)
@@ -101,6 +102,9 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		files = append(files, file)
 		label[file] = fmt.Sprintf("%s %s as %s (%d)", p.method, p.path, p.who, p.status)
 		phone.measure(t, label[file], body)
+		for _, problem := range scrollRegionProblems(body) {
+			t.Errorf("%s: a box that scrolls sideways is out of reach of the keyboard: %s", label[file], problem)
+		}
 	}
 	problems := runVNU(t, jar, files)
 	for _, file := range files {

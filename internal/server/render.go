@@ -176,7 +176,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, titl
 	s.renderPage(w, r, status, s.layout(r, title), body)
 }
 
+// renderPage writes body inside the layout p with status. A form answered with 422 has
+// errors to correct, so its title starts with "Feil: " (WCAG 3.3.1): the title is the first
+// thing a screen reader reads of the new page.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, p components.Page, body templ.Component) {
+	if status == http.StatusUnprocessableEntity {
+		p.Title = i18n.T(r.Context(), "form.error.title", "Title", p.Title)
+	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)

@@ -115,3 +115,40 @@ func TestWaitingPagesInTheBrowser(t *testing.T) {
 		t.Errorf("after stopping SMS: %s", got.Text)
 	}
 }
+
+// Must show (issue 23): a screen reader finds the errors. Submitted empty, the sign-up form
+// answers with a page whose title starts with "Feil:", the error summary has the focus
+// without any script, and each of its links moves the focus to its field.
+func TestSignupErrorsTakeTheFocus(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	app.catalogueFixture(t)
+	tab := browsertest.New(t).NewTab(t)
+
+	tab.Go(t, app.URL+"/grupper/sorggruppe-tirsdag/meld-pa")
+	if got := tab.Eval(t, `document.title`); strings.HasPrefix(got, "Feil") {
+		t.Fatalf("the form's title before any submit: %q", got)
+	}
+	got := tab.Click(t, "form.signup button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.HasPrefix(got.Title, "Feil: ") {
+		t.Errorf("title after an empty submit: %q, want it to start with \"Feil: \"", got.Title)
+	}
+	if got := tab.Eval(t, `document.activeElement.id`); got != "feiloppsummering" {
+		t.Errorf("after an empty submit the focus is on %q, want the error summary", got)
+	}
+	hrefs := tab.Eval(t, `[...document.querySelectorAll("#feiloppsummering a")].map(a => a.getAttribute("href")).join(" ")`)
+	links := strings.Fields(hrefs)
+	if len(links) < 3 {
+		t.Fatalf("the summary links to %q, want at least first name, contact and the two boxes", hrefs)
+	}
+	for _, href := range links {
+		if !strings.HasPrefix(href, "#felt-") {
+			t.Errorf("summary link %q does not lead to a field", href)
+			continue
+		}
+		tab.Press(t, `#feiloppsummering a[href="`+href+`"]`)
+		if got := tab.Eval(t, `document.activeElement.id`); "#"+got != href {
+			t.Errorf("after following %s the focus is on %q", href, got)
+		}
+	}
+}
