@@ -31,7 +31,7 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Themes, c.Groups, c.Pager = themes, list, pager(r, total)
-	s.renderCatalogue(w, r, i18n.T(ctx, "catalogue.title"), pages.CataloguePage(c))
+	s.renderCatalogue(w, r, i18n.T(ctx, "catalogue.title"), "", pages.CataloguePage(c))
 }
 
 // group shows one published group; an unknown or hidden one is not found. An open meeting's
@@ -53,14 +53,22 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.renderCatalogue(w, r, g.Name, pages.GroupPage(v), components.Alternate{Type: "text/calendar",
+	description := g.DescriptionNB
+	if i18n.LangOf(ctx) == i18n.EN {
+		description = g.DescriptionEN // a Norwegian one would not match the page's language
+	}
+	s.renderCatalogue(w, r, g.Name, metaDescription(description, i18n.T(ctx, "meta.group")), pages.GroupPage(v), components.Alternate{Type: "text/calendar",
 		Title: i18n.T(ctx, "feeds.alternate.calendar", "Group", g.Name), Href: s.absURL(v.Calendar)})
 }
 
 // renderCatalogue renders a page of the catalogue, which names the Meeting Guide feed in its
 // head as the spec asks (a fully qualified URL, title "Meetings Feed"), and any other feeds.
-func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, title string, body templ.Component, feeds ...components.Alternate) {
+// A description, when given, is the page's meta description.
+func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, title, description string, body templ.Component, feeds ...components.Alternate) {
 	p := s.layout(r, title)
+	if description != "" {
+		p.Description = description
+	}
 	p.Alternates = append([]components.Alternate{{Type: "application/json", Title: "Meetings Feed",
 		Href: s.absURL(meetingGuidePath)}}, feeds...)
 	s.renderPage(w, r, http.StatusOK, p, body)
@@ -73,7 +81,7 @@ func (s *Server) themesPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.renderCatalogue(w, r, i18n.T(ctx, "catalogue.themes.title"), pages.ThemesPage(list))
+	s.renderCatalogue(w, r, i18n.T(ctx, "catalogue.themes.title"), "", pages.ThemesPage(list))
 }
 
 // theme shows a published theme with a page of its groups.
@@ -91,7 +99,11 @@ func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := pages.ThemeView{Theme: t, Groups: list, Pager: pager(r, total)}
-	s.renderCatalogue(w, r, t.Name(i18n.LangOf(ctx)), pages.ThemePage(v))
+	description := t.DescriptionNB
+	if i18n.LangOf(ctx) == i18n.EN {
+		description = t.DescriptionEN
+	}
+	s.renderCatalogue(w, r, t.Name(i18n.LangOf(ctx)), metaDescription(description, i18n.T(ctx, "meta.theme")), pages.ThemePage(v))
 }
 
 // feedGroup is a group in the open data feed. It holds what the public pages show, and

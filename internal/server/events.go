@@ -42,7 +42,13 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, status int,
 		s.notFound(w, r)
 		return
 	}
-	s.render(w, r, status, p.Event.Title, pages.EventView(p))
+	page := s.layout(r, p.Event.Title)
+	description := p.Event.Description // written in Norwegian only
+	if i18n.LangOf(r.Context()) != i18n.NB {
+		description = ""
+	}
+	page.Description = metaDescription(description, i18n.T(r.Context(), "meta.event"))
+	s.renderPage(w, r, status, page, pages.EventView(p))
 }
 
 // eventSignup signs the person up (or onto the waiting list) and mails the private link, in

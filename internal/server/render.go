@@ -126,10 +126,41 @@ func roleNav(ctx context.Context, role auth.Role, path string) *components.RoleN
 	return nav
 }
 
+// pageDescriptions are the catalogue ids of the meta descriptions of the public pages that
+// have a fixed path; a group's, a theme's and an event's page describe themselves.
+var pageDescriptions = map[string]string{
+	"/": "meta.home", "/grupper": "meta.catalogue", "/tema": "meta.themes", "/arrangementer": "meta.events",
+	"/kontakt": "meta.contact", "/personvern": "meta.privacy", "/tilgjengelighet": "meta.a11y",
+}
+
+// metaLength is about what a search engine shows of a meta description.
+const metaLength = 155
+
+// metaDescription is text shortened for a meta description: cut at a word before metaLength
+// characters, with an ellipsis; fallback when text is empty.
+func metaDescription(text, fallback string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return fallback
+	}
+	runes := []rune(text)
+	if len(runes) <= metaLength {
+		return text
+	}
+	cut := string(runes[:metaLength])
+	if i := strings.LastIndex(cut, " "); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:–-") + "…"
+}
+
 // layout builds the data the layout needs for one request.
 func (s *Server) layout(r *http.Request, title string) components.Page {
 	ctx := r.Context()
 	p := s.basePage(r, title)
+	if id, ok := pageDescriptions[r.URL.Path]; ok {
+		p.Description = i18n.T(ctx, id)
+	}
 	if u := currentUser(r); u != nil {
 		p.RoleNav = roleNav(ctx, u.Role, r.URL.Path)
 		p.UserName = u.Name
