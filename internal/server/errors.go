@@ -54,8 +54,9 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
-// renderError renders the friendly page for status. It does not touch the session, and a 5xx
-// page does not read the database, so it works while the database is down.
+// renderError renders the friendly page for status in the full layout, with the menus. It
+// does not touch the session, and a 5xx page does not read the database, so it works while
+// the database is down.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
 	key := "errors." + strconv.Itoa(status)
 	title := i18n.T(r.Context(), key+".title")
@@ -65,6 +66,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int)
 	}
 	p := s.basePage(r, title)
 	p.NoIndex = true
+	addMenus(r, &p)   // the way on from a page that is not there
 	if status < 500 { // the database answers: the footer names the centre's phone and e-mail
 		p.Centre = s.footerContact(r)
 	}

@@ -161,13 +161,7 @@ func (s *Server) layout(r *http.Request, title string) components.Page {
 	if id, ok := pageDescriptions[r.URL.Path]; ok {
 		p.Description = i18n.T(ctx, id)
 	}
-	if u := currentUser(r); u != nil {
-		p.RoleNav = roleNav(ctx, u.Role, r.URL.Path)
-		p.UserName = u.Name
-	}
-	for _, n := range navigation {
-		p.Nav = append(p.Nav, components.NavItem{Href: n.href, Label: i18n.T(ctx, n.label), Current: n.href == r.URL.Path})
-	}
+	addMenus(r, &p)
 	if s.sessions.Exists(ctx, sessFlash) {
 		p.Flash = i18n.T(ctx, s.sessions.PopString(ctx, sessFlash))
 	}
@@ -176,6 +170,20 @@ func (s *Server) layout(r *http.Request, title string) components.Page {
 	}
 	p.Centre = s.footerContact(r)
 	return p
+}
+
+// addMenus gives p the public menu and, for a logged-in user, the role's menu and name.
+// It needs neither the session nor the database (the user was read into the request's
+// context), so error pages have the menus too.
+func addMenus(r *http.Request, p *components.Page) {
+	ctx := r.Context()
+	if u := currentUser(r); u != nil {
+		p.RoleNav = roleNav(ctx, u.Role, r.URL.Path)
+		p.UserName = u.Name
+	}
+	for _, n := range navigation {
+		p.Nav = append(p.Nav, components.NavItem{Href: n.href, Label: i18n.T(ctx, n.label), Current: n.href == r.URL.Path})
+	}
 }
 
 // footerContact is the centre's contact details for the footer. A failure to read them

@@ -105,6 +105,11 @@ func TestNotFoundPage(t *testing.T) {
 	if !strings.Contains(body, "Vi fant ikke siden") || !strings.Contains(body, `<html lang="nb">`) {
 		t.Error("404 is not the friendly page in the layout")
 	}
+	for _, want := range []string{`<nav class="site-nav"`, `href="/grupper"`, `href="/arrangementer"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the 404 page lacks the menu: no %s", want)
+		}
+	}
 	if strings.Contains(logs.String(), "level=ERROR") {
 		t.Errorf("a 404 is not an error in the log:\n%s", logs)
 	}
