@@ -29,11 +29,12 @@ func TestNorwegianNamesCarryTheirLang(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := map[string][]string{
-		"/grupper":                   {"Sorg på nett"},
-		"/grupper/" + g.Slug:         {"Sorg på nett", "Vi møtes hver tirsdag."},
-		"/tema/" + cat.sorg.Slug:     {"Sorg på nett"},
-		"/arrangementer":             {"Digitalt kaffetreff"},
-		"/arrangementer/" + itoa(id): {"Digitalt kaffetreff"},
+		"/grupper":                        {"Sorg på nett"},
+		"/grupper/" + g.Slug:              {"Sorg på nett", "Vi møtes hver tirsdag."},
+		"/grupper/" + g.Slug + "/meld-pa": {"Sorg på nett"},
+		"/tema/" + cat.sorg.Slug:          {"Sorg på nett"},
+		"/arrangementer":                  {"Digitalt kaffetreff"},
+		"/arrangementer/" + itoa(id):      {"Digitalt kaffetreff"},
 	}
 	en := app.client(t).withLang(t, "en")
 	nb := app.client(t)

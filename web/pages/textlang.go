@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -42,4 +43,15 @@ func groupDescriptionLang(ctx context.Context, g groups.Group) templ.Attributes 
 		return nil
 	}
 	return nbText(ctx)
+}
+
+// nameMark stands in for a Norwegian name while its sentence is translated, so that the
+// name can be marked apart from the words around it.
+const nameMark = "\uE000"
+
+// sentenceAround is the message id translated with key set to a mark, cut at the mark: the
+// words before the name and after it. Without the mark, the whole sentence is before.
+func sentenceAround(ctx context.Context, id, key string) (before, after string) {
+	before, after, _ = strings.Cut(i18n.T(ctx, id, key, nameMark), nameMark)
+	return before, after
 }
