@@ -274,13 +274,8 @@ const seriesColumns = `s.id, s.kind, s.title, s.rule, coalesce(s.ordinal, 0), s.
 func scanSeries(row pgx.CollectableRow) (Series, error) {
 	var s Series
 	err := row.Scan(&s.ID, &s.Kind, &s.Title, &s.Rule, &s.Ordinal, &s.Weekday, &s.Starts, &s.Ends, &s.First, &s.Last, &s.Events, &s.Next)
-	s.First, s.Last = localDay(s.First), localDay(s.Last)
+	s.First, s.Last = tz.FromDateColumn(s.First), tz.FromDateColumn(s.Last)
 	return s, err
-}
-
-// localDay reads a date column (midnight UTC) as the local date it is.
-func localDay(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, tz.Oslo)
 }
 
 // SeriesList lists the series that have not ended by now, soonest ending last.

@@ -49,8 +49,7 @@ func FormOfException(e Exception) ExceptionForm {
 		}
 		return strconv.FormatInt(n, 10)
 	}
-	clock := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
-	return ExceptionForm{Weekday: strconv.Itoa(e.Weekday), Opens: clock(e.Opens), Closes: clock(e.Closes), Room: id(e.RoomID),
+	return ExceptionForm{Weekday: strconv.Itoa(e.Weekday), Opens: tz.FormatClock(e.Opens), Closes: tz.FormatClock(e.Closes), Room: id(e.RoomID),
 		Group: id(e.GroupID), Note: e.Note}
 }
 

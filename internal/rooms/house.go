@@ -139,9 +139,7 @@ func (s *Store) Closures(ctx context.Context, from time.Time, limit, offset int)
 }
 
 // localDate reads a date column (midnight UTC) as the local date it is.
-func localDate(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, tz.Oslo)
-}
+func localDate(t time.Time) time.Time { return tz.FromDateColumn(t) }
 
 // AddClosure saves a closure, in one transaction with what it does: the meetings of groups
 // and organisations booked in it (without staff's reason to meet while the house is closed)

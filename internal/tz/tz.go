@@ -94,3 +94,8 @@ func ParseClock(s string) (time.Duration, error) {
 func FormatClock(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
+
+// FromDateColumn reads a date column (scanned as midnight UTC) as the local date it names.
+func FromDateColumn(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Oslo)
+}
