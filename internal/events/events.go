@@ -240,15 +240,17 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 				return e
 			}
 		}
+		if id == 0 {
+			var err error
+			id, err = s.create(ctx, tx, f, by, &slot)
+			return err
+		}
 		if err := checkCapacity(ctx, tx, id, old, f); err != nil {
 			return err
 		}
 		bookingID, err := s.rebook(ctx, tx, old, f, by, &slot)
 		if err != nil {
 			return err
-		}
-		if id == 0 {
-			return insertEvent(ctx, tx, f, bookingID, by).Scan(&id)
 		}
 		if err := updateEvent(ctx, tx, id, old, f, bookingID); err != nil {
 			return err
@@ -268,6 +270,22 @@ func (s *Store) Save(ctx context.Context, id int64, f Form, by int64) (int64, []
 		err = fmt.Errorf("events: save: %w", postgres.MapError(err))
 	}
 	return id, offers, err
+}
+
+// create adds a new event on tx: its room's capacity checked, its room booked by the rules
+// (slot is the meeting it tried to book), the row inserted; it returns the new id. Save and
+// CreateSeries make every new event through it.
+func (s *Store) create(ctx context.Context, tx pgx.Tx, f Form, by int64, slot *rooms.Slot) (int64, error) {
+	if err := checkCapacity(ctx, tx, 0, Event{}, f); err != nil {
+		return 0, err
+	}
+	bookingID, err := s.rebook(ctx, tx, Event{}, f, by, slot)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = insertEvent(ctx, tx, f, bookingID, by).Scan(&id)
+	return id, err
 }
 
 // checkCapacity warns (*rooms.ErrOverCapacity) when an event in the house offers more places

@@ -183,8 +183,9 @@ type SeriesResult struct {
 	Skipped []rooms.Conflict
 }
 
-// CreateSeries saves the validated series and makes its events, each as Save makes an event
-// (its room booked by the rules), in one transaction. Days its room cannot be booked on are
+// CreateSeries saves the validated series and makes its events, each as Save makes a new
+// event (create: the room's capacity checked, the room booked by the rules), in one
+// transaction. Days its room cannot be booked on are
 // refused with *rooms.ErrConflicts listing them, unless f.Skip: then the others are made and
 // those listed as skipped. A series with no free day is refused whole.
 func (s *Store) CreateSeries(ctx context.Context, f SeriesForm, by int64) (SeriesResult, error) {
@@ -200,9 +201,6 @@ func (s *Store) CreateSeries(ctx context.Context, f SeriesForm, by int64) (Serie
 			return &rooms.ErrConflicts{Conflicts: found, Free: len(days) - len(found)}
 		}
 		res.Skipped = found
-		if err := checkCapacity(ctx, tx, 0, Event{}, f.Form); err != nil {
-			return err
-		}
 		err = tx.QueryRow(ctx, `INSERT INTO event_series (kind, title, rule, ordinal, weekday, starts, ends, first_day, last_day, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6::time, $7::time, $8::date, $9::date, NULLIF($10, 0)) RETURNING id`,
 			f.Kind, f.Title, f.Rule, nullableInt(f.ordinal), f.weekday, f.Start, f.End, f.Date, f.until.Format(time.DateOnly), by).Scan(&res.ID)
@@ -213,14 +211,9 @@ func (s *Store) CreateSeries(ctx context.Context, f SeriesForm, by int64) (Serie
 			if taken(found, d) {
 				continue
 			}
-			e := f.eventOn(d)
 			var slot rooms.Slot
-			bookingID, err := on.rebook(ctx, tx, Event{}, e, by, &slot)
+			id, err := on.create(ctx, tx, f.eventOn(d), by, &slot)
 			if err != nil {
-				return err
-			}
-			var id int64
-			if err := insertEvent(ctx, tx, e, bookingID, by).Scan(&id); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE events SET series_id = $2 WHERE id = $1`, id, res.ID); err != nil {

@@ -115,6 +115,21 @@ func TestSeriesBooksItsEventsByTheRules(t *testing.T) {
 		t.Fatalf("a refused series made %d events", n)
 	}
 
+	// More places than the room holds: a warning staff must confirm, and nothing made.
+	big := f
+	big.Skip, big.Capacity = true, "30"
+	if errs := big.Validate(); !errs.OK() {
+		t.Fatal(errs)
+	}
+	var oc *rooms.ErrOverCapacity
+	if _, err := s.CreateSeries(ctx, big, 0); !errors.As(err, &oc) {
+		t.Fatalf("a series for 30 in a room for 24: %v", err)
+	}
+	db.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("a series over the room's capacity made %d events", n)
+	}
+
 	f.Skip = true
 	res, err := s.CreateSeries(ctx, f, 0)
 	if err != nil || res.Made != 3 || len(res.Skipped) != 1 {
