@@ -162,17 +162,8 @@ func (f *Form) Validate() validate.Errors {
 	if err != nil {
 		e.Add("date", "rooms.date.required")
 	}
-	start, err1 := tz.ParseClock(f.Start)
-	if err1 != nil {
-		e.Add("start", "booking.time.invalid")
-	}
-	end, err2 := tz.ParseClock(f.End)
-	if err2 != nil {
-		e.Add("end", "booking.time.invalid")
-	} else if err1 == nil && end <= start {
-		e.Add("end", "rooms.end.afterStart")
-	}
-	if err == nil && err1 == nil && err2 == nil {
+	start, end, times := rooms.ClockRange(&e, "start", f.Start, "end", f.End)
+	if err == nil && times {
 		f.starts = time.Date(day.Year(), day.Month(), day.Day(), int(start.Hours()), int(start.Minutes())%60, 0, 0, tz.Oslo)
 		f.ends = time.Date(day.Year(), day.Month(), day.Day(), int(end.Hours()), int(end.Minutes())%60, 0, 0, tz.Oslo)
 		if !f.ends.After(f.starts) {

@@ -29,16 +29,7 @@ func (d *Decision) parseChange(e *validate.Errors) {
 	if d.Start == "" && d.End == "" {
 		return
 	}
-	var err error
-	if d.change.Start, err = tz.ParseClock(d.Start); err != nil {
-		e.Add("start", "booking.time.invalid")
-	}
-	if d.change.End, err = tz.ParseClock(d.End); err != nil {
-		e.Add("end", "booking.time.invalid")
-	}
-	if e.OK() && d.change.End <= d.change.Start {
-		e.Add("end", "rooms.end.afterStart")
-	}
+	d.change.Start, d.change.End, _ = ClockRange(e, "start", d.Start, "end", d.End)
 }
 
 // with is the slot request q as approved with c: its room (with the room's name, read on

@@ -62,17 +62,7 @@ func (f ExceptionForm) Validate() (Exception, validate.Errors) {
 	if x.Weekday, err = strconv.Atoi(f.Weekday); err != nil || x.Weekday < 1 || x.Weekday > 7 {
 		e.Add("weekday", "series.weekday.required")
 	}
-	opens, err1 := tz.ParseClock(f.Opens)
-	if err1 != nil {
-		e.Add("opens", "booking.time.invalid")
-	}
-	closes, err2 := tz.ParseClock(f.Closes)
-	if err2 != nil {
-		e.Add("closes", "booking.time.invalid")
-	} else if err1 == nil && closes <= opens {
-		e.Add("closes", "rooms.end.afterStart")
-	}
-	x.Opens, x.Closes = opens, closes
+	x.Opens, x.Closes, _ = ClockRange(&e, "opens", f.Opens, "closes", f.Closes)
 	x.RoomID, _ = strconv.ParseInt(f.Room, 10, 64)
 	x.GroupID, _ = strconv.ParseInt(f.Group, 10, 64)
 	if x.RoomID <= 0 && x.GroupID <= 0 {

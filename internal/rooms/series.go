@@ -33,6 +33,24 @@ type Slot struct {
 	Start, End time.Time
 }
 
+// ClockRange reads the times of day from and to, typed into the fields fromField and
+// toField, adding to e what is wrong at its field: a time that cannot be read, or an end not
+// after the start. ok is false when either is wrong.
+func ClockRange(e *validate.Errors, fromField, from, toField, to string) (start, end time.Duration, ok bool) {
+	start, err1 := tz.ParseClock(from)
+	if err1 != nil {
+		e.Add(fromField, "booking.time.invalid")
+	}
+	end, err2 := tz.ParseClock(to)
+	switch {
+	case err2 != nil:
+		e.Add(toField, "booking.time.invalid")
+	case err1 == nil && end <= start:
+		e.Add(toField, "rooms.end.afterStart")
+	}
+	return start, end, err1 == nil && err2 == nil && end > start
+}
+
 // Validate checks the series; messages are catalogue ids.
 func (s Series) Validate() validate.Errors {
 	var e validate.Errors
