@@ -199,6 +199,30 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	tab.SetValue(t, "felt-closes-2", "08:00")
 	tab.Click(t, "form[action='/admin/apningstider'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
 	tab.Click(t, "form[action='/admin/apningstider/stengt'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+
+	// A standing exception: the form in its error state, added, deleted with its undo shown.
+	tab.Go(t, app.URL+"/admin/apningstider")
+	tab.SetValue(t, "felt-weekday", "7")
+	tab.SetValue(t, "felt-opens", "17:00")
+	tab.SetValue(t, "felt-closes", "21:00")
+	got = tab.Click(t, "form[action='/admin/apningstider/unntak'] button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	if !strings.Contains(got.Text, "Velg en gruppe eller et rom.") {
+		t.Errorf("the exception form with errors: %s", got.Text)
+	}
+	tab.SetValue(t, "felt-room", strconv.FormatInt(id, 10))
+	tab.Click(t, "form[action='/admin/apningstider/unntak'] button[type=submit]")
+	got = tab.Click(t, "form[action$='/unntak/1/slett'] button")
+	if !strings.Contains(got.Text, "er slettet") || !strings.Contains(got.Text, "Angre") {
+		t.Errorf("the deleted exception's undo: %s", got.Text)
+	}
+
+	// The booking page with a cancelled meeting that can be put back on.
+	var occ int64
+	app.db.QueryRow(context.Background(), `SELECT min(id) FROM booking_occurrences WHERE lower(during) > now()`).Scan(&occ)
+	staff.post(booking+"/avlys", url.Values{"occurrence": {strconv.FormatInt(occ, 10)}, "confirm": {"1"}})
+	if got = tab.Go(t, app.URL+booking); !strings.Contains(got.Text, "Sett opp igjen") {
+		t.Errorf("no way to put the cancelled meeting back on: %s", got.Text)
+	}
 }
 
 func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
