@@ -320,11 +320,21 @@ func (tab *Tab) check(t testing.TB, messages iter.Seq2[chromedp.ConsoleMessage, 
 	if p.Text, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
 		t.Fatalf("browsertest: %s: text: %v", url, err)
 	}
-	axe(ctx, t, url)
+	found := axeFindings{}
+	found.run(ctx, t, url, "1280 px, light")
 	screenshot(ctx, t, url, "desktop")
 	reflow(ctx, t, url)
 	screenshot(ctx, t, url, "phone")
+	found.run(ctx, t, url, "320 px, light")
+	colorScheme(ctx, t, url, "dark")
+	found.run(ctx, t, url, "320 px, dark")
+	screenshot(ctx, t, url, "phone-dark")
 	desktop(ctx, t, url)
+	found.run(ctx, t, url, "1280 px, dark")
+	screenshot(ctx, t, url, "desktop-dark")
+	colorScheme(ctx, t, url, "")
+	found.report(t, url)
+	duplicateIDs(ctx, t, url)
 	consoleMessages(ctx, t, url, v, messages)
 	return p
 }
@@ -342,32 +352,84 @@ type axeResult struct {
 	} `json:"violations"`
 }
 
-// axe runs axe-core in the page. Scripts evaluated through the DevTools protocol are not
-// subject to the page's CSP, so the strict policy stays as it is in production.
-func axe(ctx context.Context, t testing.TB, url string) {
+// axeTags are the rules axe-core runs on every visit: WCAG 2.0, 2.1 and 2.2 at levels A and
+// AA, and axe's best practices (one main landmark, all content in landmarks, headings in
+// order, a scrolling region reachable by keyboard …).
+const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]`
+
+// axeFindings gathers the violations of one page over the widths and colour schemes it is
+// checked in, so that a fault seen in all four is reported once, with where it was seen.
+type axeFindings struct {
+	order []string
+	text  map[string]string   // violation and nodes → the message
+	where map[string][]string // … → the variants it was seen in
+}
+
+// run runs axe-core in the page as it is now shown (variant names the width and colour
+// scheme). Scripts evaluated through the DevTools protocol are not subject to the page's CSP,
+// so the strict policy stays as it is in production.
+func (f *axeFindings) run(ctx context.Context, t testing.TB, url, variant string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`if (!window.axe) {`+axeSource+`}; undefined`)); err != nil {
 		t.Fatalf("browsertest: %s: load axe-core: %v", url, err)
 	}
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](
-		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})`,
+		`axe.run(document, {runOnly: {type: "tag", values: `+axeTags+`}, resultTypes: ["violations"]})`,
 		chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatalf("browsertest: %s: run axe-core: %v", url, err)
+		t.Fatalf("browsertest: %s: run axe-core (%s): %v", url, variant, err)
 	}
 	var res axeResult
 	if err := json.Unmarshal(raw, &res); err != nil {
 		t.Fatalf("browsertest: %s: axe result: %v", url, err)
+	}
+	if f.text == nil {
+		f.text, f.where = map[string]string{}, map[string][]string{}
 	}
 	for _, v := range res.Violations {
 		var where []string
 		for _, n := range v.Nodes {
 			where = append(where, fmt.Sprintf("%v %s", n.Target, n.HTML))
 		}
-		t.Errorf("%s: accessibility (%s, %s): %s (%s)\n\t%s", url, v.ID, v.Impact, v.Description, v.HelpURL,
+		msg := fmt.Sprintf("accessibility (%s, %s): %s (%s)\n\t%s", v.ID, v.Impact, v.Description, v.HelpURL,
 			strings.Join(where, "\n\t"))
-	} // axe leaves duplicate ids "for review"; a duplicate id breaks labels, aria references and
-	// in-page links, so here it is an error.
+		if _, seen := f.text[msg]; !seen {
+			f.order = append(f.order, msg)
+			f.text[msg] = msg
+		}
+		f.where[msg] = append(f.where[msg], variant)
+	}
+}
+
+// report fails t once for each violation found, naming the variants it was seen in.
+func (f *axeFindings) report(t testing.TB, url string) {
+	t.Helper()
+	for _, msg := range f.order {
+		t.Errorf("%s [%s]: %s", url, strings.Join(f.where[msg], "; "), msg)
+	}
+}
+
+// colorScheme shows the page as a browser set to scheme ("dark", or "" for the default,
+// light) shows it: the pages follow the system setting.
+func colorScheme(ctx context.Context, t testing.TB, url, scheme string) {
+	t.Helper()
+	var features []*emulation.MediaFeature
+	if scheme != "" {
+		features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: features}); err != nil {
+		t.Fatalf("browsertest: %s: colour scheme %q: %v", url, scheme, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
+		`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("browsertest: %s: lay out in the colour scheme: %v", url, err)
+	}
+}
+
+// duplicateIDs fails t on an id used twice. axe leaves duplicate ids "for review"; a
+// duplicate id breaks labels, aria references and in-page links, so here it is an error.
+func duplicateIDs(ctx context.Context, t testing.TB, url string) {
+	t.Helper()
 	dups, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => { const seen = new Set(), dup = new Set();
 		for (const e of document.querySelectorAll("[id]")) { if (seen.has(e.id)) dup.add(e.id); seen.add(e.id); }
 		return [...dup]; })()`))

@@ -39,7 +39,10 @@ func testPage(body string) http.HandlerFunc {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if r.URL.Path == "/t.css" { // a style sheet of its own: the CSP allows no inline style
 			w.Header().Set("Content-Type", "text/css")
-			fmt.Fprint(w, `.scroll { overflow-x: auto; } .wide { width: 600px; }`)
+			fmt.Fprint(w, `.scroll { overflow-x: auto; } .wide { width: 600px; }
+				@media (prefers-color-scheme: dark) { body { background: #111; color: #eee; } .dim { color: #222; } }
+				@media (max-width: 400px) { .tiny { color: #ddd; } }
+				.pad { display: inline-block; width: 10px; height: 10px; overflow: hidden; }`)
 			return
 		}
 		if r.URL.Path == "/favicon.ico" {
@@ -68,6 +71,11 @@ func TestTheHarnessCatchesWhatItClaims(t *testing.T) {
 		{"what sticks out is named", `<p class="wide">Langt avsnitt</p>`, `sticking out:` + "\n\t" + `p.wide "Langt avsnitt"`},
 		{"box scrolling sideways", `<div class="scroll"><p class="wide">Skjult kolonne</p></div>`,
 			`at 320 px, div.scroll "Skjult kolonne" scrolls sideways but is not marked as a wide table`},
+		{"contrast lost only in dark mode", `<p class="dim">Mørk tekst</p>`, "[320 px, dark; 1280 px, dark]: accessibility (color-contrast"}, // not in light
+		{"contrast lost only on a phone", `<p class="tiny">Lys tekst</p>`, "[320 px, light]: accessibility (color-contrast"},                 // not at 1280 px, nor in dark mode,
+		{"best practice: a heading level skipped", `<h4>Under</h4>`, "accessibility (heading-order"},
+		{"best practice: content outside the landmarks", `</main><p>Utenfor</p><main hidden>`, "accessibility (region"},
+		{"WCAG 2.2: a target too small and too close", `<a class="pad" href="/a">a</a><a class="pad" href="/b">b</a>`, "accessibility (target-size"},
 		{"marked wide table", `<div class="scroll" role="region" tabindex="0" aria-label="Tabell"><p class="wide">Kolonne</p></div>`, ""},
 	}
 	for _, tc := range cases {

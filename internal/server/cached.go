@@ -190,15 +190,17 @@ func (s *Server) annualReport(ctx context.Context, year int) (report.Report, err
 }
 
 // annualReportHTML is the report of year rendered in the visitor's language, without the
-// page around it (which shows who is logged in).
+// page around it (which shows who is logged in). It links to the next year's report once
+// that year has begun.
 func (s *Server) annualReportHTML(ctx context.Context, year int) (string, error) {
-	return s.memo.reportDoc.Get(ctx, fmt.Sprintf("%d/%s", year, i18n.LangOf(ctx)), func(ctx context.Context) (string, error) {
+	hasNext := year < s.now().Year()
+	return s.memo.reportDoc.Get(ctx, fmt.Sprintf("%d/%s/%t", year, i18n.LangOf(ctx), hasNext), func(ctx context.Context) (string, error) {
 		rep, err := s.annualReport(ctx, year)
 		if err != nil {
 			return "", err
 		}
 		var b strings.Builder
-		err = pages.Report(rep).Render(ctx, &b)
+		err = pages.Report(rep, hasNext).Render(ctx, &b)
 		return b.String(), err
 	})
 }

@@ -42,6 +42,19 @@ func TestReportPages(t *testing.T) {
 	if res, _ := staff.get("/admin/rapport/" + year + "/finnes-ikke.csv"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown table = %d", res.StatusCode)
 	}
+	// Each report links to the year before, and to the year after only once it has begun: a
+	// report of a year to come is not found.
+	next := strconv.Itoa(time.Now().Year() + 1)
+	if _, page := staff.get("/admin/rapport/" + year); strings.Contains(page, `href="/admin/rapport/`+next+`"`) ||
+		!strings.Contains(page, `href="/admin/rapport/`+strconv.Itoa(time.Now().Year()-1)+`"`) {
+		t.Errorf("this year's report links to next year's, or not to last year's")
+	}
+	if _, page := staff.get("/admin/rapport/" + strconv.Itoa(time.Now().Year()-1)); !strings.Contains(page, `href="/admin/rapport/`+year+`"`) {
+		t.Errorf("last year's report does not link to this year's")
+	}
+	if res, _ := staff.get("/admin/rapport/" + next); res.StatusCode != http.StatusNotFound {
+		t.Errorf("next year's report = %d", res.StatusCode)
+	}
 	tab := browsertest.New(t).NewTab(t)
 	loginIn(t, tab, app.URL, p.staff.Email)
 	got := tab.Go(t, app.URL+"/admin/rapport/"+year)

@@ -581,7 +581,7 @@ func ImportPreviewView(p ImportPreviewPage) templ.Component {
 				}
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<section aria-labelledby=\"rader-tittel\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"rader-tittel\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<section><h2 class=\"ds-heading\" data-size=\"sm\" id=\"rader-tittel\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -176,7 +176,7 @@ func AdminHome(u auth.User, d dashboard.Dashboard) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</li></ul></section><section aria-labelledby=\"idag-tittel\" class=\"card\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"idag-tittel\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</li></ul></section><section class=\"card\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"idag-tittel\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -481,7 +481,7 @@ func AdminHome(u auth.User, d dashboard.Dashboard) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "</section><section aria-labelledby=\"venteliste-tittel\" class=\"card\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"venteliste-tittel\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "</section><section class=\"card\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"venteliste-tittel\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1347,7 +1347,7 @@ func fuCheckins(p FollowUpPage) templ.Component {
 			templ_7745c5c3_Var68 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "<section aria-labelledby=\"sjekk-tittel\" id=\"sjekk\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"sjekk-tittel\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "<section id=\"sjekk\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"sjekk-tittel\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1464,7 +1464,7 @@ func keyHistory(list []keys.Loan) templ.Component {
 			templ_7745c5c3_Var72 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "<section aria-labelledby=\"historikk-tittel\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"historikk-tittel\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "<section><h2 class=\"ds-heading\" data-size=\"sm\" id=\"historikk-tittel\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

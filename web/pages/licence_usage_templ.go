@@ -217,7 +217,7 @@ func licenceUsageFigures(u licences.Usage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</p><section aria-labelledby=\"bruk-lisens\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"bruk-lisens\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</p><section><h2 class=\"ds-heading\" data-size=\"sm\" id=\"bruk-lisens\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -429,7 +429,7 @@ func licenceUsageFigures(u licences.Usage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</section><section aria-labelledby=\"bruk-leverandor\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"bruk-leverandor\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</section><section><h2 class=\"ds-heading\" data-size=\"sm\" id=\"bruk-leverandor\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -615,7 +615,7 @@ func licenceUsageFigures(u licences.Usage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "</section><section aria-labelledby=\"bruk-laantaker\"><h2 class=\"ds-heading\" data-size=\"sm\" id=\"bruk-laantaker\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "</section><section><h2 class=\"ds-heading\" data-size=\"sm\" id=\"bruk-laantaker\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
