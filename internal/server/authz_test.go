@@ -91,6 +91,7 @@ var matrix = map[string][]outcome{
 	"POST /mine":                              everyone,
 	"GET /mine/{token}":                       row(missing, missing, missing, missing, missing), // unknown link
 	"POST /mine/{token}/pamelding/{id}":       row(missing, missing, missing, missing, missing),
+	"GET /mine/{token}/pamelding/{id}/trekk":  row(missing, missing, missing, missing, missing),
 	"POST /mine/{token}/pamelding/{id}/trekk": row(missing, missing, missing, missing, missing),
 	"GET /mine/{token}/data.json":             row(missing, missing, missing, missing, missing),
 	"GET /mine/{token}/slett":                 row(missing, missing, missing, missing, missing),

@@ -489,7 +489,7 @@ var postFields = map[string][]string{
 	"POST /tema/{slug}/interesse":                  signupFields,
 	"POST /mine":                                   {"email"},
 	"POST /mine/{token}/pamelding/{id}":            {"formats", "availability", "languages"},
-	"POST /mine/{token}/pamelding/{id}/trekk":      {},
+	"POST /mine/{token}/pamelding/{id}/trekk":      {"confirm"},
 	"POST /mine/{token}/slett":                     {},
 	"POST /mine/{token}/tilbud/{id}":               {"svar"},
 	"POST /mine/{token}/gruppe/{id}/forlat":        {},

@@ -346,6 +346,7 @@ func (s *htmlSite) publicPages(l *htmlPages) {
 	l.get("/mine", "anonymous", "/mine")
 	l.get("/mine/{token}", "anonymous", s.tokens["mine"])
 	l.get("/mine/{token}/slett", "anonymous", s.tokens["mine"]+"/slett")
+	l.get("/mine/{token}/pamelding/{id}/trekk", "anonymous", s.tokens["mine"]+"/pamelding/"+itoa(s.ids["signup"])+"/trekk")
 	l.get("/tilbud/{token}", "anonymous", s.tokens["offer"])
 	l.get("/arrangement/{token}", "anonymous", s.tokens["event"])
 	l.get("/gruppe/{token}", "anonymous", s.tokens["contact"])

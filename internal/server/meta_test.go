@@ -32,7 +32,8 @@ func TestPublicPagesHaveAMetaDescription(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths := []string{"/", "/grupper", "/tema", "/grupper/" + g.Slug, "/tema/" + cat.angst.Slug, "/arrangementer",
-		"/arrangementer/" + itoa(id), "/kontakt", "/personvern", "/tilgjengelighet"}
+		"/arrangementer/" + itoa(id), "/kontakt", "/personvern", "/tilgjengelighet", "/mine", "/takk", "/sjekk-epost",
+		"/grupper/" + g.Slug + "/meld-pa", "/tema/" + cat.angst.Slug + "/interesse"}
 	seen := map[string]string{} // description → the page that has it, per language
 	for _, lang := range []string{"nb", "en"} {
 		c := app.client(t).withLang(t, lang)

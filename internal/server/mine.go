@@ -83,9 +83,37 @@ func (s *Server) myUpdateSignup(w http.ResponseWriter, r *http.Request) {
 	s.myChange(w, r, err, "mine.saved")
 }
 
+// myWithdrawPage asks once before withdrawing a sign-up, saying what is lost.
+func (s *Server) myWithdrawPage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.byLink(w, r)
+	if !ok {
+		return
+	}
+	list, err := s.signups().Signups(r.Context(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, su := range list {
+		if su.ID == pathID(r) && su.Active() {
+			page := s.layout(r, i18n.T(r.Context(), "mine.title"))
+			page.NoIndex = true
+			s.renderPage(w, r, http.StatusOK, page, pages.MyWithdrawConfirm(pages.MyPage{Token: r.PathValue("token"), Participant: p}, su))
+			return
+		}
+	}
+	s.notFound(w, r)
+}
+
+// myWithdraw withdraws the sign-up once the person has confirmed it on myWithdrawPage; a
+// post without the confirmation (a page from before it was asked) is shown that page.
 func (s *Server) myWithdraw(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.byLink(w, r)
 	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if r.PostFormValue("confirm") != "1" {
+		s.myWithdrawPage(w, r)
 		return
 	}
 	s.myChange(w, r, s.signups().Withdraw(r.Context(), p.ID, pathID(r)), "mine.withdrawn")

@@ -131,7 +131,12 @@ func roleNav(ctx context.Context, role auth.Role, path string) *components.RoleN
 var pageDescriptions = map[string]string{
 	"/": "meta.home", "/grupper": "meta.catalogue", "/tema": "meta.themes", "/arrangementer": "meta.events",
 	"/kontakt": "meta.contact", "/personvern": "meta.privacy", "/tilgjengelighet": "meta.a11y",
+	"/mine": "meta.mine", "/takk": "meta.thanks", "/sjekk-epost": "meta.checkEmail",
 }
+
+// formDescriptions are those of the open forms, by the end of their path: a group's sign-up
+// and a theme's interest.
+var formDescriptions = map[string]string{"/meld-pa": "meta.signup", "/interesse": "meta.interest"}
 
 // metaLength is about what a search engine shows of a meta description.
 const metaLength = 155
@@ -159,6 +164,9 @@ func (s *Server) layout(r *http.Request, title string) components.Page {
 	ctx := r.Context()
 	p := s.basePage(r, title)
 	if id, ok := pageDescriptions[r.URL.Path]; ok {
+		p.Description = i18n.T(ctx, id)
+	}
+	if id, ok := formDescriptions[r.URL.Path[strings.LastIndex(r.URL.Path, "/"):]]; ok && r.URL.Path != "/" {
 		p.Description = i18n.T(ctx, id)
 	}
 	addMenus(r, &p)

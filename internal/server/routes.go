@@ -99,6 +99,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/mine", s.myLinkRequest)
 			r.Get("/mine/{token}", s.mySignups)
 			r.Post("/mine/{token}/pamelding/{id}", s.myUpdateSignup)
+			r.Get("/mine/{token}/pamelding/{id}/trekk", s.myWithdrawPage)
 			r.Post("/mine/{token}/pamelding/{id}/trekk", s.myWithdraw)
 			r.Get("/mine/{token}/data.json", s.myData)
 			r.Get("/mine/{token}/slett", s.myDeletePage)

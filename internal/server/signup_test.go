@@ -181,8 +181,25 @@ func TestMySignupsChangeExportWithdrawDelete(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &x); err != nil || x.Participant.Email != "kari@example.no" || len(x.Signups) != 2 {
 		t.Fatalf("export: %v %s", err, body)
 	}
-	if res, _ := c.post(path+"/trekk", nil); res.StatusCode != http.StatusSeeOther {
+	// Withdrawing asks once, saying what is lost; a post without the answer changes nothing.
+	if res, page := c.get(path + "/trekk"); res.StatusCode != http.StatusOK || !strings.Contains(page, "Du mister plassen din i køen") ||
+		!strings.Contains(page, `name="confirm" value="1"`) {
+		t.Errorf("withdraw confirmation = %d", res.StatusCode)
+	}
+	if res, page := c.post(path+"/trekk", nil); res.StatusCode != http.StatusOK || !strings.Contains(page, "Ja, meld meg av") {
+		t.Errorf("withdraw without confirming = %d, want the confirmation", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM signups WHERE status = 'withdrawn'`); n != 0 {
+		t.Fatalf("%d withdrawn before the person confirmed", n)
+	}
+	if res, _ := c.post(path+"/trekk", url.Values{"confirm": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("withdraw = %d", res.StatusCode)
+	}
+	if n := app.count(t, `SELECT count(*) FROM signups WHERE status = 'withdrawn' AND id = `+strconv.FormatInt(interest, 10)); n != 1 {
+		t.Errorf("the confirmed withdrawal left %d withdrawn", n)
+	}
+	if res, _ := c.get(path + "/trekk"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("confirming a withdrawn sign-up again = %d, want 404", res.StatusCode)
 	}
 	if res, _ := c.post(link+"/slett", nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("delete = %d", res.StatusCode)
