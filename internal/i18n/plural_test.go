@@ -21,7 +21,7 @@ var notCounts = []string{"Name", "Day", "Days", "Date", "When", "Title", "Room",
 	"Month", "MonthName", "Year", "Hour", "Minute", "Version", "Time", "Since", "Ends", "Until", "Period", "First", "Last",
 	"Who", "Field", "From", "To", "Week", "Place", "Where", "Link", "Email", "Phone", "Licence", "Group", "Deadline",
 	"Channel", "Transport", "Encoding", "Start", "End", "Percent", "Line", "Ended", "Age", "Expires", "Heading", "Member",
-	"Max", "Min", "Holder", "Borrower"}
+	"Max", "Min", "Holder", "Borrower", "Org"}
 
 // exempt are messages with a number that read right for any count: the number is a constant
 // of the code, never one, or what follows it is not the thing counted ("1 av 8", "og 1 til").

@@ -34,8 +34,9 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) {
 	s.renderCatalogue(w, r, i18n.T(ctx, "catalogue.title"), "", pages.CataloguePage(c))
 }
 
-// group shows one published group; an unknown or hidden one is not found. An open meeting's
-// page shows the centre's address and how to get in, read from the footer's memo.
+// group shows one published group; an unknown or hidden one is not found. A group meeting in
+// the house shows the centre's address and how to get in (from the footer's memo) and its next
+// meeting with the room's floor and access.
 func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	g, err := s.publishedGroup(ctx, r.PathValue("slug"))
@@ -44,13 +45,19 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := pages.GroupView{Group: g, Calendar: groupCalendarPath(g.Slug)}
-	if g.OpenMeeting {
-		v.Centre = s.footerContact(r)
-	}
 	if g.Format == groups.FormatHouse || g.Format == groups.FormatHybrid {
+		v.Centre = s.footerContact(r)
 		if v.Closed, err = s.closedPeriods(ctx, g.Weekday); err != nil {
 			s.serverError(w, r, err)
 			return
+		}
+		next, ok, err := s.rooms().NextGroupMeeting(ctx, g.ID, s.now())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if ok {
+			v.Next = &next
 		}
 	}
 	description := g.DescriptionNB

@@ -153,6 +153,17 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	if !strings.Contains(got.Text, "18:00–19:30 Sorggruppe") || !strings.Contains(got.Text, "Uke 48") {
 		t.Errorf("week grid: %s", got.Text)
 	}
+	// At 1280 px the grid shows all seven days without scrolling, and the 18.00–19.30 meeting
+	// is a block over the two hours it touches, as tall as they are.
+	if fits := tab.Eval(t, `(() => { const w = document.querySelector(".week-grid").closest(".table-wrap");
+		return String(w.scrollWidth <= w.clientWidth) })()`); fits != "true" {
+		t.Error("the week grid scrolls sideways at 1280 px: Sunday is cut off")
+	}
+	if block := tab.Eval(t, `(() => { const td = [...document.querySelectorAll(".week-grid td.booked")].find(c => c.textContent.includes("Sorggruppe"));
+		const hour = td.closest("tr").querySelector("th").getBoundingClientRect().height;
+		return td.rowSpan + " " + (td.getBoundingClientRect().height >= 1.9 * hour) })()`); block != "2 true" {
+		t.Errorf("the 18.00–19.30 meeting is drawn as %q, want a block over 2 hours", block)
+	}
 	block := bookingForm(id, "2026-12-22", "once", "")
 	block.Set("title", "Julemøte")
 	staff.post("/admin/bookinger/ny", block)
