@@ -34,6 +34,46 @@ func TestCatalogueFirstGroupFitsAPhoneScreen(t *testing.T) {
 	}
 }
 
+// focusBeforeFormJS puts focus just before the form, so that the next Tab lands on its first
+// field.
+const focusBeforeFormJS = `(() => {
+	const f = document.querySelector("form.signup");
+	f.tabIndex = -1; f.focus(); f.removeAttribute("tabindex");
+	return "";
+})()`
+
+// tabStops presses Tab through the sign-up form on the tab's page as a keyboard user would and
+// counts the stops inside it.
+func tabStops(t *testing.T, tab *browsertest.Tab) int {
+	t.Helper()
+	tab.Eval(t, focusBeforeFormJS)
+	n := 0
+	for ; n < 200; n++ {
+		tab.PressTab(t)
+		if tab.Eval(t, `String(!!document.activeElement.closest("form.signup"))`) != "true" {
+			return n
+		}
+	}
+	t.Fatalf("Tab never leaves the form")
+	return n
+}
+
+// Must show: the sign-up form, for a group and for interest in a theme, has at most 20 tab
+// stops, counted by pressing Tab through it in the browser.
+func TestSignupFormTabStops(t *testing.T) {
+	t.Parallel()
+	app, _ := newDemoApp(t)
+	tab := browsertest.New(t).NewTab(t)
+	for _, path := range []string{"/grupper/angst-tirsdag-kveld/meld-pa", "/tema/angst/interesse"} {
+		tab.Go(t, app.URL+path)
+		n := tabStops(t, tab)
+		t.Logf("%s: %d tab stops", path, n)
+		if n > 20 {
+			t.Errorf("%s: the form has %d tab stops; at most 20", path, n)
+		}
+	}
+}
+
 func evalJSON(t *testing.T, tab *browsertest.Tab, js string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(tab.Eval(t, js)), v); err != nil {
