@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/browsertest"
@@ -78,5 +80,51 @@ func evalJSON(t *testing.T, tab *browsertest.Tab, js string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(tab.Eval(t, js)), v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkboxErrorJS measures a required check box in its error state: its message must stand
+// above the box, and the label right beside the box on the same line.
+const checkboxErrorJS = `(name => {
+	const r = id => document.getElementById(id).getBoundingClientRect();
+	const m = r("felt-" + name + "-feil"), box = r("felt-" + name), l = document.querySelector("label[for=felt-" + name + "]").getBoundingClientRect();
+	const problems = [];
+	if (m.bottom > box.top + 1) problems.push("the message ends at " + m.bottom + ", below the box's top " + box.top);
+	if (l.left < box.right || l.left - box.right > 24) problems.push("the label starts " + (l.left - box.right) + " px from the box");
+	if (l.top > box.bottom || l.bottom < box.top) problems.push("the label is not on the box's line");
+	return problems.join("; ");
+})`
+
+// Submitting the sign-up form empty: e-mail and phone are one question with one message, the
+// 18+ and consent messages stand above their boxes, and each link of the error summary moves
+// focus to a field.
+func TestSignupErrorsInTheBrowser(t *testing.T) {
+	t.Parallel()
+	app, _ := newDemoApp(t)
+	tab := browsertest.New(t).NewTab(t)
+	tab.Go(t, app.URL+"/tema/angst/interesse")
+	tab.Click(t, "form.signup button[type=submit]", browsertest.Status(http.StatusUnprocessableEntity))
+	for _, name := range []string{"adult", "consent"} {
+		if p := tab.Eval(t, checkboxErrorJS+`("`+name+`")`); p != "" {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+	group := tab.Eval(t, `(() => { const f = document.querySelector("fieldset.contact-ways");
+		return f ? f.querySelector("legend").textContent + "|" + f.querySelectorAll(".ds-validation-message").length + "|" + f.querySelectorAll(".optional").length : ""; })()`)
+	if group != "Hvordan kan vi nå deg? Fyll ut minst én.|1|0" {
+		t.Errorf("e-mail and phone: legend|messages|optional marks = %q; want one group with one message and no optional mark", group)
+	}
+	n, _ := strconv.Atoi(tab.Eval(t, `String(document.querySelectorAll("#feiloppsummering a").length)`))
+	if n < 3 {
+		t.Fatalf("%d links in the error summary", n)
+	}
+	for i := range n {
+		link := `document.querySelectorAll("#feiloppsummering a")[` + strconv.Itoa(i) + `]`
+		tab.Eval(t, link+`.scrollIntoView(); ""`)
+		tab.Press(t, "#feiloppsummering li:nth-child("+strconv.Itoa(i+1)+") a")
+		if got := tab.Eval(t, `(() => { const a = `+link+`, e = document.activeElement;
+			return ["INPUT", "SELECT", "TEXTAREA"].includes(e.tagName) && "#" + e.id === a.getAttribute("href") ? "" : a.getAttribute("href") + " focused " + e.tagName + "#" + e.id; })()`); got != "" {
+			t.Errorf("error summary link %d: %s", i, got)
+		}
 	}
 }

@@ -76,7 +76,7 @@ func (f *ContactForm) validate() validate.Errors {
 	case noPhone && f.Contact == "phone":
 		e.Add("phone", "signup.phone.requiredToCall")
 	case noPhone && f.Email == "":
-		e.Add("email", "signup.contact.required")
+		e.Add("email", ContactRequired)
 	}
 	if f.Email != "" && !validate.Email(f.Email) {
 		e.Add("email", "form.email.invalid")
@@ -102,6 +102,10 @@ func (f *ContactForm) validate() validate.Errors {
 	}
 	return e
 }
+
+// ContactRequired is the message when neither an e-mail address nor a phone number is given;
+// the form shows it once, above both fields.
+const ContactRequired = "signup.contact.required"
 
 // Limits of the free-text fields.
 const (
