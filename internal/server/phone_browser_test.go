@@ -74,6 +74,13 @@ func TestSignupFormTabStops(t *testing.T) {
 			t.Errorf("%s: the form has %d tab stops; at most 20", path, n)
 		}
 	}
+	// On the smallest phone every day and every part of the day is in sight, evening too.
+	tab.Viewport(t, 320, 640)
+	hidden := tab.Eval(t, `[...document.querySelectorAll("input[name=days], input[name=parts]")].filter(e => {
+		const r = e.getBoundingClientRect(); return r.width === 0 || r.left < 0 || r.right > 320; }).map(e => e.id).join(" ")`)
+	if n := tab.Eval(t, `String(document.querySelectorAll("input[name=days], input[name=parts]").length)`); n != "10" || hidden != "" {
+		t.Errorf("at 320 px: %s boxes for days and parts, out of sight: %q", n, hidden)
+	}
 }
 
 func evalJSON(t *testing.T, tab *browsertest.Tab, js string, v any) {
