@@ -25,6 +25,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 //go:embed axe/axe.min.js
@@ -163,6 +164,25 @@ func (tab *Tab) Phone(t testing.TB) {
 	t.Helper()
 	if err := tab.do(chromedp.EmulateViewport(phoneWidth, 640)); err != nil {
 		t.Fatalf("browsertest: phone viewport: %v", err)
+	}
+}
+
+// Viewport sets the tab's viewport to width × height and waits until the page has been laid
+// out at that size (two animation frames), for a test that measures what fits on a screen.
+// The next visit's checks leave it at desktop width.
+func (tab *Tab) Viewport(t testing.TB, width, height int64) {
+	t.Helper()
+	if err := tab.do(chromedp.EmulateViewport(width, height), chromedp.Evaluate[chromedp.Void](
+		`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("browsertest: viewport %d×%d: %v", width, height, err)
+	}
+}
+
+// PressTab presses the Tab key once, as a keyboard user moving to the next field.
+func (tab *Tab) PressTab(t testing.TB) {
+	t.Helper()
+	if err := tab.do(chromedp.KeyEvent(kb.Tab)); err != nil {
+		t.Fatalf("browsertest: press Tab: %v", err)
 	}
 }
 

@@ -173,6 +173,13 @@ func (g Group) Availability() string {
 	return Places
 }
 
+// Welcoming reports whether a newcomer can join the group now: it has a place left, or it is
+// an open meeting anyone may come to. The catalogue lists these groups first.
+func (g Group) Welcoming() bool {
+	a := g.Availability()
+	return a == Places || a == DropIn
+}
+
 // Description returns the group's description in lang, or the Norwegian one.
 func (g Group) Description(lang i18n.Lang) string {
 	if lang == i18n.EN && g.DescriptionEN != "" {

@@ -115,8 +115,12 @@ func (s *Store) List(ctx context.Context, f Filter, limit, offset int) ([]Group,
 	if f.TakesMembers {
 		c.add(takesMembers)
 	}
-	return s.page(ctx, c, limit, offset, true)
+	return s.page(ctx, c, limit, offset, welcomingFirst+`, g.name COLLATE "nb-NO-x-icu", g.id`, true)
 }
+
+// welcomingFirst orders the groups a newcomer can join now (a place left, or an open meeting
+// anyone may come to) before the full and closed ones; it matches Group.Welcoming.
+const welcomingFirst = `CASE WHEN (g.open_meeting AND g.status NOT IN ('paused', 'closed')) OR (` + takesMembers + `) THEN 0 ELSE 1 END`
 
 // AdminFilter narrows the staff's list of groups. Zero fields do not filter.
 type AdminFilter struct {
@@ -134,21 +138,22 @@ func (s *Store) ListAll(ctx context.Context, f AdminFilter, limit, offset int) (
 	if slices.Contains(Statuses, f.Status) {
 		c.add("g.status = ?", f.Status)
 	}
-	return s.page(ctx, c, limit, offset, false)
+	return s.page(ctx, c, limit, offset, `g.name COLLATE "nb-NO-x-icu", g.id`, false)
 }
 
-// page reads one page of the groups that match c, in Norwegian order, and counts all that
-// match. The page is cut in a subquery before the member counts are made, so they are counted
-// for the page's rows only; with the published filter the page comes straight off
-// groups_public_name_idx, and the total is a scan of its own (an InitPlan), not a window over
-// every match, which would read and sort them all.
-func (s *Store) page(ctx context.Context, c *conds, limit, offset int, publishedThemes bool) ([]Group, int, error) {
+// page reads one page of the groups that match c in the order orderBy (SQL on groups g), and
+// counts all that match. The page is cut in a subquery before the member counts are made, so
+// they are counted for the page's rows only; the total is a scan of its own (an InitPlan), not
+// a window over every match. Ordered by name alone, the page comes straight off
+// groups_public_name_idx; the catalogue's order (welcomingFirst) sorts the matches, a few
+// hundred groups at most.
+func (s *Store) page(ctx context.Context, c *conds, limit, offset int, orderBy string, publishedThemes bool) ([]Group, int, error) {
 	where := c.where()
 	sql := `SELECT ` + groupColumns + `, (SELECT count(*) FROM groups g WHERE ` + where + `)
 		FROM (SELECT * FROM groups g WHERE ` + where + `
-			ORDER BY g.name COLLATE "nb-NO-x-icu", g.id LIMIT ` + c.arg(limit) + ` OFFSET ` + c.arg(offset) + `) g
+			ORDER BY ` + orderBy + ` LIMIT ` + c.arg(limit) + ` OFFSET ` + c.arg(offset) + `) g
 		LEFT JOIN orgs o ON o.id = g.org_id
-		ORDER BY g.name COLLATE "nb-NO-x-icu", g.id`
+		ORDER BY ` + orderBy
 	rows, err := s.db.Query(ctx, sql, c.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("groups: list: %w", err)

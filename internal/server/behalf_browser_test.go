@@ -30,9 +30,9 @@ func TestStaffSignUpACallerInTheBrowser(t *testing.T) {
 	staff.Fill(t, "felt-first_name", "Liv")
 	staff.Fill(t, "felt-phone", "48 12 34 56")
 	staff.Press(t, "input[name=contact][value=sms]")
-	staff.Press(t, "#felt-formats") // every format is ticked at first: she wants digital only
-	staff.Press(t, "#felt-formats-2")
-	staff.Press(t, "#felt-availability-4-afternoon")
+	staff.Press(t, "#felt-formats-2") // either place is chosen at first: she wants digital only
+	staff.Press(t, "#felt-days-3")    // Thursday
+	staff.Press(t, "#felt-parts-1")   // afternoon
 	staff.Press(t, "#felt-adult")
 	got, ok := staff.Submit(t, "form.signup", browsertest.Status(http.StatusUnprocessableEntity))
 	if !ok || !strings.Contains(got.Text, "Velg gruppen eller temaet personen vil meldes på.") ||
@@ -40,7 +40,7 @@ func TestStaffSignUpACallerInTheBrowser(t *testing.T) {
 		t.Fatalf("without group and consent: %s", got.Text)
 	}
 	if v := staff.Eval(t, `document.getElementById("felt-first_name").value + " " + document.getElementById("felt-phone").value + " " +
-		document.getElementById("felt-availability-4-afternoon").checked`); v != "Liv +4748123456 true" {
+		document.getElementById("felt-days-3").checked + " " + document.getElementById("felt-parts-1").checked`); v != "Liv +4748123456 true true" {
 		t.Errorf("the form lost what was typed: %q", v)
 	}
 	staff.SetValue(t, "felt-target", "gruppe-"+itoa(groupID))
@@ -66,9 +66,9 @@ func TestStaffSignUpACallerInTheBrowser(t *testing.T) {
 	staff.Fill(t, "felt-first_name", "Liv")
 	staff.Fill(t, "felt-phone", "+47 481 23 456")
 	staff.SetValue(t, "felt-target", "tema-"+itoa(themeID))
-	staff.Press(t, "#felt-formats")
 	staff.Press(t, "#felt-formats-2")
-	staff.Press(t, "#felt-availability-4-afternoon")
+	staff.Press(t, "#felt-days-3")
+	staff.Press(t, "#felt-parts-1")
 	staff.Press(t, "#felt-adult")
 	staff.Press(t, "#felt-consent")
 	got, ok = staff.Submit(t, "form.signup", browsertest.Status(http.StatusConflict))
@@ -82,8 +82,8 @@ func TestStaffSignUpACallerInTheBrowser(t *testing.T) {
 	// From her page, one more: interest in another theme, prefilled with her wishes.
 	other := app.fixtures(t).Theme("Ensomhet")
 	got = staff.Click(t, "main a[href$='/meld-pa']")
-	if v := staff.Eval(t, `document.getElementById("felt-availability-4-afternoon").checked + " " + document.getElementById("felt-formats-1").checked + " " +
-		document.getElementById("felt-formats").checked`); v != "true true false" {
+	if v := staff.Eval(t, `document.getElementById("felt-days-3").checked + " " + document.getElementById("felt-parts-1").checked + " " +
+		document.getElementById("felt-formats-2").checked + " " + document.getElementById("felt-formats").checked`); v != "true true true false" {
 		t.Errorf("the wishes are not prefilled: %q", v)
 	}
 	staff.SetValue(t, "felt-target", "tema-"+itoa(other.ID))

@@ -43,7 +43,7 @@ func TestStaffSignUpANewCaller(t *testing.T) {
 	bad.Del("consent")
 	res, body = staff.post("/admin/deltakere/ny", bad)
 	for _, want := range []string{"Velg gruppen eller temaet personen vil meldes på.", "Kryss av når personen har sagt ja til samtykketeksten.",
-		`value="+4748123456"`, "Vil helst møte på dagtid", `id="felt-availability-3-evening" value="3-evening" checked`} {
+		`value="+4748123456"`, "Vil helst møte på dagtid", `id="felt-days-2" name="days" value="3" checked`} {
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, want) {
 			t.Fatalf("a form without group and consent = %d, lacks %q\n%s", res.StatusCode, want, body)
 		}

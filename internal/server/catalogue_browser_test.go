@@ -51,6 +51,11 @@ func TestCatalogueInTheBrowser(t *testing.T) {
 
 	tab := b.NewTab(t)
 	tab.Go(t, app.URL+"/grupper?tema=sorg-og-tap&tid=kveld")
+	if n := tab.Eval(t, `String(document.querySelectorAll(".active-filters a").length)`); n != "2" {
+		t.Errorf("%s filter tags for two filters", n)
+	}
+	tab.Press(t, ".filter-box summary") // the filter is folded away until asked for
+	tab.Settle(t)
 	got := tab.Click(t, "form.catalogue-filter button[type=submit]")
 	u, _ := url.Parse(got.URL)
 	if q := u.Query(); q.Get("tema") != "sorg-og-tap" || q.Get("tid") != "kveld" || !strings.Contains(got.Text, "Vi fant 1 gruppe.") {

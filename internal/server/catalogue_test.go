@@ -330,3 +330,46 @@ func TestCatalogueMessagesExist(t *testing.T) {
 		}
 	}
 }
+
+// The groups a newcomer can join come first, in name order; the full and closed ones follow
+// under their own heading, across pages too. Each filter in use is a tag linking to the list
+// without it.
+func TestCatalogueWelcomingFirstAndFilterTags(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	cat := app.newCatalogue(t)
+	full := cat.add(t, "Ab full gruppe", func(f *groups.Form) { f.Capacity = "1" })
+	cat.fill(t, full, 1)
+	cat.add(t, "Bb gruppe med plass", nil)
+	cat.add(t, "Cc lukket gruppe", func(f *groups.Form) { f.Open = false })
+	cat.add(t, "Dd åpent møte", func(f *groups.Form) { f.OpenMeeting = true })
+	c := app.client(t)
+
+	_, body := c.get("/grupper")
+	order := []string{"Bb gruppe med plass", "Dd åpent møte", "Fulle grupper og grupper som ikke tar imot nye nå", "Ab full gruppe", "Cc lukket gruppe"}
+	at := -1
+	for _, s := range order {
+		i := strings.Index(body, s)
+		if i <= at {
+			t.Fatalf("/grupper does not list %q after %v in this order", s, order)
+		}
+		at = i
+	}
+	if strings.Contains(body, "active-filters") {
+		t.Error("/grupper without filters shows filter tags")
+	}
+
+	_, body = c.get("/grupper?tema=angst-og-uro&dag=2&ledig=1")
+	for _, href := range []string{`href="/grupper?dag=2&amp;ledig=1"`, `href="/grupper?ledig=1&amp;tema=angst-og-uro"`, `href="/grupper?dag=2&amp;tema=angst-og-uro"`} {
+		if !strings.Contains(body, href) {
+			t.Errorf("the filter tags lack a link %s", href)
+		}
+	}
+	if strings.Contains(body, "Fulle grupper og grupper") {
+		t.Error("ledig=1 still shows the heading of full groups")
+	}
+	_, body = c.get("/grupper?tid=kveld")
+	if !strings.Contains(body, `href="/grupper"><span class="ds-sr-only">Fjern filteret</span>`) {
+		t.Error("the only filter's tag does not lead to the whole list")
+	}
+}

@@ -28,7 +28,6 @@ func TestEachPersonIsReachedByTheirChannel(t *testing.T) {
 	siv.Fill(t, "felt-first_name", "Siv")
 	siv.Fill(t, "felt-phone", "912 34 560")
 	siv.Press(t, "input[name=contact][value=sms]")
-	siv.Press(t, "#felt-availability-2-evening")
 	siv.Press(t, "#felt-adult")
 	siv.Press(t, "#felt-consent")
 	if got := siv.Click(t, "form.signup button[type=submit]"); !strings.HasSuffix(got.URL, "/takk") {

@@ -451,7 +451,7 @@ func (w *sweepWorld) visitorFor(t *testing.T, pattern string) *client {
 
 // Field lists shared by several routes.
 var (
-	signupFields  = []string{"first_name", "email", "phone", "contact", "age_band", "source", "note", "adult", "consent", "formats", "availability", "languages", "nettsted"}
+	signupFields  = []string{"first_name", "email", "phone", "contact", "age_band", "source", "note", "adult", "consent", "formats", "availability", "days", "parts", "languages", "nettsted"}
 	themeFields   = []string{"slug", "name_nb", "name_en", "description_nb", "description_en", "published"}
 	groupFields   = []string{"name", "slug", "kind", "format", "platform", "venue", "weekday", "starts", "ends", "frequency", "language", "capacity", "open", "twelve_step", "open_meeting", "org", "description_nb", "description_en", "themes"}
 	licenceFields = []string{"provider", "label", "max_participants", "max_minutes", "account_login", "secret", "status", "funding", "notes"}
@@ -488,7 +488,7 @@ var postFields = map[string][]string{
 	"POST /grupper/{slug}/meld-pa":                 signupFields,
 	"POST /tema/{slug}/interesse":                  signupFields,
 	"POST /mine":                                   {"email"},
-	"POST /mine/{token}/pamelding/{id}":            {"formats", "availability", "languages"},
+	"POST /mine/{token}/pamelding/{id}":            {"formats", "availability", "days", "parts", "languages"},
 	"POST /mine/{token}/pamelding/{id}/trekk":      {"confirm"},
 	"POST /mine/{token}/slett":                     {},
 	"POST /mine/{token}/tilbud/{id}":               {"svar"},
@@ -568,9 +568,9 @@ var postFields = map[string][]string{
 	"POST /admin/tilbud/{id}/trekk":                          {"tilstand"},
 	"POST /admin/tilbud/{id}/svar":                           {"svar", "notat", "tilstand"},
 	"POST /admin/ringeliste/{id}":                            {"svar", "notat"},
-	"POST /admin/deltakere/ny": {"target", "first_name", "email", "phone", "contact", "lang", "age_band", "formats", "availability",
+	"POST /admin/deltakere/ny": {"target", "first_name", "email", "phone", "contact", "lang", "age_band", "formats", "availability", "days", "parts",
 		"languages", "source", "note", "adult", "consent", "existing"},
-	"POST /admin/deltakere/{id}/meld-pa":                 {"target", "formats", "availability", "languages", "source", "note", "consent"},
+	"POST /admin/deltakere/{id}/meld-pa":                 {"target", "formats", "availability", "days", "parts", "languages", "source", "note", "consent"},
 	"POST /admin/deltakere/{id}/plasser":                 {"group"},
 	"POST /admin/deltakere/{id}/slett":                   {"confirm"},
 	"POST /admin/deltakere/{id}/sms":                     {"sms", "sms_confirm"},

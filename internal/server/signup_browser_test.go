@@ -30,7 +30,6 @@ func TestSignupJourneyInTheBrowser(t *testing.T) {
 	}
 	tab.Fill(t, "felt-first_name", "Kari")
 	tab.Fill(t, "felt-email", email)
-	tab.Press(t, "#felt-availability-2-evening")
 	tab.Press(t, "#felt-adult")
 	tab.Press(t, "#felt-consent")
 	if got := tab.Click(t, "form.signup button[type=submit]"); !strings.HasSuffix(got.URL, "/sjekk-epost") || !strings.Contains(got.Text, "Sjekk e-posten din") {
@@ -58,7 +57,8 @@ func TestSignupJourneyInTheBrowser(t *testing.T) {
 	}
 	mine := tab.Eval(t, `location.pathname`)
 	tab.Click(t, "a[href*='?endre=']")
-	tab.Press(t, "#felt-availability-5-morning")
+	tab.Press(t, "#felt-days-4") // Friday
+	tab.Press(t, "#felt-parts")  // morning
 	if got := tab.Click(t, "main form button[type=submit]"); !strings.Contains(got.Text, "Endringene er lagret.") {
 		t.Fatalf("after changing: %s", got.Text)
 	}

@@ -322,3 +322,42 @@ func TestSignupForAFullGroupLeadsToTheTheme(t *testing.T) {
 		t.Error("a sign-up for a closed group was stored")
 	}
 }
+
+// The form asks when someone can come as days and parts of the day, stored as every day at
+// every part, unless they sign up for a group, whose fixed time is stored instead; old
+// "day-part" values are still read.
+func TestSignupAsksDaysAndPartsUnlessTheGroupsTimeAnswers(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	app.catalogueFixture(t)
+	c := app.client(t)
+	if _, body := c.get("/grupper/sorggruppe-tirsdag/meld-pa"); strings.Contains(body, `name="days"`) || strings.Contains(body, `name="availability"`) {
+		t.Error("the form for a group asks when they can come")
+	}
+	if _, body := c.get("/tema/sorg/interesse"); !strings.Contains(body, `name="days"`) || !strings.Contains(body, `name="parts"`) {
+		t.Error("the interest form does not ask days and parts of the day")
+	}
+	post := func(path, phone string, extra url.Values) string {
+		t.Helper()
+		v := url.Values{"first_name": {"Kari"}, "phone": {phone}, "formats": {"house"}, "adult": {"on"}, "consent": {"on"}}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		if res, body := c.post(path, v); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST %s = %d\n%s", path, res.StatusCode, body)
+		}
+		var got string
+		if err := app.db.QueryRow(context.Background(), `SELECT array_to_string(s.availability, ' ') FROM signups s
+			JOIN participants p ON p.id = s.participant_id WHERE p.phone = $1`, phone).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := post("/grupper/sorggruppe-tirsdag/meld-pa", "+4791234501", nil); got != "2-evening" {
+		t.Errorf("a sign-up for the group on Tuesday evenings stored %q", got)
+	}
+	got := post("/tema/sorg/interesse", "+4791234502", url.Values{"days": {"1", "3"}, "parts": {"evening"}, "availability": {"5-morning"}})
+	if got != "5-morning 1-evening 3-evening" {
+		t.Errorf("days 1 and 3 in the evening and an old 5-morning stored %q", got)
+	}
+}

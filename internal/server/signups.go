@@ -62,6 +62,7 @@ func (s *Server) signupTarget(w http.ResponseWriter, r *http.Request) (pages.Sig
 				return p, t, false
 			}
 			p.GroupName, p.Action, t.GroupID = g.Name, "/grupper/"+g.Slug+"/meld-pa", g.ID
+			p.GroupSlot = signups.Availability(g.Weekday, groups.DayPartOf(g.StartsAt))
 			if len(g.Themes) > 0 {
 				t.ThemeID = g.Themes[0].ID
 			}
@@ -98,7 +99,9 @@ func parseSignup(r *http.Request) signups.Form {
 }
 
 func parsePrefs(r *http.Request) signups.Prefs {
-	return signups.Prefs{Formats: r.PostForm["formats"], Availability: r.PostForm["availability"], Languages: r.PostForm["languages"]}
+	f := r.PostForm
+	return signups.Prefs{Formats: signups.FormatsOf(f["formats"]), Availability: signups.Slots(f["days"], f["parts"], f["availability"]),
+		Languages: f["languages"]}
 }
 
 // signups is the participants' store, queueing its mail in the server's outbox.
@@ -117,6 +120,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = parseSignup(r)
+	if p.GroupSlot != "" && len(p.Form.Availability) == 0 {
+		p.Form.Availability = []string{p.GroupSlot} // the group's fixed time answers when they can come
+	}
 	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
 		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "signup.title"), pages.Signup(p))
 		return

@@ -76,7 +76,7 @@ func (f *ContactForm) validate() validate.Errors {
 	case noPhone && f.Contact == "phone":
 		e.Add("phone", "signup.phone.requiredToCall")
 	case noPhone && f.Email == "":
-		e.Add("email", "signup.contact.required")
+		e.Add("email", ContactRequired)
 	}
 	if f.Email != "" && !validate.Email(f.Email) {
 		e.Add("email", "form.email.invalid")
@@ -102,6 +102,10 @@ func (f *ContactForm) validate() validate.Errors {
 	}
 	return e
 }
+
+// ContactRequired is the message when neither an e-mail address nor a phone number is given;
+// the form shows it once, above both fields.
+const ContactRequired = "signup.contact.required"
 
 // Limits of the free-text fields.
 const (
@@ -202,3 +206,75 @@ func known(in, allowed []string) []string {
 
 // Availability builds the value of one weekday and part of the day.
 func Availability(weekday int, part string) string { return fmt.Sprintf("%d-%s", weekday, part) }
+
+// Slots is when someone can come as stored: every day of days (ISO weekdays "1"–"7") at every
+// part of parts (of DayParts), joined with slots already written as "day-part" (the old form's
+// week grid, still accepted). Days without parts mean any part of those days, and parts
+// without days those parts on any day; values it does not know are dropped by Validate.
+func Slots(days, parts, slots []string) []string {
+	if len(days) > 0 && len(parts) == 0 {
+		parts = DayParts
+	}
+	if len(parts) > 0 && len(days) == 0 {
+		days = []string{"1", "2", "3", "4", "5", "6", "7"}
+	}
+	out := slices.Clone(slots)
+	for _, d := range days {
+		for _, p := range parts {
+			out = append(out, d+"-"+p)
+		}
+	}
+	return out
+}
+
+// DaysAndParts reads stored slots back as the form asks them: a day is chosen when any slot
+// falls on it, a part of the day when any slot is in it.
+func DaysAndParts(slots []string) (days, parts []string) {
+	for _, s := range slots {
+		d, p, ok := strings.Cut(s, "-")
+		if !ok {
+			continue
+		}
+		if !slices.Contains(days, d) {
+			days = append(days, d)
+		}
+		if !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	return days, parts
+}
+
+// Where answers "where can you meet?": in the house, online, or either. Hybrid groups suit
+// both (see matching), so the form does not ask about them.
+const (
+	WhereHouse   = "house"
+	WhereDigital = "digital"
+	WhereBoth    = "house,digital"
+)
+
+// Wheres lists the answers in the order they are offered.
+var Wheres = []string{WhereBoth, WhereHouse, WhereDigital}
+
+// FormatsOf is the formats posted as the answers to "where": each value one format or several
+// joined by commas, so the old form's check boxes and the new form's one choice both read.
+func FormatsOf(values []string) []string {
+	var out []string
+	for _, v := range values {
+		out = append(out, strings.Split(v, ",")...)
+	}
+	return out
+}
+
+// WhereOf is the answer to "where" that formats stand for: house or digital alone (with or
+// without hybrid groups, which suit both), else both.
+func WhereOf(formats []string) string {
+	house, digital := slices.Contains(formats, "house"), slices.Contains(formats, "digital")
+	switch {
+	case house && !digital:
+		return WhereHouse
+	case digital && !house:
+		return WhereDigital
+	}
+	return WhereBoth
+}
