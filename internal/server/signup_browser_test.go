@@ -66,6 +66,15 @@ func TestSignupJourneyInTheBrowser(t *testing.T) {
 	if !strings.Contains(data, email) || !strings.Contains(data, `"5-morning"`) {
 		t.Fatalf("downloaded data: %s", data)
 	}
+	// Withdrawing asks once and says what is lost; going back changes nothing.
+	if got := tab.Click(t, "a[href$='/trekk']"); !strings.Contains(got.Text, "Du mister plassen din i køen") {
+		t.Fatalf("the withdrawal's question: %s", got.Text)
+	}
+	if got := tab.Click(t, "main form a.ds-button"); got.URL != app.URL+mine || app.count(t, `SELECT count(*) FROM signups WHERE status = 'withdrawn'`) != 0 {
+		t.Fatalf("going back from the question led to %s, or withdrew", got.URL)
+	}
+	tab.Click(t, "footer a[href='/mine']") // the way back to the private page, from any page
+	tab.Go(t, app.URL+mine)
 	tab.Click(t, "a[href$='/slett']")
 	if got := tab.Click(t, "main form button[type=submit]"); !strings.Contains(got.Text, "Alt om deg er slettet") {
 		t.Fatalf("after deleting: %s", got.Text)
