@@ -106,7 +106,8 @@ func TestStaffSignUpAKnownPerson(t *testing.T) {
 	id := itoa(int64(app.count(t, `SELECT id FROM participants WHERE email = 'kari@example.org'`)))
 	staff := app.client(t).login(p.staff.Email)
 	res, body := staff.get("/admin/deltakere/" + id + "/meld-pa")
-	for _, want := range []string{"Ny påmelding for Kari", `value="2-evening" checked`, `value="digital" checked`, "(E-post)"} {
+	for _, want := range []string{"Ny påmelding for Kari", `name="days" value="2" checked`, `name="parts" value="evening" checked`,
+		`name="formats" value="house,digital" checked`, "(E-post)"} {
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, want) {
 			t.Fatalf("the form = %d, lacks %q\n%s", res.StatusCode, want, body)
 		}
@@ -117,7 +118,8 @@ func TestStaffSignUpAKnownPerson(t *testing.T) {
 	wish := url.Values{"target": {"gruppe-" + itoa(groupID)}, "formats": {"house"}, "availability": {"5-afternoon"}, "note": {"Ringte inn"}}
 	res, body = staff.post("/admin/deltakere/"+id+"/meld-pa", wish)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kryss av når personen har sagt ja") ||
-		!strings.Contains(body, `value="5-afternoon" checked`) || !strings.Contains(body, "Ringte inn") {
+		!strings.Contains(body, `name="days" value="5" checked`) || !strings.Contains(body, `name="parts" value="afternoon" checked`) ||
+		!strings.Contains(body, "Ringte inn") {
 		t.Fatalf("without consent = %d\n%s", res.StatusCode, body)
 	}
 	wish.Set("consent", "on")
