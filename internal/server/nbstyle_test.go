@@ -40,6 +40,10 @@ var (
 	sentenceStart = regexp.MustCompile(`(?:^|[.!?]["»)]?\s+|·\s+|^\W*)$`)
 )
 
+// otherLabels are the words once used for the action "Meld interesse" (register interest in a
+// theme): one action has one label.
+var otherLabels = []string{"Jeg finner ingen gruppe som passer", "Si fra at du ønsker"}
+
 // textRuns splits a page into the runs of text a person reads as one: the text between two
 // block tags, and each attribute a browser shows or reads out.
 func textRuns(page string) []string {
@@ -70,6 +74,11 @@ func nbStyleProblems(runs []string) []string {
 		for _, m := range klock.FindAllStringSubmatch(text, -1) {
 			if !klockTime.MatchString(m[1]) {
 				out = append(out, `"kl." not followed by HH.MM: `+excerpt(run, m[0]))
+			}
+		}
+		for _, label := range otherLabels {
+			if strings.Contains(run, label) {
+				out = append(out, "another label for Meld interesse: "+excerpt(run, label))
 			}
 		}
 		for _, i := range capitalWeekday.FindAllStringSubmatchIndex(run, -1) {
@@ -104,7 +113,7 @@ func TestNbStyleProblems(t *testing.T) {
 	}
 	for _, bad := range []string{`<p>hver tirsdag kl. 18:00</p>`, `<td>18:00–19:30</td>`, `<p>fra 8.00</p>`,
 		`<p>klokka kl. 8.00</p>`, `<p>kl. 18</p>`, `<p>hver Tirsdag kl. 18.00</p>`, `<p>Neste møte: Onsdag</p>`,
-		`<p>Gruppa møtes <strong>Fredag</strong> kl. 18.00</p>`, `<a title="åpent Lørdag">x</a>`} {
+		`<p>Gruppa møtes <strong>Fredag</strong> kl. 18.00</p>`, `<a title="åpent Lørdag">x</a>`, `<a>Jeg finner ingen gruppe som passer</a>`} {
 		if got := nbStyleProblems(textRuns(`<html><body>` + bad + `</body></html>`)); len(got) == 0 {
 			t.Errorf("%s: no problem found", bad)
 		}
@@ -115,7 +124,7 @@ func TestNbStyleProblems(t *testing.T) {
 // (every GET route, the error states, the answers to forms) and every Norwegian mail and SMS
 // the flows made is read as a person reads it; a time of day written another way than
 // kl. 18.00 / 18.00–19.30 (18:00, 8.00, "kl." without a time), or a weekday with a capital
-// letter in the middle of a sentence, fails.
+// letter in the middle of a sentence, or another label for "Meld interesse", fails.
 func TestNorwegianPagesWriteTimesAndWeekdaysOneWay(t *testing.T) {
 	t.Parallel()
 	site := newHTMLSite(t)
