@@ -27,7 +27,7 @@ type Contact struct {
 	PhoneHours string
 }
 
-// Default is what a new database starts with (migration 00019): LINK Oslo's public visiting
+// Default is what a new database starts with (migrations 00019 and 00040): LINK Oslo's public visiting
 // address, and a phone number and e-mail address for the admin to replace.
 func Default() Contact {
 	return Contact{
@@ -37,7 +37,7 @@ func Default() Contact {
 		Address:    "Kirkeveien 61, 0364 Oslo",
 		Floor:      "6. etasje",
 		HowToGetIn: "Ring på porttelefonen ved inngangen og ta heisen til 6. etasje.",
-		PhoneHours: "Mandag–fredag kl. 10–15",
+		PhoneHours: "mandag–fredag kl. 10.00–15.00",
 	}
 }
 

@@ -2,6 +2,8 @@ package i18n
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,4 +75,33 @@ func DateTime(l Lang, t time.Time) string {
 		return t.Format("2 Jan 2006 15:04")
 	}
 	return t.Format("02.01.2006 kl. 15.04")
+}
+
+// Clock writes a time of day (the time since midnight) the way l writes it for people:
+// 18.00 in Norwegian, as Språkrådet recommends, and 18:00 in English; hours always have two
+// digits (08.00). It is the one clock formatter of pages, mails and SMS; form fields, feeds
+// and calendar files keep the machine's 18:00 (tz.FormatClock).
+func Clock(l Lang, d time.Duration) string {
+	sep := "."
+	if l == EN {
+		sep = ":"
+	}
+	return fmt.Sprintf("%02d%s%02d", int(d/time.Hour), sep, int(d%time.Hour/time.Minute))
+}
+
+// ClockOf is Clock of the time of day of t, in its own location.
+func ClockOf(l Lang, t time.Time) string {
+	return Clock(l, time.Duration(t.Hour())*time.Hour+time.Duration(t.Minute())*time.Minute)
+}
+
+// ClockRange writes a span of the day the way l writes it: 18.00–19.30 or 18:00–19:30.
+func ClockRange(l Lang, from, to time.Duration) string {
+	return Clock(l, from) + "–" + Clock(l, to)
+}
+
+// Weekday names ISO weekday n (1 is Monday) the way l writes it inside a sentence: "tirsdag"
+// in Norwegian, which writes weekdays in lower case, "Tuesday" in English. A heading or a
+// label that begins with it capitalises the first letter itself.
+func Weekday(l Lang, n int) string {
+	return Translate(l, "catalogue.weekday."+strconv.Itoa(n))
 }

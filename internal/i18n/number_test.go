@@ -42,6 +42,9 @@ func TestNumbersAndDatesPerLanguage(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{Date(NB, day), "04.03.2026"}, {Date(EN, day), "4 Mar 2026"},
 		{DateTime(NB, day), "04.03.2026 kl. 18.30"}, {DateTime(EN, day), "4 Mar 2026 18:30"},
+		{Clock(NB, 8*time.Hour+5*time.Minute), "08.05"}, {Clock(EN, 8*time.Hour+5*time.Minute), "08:05"},
+		{ClockOf(NB, day), "18.30"}, {ClockOf(EN, day), "18:30"},
+		{ClockRange(NB, 18*time.Hour, 19*time.Hour+30*time.Minute), "18.00–19.30"}, {ClockRange(EN, 0, 23*time.Hour+59*time.Minute), "00:00–23:59"},
 	} {
 		if c.got != c.want {
 			t.Errorf("date %q, want %q", c.got, c.want)

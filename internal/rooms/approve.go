@@ -7,7 +7,6 @@ import (
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
-	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 	"github.com/linkoslo/selvhjelpshuset/internal/validate"
 )
 
@@ -70,8 +69,8 @@ func changedLines(lang i18n.Lang, asked, approved Request) []string {
 	}
 	if asked.Series.Start != approved.Series.Start || asked.Series.End != approved.Series.End {
 		out = append(out, i18n.Translate(lang, "mail.room.changedTime",
-			"Time", tz.FormatClock(approved.Series.Start)+"–"+tz.FormatClock(approved.Series.End),
-			"Asked", tz.FormatClock(asked.Series.Start)+"–"+tz.FormatClock(asked.Series.End)))
+			"Time", i18n.ClockRange(lang, approved.Series.Start, approved.Series.End),
+			"Asked", i18n.ClockRange(lang, asked.Series.Start, asked.Series.End)))
 	}
 	return out
 }

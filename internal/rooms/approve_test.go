@@ -79,7 +79,7 @@ func TestApproveInAnotherRoomAtAnotherTime(t *testing.T) {
 		t.Errorf("the request should keep what was asked and link the booking: %+v %v", stored, err)
 	}
 	m := mailtest.Last(t, db, "a@example.test")
-	for _, want := range []string{"rom Lind", "19:00", "Merk: Vi har booket rom Lind. Du ba om Bjørk.", "Merk: Vi har booket tiden 19:00–20:15. Du ba om 18:00–19:30."} {
+	for _, want := range []string{"rom Lind", "kl. 19.00", "Merk: Vi har booket rom Lind. Du ba om Bjørk.", "Merk: Vi har booket tiden 19.00–20.15. Du ba om 18.00–19.30."} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("the answer lacks %q:\n%s", want, m.Text)
 		}

@@ -34,7 +34,7 @@ func TestStaffKeepTheRegisterOfOrganisations(t *testing.T) {
 		t.Fatalf("create = %d %s", res.StatusCode, loc)
 	}
 	_, body = staff.get(loc)
-	for _, want := range []string{"Organisasjonen er lagret.", "Går ut Torsdag 31.12.2026", `value="+4722000000"`, "0 brukere har tilgang", "/admin/invitasjon?org="} {
+	for _, want := range []string{"Organisasjonen er lagret.", "Går ut torsdag 31.12.2026", `value="+4722000000"`, "0 brukere har tilgang", "/admin/invitasjon?org="} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the organisation's page lacks %q", want)
 		}
@@ -48,7 +48,7 @@ func TestStaffKeepTheRegisterOfOrganisations(t *testing.T) {
 		t.Fatalf("update = %d", res.StatusCode)
 	}
 	_, body = staff.get("/admin/organisasjoner?q=helse")
-	if !strings.Contains(body, "Mental Helse Oslo") || !strings.Contains(body, "Signert Torsdag 15.01.2026, uten sluttdato") || strings.Contains(body, "Foreningen Alfa") {
+	if !strings.Contains(body, "Mental Helse Oslo") || !strings.Contains(body, "Signert torsdag 15.01.2026, uten sluttdato") || strings.Contains(body, "Foreningen Alfa") {
 		t.Errorf("search:\n%s", body)
 	}
 	if _, body = staff.get("/admin/organisasjoner?nettverk=on"); strings.Contains(body, "Mental Helse Oslo") {

@@ -58,7 +58,7 @@ func TestEventSeriesInTheBrowser(t *testing.T) {
 		t.Errorf("the taken day: %s", got.Text)
 	}
 	got = staff.Click(t, "button[name=skip]")
-	if !strings.Contains(got.Text, "2 arrangementer er laget. 1 dag ble hoppet over.") || !strings.Contains(got.Text, "Første tirsdag i måneden, 18:00–19:30") {
+	if !strings.Contains(got.Text, "2 arrangementer er laget. 1 dag ble hoppet over.") || !strings.Contains(got.Text, "Første tirsdag i måneden, kl. 18.00–19.30") {
 		t.Errorf("the series' page: %s", got.Text)
 	}
 	for _, d := range []time.Time{dates[0], dates[2]} {

@@ -99,7 +99,7 @@ func TestMyExportHoldsOffersEventsQueuedMailAndALegend(t *testing.T) {
 	want := map[string]map[string]string{
 		"participant.preferred_contact": {"email": "E-post"},
 		"signups.status":                {"waiting": "Vi samler folk og tar kontakt med deg"},
-		"signups.availability":          {"2-evening": "Tirsdag kveld"},
+		"signups.availability":          {"2-evening": "tirsdag kveld"},
 		"offers.status":                 {"declined": "Takket nei, venter på en annen"},
 		"offers.channel":                {"email": "E-post"},
 		"event_signups.status":          {"confirmed": "Du har plass"},

@@ -243,9 +243,11 @@ func (c *client) withLang(t *testing.T, l string) *client {
 
 var (
 	tagsAndScripts = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]*>`)
-	norwegianDate  = regexp.MustCompile(`\b\d{1,2}\.\d{1,2}\.\d{4}\b|kl\. \d{1,2}\.\d{2}\b`)
-	decimalPoint   = regexp.MustCompile(`\d\.\d`)
-	decimalComma   = regexp.MustCompile(`\d,\d`)
+	// norwegianDate is a date (31.12.2026) or a time of day (kl. 18.30, kl. 10.00–15.00, a
+	// table's 17.00–18.30), which Norwegian writes with points.
+	norwegianDate = regexp.MustCompile(`\b\d{1,2}\.\d{1,2}\.\d{4}\b|kl\. \d{2}\.\d{2}(?:–\d{2}\.\d{2})?\b|\b\d{2}\.\d{2}–\d{2}\.\d{2}\b`)
+	decimalPoint  = regexp.MustCompile(`\d\.\d`)
+	decimalComma  = regexp.MustCompile(`\d,\d`)
 )
 
 // visibleText is the text of an HTML page a reader sees: no tags (and so no attributes or
@@ -256,7 +258,7 @@ func visibleText(page string) string {
 
 // Must show: no decimal point on a Norwegian page. The report of last year and this year and
 // the dashboard, rendered for logged-in staff in Norwegian, hold no point between digits in
-// their visible text, other than in a date (31.12.2026) or a time (kl. 18.30); the report
+// their visible text, other than in a date (31.12.2026) or a time (kl. 18.30, 17.00–18.30); the report
 // does hold decimals, with a comma.
 func TestNorwegianPagesHaveNoDecimalPoint(t *testing.T) {
 	t.Parallel()

@@ -125,12 +125,12 @@ func TestPartnerSeesFreeBusyAndStaffApproveInAnotherRoom(t *testing.T) {
 	partner := browsertest.New(t).NewTab(t)
 	loginIn(t, partner, app.URL, p.partnerA.Email)
 	got := partner.Go(t, app.URL+"/partner/rom/ny")
-	if strings.Contains(got.Text, "Opptatt 18:00–19:30") && isoWeek(day) != isoWeek(time.Now()) {
+	if strings.Contains(got.Text, "Opptatt 18.00–19.30") && isoWeek(day) != isoWeek(time.Now()) {
 		t.Errorf("this week shows a meeting weeks ahead: %s", got.Text)
 	}
 	partner.SetValue(t, "felt-uke", day.Format(time.DateOnly))
 	got, _ = partner.Submit(t, "section.free-busy form")
-	if !strings.Contains(got.Text, "Opptatt 18:00–19:30") || strings.Contains(got.Text, "Hemmelig tema") {
+	if !strings.Contains(got.Text, "Opptatt 18.00–19.30") || strings.Contains(got.Text, "Hemmelig tema") {
 		t.Errorf("the week of the date: %s", got.Text)
 	}
 	partner.Fill(t, "felt-title", "Pårørendetreff")
@@ -156,7 +156,7 @@ func TestPartnerSeesFreeBusyAndStaffApproveInAnotherRoom(t *testing.T) {
 	if !strings.Contains(got.Text, "Godkjent") || !strings.Contains(got.Text, "Åpne bookingen") {
 		t.Errorf("approved in another room: %s", got.Text)
 	}
-	if _, text := app.lastMail(t, "alfa@example.no"); !strings.Contains(text, "Du ba om Bjørkerommet") || !strings.Contains(text, "18:30–19:30") {
+	if _, text := app.lastMail(t, "alfa@example.no"); !strings.Contains(text, "Du ba om Bjørkerommet") || !strings.Contains(text, "18.30–19.30") {
 		t.Errorf("the answer:\n%s", text)
 	}
 }

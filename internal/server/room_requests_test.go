@@ -48,7 +48,7 @@ func TestPartnerRequestsARoomAndStaffApprove(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad request form = %d", res.StatusCode)
 	}
-	for _, want := range []string{"Skriv hva bookingen er for.", "Velg i dag eller en senere dato.", "Skriv klokkeslettet slik: 18:00", `value="2020-01-07"`} {
+	for _, want := range []string{"Skriv hva bookingen er for.", "Velg i dag eller en senere dato.", "Skriv klokkeslettet slik: 18.00", `value="2020-01-07"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the form with errors lacks %q", want)
 		}
@@ -303,7 +303,7 @@ func TestStaffApproveARequestInAnotherRoom(t *testing.T) {
 		t.Errorf("%d meetings booked in the other room at 19:00, want 2", n)
 	}
 	subject, text := app.lastMail(t, "alfa@example.no")
-	if subject != "Forespørselen om rom er godkjent" || !strings.Contains(text, "Du ba om Bjørkerommet") || !strings.Contains(text, "Du ba om 18:00–19:30") {
+	if subject != "Forespørselen om rom er godkjent" || !strings.Contains(text, "Du ba om Bjørkerommet") || !strings.Contains(text, "Du ba om 18.00–19.30") {
 		t.Errorf("answer mail %q:\n%s", subject, text)
 	}
 }
@@ -334,7 +334,7 @@ func TestRequestFormShowsFreeBusy(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("form = %d", res.StatusCode)
 	}
-	for _, want := range []string{"Opptatt 18:00–19:30", `<th scope="col">Bjørkerommet</th>`, `<th scope="col">Lindesalen</th>`,
+	for _, want := range []string{"Opptatt 18.00–19.30", `<th scope="col">Bjørkerommet</th>`, `<th scope="col">Lindesalen</th>`,
 		"Huset er stengt: Dugnad", `name="date" type="date" value="` + day.Format(time.DateOnly) + `"`, "i uke " + itoa(int64(isoWeek(day)))} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the form of the week lacks %q", want)
@@ -343,16 +343,16 @@ func TestRequestFormShowsFreeBusy(t *testing.T) {
 	if strings.Contains(body, "Hemmelig tema") {
 		t.Error("the free/busy grid names another booking")
 	}
-	if strings.Count(body, "Opptatt 18:00–19:30") != 1 || strings.Count(body, ">Stengt<") != 2 {
+	if strings.Count(body, "Opptatt 18.00–19.30") != 1 || strings.Count(body, ">Stengt<") != 2 {
 		t.Errorf("taken once in one room, closed in both rooms on Thursday:\n%s", body)
 	}
 	// This week by default; next week shows nothing taken.
-	if _, body = a.get("/partner/rom/ny?uke=" + day.AddDate(0, 0, 7).Format(time.DateOnly)); strings.Contains(body, "Opptatt 18:00") {
+	if _, body = a.get("/partner/rom/ny?uke=" + day.AddDate(0, 0, 7).Format(time.DateOnly)); strings.Contains(body, "Opptatt 18.00") {
 		t.Error("the next week shows the meeting")
 	}
 	// A form with errors shows the week of the date typed.
 	res, body = a.post("/partner/rom/ny", url.Values{"room": {itoa(roomID)}, "date": {day.Format(time.DateOnly)}, "start": {"18:00"}, "end": {"19:30"}, "frequency": {"once"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Opptatt 18:00–19:30") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Opptatt 18.00–19.30") {
 		t.Errorf("the form with errors = %d, without the week of its date", res.StatusCode)
 	}
 }

@@ -150,7 +150,7 @@ func TestRoomPagesInTheBrowser(t *testing.T) {
 	loginIn(t, tab, app.URL, p.staff.Email)
 	tab.Go(t, app.URL+"/admin/rom")
 	got := tab.Go(t, app.URL+"/admin/rom/"+strconv.FormatInt(id, 10)+"?uke=2026-11-25")
-	if !strings.Contains(got.Text, "18:00–19:30 Sorggruppe") || !strings.Contains(got.Text, "Uke 48") {
+	if !strings.Contains(got.Text, "18.00–19.30 Sorggruppe") || !strings.Contains(got.Text, "Uke 48") {
 		t.Errorf("week grid: %s", got.Text)
 	}
 	// At 1280 px the grid shows all seven days without scrolling, and the 18.00–19.30 meeting
@@ -251,7 +251,7 @@ func TestDaySheetShowsWhoIsHereWithKeys(t *testing.T) {
 	app.fixtures(t).Lend(key.ID, keys.LoanForm{HolderName: "Kontakt Karin", GroupID: groupID}, time.Now())
 	res, body := staff.get("/admin/dagsark?dato=2026-11-24")
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Sorggruppe tirsdag") || !strings.Contains(body, "Kontakt Karin") ||
-		!strings.Contains(body, "18:00–19:30") {
+		!strings.Contains(body, "18.00–19.30") {
 		t.Errorf("day sheet = %d", res.StatusCode)
 	}
 	if _, body := staff.get("/admin/dagsark?dato=2026-11-25"); strings.Contains(body, "Sorggruppe") {
@@ -430,7 +430,7 @@ func TestWeekGridShowsEarlyAndLateMeetings(t *testing.T) {
 		}
 	}
 	_, body := staff.get("/admin/rom/" + strconv.FormatInt(room, 10) + "?uke=2031-03-04")
-	for _, want := range []string{"06:00–07:00 Morgenmøte", "22:30–23:30 Nattmøte", ">6:00<", ">22:00<"} {
+	for _, want := range []string{"06.00–07.00 Morgenmøte", "22.30–23.30 Nattmøte", ">06.00<", ">22.00<"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the week grid lacks %q", want)
 		}
@@ -455,7 +455,7 @@ func TestStandingExceptionOverHTTP(t *testing.T) {
 		t.Fatalf("add = %d", res.StatusCode)
 	}
 	_, body = staff.get("/admin/apningstider")
-	if !strings.Contains(body, "Søndag 17:00–21:00: Al-Anon søndag") || !strings.Contains(body, "Unntaket er lagt til.") {
+	if !strings.Contains(body, "Søndag 17.00–21.00: Al-Anon søndag") || !strings.Contains(body, "Unntaket er lagt til.") {
 		t.Errorf("the page lacks the exception: %s", body)
 	}
 	var id int64

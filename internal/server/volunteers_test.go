@@ -126,7 +126,7 @@ func TestStaffRegisterVolunteers(t *testing.T) {
 		}
 	}
 	wantAll(t, "the register", func() string { _, b := staff.get("/admin/igangsettere"); return b }(),
-		"Sorg", "Tirsdag kveld, Torsdag morgen", "01.10.2025", "0 grupper")
+		"Sorg", "tirsdag kveld, torsdag formiddag", "01.10.2025", "0 grupper")
 
 	good.Del("active")
 	res, _ = staff.post(loc, good)

@@ -1,6 +1,7 @@
 package signups
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
@@ -64,11 +65,12 @@ func legendOf(x Export) Legend {
 }
 
 // slotWords is a time a person can meet, "2-evening" (ISO weekday and part of day), in words:
-// "Tirsdag kveld".
+// "tirsdag kveld".
 func slotWords(lang i18n.Lang, slot string) string {
 	day, part, ok := strings.Cut(slot, "-")
 	if !ok {
 		return slot
 	}
-	return i18n.Translate(lang, "signup.weekday."+day) + " " + i18n.Translate(lang, "signup.daypart."+part)
+	n, _ := strconv.Atoi(day)
+	return i18n.Weekday(lang, n) + " " + i18n.Translate(lang, "signup.daypart."+part)
 }

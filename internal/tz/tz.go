@@ -90,7 +90,8 @@ func ParseClock(s string) (time.Duration, error) {
 	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, nil
 }
 
-// FormatClock writes a time of day as "18:00", which ParseClock reads back.
+// FormatClock writes a time of day as "18:00", which ParseClock reads back: the value of a
+// form field, a feed or a calendar file. Text for people goes through i18n.Clock (kl. 18.00).
 func FormatClock(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }

@@ -79,7 +79,7 @@ func phoneDisplay(phone string) string {
 func callWhen(ctx context.Context, c signups.CallTask) string {
 	s := Schedule(ctx, groups.Group{Weekday: c.Weekday, StartsAt: c.StartsAt, EndsAt: c.EndsAt, Frequency: c.Frequency})
 	if c.NextMeeting != nil {
-		s += ". " + i18n.T(ctx, "calls.next", "Day", DayInText(ctx, *c.NextMeeting), "Time", Clock(*c.NextMeeting))
+		s += ". " + i18n.T(ctx, "calls.next", "Day", Day(ctx, *c.NextMeeting), "Time", Clock(ctx, *c.NextMeeting))
 	}
 	return s
 }

@@ -9,21 +9,28 @@ import (
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
-// Inside a sentence Norwegian writes the weekday in lower case; English keeps its capital.
-func TestDayInText(t *testing.T) {
+// Norwegian writes the weekday of a date in lower case (issue 23: one style, in a sentence
+// and after a comma alike), and a time of day as 18.00; English keeps its capital and 18:00.
+func TestDayAndClock(t *testing.T) {
 	t.Parallel()
-	sunday := time.Date(2026, 7, 12, 18, 0, 0, 0, tz.Oslo)
+	sunday := time.Date(2026, 7, 12, 18, 5, 0, 0, tz.Oslo)
 	nb, en := i18n.WithLang(context.Background(), i18n.NB), i18n.WithLang(context.Background(), i18n.EN)
-	if got := DayInText(nb, sunday); got != "søndag 12.07.2026" {
+	if got := Day(nb, sunday); got != "søndag 12.07.2026" {
 		t.Errorf("nb: %q", got)
 	}
-	if got := Day(nb, sunday); got != "Søndag 12.07.2026" {
-		t.Errorf("nb, alone: %q", got)
+	if got := upperFirst(Day(nb, sunday)); got != "Søndag 12.07.2026" {
+		t.Errorf("nb, beginning a heading: %q", got)
 	}
-	if got, want := DayInText(en, sunday), Day(en, sunday); got != want || got[:1] != "S" {
-		t.Errorf("en: %q, want %q", got, want)
+	if got := Day(en, sunday); got != "Sunday 12.07.2026" {
+		t.Errorf("en: %q", got)
 	}
-	if got := i18n.T(nb, "matching.waitingSince", "Day", DayInText(nb, sunday)); got != "venter siden søndag 12.07.2026" {
+	if got := i18n.T(nb, "matching.waitingSince", "Day", Day(nb, sunday)); got != "venter siden søndag 12.07.2026" {
 		t.Errorf("in a sentence: %q", got)
+	}
+	if got := Clock(nb, sunday.UTC()); got != "18.05" {
+		t.Errorf("nb clock: %q", got)
+	}
+	if got := Clock(en, sunday.UTC()); got != "18:05" {
+		t.Errorf("en clock: %q", got)
 	}
 }

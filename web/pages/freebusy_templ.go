@@ -311,9 +311,9 @@ func freeBusyWeek(base string, p FreeBusy) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var16 string
-						templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "freebusy.busy", "From", Clock(b.Start), "To", Clock(b.End)))
+						templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "freebusy.busy", "From", Clock(ctx, b.Start), "To", Clock(ctx, b.End)))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/freebusy.templ`, Line: 83, Col: 104}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/freebusy.templ`, Line: 83, Col: 114}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 						if templ_7745c5c3_Err != nil {
