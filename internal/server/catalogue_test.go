@@ -369,7 +369,7 @@ func TestCatalogueWelcomingFirstAndFilterTags(t *testing.T) {
 		t.Error("ledig=1 still shows the heading of full groups")
 	}
 	_, body = c.get("/grupper?tid=kveld")
-	if !strings.Contains(body, `href="/grupper"><span class="ds-sr-only">Fjern filteret</span>`) {
+	if !strings.Contains(body, `<a class="filter-tag" href="/grupper"><span>Kveld (fra kl. 17.00)</span>`) || !strings.Contains(body, `(fjern filteret)`) {
 		t.Error("the only filter's tag does not lead to the whole list")
 	}
 }
