@@ -150,3 +150,30 @@ func TestSVGOverflowAndPDFPages(t *testing.T) {
 		t.Error("a PDF without pages was read")
 	}
 }
+
+// An e-mail's body is not a page: Mail leaves out the rules on a page's structure, and only
+// those.
+func TestMailLeavesOutOnlyThePageStructureRules(t *testing.T) {
+	b := New(t)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>Test</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"></head>
+<body><div><p>Hei</p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></div></body></html>`)
+	}))
+	defer ts.Close()
+	page, mail := &recorder{TB: t}, &recorder{TB: t}
+	b.Visit(page, ts.URL+"/")
+	b.Visit(mail, ts.URL+"/", Mail())
+	for _, rule := range pageStructureRules {
+		if !strings.Contains(page.all(), "accessibility ("+rule) {
+			t.Errorf("as a page: no %s in\n%s", rule, page.all())
+		}
+		if strings.Contains(mail.all(), "accessibility ("+rule) {
+			t.Errorf("as a mail: %s was run", rule)
+		}
+	}
+	if !strings.Contains(mail.all(), "accessibility (image-alt") {
+		t.Errorf("as a mail, the other rules must still run:\n%s", mail.all())
+	}
+}

@@ -56,7 +56,7 @@ func TestHTMLBodyInTheBrowser(t *testing.T) {
 	b := browsertest.New(t)
 	for path := range bodies {
 		t.Run(path, func(t *testing.T) {
-			got := b.Visit(t, ts.URL+path)
+			got := b.Visit(t, ts.URL+path, browsertest.Mail())
 			lang := path[strings.LastIndex(path, "/")+1:]
 			if got.Lang != lang || !strings.Contains(got.Text, "Kirkeveien 61") {
 				t.Errorf("lang %q, text:\n%s", got.Lang, got.Text)
