@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
+	"github.com/linkoslo/selvhjelpshuset/internal/groups"
 	"github.com/linkoslo/selvhjelpshuset/internal/i18n"
 	"github.com/linkoslo/selvhjelpshuset/internal/rooms"
 	"github.com/linkoslo/selvhjelpshuset/internal/tz"
@@ -57,6 +58,13 @@ func TestGroupPageSaysWhatTheFirstMeetingIsLike(t *testing.T) {
 	if _, body := app.client(t).withLang(t, "en").get("/grupper/" + g.Slug); !strings.Contains(body, "floor 3, the room Lyttesalen") ||
 		!strings.Contains(body, "Hearing loop in the room") {
 		t.Error("the English group page lacks the room's floor or hearing loop")
+	}
+	// An open twelve-step meeting is run by its members, and needs no time or room sent.
+	open := b.Group(fixture.Named("Åpent møte"), fixture.Form(func(f *groups.Form) { f.OpenMeeting, f.TwelveStep = true, true }))
+	_, body = nb.get("/grupper/" + open.Slug)
+	if !strings.Contains(body, "Deltakerne driver gruppa selv") || strings.Contains(body, "LINK Oslo starter gruppa") ||
+		strings.Contains(body, "Vi har ikke satt opp møtene ennå") {
+		t.Error("an open twelve-step meeting's page says LINK Oslo starts it, or that its time will come")
 	}
 	_, body = nb.get("/grupper/" + waiting.Slug)
 	if !strings.Contains(body, "Vi har ikke satt opp møtene ennå") || strings.Contains(body, "Neste møte") {
