@@ -33,6 +33,10 @@ type MeetingLink struct {
 // Online reports whether the format meets online, and so may have a meeting link.
 func Online(format string) bool { return format == FormatDigital || format == FormatHybrid }
 
+// AtHouse reports whether the format meets at the house (perhaps also online), and so books a
+// room there.
+func AtHouse(format string) bool { return format == FormatHouse || format == FormatHybrid }
+
 // Validate trims the link and passcode and checks them; messages are catalogue ids. An empty
 // link removes it (and the passcode with it).
 func (m *MeetingLink) Validate() validate.Errors {

@@ -134,7 +134,7 @@ func (s *Server) newGroupPage(w http.ResponseWriter, r *http.Request) {
 	times := map[string][2]string{groups.Morning: {"10:00", "11:30"}, groups.Afternoon: {"13:00", "14:30"}, groups.Evening: {"18:00", "19:30"}}
 	if t, ok := times[q.Get("del")]; ok && day >= 1 && day <= 7 {
 		p.Form.Weekday, p.Form.Starts, p.Form.Ends = day, t[0], t[1]
-		if p.Form.Format == groups.FormatHouse || p.Form.Format == groups.FormatHybrid {
+		if groups.AtHouse(p.Form.Format) {
 			var err error
 			if p.FreeRooms, err = s.freeRooms(r, day, t[0], t[1]); err != nil {
 				s.serverError(w, r, err)

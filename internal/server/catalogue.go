@@ -45,7 +45,7 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := pages.GroupView{Group: g, Calendar: groupCalendarPath(g.Slug)}
-	if g.Format == groups.FormatHouse || g.Format == groups.FormatHybrid {
+	if groups.AtHouse(g.Format) {
 		v.Centre = s.footerContact(r)
 		if v.Closed, err = s.closedPeriods(ctx, g.Weekday); err != nil {
 			s.serverError(w, r, err)

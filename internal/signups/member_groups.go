@@ -52,7 +52,7 @@ type MemberGroup struct {
 
 // AtHouse reports whether the group meets at the house.
 func (g MemberGroup) AtHouse() bool {
-	return g.Format == groups.FormatHouse || g.Format == groups.FormatHybrid
+	return groups.AtHouse(g.Format)
 }
 
 // Online reports whether the group meets online.

@@ -104,7 +104,7 @@ func firstMeeting(v GroupView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if inHouse(g) {
+		if groups.AtHouse(g.Format) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<dt>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -313,7 +313,7 @@ func firstMeeting(v GroupView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if inHouse(g) && v.Next == nil && !g.OpenMeeting {
+		if groups.AtHouse(g.Format) && v.Next == nil && !g.OpenMeeting {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<p class=\"ds-paragraph\" data-size=\"sm\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -338,11 +338,6 @@ func firstMeeting(v GroupView) templ.Component {
 		}
 		return nil
 	})
-}
-
-// inHouse reports whether the group meets at the house (perhaps also online).
-func inHouse(g groups.Group) bool {
-	return g.Format == groups.FormatHouse || g.Format == groups.FormatHybrid
 }
 
 var _ = templruntime.GeneratedTemplate
