@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/audit"
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
@@ -230,6 +231,13 @@ func (s *Store) Restore(ctx context.Context, id int64, by audit.Actor) error {
 
 // ErrRetired is the answer to a meeting in a retired room (the database refuses it).
 var ErrRetired = fmt.Errorf("rooms: the room is retired: %w", postgres.ErrInvalid)
+
+// retiredRoom reports whether err is the database refusing a meeting in a retired room (the
+// trigger of migration 00035).
+func retiredRoom(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.ConstraintName == "booking_occurrences_room_in_use"
+}
 
 // ErrOverCapacity is the answer to a booking that expects more people than its room holds,
 // unless staff confirmed it (Booking.CapacityConfirmed).

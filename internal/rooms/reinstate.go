@@ -70,6 +70,8 @@ func (s *Store) Reinstate(ctx context.Context, bookingID, occurrenceID int64, by
 	switch {
 	case err == nil, errors.As(err, &ce), errors.Is(err, ErrBegun):
 		return told, err
+	case retiredRoom(err):
+		return told, ErrRetired
 	}
 	return told, fmt.Errorf("rooms: reinstate: %w", postgres.MapError(err))
 }

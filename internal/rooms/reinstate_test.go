@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/fixture"
 	"github.com/linkoslo/selvhjelpshuset/internal/mail/mailtest"
@@ -73,5 +74,16 @@ func TestReinstatingACancelledMeeting(t *testing.T) {
 	}
 	if got := len(notices(t, db)); got != before+4 {
 		t.Errorf("refused reinstatements sent notices: %d, want %d", got, before+4)
+	}
+	// The room has been retired since: the meeting is refused as in a retired room, not as a
+	// failure of the database.
+	if _, err := db.Exec(ctx, `UPDATE booking_occurrences SET cancelled_at = now() WHERE room_id = $1 AND cancelled_at IS NULL`, roomID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Retire(ctx, roomID, time.Now(), staff); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Reinstate(ctx, g.Booking.ID, occ[0].ID, staff); !errors.Is(err, rooms.ErrRetired) {
+		t.Errorf("reinstating in a retired room: %v", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/mail"
@@ -215,11 +214,10 @@ func (s *Store) Book(ctx context.Context, b Booking, slots []Slot, skip bool) (R
 // read on it.
 func (s *Store) conflictOrError(ctx context.Context, b Booking, slots []Slot, err error) error {
 	var ce *ErrConflicts
-	var pe *pgconn.PgError
 	switch {
 	case err == nil, errors.As(err, &ce):
 		return err
-	case errors.As(err, &pe) && pe.ConstraintName == "booking_occurrences_room_in_use":
+	case retiredRoom(err):
 		return ErrRetired
 	case errors.Is(postgres.MapError(err), postgres.ErrConflict):
 		c, cerr := conflicts(ctx, s.db, b.RoomID, slots, true)

@@ -274,6 +274,8 @@ func (s *Server) reinstateMeeting(w http.ResponseWriter, r *http.Request) {
 		s.flashText(r, i18n.T(ctx, "booking.reinstate.taken", "Why", pages.ConflictText(ctx, ce.Conflicts[0])))
 	case errors.Is(err, rooms.ErrBegun):
 		s.flash(r, "booking.reinstate.begun")
+	case errors.Is(err, rooms.ErrRetired):
+		s.flash(r, "booking.reinstate.retired")
 	case errors.Is(err, postgres.ErrNotFound):
 		s.notFound(w, r)
 		return
