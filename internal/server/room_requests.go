@@ -281,12 +281,14 @@ func (s *Server) approvalChoices(r *http.Request, p *pages.AdminRoomRequestPage)
 	if p.Start == "" && p.End == "" {
 		p.Start, p.End = tz.FormatClock(q.Series.Start), tz.FormatClock(q.Series.End)
 	}
-	all, err := s.rooms().Rooms(r.Context())
+	// The room asked for stays in the list even when it has been retired since, so that the
+	// form does not silently show another room; approving in it is refused at its field.
+	all, err := s.rooms().RoomsWith(r.Context(), q.RoomID)
 	if err != nil {
 		return err
 	}
 	for _, room := range all {
-		if room.Bookable {
+		if room.Bookable || room.ID == q.RoomID {
 			p.Rooms = append(p.Rooms, room)
 		}
 	}
@@ -315,7 +317,7 @@ func (s *Server) decideRoomRequest(approve bool) http.HandlerFunc {
 		_, _, err := s.rooms().Decide(r.Context(), id, d, actor(r))
 		var ce *rooms.ErrConflicts
 		switch {
-		case errors.As(err, &p.Errors):
+		case errors.As(err, &p.Errors), roomProblem(err, &p.Errors, "room"):
 			s.renderRoomRequest(w, r, http.StatusUnprocessableEntity, p)
 			return
 		case errors.As(err, &ce):

@@ -294,6 +294,17 @@ func TestStaffApproveARequestInAnotherRoom(t *testing.T) {
 		!strings.Contains(body, `<option value="`+itoa(other)+`" selected>`) {
 		t.Errorf("approve at a time that is no time = %d", res.StatusCode)
 	}
+	// The room asked for is retired meanwhile: the form still names it rather than quietly
+	// showing another, and approving in it is refused at the room's field.
+	app.db.Exec(context.Background(), `UPDATE rooms SET retired_at = now() WHERE id = $1`, asked)
+	if _, body := staff.get(path); !strings.Contains(body, `<option value="`+itoa(asked)+`" selected>Bjørkerommet`) {
+		t.Error("with its room retired, the approval form no longer shows the room asked for")
+	}
+	res, body = staff.post(path+"/godkjenn", url.Values{"room": {itoa(asked)}, "start": {"21:00"}, "end": {"22:00"}, "override": {"Avtalt"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Dette rommet er avviklet") {
+		t.Errorf("approve in a retired room = %d", res.StatusCode)
+	}
+	app.db.Exec(context.Background(), `UPDATE rooms SET retired_at = NULL WHERE id = $1`, asked)
 	res, _ = staff.post(path+"/godkjenn", url.Values{"room": {itoa(other)}, "start": {"19:00"}, "end": {"20:30"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve in another room = %d", res.StatusCode)
