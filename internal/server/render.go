@@ -134,10 +134,6 @@ var pageDescriptions = map[string]string{
 	"/mine": "meta.mine", "/takk": "meta.thanks", "/sjekk-epost": "meta.checkEmail",
 }
 
-// formDescriptions are those of the open forms, by the end of their path: a group's sign-up
-// and a theme's interest.
-var formDescriptions = map[string]string{"/meld-pa": "meta.signup", "/interesse": "meta.interest"}
-
 // metaLength is about what a search engine shows of a meta description.
 const metaLength = 155
 
@@ -164,9 +160,6 @@ func (s *Server) layout(r *http.Request, title string) components.Page {
 	ctx := r.Context()
 	p := s.basePage(r, title)
 	if id, ok := pageDescriptions[r.URL.Path]; ok {
-		p.Description = i18n.T(ctx, id)
-	}
-	if id, ok := formDescriptions[r.URL.Path[strings.LastIndex(r.URL.Path, "/"):]]; ok && r.URL.Path != "/" {
 		p.Description = i18n.T(ctx, id)
 	}
 	addMenus(r, &p)

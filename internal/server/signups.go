@@ -87,7 +87,18 @@ func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form.Formats = signups.Formats
 	p.Form.Languages = []string{string(i18n.LangOf(r.Context()))}
-	s.render(w, r, http.StatusOK, i18n.T(r.Context(), "signup.title"), pages.Signup(p))
+	s.renderSignup(w, r, http.StatusOK, p)
+}
+
+// renderSignup shows the sign-up form for a group, or the interest form for a theme, with the
+// meta description of the one it is.
+func (s *Server) renderSignup(w http.ResponseWriter, r *http.Request, status int, p pages.SignupPage) {
+	page := s.layout(r, i18n.T(r.Context(), "signup.title"))
+	page.Description = i18n.T(r.Context(), "meta.interest")
+	if p.GroupName != "" {
+		page.Description = i18n.T(r.Context(), "meta.signup")
+	}
+	s.renderPage(w, r, status, page, pages.Signup(p))
 }
 
 // parseSignup reads the form as typed.
@@ -124,7 +135,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		p.Form.Availability = []string{p.GroupSlot} // the group's fixed time answers when they can come
 	}
 	if p.Errors = p.Form.Validate(); !p.Errors.OK() {
-		s.render(w, r, http.StatusUnprocessableEntity, i18n.T(ctx, "signup.title"), pages.Signup(p))
+		s.renderSignup(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
 	if p.Form.Email != "" {
