@@ -12,7 +12,7 @@ import (
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	p := pages.AccountPage{User: *currentUser(r)}
-	if p.User.Role == auth.Staff || p.User.Role == auth.Admin {
+	if p.User.Role.IsStaff() {
 		lang, err := s.accounts().RequestDigest(r.Context(), p.User.ID)
 		if err != nil {
 			s.serverError(w, r, err)
