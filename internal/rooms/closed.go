@@ -69,7 +69,7 @@ func (s *Store) ClosuresBetween(ctx context.Context, first, last time.Time) ([]C
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Closure, error) {
 		var c Closure
 		err := r.Scan(&c.ID, &c.First, &c.Last, &c.Reason)
-		c.First, c.Last = localDate(c.First), localDate(c.Last)
+		c.First, c.Last = tz.FromDateColumn(c.First), tz.FromDateColumn(c.Last)
 		return c, err
 	})
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Store) Closure(ctx context.Context, id int64) (Closure, error) {
 	if err != nil {
 		return c, fmt.Errorf("rooms: closure: %w", postgres.MapError(err))
 	}
-	c.First, c.Last = localDate(c.First), localDate(c.Last)
+	c.First, c.Last = tz.FromDateColumn(c.First), tz.FromDateColumn(c.Last)
 	return c, nil
 }
 

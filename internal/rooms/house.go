@@ -129,7 +129,7 @@ func (s *Store) Closures(ctx context.Context, from time.Time, limit, offset int)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Closure, error) {
 		var c Closure
 		err := r.Scan(&c.ID, &c.First, &c.Last, &c.Reason, &c.Booked, &c.Internal)
-		c.First, c.Last = localDate(c.First), localDate(c.Last)
+		c.First, c.Last = tz.FromDateColumn(c.First), tz.FromDateColumn(c.Last)
 		return c, err
 	})
 	if err != nil {
@@ -137,9 +137,6 @@ func (s *Store) Closures(ctx context.Context, from time.Time, limit, offset int)
 	}
 	return list, total, nil
 }
-
-// localDate reads a date column (midnight UTC) as the local date it is.
-func localDate(t time.Time) time.Time { return tz.FromDateColumn(t) }
 
 // AddClosure saves a closure, in one transaction with what it does: the meetings of groups
 // and organisations booked in it (without staff's reason to meet while the house is closed)

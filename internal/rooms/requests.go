@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/linkoslo/selvhjelpshuset/internal/postgres"
+	"github.com/linkoslo/selvhjelpshuset/internal/tz"
 )
 
 // Request kinds and statuses.
@@ -142,9 +143,9 @@ func scanRequest(row pgx.CollectableRow) (Request, error) {
 	err := row.Scan(&q.ID, &q.Kind, &q.OrgID, &q.GroupID, &q.From, &q.ReplyTo, &q.Lang, &q.RoomID, &q.RoomName, &q.Title,
 		&first, &start, &end, &q.Series.Frequency, &until, &q.OccurrenceID, &q.BookingID,
 		&q.Message, &q.Status, &q.Reason, &q.CreatedAt, &q.DecidedAt)
-	q.Series.First = localDate(first)
+	q.Series.First = tz.FromDateColumn(first)
 	if until != nil {
-		q.Series.Until = localDate(*until)
+		q.Series.Until = tz.FromDateColumn(*until)
 	}
 	q.Series.Start = time.Duration(start * float64(time.Second))
 	q.Series.End = time.Duration(end * float64(time.Second))

@@ -165,7 +165,7 @@ func closedReason(sl Slot, open map[int]hours, closures []closure) (reason, holi
 	}
 	day := tz.Midnight(local)
 	for _, c := range closures {
-		if !day.Before(localDate(c.first)) && !day.After(localDate(c.last)) {
+		if !day.Before(tz.FromDateColumn(c.first)) && !day.After(tz.FromDateColumn(c.last)) {
 			return "rooms.closed.closure", c.reason
 		}
 	}

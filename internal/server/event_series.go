@@ -54,7 +54,7 @@ func (s *Server) createSeries(w http.ResponseWriter, r *http.Request) {
 	var ce *rooms.ErrConflicts
 	switch {
 	case errors.As(err, &ce):
-		p.Conflicts, p.Free = ce.Conflicts, len(p.Form.Dates())-len(ce.Conflicts)
+		p.Conflicts, p.Free = ce.Conflicts, ce.Free
 		s.renderSeriesForm(w, r, http.StatusConflict, p)
 		return
 	case roomProblem(err, &p.Errors, "capacity"):
