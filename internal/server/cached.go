@@ -46,6 +46,13 @@ type memos struct {
 	report    *cache.Memo[report.Report]
 	reportDoc *cache.Memo[string]          // the report rendered: some 300 kB of tables and charts
 	closures  *cache.Memo[[]rooms.Closure] // the closures of the weeks ahead, on every group page
+	next      *cache.Memo[nextMeeting]     // a group's next meeting and its room, on its page
+}
+
+// nextMeeting is what NextGroupMeeting found: the meeting, or none.
+type nextMeeting struct {
+	meeting rooms.NextMeeting
+	ok      bool
 }
 
 type groupsPage struct {
@@ -81,6 +88,8 @@ func newMemos(w *cache.Watcher) *memos {
 		report:    cache.NewMemo[report.Report](w, time.Minute, 8, report.Tables()...),
 		reportDoc: cache.NewMemo[string](w, time.Minute, 8, report.Tables()...),
 		closures:  cache.NewMemo[[]rooms.Closure](w, 0, 4, rooms.ClosureTables()...),
+		// The next meeting is the next one not yet begun: a minute at most.
+		next: cache.NewMemo[nextMeeting](w, time.Minute, 1000, rooms.WeekTables()...),
 	}
 }
 
@@ -156,6 +165,16 @@ func (s *Server) closedPeriods(ctx context.Context, weekday int) ([]rooms.Closed
 		return nil, err
 	}
 	return rooms.ClosedPeriods(list, today, last, weekday), nil
+}
+
+// nextGroupMeeting is the group's next meeting in the house with its room (rooms.NextGroupMeeting),
+// or takes it from memory; false when none is booked.
+func (s *Server) nextGroupMeeting(ctx context.Context, groupID int64) (rooms.NextMeeting, bool, error) {
+	n, err := s.memo.next.Get(ctx, strconv.FormatInt(groupID, 10), func(ctx context.Context) (nextMeeting, error) {
+		m, ok, err := s.rooms().NextGroupMeeting(ctx, groupID, s.now())
+		return nextMeeting{m, ok}, err
+	})
+	return n.meeting, n.ok, err
 }
 
 // dashboardWaiting reads the dashboard's waiting list, or takes it from memory.

@@ -51,7 +51,7 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		next, ok, err := s.rooms().NextGroupMeeting(ctx, g.ID, s.now())
+		next, ok, err := s.nextGroupMeeting(ctx, g.ID)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

@@ -212,6 +212,7 @@ func memoCases(s *Server, f queryCountFixture) []memoCase {
 		{"report", m.report.Tables(), inBothLangs(func(ctx context.Context) error { return errOf(s.annualReport(ctx, f.reportYear)) })},
 		{"reportDoc", m.reportDoc.Tables(), func(ctx context.Context) error { return errOf(s.annualReportHTML(ctx, f.reportYear)) }},
 		{"closures", m.closures.Tables(), func(ctx context.Context) error { return errOf(s.closedPeriods(ctx, 0)) }},
+		{"next", m.next.Tables(), func(ctx context.Context) error { _, _, err := s.nextGroupMeeting(ctx, 1); return err }},
 	}
 }
 

@@ -152,7 +152,7 @@ var queryCounts = map[string]int{
 	"home":             2,
 	"catalogue":        4,
 	"catalogue-filter": 4,
-	"group":            6, // the closures ahead on its weekday and the centre's address (both memoised when the app runs), the next meeting and its room
+	"group":            6, // the closures ahead on its weekday, the centre's address, the next meeting and its room (all memoised when the app runs)
 	"signup":           11,
 	"dashboard":        11, // + the timetable mismatches, + the matcher's pool for "enough for a new group" (issue 22)
 	"call-list":        10,
